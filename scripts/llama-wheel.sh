@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Build (once) and print the path of a llama-cpp-python wheel for this machine.
+#
+# llama-cpp-python ships only as source, and compiling llama.cpp takes minutes, so the
+# wheel is cached under .cache/wheels/, keyed by version, Python, machine and the exact
+# CMake flags. A clean clone has no cache and builds it; repeat runs reuse it.
+#
+# usage: scripts/llama-wheel.sh PYTHON VERSION GPU   (GPU: cpu | cuda)
+set -euo pipefail
+
+python=$1
+version=$2
+gpu=${3:-cpu}
+
+# Multimodal (llava/mtmd) is not used by the workbench; skipping it saves build time.
+flags="-DLLAVA_BUILD=OFF"
+case "$gpu" in
+  cpu) ;;
+  cuda) flags="$flags -DGGML_CUDA=on" ;;
+  *) echo "GPU must be 'cpu' or 'cuda', not '$gpu'" >&2; exit 2 ;;
+esac
+flags="$flags ${CMAKE_ARGS:-}"
+
+pytag=$("$python" -c 'import sys; print(f"cp{sys.version_info[0]}{sys.version_info[1]}")')
+key=$(printf '%s|%s|%s|%s' "$version" "$pytag" "$(uname -m)" "$flags" | sha256sum | cut -c1-12)
+dir=".cache/wheels/llama-cpp-python-$version-$pytag-$gpu-$key"
+
+wheel=$(ls "$dir"/llama_cpp_python-*.whl 2>/dev/null | head -n1 || true)
+if [ -z "$wheel" ]; then
+  echo ">> building llama-cpp-python $version ($gpu: $flags); this takes several minutes once" >&2
+  rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+  CMAKE_ARGS="$flags" CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" \
+    "$python" -m pip wheel --no-deps --no-binary llama-cpp-python \
+      --wheel-dir "$dir.tmp" "llama-cpp-python==$version" >&2
+  rm -rf "$dir" && mv "$dir.tmp" "$dir"
+  wheel=$(ls "$dir"/llama_cpp_python-*.whl | head -n1)
+fi
+echo "$wheel"

@@ -1,0 +1,205 @@
+"""The real engine on the bundled model: exact logprobs, greedy parity, seeds, cancel, crashes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.gguf_writer import write_gguf
+from workbench.engine.client import EngineClient
+from workbench.engine.protocol import GenerateParams, LoadParams, SamplerParams
+from workbench.errors import EngineCrashed, ModelFileError, ModelLoadError, NoModelLoaded, PromptError, SamplerError
+
+PROMPT = "The three primary colours are"
+GREEDY = SamplerParams(temperature=0.0)
+
+
+def test_load_reports_backend(engine: EngineClient) -> None:
+    loaded = engine.loaded
+    assert loaded is not None
+    assert (loaded.n_vocab, loaded.n_layer, loaded.n_ctx) == (49152, 30, 2048)
+    assert loaded.gpu_offload_supported is False  # this machine's build is CPU-only
+    assert loaded.n_gpu_layers_offloaded == 0
+    assert loaded.backend == "CPU"
+
+
+def test_tokenize_roundtrip(engine: EngineClient) -> None:
+    text = "Hello 世界 🙂 tabs\tand\nlines"
+    pieces = engine.tokenize(text, add_special=False)
+    assert b"".join(p for _, p in pieces).decode("utf-8") == text
+    assert engine.detokenize([i for i, _ in pieces]).decode("utf-8") == text
+
+
+def test_logprobs_are_log_softmax_of_llama_cpp_logits(engine: EngineClient, model_path: Path) -> None:
+    import llama_cpp  # the independent computation: llama.cpp's own logits, in this process
+
+    gen = engine.generate(GenerateParams(PROMPT, SamplerParams(temperature=0.9, seed=7), max_tokens=12, top_logprobs=8)).run()
+    assert len(gen.tokens) > 3
+    # llama.cpp's default (flash attention "auto") is on for CPU; llama-cpp-python's Llama turns it off.
+    llm = llama_cpp.Llama(str(model_path), n_ctx=2048, verbose=False, n_threads=os.cpu_count(), flash_attn=True)
+    llm.eval(llm.tokenize(PROMPT.encode(), add_bos=True))
+    for token in gen.tokens:
+        raw = llama_cpp.llama_get_logits_ith(llm._ctx.ctx, -1)
+        row = np.ctypeslib.as_array(raw, shape=(llm.n_vocab(),)).astype(np.float64)
+        logp = row - np.log(np.exp(row).sum())  # float64 needs no max-shift at these magnitudes
+        assert token.logprob == pytest.approx(logp[token.id], abs=1e-4)
+        assert [a.id for a in token.top] == list(np.argsort(-logp, kind="stable")[:8])
+        for alt in token.top:
+            assert alt.logprob == pytest.approx(logp[alt.id], abs=1e-4)
+        llm.eval([token.id])
+    llm.close()
+
+
+def test_temperature_zero_equals_llama_cpp_greedy(engine: EngineClient, model_path: Path) -> None:
+    from llama_cpp import Llama
+
+    ours = engine.generate(GenerateParams(PROMPT, GREEDY, max_tokens=24)).run()
+    llm = Llama(str(model_path), n_ctx=2048, verbose=False, n_threads=os.cpu_count(), flash_attn=True)
+    theirs = llm.create_completion(PROMPT, max_tokens=24, temperature=0.0, repeat_penalty=1.0)
+    llm.close()
+    assert ours.text == theirs["choices"][0]["text"]
+    assert ours.text.strip()
+
+
+def test_fixed_seed_repeats_exactly(engine: EngineClient) -> None:
+    params = GenerateParams(PROMPT, SamplerParams(temperature=1.2, top_k=0, top_p=1.0, min_p=0.0, seed=1234), max_tokens=30)
+    first = engine.generate(params).run()
+    second = engine.generate(params).run()
+    assert [t.id for t in first.tokens] == [t.id for t in second.tokens]
+    assert first.done and first.done.seed == 1234
+    others = {tuple(t.id for t in engine.generate(GenerateParams(PROMPT, SamplerParams(temperature=1.2, top_k=0, top_p=1.0, min_p=0.0, seed=s), max_tokens=30)).run().tokens) for s in (1, 2, 3)}
+    assert len(others) > 1  # the seed really changes the draw
+
+
+def test_next_token_distribution(engine: EngineClient) -> None:
+    dist = engine.next_token(GenerateParams("今天我很", SamplerParams(top_k=5)), top_n=20)
+    assert dist is not None
+    probs = [t.prob for t in dist.tokens]
+    assert probs == sorted(probs, reverse=True)
+    assert sum(probs) + dist.mass_outside == pytest.approx(1.0, abs=1e-6)
+    assert [t.kept for t in dist.tokens[:5]] == [True] * 5
+    assert all(not t.kept and t.cut_by == "top_k" for t in dist.tokens[5:])
+    assert dist.entropy > 0
+    # Half-characters: a Chinese character split over tokens shows up as partial UTF-8.
+    assert any(_is_partial(t.bytes) for t in dist.tokens)
+
+
+def _is_partial(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+        return False
+    except UnicodeDecodeError:
+        return True
+
+
+def test_prompt_longer_than_context_is_refused(engine: EngineClient) -> None:
+    with pytest.raises(PromptError, match=r"is \d+ tokens but the context holds 2048"):
+        engine.generate(GenerateParams("word " * 3000, max_tokens=4)).run()
+    assert engine.generate(GenerateParams(PROMPT, GREEDY, max_tokens=2)).run().tokens  # still usable
+
+
+def test_invalid_sampler_values() -> None:
+    with pytest.raises(SamplerError, match="temperature"):
+        SamplerParams(temperature=-1).validate()
+    with pytest.raises(SamplerError, match="top-p"):
+        SamplerParams(top_p=1.5).validate()
+    with pytest.raises(SamplerError, match="top logprobs"):
+        GenerateParams("x", top_logprobs=101).validate()
+
+
+def test_bad_model_files_leave_engine_usable(engine: EngineClient, tmp_path: Path) -> None:
+    junk = tmp_path / "junk.gguf"
+    junk.write_bytes(b"not a model" * 100)
+    with pytest.raises(ModelFileError):
+        EngineClient().load(LoadParams(path=str(junk)))
+    # Passes our header check, but llama.cpp does not know the architecture.
+    odd = write_gguf(tmp_path / "odd.gguf", {"general.architecture": "no-such-arch"}, [("w", (4,), 0)])
+    client = EngineClient()
+    try:
+        with pytest.raises(ModelLoadError, match="could not load"):
+            client.load(LoadParams(path=str(odd)))
+        with pytest.raises(NoModelLoaded):
+            client.tokenize("hi")
+    finally:
+        client.close()
+    assert engine.tokenize("still fine", add_special=False)
+
+
+def test_cancel_during_generation_is_fast(own_engine: EngineClient) -> None:
+    gen = own_engine.generate(GenerateParams(PROMPT, SamplerParams(seed=1, temperature=1.5, top_k=0, top_p=1.0, min_p=0.0), max_tokens=3000))
+    cancelled_at = 0.0
+    for i, _ in enumerate(gen):
+        if i == 5:
+            cancelled_at = time.monotonic()
+            own_engine.cancel()
+    elapsed = time.monotonic() - cancelled_at
+    assert gen.done is not None and gen.done.finish_reason == "cancelled"
+    assert elapsed < 0.5
+    assert 5 <= len(gen.tokens) < 3000
+
+
+def test_cancel_during_long_prompt_evaluation(own_engine: EngineClient) -> None:
+    long_prompt = "The quick brown fox jumps over the lazy dog. " * 370  # ~3700 tokens
+    timer_fired = threading.Event()
+    fired_at = [0.0]
+
+    def cancel() -> None:
+        fired_at[0] = time.monotonic()
+        own_engine.cancel()
+        timer_fired.set()
+
+    timer = threading.Timer(0.3, cancel)
+    started = time.monotonic()
+    timer.start()
+    gen = own_engine.generate(GenerateParams(long_prompt, GREEDY, max_tokens=5)).run()
+    ended = time.monotonic()
+    assert timer_fired.is_set()
+    assert gen.done is not None and gen.done.finish_reason == "cancelled"
+    assert gen.tokens == []
+    assert ended - fired_at[0] < 0.5
+    # The same prompt, uncancelled, takes much longer than the cancel did: the test is meaningful.
+    full = own_engine.generate(GenerateParams(long_prompt, GREEDY, max_tokens=1)).run()
+    assert full.done is not None and full.done.timings.prompt_s > 0.6 + (fired_at[0] - started)
+
+
+def test_host_crash_mid_generation_then_recovery(own_engine: EngineClient) -> None:
+    pid = own_engine.host_pid
+    assert pid is not None
+    gen = own_engine.generate(GenerateParams(PROMPT, SamplerParams(seed=3), max_tokens=2000))
+    with pytest.raises(EngineCrashed, match="SIGKILL"):
+        for i, _ in enumerate(gen):
+            if i == 3:
+                os.kill(pid, signal.SIGKILL)
+    # The next request starts a fresh host and reloads the model by itself.
+    again = own_engine.generate(GenerateParams(PROMPT, GREEDY, max_tokens=3)).run()
+    assert len(again.tokens) == 3
+    assert own_engine.host_pid not in (None, pid)
+
+
+def test_closing_mid_generation_leaves_no_process(model_path: Path) -> None:
+    client = EngineClient()
+    client.load(LoadParams(path=str(model_path), n_ctx=512))
+    pid = client.host_pid
+    assert pid is not None
+    gen = client.generate(GenerateParams(PROMPT, SamplerParams(seed=3), max_tokens=400))
+    results: list[Exception] = []
+
+    def consume() -> None:
+        try:
+            gen.run()
+        except Exception as e:  # the stream ends one way or another
+            results.append(e)
+
+    consumer = threading.Thread(target=consume)
+    consumer.start()
+    client.close()
+    consumer.join(timeout=5)
+    assert not consumer.is_alive()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)

@@ -1,0 +1,313 @@
+"""The `workbench` command. With no arguments it opens the desktop app; subcommands run headless.
+
+Exit codes: 0 ok, 2 bad input (a message on stderr, no traceback), 1 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Sequence
+from typing import Any
+
+from workbench import __version__
+from workbench.errors import PromptError, WorkbenchError
+
+
+def _add_model_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", "-m", default="default", help="a .gguf file, or 'default' for the bundled SmolLM2-135M")
+    p.add_argument("--ctx", type=int, default=4096, help="context size in tokens (default 4096)")
+    p.add_argument("--n-gpu-layers", type=int, default=0, help="layers to offload to the GPU (-1: all)")
+    p.add_argument("--threads", type=int, default=None, help="CPU threads (default: all cores)")
+
+
+def _add_sampler_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--temperature", type=float, default=0.8, help="0 = always the most likely token")
+    p.add_argument("--top-k", type=int, default=40, help="keep the K most likely tokens (0 = off)")
+    p.add_argument("--top-p", type=float, default=0.95, help="keep the most likely tokens up to this mass (1 = off)")
+    p.add_argument("--min-p", type=float, default=0.05, help="drop tokens below this fraction of the best (0 = off)")
+    p.add_argument("--repeat-penalty", type=float, default=1.0, help="divide logits of recent tokens (1 = off)")
+    p.add_argument("--seed", type=int, default=None, help="fix the random draw so a run repeats exactly")
+
+
+def _add_prompt_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--prompt", "-p", required=True, help="the prompt text, or - to read standard input")
+    p.add_argument("--chat", action="store_true", help="wrap the prompt in the model's chat template")
+    p.add_argument("--system", default=None, help="system message (with --chat)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workbench", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"workbench {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("run", help="generate text, streaming tokens coloured by probability")
+    _add_model_args(p)
+    _add_prompt_args(p)
+    _add_sampler_args(p)
+    p.add_argument("--max-tokens", type=int, default=256)
+    p.add_argument("--top-logprobs", type=int, default=5, help="alternatives recorded per token (0-100)")
+    p.add_argument("--stop", action="append", default=[], help="stop when this text appears (repeatable)")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of streaming text")
+
+    p = sub.add_parser("next", help="show the next-token distribution after a prompt")
+    _add_model_args(p)
+    _add_prompt_args(p)
+    _add_sampler_args(p)
+    p.add_argument("--top", type=int, default=20, help="how many tokens to list")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("info", help="describe a GGUF model file")
+    p.add_argument("model", help="a .gguf file or 'default'")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("bench", help="measure speed and memory against plain llama-cpp-python")
+    p.add_argument("--model", "-m", default="default")
+    p.add_argument("--tokens", type=int, default=128, help="tokens generated per measurement")
+    p.add_argument("--rounds", type=int, default=3, help="alternating rounds of reference and workbench")
+    p.add_argument("--threads", type=int, default=None)
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _read_prompt(args: argparse.Namespace) -> str:
+    text = sys.stdin.read() if args.prompt == "-" else args.prompt
+    if not text.strip():
+        raise PromptError("The prompt is empty. Pass --prompt TEXT (or --prompt - to read standard input).")
+    return text
+
+
+def _sampler(args: argparse.Namespace) -> Any:
+    from workbench.engine.protocol import SamplerParams
+
+    return SamplerParams(
+        temperature=args.temperature,
+        top_k=args.top_k,
+        top_p=args.top_p,
+        min_p=args.min_p,
+        repeat_penalty=args.repeat_penalty,
+        seed=args.seed,
+    ).validate()
+
+
+def _open_engine(args: argparse.Namespace) -> tuple[Any, Any, Any]:
+    """Validate the model, start the engine and load it. Returns (client, info, loaded)."""
+    from workbench.engine.client import EngineClient
+    from workbench.engine.protocol import LoadParams
+    from workbench.models.info import model_info
+    from workbench.paths import log_dir
+
+    info = model_info(args.model)
+    if args.ctx < 16:
+        raise PromptError(f"--ctx must be at least 16 tokens, not {args.ctx}.")
+    client = EngineClient(log_path=log_dir() / "engine.log")
+    try:
+        loaded = client.load(
+            LoadParams(
+                path=info.path,
+                n_ctx=args.ctx,
+                n_gpu_layers=args.n_gpu_layers if args.n_gpu_layers >= 0 else 999,
+                n_threads=args.threads,
+                seed=getattr(args, "seed", None),
+            )
+        )
+    except BaseException:
+        client.close()
+        raise
+    for warning in loaded.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return client, info, loaded
+
+
+def _prompt_params(args: argparse.Namespace, info: Any, loaded: Any, **extra: Any) -> Any:
+    from workbench.engine.protocol import GenerateParams
+    from workbench.prompts.chat import ChatMessage, render_chat
+
+    text = _read_prompt(args)
+    if args.chat:
+        messages = ([ChatMessage("system", args.system)] if args.system else []) + [ChatMessage("user", text)]
+        text = render_chat(
+            info.chat_template,
+            messages,
+            bos_token=loaded.bos_text,
+            eos_token=loaded.eos_text,
+            tokenizer_adds_bos=loaded.add_bos,
+        )
+    elif args.system:
+        raise PromptError("--system needs --chat (a system message only exists in a chat).")
+    return GenerateParams(prompt=text, sampler=_sampler(args), parse_special=args.chat, **extra).validate()
+
+
+def _colour(prob: float) -> str:
+    """ANSI 256-colour foreground for a probability: green (sure) to red (surprising)."""
+    for threshold, code in ((0.8, 40), (0.5, 112), (0.25, 184), (0.1, 208)):
+        if prob >= threshold:
+            return f"\x1b[38;5;{code}m"
+    return "\x1b[38;5;196m"
+
+
+def _install_interrupt(client: Any) -> None:
+    """Ctrl+C cancels the generation (the result is still printed) instead of killing the program."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, lambda *_: client.cancel())
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Generate text with the model; --json prints tokens, probabilities and timings."""
+    client, info, loaded = _open_engine(args)
+    with client:
+        params = _prompt_params(
+            args, info, loaded, max_tokens=args.max_tokens, top_logprobs=args.top_logprobs, stop=args.stop
+        )
+        generation = client.generate(params)
+        _install_interrupt(client)
+        colour = not args.json and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        if args.json:
+            generation.run()
+        else:
+            import codecs
+
+            dec = codecs.getincrementaldecoder("utf-8")("replace")
+            for token in generation:
+                piece = dec.decode(token.bytes)
+                sys.stdout.write(f"{_colour(token.prob)}{piece}\x1b[0m" if colour else piece)
+                sys.stdout.flush()
+            sys.stdout.write(dec.decode(b"", final=True) + "\n")
+        done = generation.done
+        assert done is not None
+        done.timings.load_s = loaded.load_s
+        if args.json:
+            result = {
+                "model": {
+                    "path": info.path,
+                    "name": info.name,
+                    "architecture": info.architecture,
+                    "file_type": info.file_type,
+                    "size_bytes": info.size_bytes,
+                    "n_ctx": loaded.n_ctx,
+                    "backend": loaded.backend,
+                    "n_gpu_layers_offloaded": loaded.n_gpu_layers_offloaded,
+                },
+                "params": {
+                    **params.sampler.to_dict(),
+                    "seed": done.seed,
+                    "max_tokens": params.max_tokens,
+                    "top_logprobs": params.top_logprobs,
+                    "stop": params.stop,
+                    "chat": args.chat,
+                    "n_ctx": loaded.n_ctx,
+                    "n_gpu_layers": args.n_gpu_layers,
+                },
+                "prompt": params.prompt,
+                "prompt_tokens": done.prompt_tokens,
+                "text": generation.text,
+                "tokens": [t.to_dict() for t in generation.tokens],
+                "finish_reason": done.finish_reason,
+                "timings": {
+                    "load_s": done.timings.load_s,
+                    "prompt_s": done.timings.prompt_s,
+                    "gen_s": done.timings.gen_s,
+                    "tokens_per_s": done.timings.tokens_per_s,
+                },
+            }
+            print(json.dumps(result, ensure_ascii=False, indent=2))
+        else:
+            t = done.timings
+            print(
+                f"[{done.finish_reason}] {done.prompt_tokens} prompt tokens in {t.prompt_s:.2f} s, "
+                f"{done.completion_tokens} generated at {t.tokens_per_s:.1f} tok/s, seed {done.seed}",
+                file=sys.stderr,
+            )
+    return 0
+
+
+def cmd_next(args: argparse.Namespace) -> int:
+    """Show the next-token distribution and which tokens survive the sampler settings."""
+    client, info, loaded = _open_engine(args)
+    with client:
+        params = _prompt_params(args, info, loaded)
+        dist = client.next_token(params, top_n=args.top)
+    assert dist is not None
+    if args.json:
+        print(json.dumps(dist.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"{dist.prompt_tokens} prompt tokens; entropy {dist.entropy:.3f} nats; {dist.n_kept} tokens can be drawn")
+    for rank, t in enumerate(dist.tokens, 1):
+        bar = "#" * max(1, round(t.prob * 40)) if t.prob >= 0.0125 else "."
+        status = "kept" if t.kept else f"cut by {t.cut_by}"
+        print(f"{rank:>3} {t.prob * 100:6.2f}% {t.logprob:8.3f} {json.dumps(t.text, ensure_ascii=False):<20} {status:<14} {bar}")
+    print(f"    {dist.mass_outside * 100:6.2f}% in all other tokens")
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    """Describe a GGUF model without loading it."""
+    from workbench.models.info import model_info
+
+    info = model_info(args.model).to_json()
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+        return 0
+    for key, value in info.items():
+        if key == "chat_template" and value:
+            value = value if len(value) < 60 else value[:57].replace("\n", " ") + "..."
+        print(f"{key:>16}: {value}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Benchmark speed and memory; see workbench.bench."""
+    from workbench.bench import run_bench
+
+    report = run_bench(model=args.model, tokens=args.tokens, rounds=args.rounds, threads=args.threads)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        for key, value in report.items():
+            print(f"{key:>24}: {value:.3f}" if isinstance(value, float) else f"{key:>24}: {value}")
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "next": cmd_next, "info": cmd_info, "bench": cmd_bench}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--engine-host"]:  # the frozen app starts its engine host through itself
+        from workbench.engine.host import main as host_main
+
+        return host_main()
+    if not argv:
+        from workbench.gui.app import main as gui_main
+
+        return gui_main()
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        build_parser().print_help()
+        return 2
+    try:
+        return COMMANDS[args.command](args)
+    except WorkbenchError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception:
+        print("internal error (please report it):", file=sys.stderr)
+        traceback.print_exc()
+        return 1
+

@@ -1,0 +1,360 @@
+"""The client side of the engine: starts and watches the host process, and offers a plain Python API.
+
+``EngineClient`` is thread-safe: one request at a time runs (a lock), while ``cancel()`` may be
+called from any thread. If the host dies, the caller gets EngineCrashed with the last lines the
+host printed, and the next request starts a fresh host and reloads the last model.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from workbench.engine.protocol import (
+    PROTOCOL_VERSION,
+    Distribution,
+    GenerateParams,
+    GenerationDone,
+    LoadedModel,
+    LoadParams,
+    TokenEvent,
+    decode,
+    encode,
+)
+from workbench.errors import EngineCrashed, EngineError, NoModelLoaded, WorkbenchError, error_from_kind
+from workbench.models.gguf import read_header
+
+CANCEL_GRACE_S = 0.35  # after this, a host that has not stopped is killed (cancel must land < 0.5 s)
+
+
+def host_command() -> list[str]:
+    """How to start the host: works from a source tree, a venv and a frozen (PyInstaller) bundle."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "--engine-host"]
+    return [sys.executable, "-m", "workbench.engine.host"]
+
+
+def _close_pipes(proc: subprocess.Popen[bytes]) -> None:
+    """Close our ends of a finished host's pipes (stderr belongs to its drain thread)."""
+    for stream in (proc.stdin, proc.stdout):
+        if stream:
+            try:
+                stream.close()
+            except OSError:
+                pass  # a broken pipe to a dead process
+
+
+class Generation:
+    """A running generation: iterate for TokenEvents; ``done`` and ``text`` are set at the end."""
+
+    def __init__(self, events: Iterator[TokenEvent]) -> None:
+        self._events = events
+        self.tokens: list[TokenEvent] = []
+        self.done: GenerationDone | None = None
+        self.text = ""
+
+    def __iter__(self) -> Iterator[TokenEvent]:
+        for event in self._events:
+            self.tokens.append(event)
+            yield event
+
+    def run(self) -> Generation:
+        """Consume the whole stream."""
+        for _ in self:
+            pass
+        return self
+
+
+class EngineClient:
+    def __init__(self, log_path: Path | None = None) -> None:
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._lock = threading.RLock()
+        self._write_lock = threading.Lock()
+        self._next_id = 0
+        self._active: int | None = None
+        self._cancel_requested: set[int] = set()
+        self._killed_for_cancel = False
+        self._stderr_tail: collections.deque[str] = collections.deque(maxlen=30)
+        self._log_path = log_path
+        self.load_params: LoadParams | None = None
+        self.loaded: LoadedModel | None = None
+        self.gpu_offload_supported: bool | None = None
+        self.llama_cpp_version: str | None = None
+
+    # -- process --------------------------------------------------------------------------
+
+    @property
+    def host_pid(self) -> int | None:
+        return self._proc.pid if self._proc and self._proc.poll() is None else None
+
+    def _start(self) -> None:
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        self._proc = subprocess.Popen(
+            host_command(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            start_new_session=False,
+        )
+        threading.Thread(target=self._drain_stderr, args=(self._proc.stderr,), daemon=True).start()
+        self._killed_for_cancel = False
+        ready = self._read()
+        if ready.get("type") != "ready":
+            raise EngineError(f"The engine did not start: {ready.get('message', ready)}")
+        if ready.get("protocol") != PROTOCOL_VERSION:
+            self._kill()
+            raise EngineError(
+                f"The engine speaks protocol {ready.get('protocol')}, this app {PROTOCOL_VERSION}. Reinstall the workbench."
+            )
+        self.gpu_offload_supported = bool(ready.get("gpu_offload_supported"))
+        self.llama_cpp_version = ready.get("llama_cpp_version")
+
+    def _drain_stderr(self, stream: IO[bytes]) -> None:
+        log = open(self._log_path, "ab") if self._log_path else None
+        try:
+            for line in stream:
+                self._stderr_tail.append(line.decode("utf-8", "replace").rstrip())
+                if log:
+                    log.write(line)
+                    log.flush()
+        finally:
+            stream.close()
+            if log:
+                log.close()
+
+    def _ensure_host(self) -> None:
+        if self._proc is not None and self._proc.poll() is None:
+            return
+        if self._proc is not None:
+            _close_pipes(self._proc)
+        self._proc = None
+        self.loaded = None
+        self._start()
+        if self.load_params is not None:  # a fresh host after a crash: bring the model back
+            self._load(self.load_params)
+
+    def _kill(self) -> None:
+        if self._proc and self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+
+    def _crash_error(self) -> EngineCrashed:
+        proc = self._proc
+        code = proc.wait() if proc else None
+        if code is not None and code < 0:
+            try:
+                how = f"was killed by {signal.Signals(-code).name}"
+            except ValueError:
+                how = f"was killed by signal {-code}"
+        else:
+            how = f"exited with code {code}"
+        tail = [line for line in self._stderr_tail if line.strip()][-3:]
+        detail = (" Last output: " + " | ".join(tail)) if tail else ""
+        self.loaded = None
+        return EngineCrashed(
+            f"The engine process {how} (llama.cpp crashed or ran out of memory).{detail} "
+            "Your work is kept; the next request starts a fresh engine."
+        )
+
+    def _read(self) -> dict[str, Any]:
+        assert self._proc and self._proc.stdout
+        line = self._proc.stdout.readline()
+        if not line:
+            raise self._crash_error()
+        return decode(line)
+
+    def _send(self, message: dict[str, Any]) -> None:
+        assert self._proc and self._proc.stdin
+        try:
+            with self._write_lock:
+                self._proc.stdin.write(encode(message))
+                self._proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            raise self._crash_error() from None
+
+    def _request(self, message: dict[str, Any]) -> int:
+        self._next_id += 1
+        message["id"] = self._next_id
+        self._active = self._next_id
+        self._send(message)
+        return self._next_id
+
+    def _reply(self, rid: int) -> dict[str, Any]:
+        while True:
+            msg = self._read()
+            if msg.get("id") not in (rid, -1):
+                continue  # a late reply to an abandoned request
+            if msg["type"] == "error":
+                raise error_from_kind(msg.get("kind", "EngineError"), msg.get("message", "unknown engine error"))
+            return msg
+
+    def _call(self, message: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            self._ensure_host()
+            try:
+                return self._reply(self._request(message))
+            except EngineCrashed:
+                if self._killed_for_cancel:
+                    return {"type": "result", "cancelled": True}
+                raise
+            finally:
+                self._active = None
+
+    # -- public API -----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the host now (otherwise the first request does)."""
+        with self._lock:
+            self._ensure_host()
+
+    def _load(self, params: LoadParams) -> LoadedModel:
+        read_header(params.path)  # never hand llama.cpp a file our reader rejects
+        reply = self._reply(self._request({"type": "load", "params": params.to_dict()}))
+        self.loaded = LoadedModel.from_dict(reply["model"])
+        return self.loaded
+
+    def load(self, params: LoadParams) -> LoadedModel:
+        with self._lock:
+            self._ensure_host()
+            try:
+                loaded = self._load(params)
+            finally:
+                self._active = None
+            self.load_params = params
+            return loaded
+
+    def unload(self) -> None:
+        with self._lock:
+            self.load_params = None
+            if self._proc and self._proc.poll() is None:
+                self._call({"type": "unload"})
+            self.loaded = None
+
+    def tokenize(self, text: str, add_special: bool = True, parse_special: bool = False) -> list[tuple[int, bytes]]:
+        self._need_model()
+        reply = self._call({"type": "tokenize", "text": text, "add_special": add_special, "parse_special": parse_special})
+        return [(i, bytes.fromhex(p)) for i, p in zip(reply["ids"], reply["pieces"])]
+
+    def detokenize(self, ids: list[int]) -> bytes:
+        self._need_model()
+        return bytes.fromhex(self._call({"type": "detokenize", "ids": list(ids)})["bytes"])
+
+    def host_rss_bytes(self) -> int:
+        return int(self._call({"type": "stats"})["rss_bytes"])
+
+    def next_token(self, params: GenerateParams, top_n: int = 20) -> Distribution | None:
+        """The next-token distribution after the prompt; None if cancelled."""
+        self._need_model()
+        params.validate()
+        reply = self._call({"type": "next", "params": params.to_dict(), "top_n": top_n})
+        if reply.get("cancelled"):
+            return None
+        return Distribution.from_dict(reply["distribution"])
+
+    def generate(self, params: GenerateParams) -> Generation:
+        """Start generating; iterate the returned Generation for tokens as they come."""
+        self._need_model()
+        params.validate()
+        generation = Generation(iter(()))
+        generation._events = self._stream(params, generation)
+        return generation
+
+    def _stream(self, params: GenerateParams, generation: Generation) -> Iterator[TokenEvent]:
+        with self._lock:
+            self._ensure_host()
+            rid = self._request({"type": "generate", "params": params.to_dict()})
+            finished = False
+            try:
+                while True:
+                    try:
+                        msg = self._reply(rid)
+                    except EngineCrashed:
+                        finished = True
+                        if self._killed_for_cancel:
+                            generation.done = self._cancelled_done(generation)
+                            return
+                        raise
+                    except WorkbenchError:
+                        finished = True  # the host answered with an error: the request is over
+                        raise
+                    if msg["type"] == "token":
+                        yield TokenEvent.from_dict(msg["token"])
+                    elif msg["type"] == "done":
+                        generation.done = GenerationDone.from_dict(msg["done"])
+                        generation.text = msg.get("text", "")
+                        finished = True
+                        return
+            finally:
+                self._active = None
+                if not finished and self._proc and self._proc.poll() is None:
+                    # The consumer stopped early: cancel and drain so the channel stays in step.
+                    self._send({"type": "cancel", "id": rid})
+                    try:
+                        while self._reply(rid)["type"] != "done":
+                            pass
+                    except EngineCrashed:
+                        pass
+
+    def _cancelled_done(self, generation: Generation) -> GenerationDone:
+        from workbench.engine.protocol import Timings
+
+        generation.text = b"".join(t.bytes for t in generation.tokens).decode("utf-8", "replace")
+        return GenerationDone("cancelled", 0, len(generation.tokens), Timings(), 0)
+
+    def cancel(self) -> None:
+        """Stop the running request (generation or prompt evaluation) within half a second."""
+        rid = self._active
+        proc = self._proc
+        if rid is None or proc is None or proc.poll() is not None:
+            return
+        try:
+            self._send({"type": "cancel", "id": rid})
+        except EngineCrashed:
+            return
+
+        def watchdog() -> None:
+            # The host polls for cancel between tokens and inside long decodes; if it is stuck
+            # in llama.cpp anyway, kill it: a restart is better than a frozen Stop button.
+            deadline = threading.Event()
+            deadline.wait(CANCEL_GRACE_S)
+            if self._active == rid and proc.poll() is None:
+                self._killed_for_cancel = True
+                proc.kill()
+
+        threading.Thread(target=watchdog, daemon=True).start()
+
+    def _need_model(self) -> None:
+        if self.load_params is None:
+            raise NoModelLoaded("No model is loaded. Load a model first.")
+
+    def close(self) -> None:
+        """Shut the host down (politely, then by force), also in the middle of a generation."""
+        self.cancel()
+        with self._write_lock:
+            proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            try:
+                assert proc.stdin
+                proc.stdin.write(encode({"type": "shutdown"}))
+                proc.stdin.close()
+                proc.wait(timeout=3)
+            except (OSError, subprocess.TimeoutExpired):
+                proc.kill()
+                proc.wait()
+        _close_pipes(proc)
+
+    def __enter__(self) -> EngineClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

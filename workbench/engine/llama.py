@@ -1,0 +1,305 @@
+"""The one place that calls llama.cpp: a loaded model and its context, owned and closed here.
+
+Only the engine host process imports this module. It uses llama-cpp-python's low-level bindings
+directly, reading only the last row of logits after each decode (never ``logits_all``), and
+translates llama.cpp's return codes into our own errors.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import re
+from collections import deque
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+import llama_cpp
+from workbench.engine.protocol import LoadedModel, LoadParams, SamplerParams
+from workbench.errors import EngineError, ModelLoadError, PromptError
+
+_log_lines: deque[str] = deque(maxlen=400)
+_log_partial: list[str] = []
+
+
+@llama_cpp.llama_log_callback
+def _log_callback(level: int, text: bytes, _user: ctypes.c_void_p) -> None:
+    # llama.cpp sends fragments (progress dots) and whole lines; keep whole lines only.
+    _log_partial.append(text.decode("utf-8", errors="replace") if text else "")
+    joined = "".join(_log_partial)
+    if "\n" in joined:
+        *lines, rest = joined.split("\n")
+        _log_lines.extend(line for line in lines if line.strip())
+        _log_partial[:] = [rest] if rest else []
+
+
+llama_cpp.llama_log_set(_log_callback, ctypes.c_void_p(0))
+llama_cpp.llama_backend_init()
+
+_NO_ABORT = llama_cpp.ggml_abort_callback()
+
+
+def recent_log(n: int = 8, pattern: str | None = None) -> list[str]:
+    lines = list(_log_lines)
+    if pattern:
+        lines = [line for line in lines if re.search(pattern, line, re.IGNORECASE)]
+    return lines[-n:]
+
+
+def gpu_offload_supported() -> bool:
+    return bool(llama_cpp.llama_supports_gpu_offload())
+
+
+def llama_cpp_version() -> str:
+    return str(getattr(llama_cpp, "__version__", "unknown"))
+
+
+class LlamaSession:
+    """A loaded model with one context. Call ``close()`` to free both."""
+
+    def __init__(self, params: LoadParams, warnings: list[str]) -> None:
+        self.params = params
+        self.warnings = warnings
+        self.model = None
+        self.ctx = None
+        _log_lines.clear()
+        mparams = llama_cpp.llama_model_default_params()
+        mparams.n_gpu_layers = params.n_gpu_layers
+        mparams.use_mmap = params.use_mmap
+        mparams.use_mlock = params.use_mlock
+        model = llama_cpp.llama_model_load_from_file(params.path.encode("utf-8"), mparams)
+        if not model:
+            reasons = recent_log(4, r"error|failed|unknown|invalid|unsupported")
+            hint = " ".join(reasons) or "llama.cpp gave no reason."
+            raise ModelLoadError(
+                f"llama.cpp could not load {params.path}: {hint} "
+                "If the file is a newer architecture, update llama-cpp-python; if memory ran out, "
+                "use fewer GPU layers or a smaller model."
+            )
+        self.model = model
+        self.vocab = llama_cpp.llama_model_get_vocab(model)
+        self.n_vocab = int(llama_cpp.llama_vocab_n_tokens(self.vocab))
+        self.n_layer = int(llama_cpp.llama_model_n_layer(model))
+        self.n_ctx_train = int(llama_cpp.llama_model_n_ctx_train(model))
+        self.n_threads = params.n_threads or os.cpu_count() or 1
+
+        cparams = llama_cpp.llama_context_default_params()
+        cparams.n_ctx = params.n_ctx
+        cparams.n_batch = params.n_batch
+        cparams.n_ubatch = params.n_batch
+        cparams.n_threads = self.n_threads
+        cparams.n_threads_batch = self.n_threads
+        cparams.no_perf = True
+        if params.flash_attn is not None:
+            cparams.flash_attn_type = (
+                llama_cpp.LLAMA_FLASH_ATTN_TYPE_ENABLED if params.flash_attn else llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
+            )
+        ctx = llama_cpp.llama_init_from_model(model, cparams)
+        if not ctx:
+            reasons = " ".join(recent_log(3, r"error|failed|alloc|memory")) or "no reason given"
+            self.close()
+            raise ModelLoadError(
+                f"llama.cpp loaded the model but could not create a context of {params.n_ctx} tokens "
+                f"({reasons}). Try a smaller context (--ctx) or fewer GPU layers."
+            )
+        self.ctx = ctx
+        self.n_ctx = int(llama_cpp.llama_n_ctx(ctx))
+        self.memory = llama_cpp.llama_get_memory(ctx)
+        self.past: list[int] = []  # tokens whose keys/values are in the cache, in order
+        self._one = (llama_cpp.llama_token * 1)()
+        self._pieces: dict[int, bytes] = {}
+        self._abort_cb: Callable[..., bool] | None = None
+
+    def describe(self, load_s: float) -> LoadedModel:
+        offloaded = 0
+        for line in recent_log(50, r"offloaded \d+/\d+ layers"):
+            m = re.search(r"offloaded (\d+)/(\d+) layers", line)
+            if m:
+                offloaded = int(m.group(1))
+        return LoadedModel(
+            path=self.params.path,
+            n_ctx=self.n_ctx,
+            n_ctx_train=self.n_ctx_train,
+            n_vocab=self.n_vocab,
+            n_layer=self.n_layer,
+            n_gpu_layers_requested=self.params.n_gpu_layers,
+            n_gpu_layers_offloaded=offloaded,
+            gpu_offload_supported=gpu_offload_supported(),
+            n_threads=self.n_threads,
+            load_s=load_s,
+            bos_text=self._special_text(llama_cpp.llama_vocab_bos(self.vocab)),
+            eos_text=self._special_text(llama_cpp.llama_vocab_eos(self.vocab)),
+            add_bos=bool(llama_cpp.llama_vocab_get_add_bos(self.vocab)),
+            warnings=self.warnings,
+        )
+
+    def close(self) -> None:
+        if self.ctx:
+            llama_cpp.llama_free(self.ctx)
+            self.ctx = None
+        if self.model:
+            llama_cpp.llama_model_free(self.model)
+            self.model = None
+
+    # -- tokens ---------------------------------------------------------------------------
+
+    def tokenize(self, text: str, add_special: bool = True, parse_special: bool = False) -> list[int]:
+        data = text.encode("utf-8", errors="surrogatepass")
+        n_max = len(data) + 16
+        buf = (llama_cpp.llama_token * n_max)()
+        n = llama_cpp.llama_tokenize(self.vocab, data, len(data), buf, n_max, add_special, parse_special)
+        if n < 0:
+            n_max = -n
+            buf = (llama_cpp.llama_token * n_max)()
+            n = llama_cpp.llama_tokenize(self.vocab, data, len(data), buf, n_max, add_special, parse_special)
+        if n < 0:
+            raise EngineError(f"llama.cpp could not tokenize the text (code {n}).")
+        return list(buf[:n])
+
+    def piece(self, token: int) -> bytes:
+        """The bytes of one token (special tokens rendered as their text)."""
+        cached = self._pieces.get(token)
+        if cached is not None:
+            return cached
+        size = 32
+        while True:
+            buf = ctypes.create_string_buffer(size)
+            n = llama_cpp.llama_token_to_piece(self.vocab, token, buf, size, 0, True)
+            if n >= 0:
+                break
+            size = -n
+        piece = buf.raw[:n]
+        self._pieces[token] = piece
+        return piece
+
+    def _special_text(self, token: int) -> str:
+        return self.piece(token).decode("utf-8", "replace") if 0 <= token < self.n_vocab else ""
+
+    def is_eog(self, token: int) -> bool:
+        return bool(llama_cpp.llama_vocab_is_eog(self.vocab, token))
+
+    def check_ids(self, ids: Sequence[int]) -> None:
+        bad = [i for i in ids if not 0 <= i < self.n_vocab]
+        if bad:
+            raise PromptError(f"Token ids {bad[:5]} are outside this model's vocabulary (0..{self.n_vocab - 1}).")
+
+    # -- evaluation -----------------------------------------------------------------------
+
+    def set_abort(self, should_abort: Callable[[], bool] | None) -> None:
+        """Let llama.cpp poll ``should_abort`` during a decode (used for long prompts only)."""
+        if should_abort is None:
+            self._abort_cb = None
+            llama_cpp.llama_set_abort_callback(self.ctx, _NO_ABORT, None)
+        else:
+            self._abort_cb = llama_cpp.ggml_abort_callback(lambda _data: bool(should_abort()))
+            llama_cpp.llama_set_abort_callback(self.ctx, self._abort_cb, None)
+
+    def _decode(self, tokens: Sequence[int]) -> None:
+        arr = (llama_cpp.llama_token * len(tokens))(*tokens)
+        code = llama_cpp.llama_decode(self.ctx, llama_cpp.llama_batch_get_one(arr, len(tokens)))
+        if code == 2:
+            raise _Aborted()
+        if code != 0:
+            raise EngineError(
+                f"llama.cpp failed to evaluate {len(tokens)} tokens (code {code}). "
+                + " ".join(recent_log(2, r"error|failed"))
+            )
+        self.past.extend(tokens)
+
+    def evaluate(self, tokens: Sequence[int], should_abort: Callable[[], bool]) -> bool:
+        """Bring the cache to exactly ``tokens`` and leave the last token's logits ready.
+
+        Reuses the longest prefix already in the cache. Returns False if cancelled.
+        """
+        if not tokens:
+            raise PromptError("The prompt is empty.")
+        if len(tokens) >= self.n_ctx:
+            raise PromptError(
+                f"The prompt is {len(tokens)} tokens but the context holds {self.n_ctx} "
+                "(and needs room for at least one new token). Shorten the prompt or load the "
+                "model with a larger context (--ctx)."
+            )
+        common = 0
+        for a, b in zip(self.past, tokens):
+            if a != b:
+                break
+            common += 1
+        common = min(common, len(tokens) - 1)  # the last token is evaluated again for its logits
+        if not llama_cpp.llama_memory_seq_rm(self.memory, 0, common, -1):
+            llama_cpp.llama_memory_clear(self.memory, True)
+            common = 0
+        del self.past[common:]
+        rest = list(tokens[common:])
+        self.set_abort(should_abort if len(rest) > 1 else None)
+        try:
+            for i in range(0, len(rest), self.params.n_batch):
+                self._decode(rest[i : i + self.params.n_batch])
+        except _Aborted:
+            self.forget()
+            return False
+        finally:
+            self.set_abort(None)
+        return True
+
+    def forget(self) -> None:
+        """Drop the whole cache (after an abort its contents are unknown)."""
+        llama_cpp.llama_memory_clear(self.memory, True)
+        self.past.clear()
+
+    def step(self, token: int) -> None:
+        """Evaluate one more token (generation hot path: no allocation, no abort callback)."""
+        if len(self.past) >= self.n_ctx:
+            raise PromptError(f"The context of {self.n_ctx} tokens is full.")
+        self._one[0] = token
+        code = llama_cpp.llama_decode(self.ctx, llama_cpp.llama_batch_get_one(self._one, 1))
+        if code != 0:
+            raise EngineError(f"llama.cpp failed to evaluate a token (code {code}).")
+        self.past.append(token)
+
+    def last_logits(self) -> np.ndarray:
+        """A view (no copy) of the logits after the last evaluated token: one row of n_vocab floats."""
+        ptr = llama_cpp.llama_get_logits_ith(self.ctx, -1)
+        if not ptr:
+            raise EngineError("llama.cpp returned no logits.")
+        return np.ctypeslib.as_array(ptr, shape=(self.n_vocab,))
+
+    # -- sampling -------------------------------------------------------------------------
+
+    def sampler(self, params: SamplerParams, seed: int, history: Sequence[int]) -> Sampler:
+        return Sampler(params, seed, history, self.n_vocab)
+
+
+class _Aborted(Exception):
+    pass
+
+
+class Sampler:
+    """llama.cpp's own sampler chain: repeat penalty -> top-k -> top-p -> min-p -> temperature -> draw."""
+
+    def __init__(self, params: SamplerParams, seed: int, history: Sequence[int], n_vocab: int) -> None:
+        chain = llama_cpp.llama_sampler_chain_init(llama_cpp.llama_sampler_chain_default_params())
+        self.chain = chain
+        add = llama_cpp.llama_sampler_chain_add
+        add(chain, llama_cpp.llama_sampler_init_penalties(n_vocab, params.repeat_last_n, params.repeat_penalty, 0.0, 0.0))
+        if params.temperature == 0:
+            add(chain, llama_cpp.llama_sampler_init_greedy())
+        else:
+            if params.top_k > 0:
+                add(chain, llama_cpp.llama_sampler_init_top_k(params.top_k))
+            add(chain, llama_cpp.llama_sampler_init_top_p(params.top_p, 1))
+            add(chain, llama_cpp.llama_sampler_init_min_p(params.min_p, 1))
+            add(chain, llama_cpp.llama_sampler_init_temp(params.temperature))
+            add(chain, llama_cpp.llama_sampler_init_dist(seed))
+        # The prompt counts towards the repeat penalty, as in llama.cpp's own tools.
+        if params.repeat_penalty != 1.0 and params.repeat_last_n:
+            for token in history[-params.repeat_last_n :]:
+                llama_cpp.llama_sampler_accept(chain, token)
+
+    def sample(self, ctx: llama_cpp.llama_context_p) -> int:
+        return int(llama_cpp.llama_sampler_sample(self.chain, ctx, -1))
+
+    def close(self) -> None:
+        if self.chain:
+            llama_cpp.llama_sampler_free(self.chain)
+            self.chain = None

@@ -1,0 +1,110 @@
+"""Pure-numpy mirror of llama.cpp's sampler chain, for display.
+
+llama.cpp itself samples (so results match llama.cpp exactly); this module computes, from the same
+logits, what each stage keeps, so the workbench can show which tokens survive and which stage cut
+the others. The chain order is the one the engine builds: repeat penalty -> top-k -> top-p ->
+min-p -> temperature -> draw (or greedy at temperature 0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from workbench.engine.protocol import SamplerParams
+
+STAGES = ("top_k", "top_p", "min_p", "greedy")
+
+
+def log_softmax_normaliser(row: np.ndarray, scratch: np.ndarray | None = None) -> float:
+    """log(sum(exp(row))), computed stably; ``scratch`` (same shape, float32) avoids an allocation."""
+    m = float(row.max())
+    buf = scratch if scratch is not None else np.empty_like(row)
+    np.subtract(row, m, out=buf)
+    np.exp(buf, out=buf)
+    return m + float(np.log(buf.sum(dtype=np.float64)))
+
+
+def top_ids(row: np.ndarray, k: int) -> np.ndarray:
+    """Ids of the k largest entries, largest first."""
+    k = min(k, row.shape[0])
+    if k <= 0:
+        return np.empty(0, dtype=np.int64)
+    idx = np.argpartition(row, -k)[-k:]
+    return idx[np.argsort(-row[idx], kind="stable")]
+
+
+def entropy_nats(row: np.ndarray, lse: float) -> float:
+    logp = row.astype(np.float64) - lse
+    return float(-(np.exp(logp) * logp).sum())
+
+
+def apply_repeat_penalty(row: np.ndarray, history: Sequence[int], params: SamplerParams) -> np.ndarray:
+    """Logits after llama.cpp's repeat penalty over the last ``repeat_last_n`` tokens."""
+    if params.repeat_penalty == 1.0 or params.repeat_last_n == 0 or not history:
+        return row
+    z = row.copy()
+    recent = np.unique(np.asarray(history[-params.repeat_last_n :], dtype=np.int64))
+    vals = z[recent]
+    z[recent] = np.where(vals <= 0, vals * params.repeat_penalty, vals / params.repeat_penalty)
+    return z
+
+
+@dataclass
+class StageResult:
+    """Which tokens survive the sampler, and which stage cut the others."""
+
+    penalized: np.ndarray  # logits after the repeat penalty (the whole vocabulary)
+    kept: np.ndarray  # ids that survive every stage, most likely first
+    final_probs: np.ndarray  # their probability of being drawn, aligned with ``kept``
+    survivors: list[tuple[str, np.ndarray]]  # (stage, ids still in after it), in chain order
+
+    def cut_by(self, ids: np.ndarray) -> list[str | None]:
+        """For each id, the stage that removed it, or None if it can be drawn."""
+        result: list[str | None] = [None] * len(ids)
+        pending = np.ones(len(ids), dtype=bool)
+        for stage, alive in self.survivors:
+            out = pending & ~np.isin(ids, alive)
+            for i in np.flatnonzero(out):
+                result[i] = stage
+            pending &= ~out
+        return result
+
+
+def run_stages(row: np.ndarray, params: SamplerParams, history: Sequence[int] = ()) -> StageResult:
+    """Follow one row of logits through the sampler chain."""
+    z = apply_repeat_penalty(row, history, params)
+    n = z.shape[0]
+    if params.temperature == 0:
+        best = np.array([int(np.argmax(z))])
+        return StageResult(z, best, np.array([1.0]), [("greedy", best)])
+
+    survivors: list[tuple[str, np.ndarray]] = []
+    if 0 < params.top_k < n:
+        cand = top_ids(z, params.top_k)
+        survivors.append(("top_k", cand))
+    else:
+        cand = np.argsort(-z, kind="stable")
+
+    # top-p: the smallest prefix whose probability (softmax over the candidates) reaches p.
+    if params.top_p < 1.0:
+        logits = z[cand].astype(np.float64)
+        p = np.exp(logits - logits.max())
+        p /= p.sum()
+        last = int(np.searchsorted(np.cumsum(p), params.top_p, side="left")) + 1
+        cand = cand[: max(1, min(last, cand.shape[0]))]
+        survivors.append(("top_p", cand))
+
+    # min-p: keep tokens whose probability is at least min_p times the best one's.
+    if params.min_p > 0.0:
+        logits = z[cand]
+        keep = logits >= float(logits.max()) + float(np.log(params.min_p))
+        cand = cand[keep]
+        survivors.append(("min_p", cand))
+
+    logits = z[cand].astype(np.float64) / params.temperature
+    probs = np.exp(logits - logits.max())
+    probs /= probs.sum()
+    return StageResult(z, cand, probs, survivors)

@@ -1,0 +1,116 @@
+"""Qt bridge to the engine client: runs engine calls on worker threads and reports with signals.
+
+The GUI thread never waits on the engine. Tokens are coalesced (at most one signal every ~30 ms)
+so that a fast model cannot flood the event loop.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from workbench.engine.client import EngineClient, Generation
+from workbench.engine.protocol import GenerateParams, LoadedModel, LoadParams
+from workbench.errors import WorkbenchError
+
+COALESCE_S = 0.03
+
+
+class EngineBridge(QObject):
+    loadStarted = Signal(str)
+    modelLoaded = Signal(object)  # LoadedModel
+    loadFailed = Signal(str)
+    generationStarted = Signal()
+    tokensArrived = Signal(list)  # list[TokenEvent], in order
+    generationFinished = Signal(object)  # Generation (done, text, tokens)
+    generationFailed = Signal(str)
+    busyChanged = Signal(bool)
+
+    def __init__(self, client: EngineClient | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.client = client or EngineClient()
+        self.loaded: LoadedModel | None = None
+        self._busy = False
+        self._busy_lock = threading.Lock()
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def _set_busy(self, busy: bool) -> None:
+        with self._busy_lock:
+            self._busy = busy
+        self.busyChanged.emit(busy)
+
+    def _run(self, job: Callable[[], None]) -> bool:
+        with self._busy_lock:
+            if self._busy:
+                return False
+            self._busy = True
+        self.busyChanged.emit(True)
+
+        def wrapper() -> None:
+            try:
+                job()
+            finally:
+                self._set_busy(False)
+
+        threading.Thread(target=wrapper, daemon=True, name="engine-job").start()
+        return True
+
+    def load(self, params: LoadParams) -> bool:
+        """Load a model in the background. Returns False if the engine is busy."""
+
+        def job() -> None:
+            self.loadStarted.emit(params.path)
+            try:
+                self.loaded = self.client.load(params)
+            except WorkbenchError as e:
+                self.loaded = None
+                self.loadFailed.emit(str(e))
+                return
+            except Exception as e:  # never let a worker thread die silently
+                self.loaded = None
+                self.loadFailed.emit(f"Unexpected error while loading: {e!r}")
+                return
+            self.modelLoaded.emit(self.loaded)
+
+        return self._run(job)
+
+    def generate(self, params: GenerateParams) -> bool:
+        """Generate in the background, streaming coalesced tokens. Returns False if busy."""
+
+        def job() -> None:
+            self.generationStarted.emit()
+            try:
+                generation: Generation = self.client.generate(params)
+                pending: list[Any] = []
+                last = time.monotonic()
+                for token in generation:
+                    pending.append(token)
+                    now = time.monotonic()
+                    if now - last >= COALESCE_S:
+                        self.tokensArrived.emit(pending)
+                        pending, last = [], now
+                if pending:
+                    self.tokensArrived.emit(pending)
+            except WorkbenchError as e:
+                self.generationFailed.emit(str(e))
+                return
+            except Exception as e:
+                self.generationFailed.emit(f"Unexpected engine error: {e!r}")
+                return
+            self.generationFinished.emit(generation)
+
+        return self._run(job)
+
+    def cancel(self) -> None:
+        self.client.cancel()
+
+    def shutdown(self) -> None:
+        """Stop whatever runs and end the engine process (window closing)."""
+        self.client.close()

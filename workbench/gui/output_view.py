@@ -1,0 +1,85 @@
+"""Generated text, each token tinted by its probability; hovering a token shows its alternatives."""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import html
+import math
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QColor, QHelpEvent, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
+
+from workbench.engine.protocol import TokenEvent
+
+
+def probability_colour(prob: float) -> QColor:
+    """Background for a token: clear for near-certain, through yellow, to red for surprising."""
+    prob = min(1.0, max(0.0, prob))
+    # hue 0 (red) .. 120 (green); low saturation keeps text readable in light and dark themes
+    colour = QColor.fromHsvF(prob * 120 / 360, 0.35 + 0.35 * (1 - prob), 1.0)
+    colour.setAlphaF(0.25 + 0.5 * (1 - prob))
+    return colour
+
+
+def visible(text: str) -> str:
+    return text.replace("\n", "\u21b5").replace("\t", "\u2192").replace(" ", "\u2423") or "\u2205"
+
+
+class OutputView(QPlainTextEdit):
+    """Read-only output; ``append_tokens`` adds a batch of streamed tokens."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setObjectName("output")
+        self.setPlaceholderText("Output appears here, each token tinted by how likely the model thought it was.")
+        self.tokens: list[TokenEvent] = []
+        self._starts: list[int] = []  # document position where each token's text starts
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self.viewport().installEventFilter(self)
+
+    def clear_tokens(self) -> None:
+        self.clear()
+        self.tokens.clear()
+        self._starts.clear()
+        self._decoder.reset()
+
+    def append_tokens(self, tokens: list[TokenEvent]) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        for token in tokens:
+            self._starts.append(cursor.position())
+            self.tokens.append(token)
+            fmt = QTextCharFormat()
+            fmt.setBackground(probability_colour(token.prob))
+            cursor.insertText(self._decoder.decode(token.bytes), fmt)
+        self.ensureCursorVisible()
+
+    def token_at(self, position: int) -> TokenEvent | None:
+        i = bisect.bisect_right(self._starts, position) - 1
+        return self.tokens[i] if 0 <= i < len(self.tokens) else None
+
+    def tooltip_html(self, token: TokenEvent) -> str:
+        rows = [
+            f"<tr><td>{'<b>' if alt.id == token.id else ''}{html.escape(visible(alt.text))}"
+            f"{'</b>' if alt.id == token.id else ''}</td><td align='right'>{math.exp(alt.logprob) * 100:.1f}%</td></tr>"
+            for alt in token.top
+        ]
+        head = (
+            f"<b>{html.escape(visible(token.text))}</b> id {token.id} · p = {token.prob * 100:.1f}% "
+            f"· logprob {token.logprob:.3f}<br>bytes {token.bytes.hex(' ')}"
+        )
+        return head + (f"<table>{''.join(rows)}</table>" if rows else "")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.viewport() and event.type() == QEvent.Type.ToolTip:
+            assert isinstance(event, QHelpEvent)
+            token = self.token_at(self.cursorForPosition(event.pos()).position())
+            if token is not None:
+                QToolTip.showText(event.globalPos(), self.tooltip_html(token), self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().eventFilter(watched, event)

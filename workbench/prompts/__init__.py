@@ -1,0 +1,1 @@
+"""Prompts: sandboxed templates, chat templates, chain-of-thought variants."""

@@ -1,0 +1,60 @@
+"""Render chat messages with a model's own chat template (from its GGUF metadata), sandboxed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from workbench.errors import TemplateError
+from workbench.prompts.sandbox import make_environment, render
+
+# Used when a model ships no template: ChatML, which many small instruct models follow.
+FALLBACK_TEMPLATE = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] }}<|im_end|>\n"
+    "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    role: str  # system | user | assistant
+    content: str
+
+
+def _strftime_now(fmt: str) -> str:
+    return datetime.now().strftime(fmt)
+
+
+_ENV = make_environment(strict=False, strftime_now=_strftime_now)
+
+
+def render_chat(
+    template: str | None,
+    messages: list[ChatMessage],
+    *,
+    bos_token: str = "",
+    eos_token: str = "",
+    tokenizer_adds_bos: bool = False,
+    add_generation_prompt: bool = True,
+) -> str:
+    """The exact text the model receives for these messages (special tokens included).
+
+    When the tokenizer adds BOS itself, a leading BOS written by the template is dropped: two BOS
+    tokens degrade some models.
+    """
+    if not messages:
+        raise TemplateError("A chat needs at least one message.")
+    text = render(
+        _ENV,
+        template or FALLBACK_TEMPLATE,
+        {
+            "messages": [{"role": m.role, "content": m.content} for m in messages],
+            "add_generation_prompt": add_generation_prompt,
+            "bos_token": bos_token,
+            "eos_token": eos_token,
+        },
+        what="model's chat template",
+    )
+    if tokenizer_adds_bos and bos_token and text.startswith(bos_token):
+        text = text[len(bos_token) :]
+    return text

@@ -1,0 +1,75 @@
+"""One sandboxed Jinja environment for every template the workbench renders.
+
+User templates and the chat templates inside GGUF files are untrusted text (CVE-2024-34359 was an
+unsandboxed chat template). They render in Jinja's ImmutableSandboxedEnvironment, streamed so that
+output size and render time are bounded, and every Jinja failure becomes a TemplateError.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from workbench.errors import TemplateError
+
+MAX_OUTPUT_CHARS = 1_000_000
+MAX_RENDER_SECONDS = 2.0
+
+
+def _raise_exception(message: str) -> None:
+    raise TemplateError(f"The template refused the input: {message}")
+
+
+def make_environment(*, strict: bool, **globals_: Callable[..., Any]) -> ImmutableSandboxedEnvironment:
+    """``strict``: a missing variable is an error (user templates), not an empty string (chat templates)."""
+    env = ImmutableSandboxedEnvironment(
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined if strict else jinja2.Undefined,
+        keep_trailing_newline=True,
+    )
+    env.globals["raise_exception"] = _raise_exception
+    env.globals.update(globals_)
+    return env
+
+
+def render(
+    env: jinja2.Environment,
+    source: str,
+    variables: dict[str, Any],
+    *,
+    what: str = "template",
+    max_chars: int = MAX_OUTPUT_CHARS,
+    max_seconds: float = MAX_RENDER_SECONDS,
+) -> str:
+    """Render ``source`` with limits; any failure is a TemplateError naming ``what``."""
+    try:
+        template = env.from_string(source)
+    except jinja2.TemplateSyntaxError as e:
+        raise TemplateError(f"The {what} has a syntax error on line {e.lineno}: {e.message}") from None
+    deadline = time.monotonic() + max_seconds
+    parts: list[str] = []
+    size = 0
+    try:
+        for chunk in template.generate(**variables):
+            parts.append(chunk)
+            size += len(chunk)
+            if size > max_chars:
+                raise TemplateError(f"The {what} produced more than {max_chars:,} characters; rendering was stopped.")
+            if time.monotonic() > deadline:
+                raise TemplateError(f"The {what} took longer than {max_seconds:g} s to render; rendering was stopped.")
+    except TemplateError:
+        raise
+    except SecurityError as e:
+        raise TemplateError(f"The {what} tried something the sandbox forbids: {e}") from None
+    except jinja2.UndefinedError as e:
+        raise TemplateError(f"The {what} uses a variable that was not given: {e.message}") from None
+    except jinja2.TemplateError as e:
+        raise TemplateError(f"The {what} failed: {e}") from None
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError) as e:
+        raise TemplateError(f"The {what} failed while rendering: {e}") from None
+    return "".join(parts)
