@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="measure speed and memory against plain llama-cpp-python")
     p.add_argument("--model", "-m", default="default")
     p.add_argument("--tokens", type=int, default=128, help="tokens generated per measurement")
-    p.add_argument("--rounds", type=int, default=3, help="alternating rounds of reference and workbench")
+    p.add_argument("--rounds", type=int, default=9, help="paired rounds of reference and workbench")
     p.add_argument("--threads", type=int, default=None)
     p.add_argument("--json", action="store_true")
     return parser

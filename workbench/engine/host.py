@@ -24,7 +24,6 @@ import numpy as np
 from workbench.engine import sampling
 from workbench.engine.protocol import (
     PROTOCOL_VERSION,
-    Alternative,
     CandidateToken,
     Distribution,
     GenerateParams,
@@ -32,11 +31,13 @@ from workbench.engine.protocol import (
     LoadParams,
     SamplerParams,
     Timings,
-    TokenEvent,
     decode,
     encode,
 )
 from workbench.errors import NoModelLoaded, PromptError, WorkbenchError
+
+
+FLUSH_S = 0.025
 
 
 class Host:
@@ -47,12 +48,20 @@ class Host:
         self.cancelled: set[int] = set()
         self.current = -1
         self._scratch: np.ndarray | None = None
+        self._flushed_at = 0.0
 
     # -- channel --------------------------------------------------------------------------
 
-    def send(self, message: dict[str, Any]) -> None:
+    def send(self, message: dict[str, Any], flush: bool = True) -> None:
         self.out.write(encode(message))
-        self.out.flush()
+        if flush:
+            self.out.flush()
+            self._flushed_at = time.monotonic()
+
+    def stream(self, message: dict[str, Any]) -> None:
+        """Send a streamed message, flushing at most every FLUSH_S: each flush wakes the reader,
+        and on a small machine every wake-up is taken from llama.cpp's threads."""
+        self.send(message, flush=time.monotonic() - self._flushed_at >= FLUSH_S)
 
     def read_requests(self, stream: IO[bytes]) -> None:
         """Reader thread: queue requests, apply cancels at once."""
@@ -199,20 +208,21 @@ class Host:
                     break
                 row = s.last_logits()
                 lse = sampling.log_softmax_normaliser(row, scratch)
-                top = sampling.top_ids(row, k) if k else ()
-                token = sampler.sample(s.ctx)
-                if s.is_eog(token):
+                top = sampling.top_ids(row, k).tolist() if k else []
+                token = sampler.sample(s.ctx)  # reads the logits; does not change them
+                if s.is_eog(token) and not params.ignore_eos:
                     reason = "stop"
                     break
                 piece = s.piece(token)
-                event = TokenEvent(
-                    id=token,
-                    text=piece.decode("utf-8", errors="replace"),
-                    bytes=piece,
-                    logprob=float(row[token]) - lse,
-                    top=[Alternative(int(i), s.piece(int(i)).decode("utf-8", "replace"), float(row[i]) - lse) for i in top],
-                )
-                self.send({"type": "token", "id": self.current, "token": event.to_dict()})
+                # Built by hand, not through TokenEvent.to_dict: this runs once per token.
+                event = {
+                    "id": token,
+                    "text": s.text(token),
+                    "bytes": piece.hex(),
+                    "logprob": float(row[token]) - lse,
+                    "top": [{"id": i, "text": s.text(i), "logprob": float(row[i]) - lse} for i in top],
+                }
+                self.stream({"type": "token", "id": self.current, "token": event})
                 n += 1
                 text += utf8.decode(piece)
                 if params.stop and (cut := _find_stop(text, params.stop)) is not None:

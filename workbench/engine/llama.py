@@ -109,6 +109,9 @@ class LlamaSession:
         self.past: list[int] = []  # tokens whose keys/values are in the cache, in order
         self._one = (llama_cpp.llama_token * 1)()
         self._pieces: dict[int, bytes] = {}
+        self._texts: dict[int, str] = {}
+        self._logits_address: int | None = None
+        self._logits_view = np.empty(0, dtype=np.float32)
         self._abort_cb: Callable[..., bool] | None = None
 
     def describe(self, load_s: float) -> LoadedModel:
@@ -260,9 +263,21 @@ class LlamaSession:
     def last_logits(self) -> np.ndarray:
         """A view (no copy) of the logits after the last evaluated token: one row of n_vocab floats."""
         ptr = llama_cpp.llama_get_logits_ith(self.ctx, -1)
-        if not ptr:
+        address = ctypes.cast(ptr, ctypes.c_void_p).value
+        if not address:
             raise EngineError("llama.cpp returned no logits.")
-        return np.ctypeslib.as_array(ptr, shape=(self.n_vocab,))
+        # The row usually sits at the same address token after token; building a view is not free.
+        if address != self._logits_address:
+            self._logits_view = np.ctypeslib.as_array(ptr, shape=(self.n_vocab,))
+            self._logits_address = address
+        return self._logits_view
+
+    def text(self, token: int) -> str:
+        """A token's text for display (invalid UTF-8, as in half a character, shown as U+FFFD)."""
+        cached = self._texts.get(token)
+        if cached is None:
+            cached = self._texts[token] = self.piece(token).decode("utf-8", errors="replace")
+        return cached
 
     # -- sampling -------------------------------------------------------------------------
 

@@ -103,6 +103,7 @@ class GenerateParams(_Message):
     stop: list[str] = field(default_factory=list)
     add_special: bool = True  # add BOS when the model wants it
     parse_special: bool = False  # treat <|im_start|> etc. in the text as special tokens (chat prompts)
+    ignore_eos: bool = False  # keep going past end-of-generation tokens (benchmarks)
 
     def validate(self) -> GenerateParams:
         self.sampler.validate()

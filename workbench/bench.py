@@ -1,0 +1,89 @@
+"""`workbench bench`: speed and memory of the workbench against plain llama-cpp-python.
+
+Rounds alternate (a) the reference, llama-cpp-python generating in-process with no probability
+capture, and (b) the workbench engine host generating with top-10 logprob capture, streamed to
+this process. A shared 2-core machine drifts by 10-20 % within a minute, so each round pairs one
+(a) with one (b) run back to back, and ``ratio`` is the median of the per-round ratios. Memory: the host's resident set before and after a
+capture run, beside what ``logits_all`` would allocate for the same context.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from typing import Any
+
+from workbench.engine.client import EngineClient
+from workbench.engine.protocol import GenerateParams, LoadParams, SamplerParams
+from workbench.models.info import model_info
+
+BENCH_PROMPT = "Write a long story about a lighthouse keeper who finds a message in a bottle. Once upon a time,"
+BENCH_CTX = 2048
+CAPTURE_K = 10
+
+
+def _workbench_rate(client: EngineClient, n_tokens: int, seed: int) -> float:
+    """Generation tok/s of one workbench run, measured at this end of the pipe."""
+    params = GenerateParams(
+        BENCH_PROMPT,
+        SamplerParams(temperature=0.8, top_k=40, top_p=0.95, min_p=0.05, seed=seed),
+        max_tokens=n_tokens,
+        top_logprobs=CAPTURE_K,
+        ignore_eos=True,
+    )
+    stamps = []
+    generation = client.generate(params)
+    for _ in generation:
+        stamps.append(time.perf_counter())
+    return (len(stamps) - 1) / (stamps[-1] - stamps[0])
+
+
+def _prompt_rate(client: EngineClient, n_words: int = 400) -> float:
+    """Prompt evaluation speed on a fresh prompt (a new first word defeats the prefix cache)."""
+    text = f"{time.time_ns()} " + "the lighthouse keeper read the message again " * (n_words // 7)
+    done = client.generate(GenerateParams(text, SamplerParams(temperature=0), max_tokens=1)).run().done
+    assert done is not None
+    return done.timings.prompt_tokens_per_s
+
+
+def run_bench(model: str = "default", tokens: int = 128, rounds: int = 9, threads: int | None = None) -> dict[str, Any]:
+    from workbench.engine.reference import ReferenceRunner
+
+    info = model_info(model)
+    n_threads = threads or os.cpu_count() or 1
+    client = EngineClient()
+    reference = ReferenceRunner(info.path, BENCH_CTX, n_threads)
+    try:
+        loaded = client.load(LoadParams(path=info.path, n_ctx=BENCH_CTX, n_threads=n_threads))
+        # Warm both (page in the weights, first-run allocations).
+        reference.generation_rate(BENCH_PROMPT, 16, seed=0)
+        _workbench_rate(client, 16, seed=0)
+        rss_before = client.host_rss_bytes()
+        ref_rates, wb_rates = [], []
+        for r in range(rounds):
+            ref_rates.append(reference.generation_rate(BENCH_PROMPT, tokens, seed=r + 1))
+            wb_rates.append(_workbench_rate(client, tokens, seed=r + 1))
+        rss_after = client.host_rss_bytes()
+        prompt_rates = [_prompt_rate(client) for _ in range(2)]
+    finally:
+        reference.close()
+        client.close()
+    ref, wb = statistics.median(ref_rates), statistics.median(wb_rates)
+    return {
+        "model": info.display_name,
+        "n_threads": n_threads,
+        "n_ctx": BENCH_CTX,
+        "tokens": tokens,
+        "rounds": rounds,
+        "backend": loaded.backend,
+        "reference_tok_s": ref,
+        "workbench_tok_s": wb,
+        "ratio": statistics.median(w / r for w, r in zip(wb_rates, ref_rates)),
+        "prompt_tok_s": statistics.median(prompt_rates),
+        "capture_k": CAPTURE_K,
+        "capture_rss_mb": (rss_after - rss_before) / 2**20,
+        "logits_all_would_allocate_mb": BENCH_CTX * loaded.n_vocab * 4 / 2**20,
+        "reference_runs_tok_s": ref_rates,
+        "workbench_runs_tok_s": wb_rates,
+    }
