@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -81,7 +82,7 @@ class EngineClient:
         self._active: int | None = None
         self._cancel_requested: set[int] = set()
         self._killed_for_cancel = False
-        self._stderr_tail: collections.deque[str] = collections.deque(maxlen=30)
+        self._stderr_tail: collections.deque[str] = collections.deque(maxlen=200)
         self._log_path = log_path
         self.load_params: LoadParams | None = None
         self.loaded: LoadedModel | None = None
@@ -95,7 +96,8 @@ class EngineClient:
         return self._proc.pid if self._proc and self._proc.poll() is None else None
 
     def _start(self) -> None:
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        # No gdb backtrace on a llama.cpp abort: slow, and it buries the one line that says why.
+        env = dict(os.environ, PYTHONUNBUFFERED="1", GGML_NO_BACKTRACE="1")
         self._proc = subprocess.Popen(
             host_command(),
             stdin=subprocess.PIPE,
@@ -156,7 +158,9 @@ class EngineClient:
                 how = f"was killed by signal {-code}"
         else:
             how = f"exited with code {code}"
-        tail = [line for line in self._stderr_tail if line.strip()][-3:]
+        lines = [line for line in self._stderr_tail if line.strip()]
+        telling = [line for line in lines if re.search(r"GGML_ASSERT|error|fatal|terminate|what\(\)|Killed", line, re.I)]
+        tail = (telling or lines)[-3:]
         detail = (" Last output: " + " | ".join(tail)) if tail else ""
         self.loaded = None
         return EngineCrashed(

@@ -105,6 +105,7 @@ class LlamaSession:
             )
         self.ctx = ctx
         self.n_ctx = int(llama_cpp.llama_n_ctx(ctx))
+        self.n_batch = int(llama_cpp.llama_n_batch(ctx))  # llama.cpp may lower it (never above n_ctx)
         self.memory = llama_cpp.llama_get_memory(ctx)
         self.past: list[int] = []  # tokens whose keys/values are in the cache, in order
         self._one = (llama_cpp.llama_token * 1)()
@@ -236,8 +237,8 @@ class LlamaSession:
         rest = list(tokens[common:])
         self.set_abort(should_abort if len(rest) > 1 else None)
         try:
-            for i in range(0, len(rest), self.params.n_batch):
-                self._decode(rest[i : i + self.params.n_batch])
+            for i in range(0, len(rest), self.n_batch):
+                self._decode(rest[i : i + self.n_batch])
         except _Aborted:
             self.forget()
             return False

@@ -21,7 +21,6 @@ COALESCE_S = 0.03
 
 
 class EngineBridge(QObject):
-    loadStarted = Signal(str)
     modelLoaded = Signal(object)  # LoadedModel
     loadFailed = Signal(str)
     generationStarted = Signal()
@@ -66,7 +65,6 @@ class EngineBridge(QObject):
         """Load a model in the background. Returns False if the engine is busy."""
 
         def job() -> None:
-            self.loadStarted.emit(params.path)
             try:
                 self.loaded = self.client.load(params)
             except WorkbenchError as e:

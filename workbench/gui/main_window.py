@@ -30,6 +30,17 @@ from workbench.models.info import ModelInfo, model_info
 from workbench.prompts.chat import ChatMessage, render_chat
 
 
+def _titled(title: str, widget: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    label = QLabel(title)
+    label.setBuddy(widget)
+    layout.addWidget(label)
+    layout.addWidget(widget)
+    return box
+
+
 class SamplerForm(QWidget):
     """Sampler settings with the engine's defaults and valid ranges."""
 
@@ -110,8 +121,10 @@ class MainWindow(QMainWindow):
         self.settings = SamplerForm()
 
         editors = QSplitter(Qt.Orientation.Vertical)
-        editors.addWidget(self.prompt)
-        editors.addWidget(self.output)
+        editors.addWidget(_titled("Prompt", self.prompt))
+        editors.addWidget(
+            _titled("Output · tinted by probability: green likely, red surprising · hover a token for alternatives", self.output)
+        )
         editors.setSizes([260, 420])
         main = QSplitter(Qt.Orientation.Horizontal)
         main.addWidget(editors)
@@ -173,7 +186,6 @@ class MainWindow(QMainWindow):
 
     def _connect_bridge(self) -> None:
         b = self.bridge
-        b.loadStarted.connect(self._on_load_started)
         b.modelLoaded.connect(self._on_loaded)
         b.loadFailed.connect(self._on_load_failed)
         b.generationStarted.connect(self._on_generation_started)
@@ -200,6 +212,7 @@ class MainWindow(QMainWindow):
             self.show_error("The engine is busy; stop the current run before loading another model.")
             return False
         self.info = info
+        self._on_load_started(info.path)
         return True
 
     def _on_load_started(self, path: str) -> None:

@@ -1,0 +1,121 @@
+"""The `workbench` command as a user runs it: real process, real engine, exit codes and JSON shapes."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workbench import __version__
+
+
+def workbench(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", *args], input=stdin, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_version() -> None:
+    result = workbench("--version")
+    assert result.returncode == 0
+    assert __version__ in result.stdout
+
+
+def test_info_json(model_path: Path) -> None:
+    result = workbench("info", "default", "--json")
+    assert result.returncode == 0, result.stderr
+    info = json.loads(result.stdout)
+    for key in ("path", "size_bytes", "gguf_version", "architecture", "name", "file_type", "context_length",
+                "n_layer", "vocab_size", "tokenizer_model", "chat_template"):
+        assert key in info
+    assert info["path"] == str(model_path)
+    assert info["file_type"] == "Q4_1"
+    assert info["size_bytes"] == model_path.stat().st_size
+
+
+def test_run_json_shape() -> None:
+    result = workbench("run", "--prompt", "The sky is", "--max-tokens", "8", "--seed", "5", "--top-logprobs", "3", "--json")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert set(out) >= {"model", "params", "prompt_tokens", "text", "tokens", "finish_reason", "timings"}
+    assert out["finish_reason"] in ("stop", "length")
+    assert out["params"]["seed"] == 5
+    assert set(out["timings"]) >= {"load_s", "prompt_s", "gen_s", "tokens_per_s"}
+    assert 1 <= len(out["tokens"]) <= 8
+    token = out["tokens"][0]
+    assert set(token) == {"id", "text", "bytes", "logprob", "top"}
+    bytes.fromhex(token["bytes"])
+    assert token["logprob"] <= 0
+    assert len(token["top"]) == 3 and set(token["top"][0]) == {"id", "text", "logprob"}
+    joined = b"".join(bytes.fromhex(t["bytes"]) for t in out["tokens"]).decode("utf-8", "replace")
+    assert joined == out["text"]
+
+
+def test_run_reads_stdin_and_chat_template() -> None:
+    result = workbench("run", "--chat", "--system", "Be brief.", "--prompt", "-", "--max-tokens", "4",
+                       "--temperature", "0", "--json", stdin="Say hi")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert "<|im_start|>system\nBe brief.<|im_end|>" in out["prompt"]
+    assert "Say hi" in out["prompt"] and out["prompt"].endswith("<|im_start|>assistant\n")
+
+
+def test_run_streams_plain_text_when_piped() -> None:
+    result = workbench("run", "--prompt", "One, two, three,", "--max-tokens", "6", "--temperature", "0")
+    assert result.returncode == 0, result.stderr
+    assert "\x1b[" not in result.stdout  # colours only on a terminal
+    assert result.stdout.strip()
+    assert "tok/s" in result.stderr
+
+
+def test_next_json() -> None:
+    result = workbench("next", "--prompt", "今天我很", "--top", "15", "--top-k", "3", "--json")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["entropy"] > 0
+    assert len(out["tokens"]) == 15
+    assert set(out["tokens"][0]) >= {"id", "text", "bytes", "logprob", "prob", "kept"}
+    assert [t["kept"] for t in out["tokens"]] == [True] * 3 + [False] * 12
+
+
+def test_gpu_layers_on_cpu_build_warns_and_runs() -> None:
+    result = workbench("run", "--prompt", "Hi", "--max-tokens", "2", "--n-gpu-layers", "10", "--json")
+    assert result.returncode == 0, result.stderr
+    assert "no GPU support" in result.stderr
+    assert json.loads(result.stdout)["model"]["backend"] == "CPU"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("run", "--model", "/no/such/model.gguf", "--prompt", "x"), "not found"),
+        (("run", "--model", "/tmp", "--prompt", "x"), "is a folder"),
+        (("run", "--prompt", "   "), "prompt is empty"),
+        (("run", "--prompt", "x", "--temperature", "-1"), "temperature"),
+        (("run", "--prompt", "x", "--top-p", "1.5"), "top-p"),
+        (("run", "--prompt", "hello " * 300, "--ctx", "64"), r"is \d+ tokens but the context holds \d+"),
+        (("run", "--prompt", "x", "--system", "s"), "needs --chat"),
+    ],
+)
+def test_bad_input_exits_2_with_a_message(args: tuple[str, ...], message: str) -> None:
+    result = workbench(*args)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: ")
+    assert re.search(message, result.stderr)
+
+
+def test_bad_model_files_exit_2(tmp_path: Path, model_path: Path) -> None:
+    text = tmp_path / "notes.gguf"
+    text.write_text("just some notes")
+    truncated = tmp_path / "half.gguf"
+    truncated.write_bytes(model_path.read_bytes()[: 40_000_000])
+    for path, message in ((text, "not a GGUF model"), (truncated, "truncated")):
+        for command in (("info", str(path)), ("run", "--model", str(path), "--prompt", "x")):
+            result = workbench(*command)
+            assert result.returncode == 2
+            assert message in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,126 @@
+"""The first window with the real engine, offscreen: load, run, stream, stop, errors, close."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from workbench.gui.app import create_window
+from workbench.gui.main_window import MainWindow
+
+LOAD_TIMEOUT_MS = 60_000
+RUN_TIMEOUT_MS = 60_000
+
+
+@pytest.fixture
+def window(qtbot: QtBot) -> Iterator[MainWindow]:
+    win = create_window(model=None)
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.wait_signal(win.bridge.modelLoaded, timeout=LOAD_TIMEOUT_MS):
+        assert win.load_model("default")
+    yield win
+    win.close()
+
+
+def run_prompt(qtbot: QtBot, win: MainWindow, text: str) -> object:
+    win.prompt.setPlainText(text)
+    with qtbot.wait_signal(win.runFinished, timeout=RUN_TIMEOUT_MS) as blocker:
+        win.run_action.trigger()
+    return blocker.args[0]
+
+
+def test_model_loads_in_background_with_progress(qtbot: QtBot) -> None:
+    win = create_window(model=None)
+    qtbot.addWidget(win)
+    win.show()
+    assert not win.run_action.isEnabled()  # nothing to run yet
+    with qtbot.wait_signal(win.bridge.modelLoaded, timeout=LOAD_TIMEOUT_MS):
+        win.load_model("default")
+        assert win.progress.isVisible()
+        assert win.model_label.text().startswith("Loading")
+    assert not win.progress.isVisible()
+    assert "Smollm2" in win.model_label.text()
+    assert win.backend_label.text() == "CPU"
+    assert win.run_action.isEnabled()
+    win.close()
+
+
+def test_run_streams_coloured_tokens(qtbot: QtBot, window: MainWindow) -> None:
+    window.settings.max_tokens.setValue(12)
+    window.settings.seed.setValue(42)
+    generation = run_prompt(qtbot, window, "Name a colour.")
+    assert generation.done.finish_reason in ("stop", "length")
+    assert window.output.tokens and len(window.output.tokens) == len(generation.tokens)
+    assert window.output.toPlainText() == generation.text
+    assert "tok/s" in window.speed_label.text()
+    tip = window.output.tooltip_html(window.output.tokens[0])
+    assert "%" in tip and "logprob" in tip
+    assert window.output.token_at(0) is window.output.tokens[0]
+
+
+def test_stop_cancels_a_long_run(qtbot: QtBot, window: MainWindow) -> None:
+    window.settings.max_tokens.setValue(5000)
+    window.settings.temperature.setValue(1.5)
+    window.settings.chat.setChecked(False)
+    window.prompt.setPlainText("Once upon a time")
+    with qtbot.wait_signal(window.runFinished, timeout=RUN_TIMEOUT_MS) as finished:
+        with qtbot.wait_signal(window.bridge.tokensArrived, timeout=RUN_TIMEOUT_MS):
+            window.run_action.trigger()
+        assert window.stop_action.isEnabled() and not window.run_action.isEnabled()
+        window.stop_action.trigger()
+    assert finished.args[0].done.finish_reason == "cancelled"
+    assert "stopped" in window.speed_label.text()
+    qtbot.wait_until(lambda: window.run_action.isEnabled())
+    assert not window.stop_action.isEnabled()
+
+
+def test_empty_prompt_is_explained(window: MainWindow) -> None:
+    window.prompt.setPlainText("   ")
+    window.run_action.trigger()
+    assert window.error.isVisible()
+    assert "empty" in window.error.text()
+
+
+def test_bad_model_file_shows_reason_and_keeps_model(tmp_path: Path, window: MainWindow) -> None:
+    junk = tmp_path / "junk.gguf"
+    junk.write_bytes(b"\0" * 1000)
+    assert not window.load_model(str(junk))
+    assert window.error.isVisible() and "not a GGUF model" in window.error.text()
+    assert window.run_action.isEnabled()  # the loaded model is still there
+
+
+def test_engine_crash_is_reported_and_next_run_works(qtbot: QtBot, window: MainWindow) -> None:
+    window.settings.max_tokens.setValue(3000)
+    window.settings.chat.setChecked(False)
+    window.prompt.setPlainText("Once upon a time")
+    pid = window.bridge.client.host_pid
+    assert pid
+    with qtbot.wait_signal(window.bridge.generationFailed, timeout=RUN_TIMEOUT_MS) as failed:
+        with qtbot.wait_signal(window.bridge.tokensArrived, timeout=RUN_TIMEOUT_MS):
+            window.run_action.trigger()
+        os.kill(pid, signal.SIGKILL)
+    assert "SIGKILL" in failed.args[0]
+    assert window.error.isVisible()
+    qtbot.wait_until(lambda: window.run_action.isEnabled())
+    window.settings.max_tokens.setValue(4)
+    generation = run_prompt(qtbot, window, "Hello")
+    assert generation.tokens
+    assert not window.error.isVisible()
+
+
+def test_closing_mid_generation_ends_the_engine(qtbot: QtBot, window: MainWindow) -> None:
+    window.settings.max_tokens.setValue(5000)
+    window.prompt.setPlainText("Tell me a long story")
+    with qtbot.wait_signal(window.bridge.tokensArrived, timeout=RUN_TIMEOUT_MS):
+        window.run_action.trigger()
+    pid = window.bridge.client.host_pid
+    assert pid
+    window.close()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
