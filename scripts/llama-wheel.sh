@@ -29,8 +29,9 @@ wheel=$(ls "$dir"/llama_cpp_python-*.whl 2>/dev/null | head -n1 || true)
 if [ -z "$wheel" ]; then
   echo ">> building llama-cpp-python $version ($gpu: $flags); this takes several minutes once" >&2
   rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+  # --no-cache-dir: pip's own wheel cache ignores CMAKE_ARGS and would hand a CPU build to GPU=cuda.
   CMAKE_ARGS="$flags" CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" \
-    "$python" -m pip wheel --no-deps --no-binary llama-cpp-python \
+    "$python" -m pip wheel --no-deps --no-binary llama-cpp-python --no-cache-dir \
       --wheel-dir "$dir.tmp" "llama-cpp-python==$version" >&2
   rm -rf "$dir" && mv "$dir.tmp" "$dir"
   wheel=$(ls "$dir"/llama_cpp_python-*.whl | head -n1)
