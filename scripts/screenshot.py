@@ -15,19 +15,20 @@ from workbench.gui.app import create_window
 
 def main(out: str) -> int:
     app = QApplication(sys.argv)
-    window = create_window()
-    window.resize(1200, 760)
+    window = create_window("default")
+    window.resize(1280, 800)
     window.show()
-    window.settings.seed.setValue(7)
-    window.settings.max_tokens.setValue(120)
-    window.prompt.setPlainText("Explain in two sentences why the sky is blue.")
+    window.sampling.fixed_seed.setChecked(True)
+    window.sampling.seed.setValue(7)
+    window.sampling.max_tokens.setValue(120)
+    window.editors.set_mode("chat")
+    window.editors.chat.system.setPlainText("Answer in two sentences.")
+    window.editors.chat.rows[0].text.setPlainText("Why is the sky blue?")
 
     def run() -> None:
         window.run()
 
     def shoot() -> None:
-        cursor_token = window.output.tokens[min(5, len(window.output.tokens) - 1)]
-        window.output.setToolTip(window.output.tooltip_html(cursor_token))
         window.grab().save(out)
         window.close()
         app.quit()

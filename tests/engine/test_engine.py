@@ -203,3 +203,23 @@ def test_closing_mid_generation_leaves_no_process(model_path: Path) -> None:
     assert not consumer.is_alive()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_load_reports_progress_and_can_be_cancelled(model_path: Path) -> None:
+    client = EngineClient()
+    try:
+        fractions: list[float] = []
+        loaded = client.load(LoadParams(path=str(model_path), n_ctx=512), on_progress=fractions.append)
+        assert loaded is not None
+        assert fractions and fractions[-1] == pytest.approx(1.0)
+        assert fractions == sorted(fractions)
+
+        def cancel_at_first_progress(fraction: float) -> None:
+            client.cancel()
+
+        assert client.load(LoadParams(path=str(model_path), n_ctx=512), on_progress=cancel_at_first_progress) is None
+        with pytest.raises(NoModelLoaded):
+            client.tokenize("x")
+        assert client.load(LoadParams(path=str(model_path), n_ctx=512)) is not None  # usable again
+    finally:
+        client.close()

@@ -29,7 +29,8 @@ def window(qtbot: QtBot) -> Iterator[MainWindow]:
 
 
 def run_prompt(qtbot: QtBot, win: MainWindow, text: str) -> object:
-    win.prompt.setPlainText(text)
+    win.editors.set_mode("completion")
+    win.editors.completion.setPlainText(text)
     with qtbot.wait_signal(win.runFinished, timeout=RUN_TIMEOUT_MS) as blocker:
         win.run_action.trigger()
     return blocker.args[0]
@@ -42,9 +43,9 @@ def test_model_loads_in_background_with_progress(qtbot: QtBot) -> None:
     assert not win.run_action.isEnabled()  # nothing to run yet
     with qtbot.wait_signal(win.bridge.modelLoaded, timeout=LOAD_TIMEOUT_MS):
         win.load_model("default")
-        assert win.progress.isVisible()
+        assert win.load_progress.isVisible()
         assert win.model_label.text().startswith("Loading")
-    assert not win.progress.isVisible()
+    assert not win.load_progress.isVisible()
     assert "Smollm2" in win.model_label.text()
     assert win.backend_label.text() == "CPU"
     assert win.run_action.isEnabled()
@@ -52,23 +53,25 @@ def test_model_loads_in_background_with_progress(qtbot: QtBot) -> None:
 
 
 def test_run_streams_coloured_tokens(qtbot: QtBot, window: MainWindow) -> None:
-    window.settings.max_tokens.setValue(12)
-    window.settings.seed.setValue(42)
+    window.sampling.max_tokens.setValue(12)
+    window.sampling.fixed_seed.setChecked(True)
+    window.sampling.seed.setValue(42)
     generation = run_prompt(qtbot, window, "Name a colour.")
     assert generation.done.finish_reason in ("stop", "length")
     assert window.output.tokens and len(window.output.tokens) == len(generation.tokens)
     assert window.output.toPlainText() == generation.text
     assert "tok/s" in window.speed_label.text()
+    assert window.context_gauge.value() == generation.done.prompt_tokens + generation.done.completion_tokens
     tip = window.output.tooltip_html(window.output.tokens[0])
     assert "%" in tip and "logprob" in tip
     assert window.output.token_at(0) is window.output.tokens[0]
 
 
 def test_stop_cancels_a_long_run(qtbot: QtBot, window: MainWindow) -> None:
-    window.settings.max_tokens.setValue(5000)
-    window.settings.temperature.setValue(1.5)
-    window.settings.chat.setChecked(False)
-    window.prompt.setPlainText("Once upon a time")
+    window.sampling.max_tokens.setValue(5000)
+    window.sampling.temperature.setValue(1.5)
+    window.editors.set_mode("completion")
+    window.editors.completion.setPlainText("Once upon a time")
     with qtbot.wait_signal(window.runFinished, timeout=RUN_TIMEOUT_MS) as finished:
         with qtbot.wait_signal(window.bridge.tokensArrived, timeout=RUN_TIMEOUT_MS):
             window.run_action.trigger()
@@ -81,7 +84,8 @@ def test_stop_cancels_a_long_run(qtbot: QtBot, window: MainWindow) -> None:
 
 
 def test_empty_prompt_is_explained(window: MainWindow) -> None:
-    window.prompt.setPlainText("   ")
+    window.editors.set_mode("completion")
+    window.editors.completion.setPlainText("   ")
     window.run_action.trigger()
     assert window.error.isVisible()
     assert "empty" in window.error.text()
@@ -96,9 +100,9 @@ def test_bad_model_file_shows_reason_and_keeps_model(tmp_path: Path, window: Mai
 
 
 def test_engine_crash_is_reported_and_next_run_works(qtbot: QtBot, window: MainWindow) -> None:
-    window.settings.max_tokens.setValue(3000)
-    window.settings.chat.setChecked(False)
-    window.prompt.setPlainText("Once upon a time")
+    window.sampling.max_tokens.setValue(3000)
+    window.editors.set_mode("completion")
+    window.editors.completion.setPlainText("Once upon a time")
     pid = window.bridge.client.host_pid
     assert pid
     with qtbot.wait_signal(window.bridge.generationFailed, timeout=RUN_TIMEOUT_MS) as failed:
@@ -108,15 +112,16 @@ def test_engine_crash_is_reported_and_next_run_works(qtbot: QtBot, window: MainW
     assert "SIGKILL" in failed.args[0]
     assert window.error.isVisible()
     qtbot.wait_until(lambda: window.run_action.isEnabled())
-    window.settings.max_tokens.setValue(4)
+    window.sampling.max_tokens.setValue(4)
     generation = run_prompt(qtbot, window, "Hello")
     assert generation.tokens
     assert not window.error.isVisible()
 
 
 def test_closing_mid_generation_ends_the_engine(qtbot: QtBot, window: MainWindow) -> None:
-    window.settings.max_tokens.setValue(5000)
-    window.prompt.setPlainText("Tell me a long story")
+    window.sampling.max_tokens.setValue(5000)
+    window.editors.set_mode("completion")
+    window.editors.completion.setPlainText("Tell me a long story")
     with qtbot.wait_signal(window.bridge.tokensArrived, timeout=RUN_TIMEOUT_MS):
         window.run_action.trigger()
     pid = window.bridge.client.host_pid

@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -219,20 +219,32 @@ class EngineClient:
         with self._lock:
             self._ensure_host()
 
-    def _load(self, params: LoadParams) -> LoadedModel:
+    def _load(self, params: LoadParams, on_progress: Callable[[float], None] | None = None) -> LoadedModel | None:
         read_header(params.path)  # never hand llama.cpp a file our reader rejects
-        reply = self._reply(self._request({"type": "load", "params": params.to_dict()}))
+        rid = self._request({"type": "load", "params": params.to_dict()})
+        while (reply := self._reply(rid))["type"] == "progress":
+            if on_progress:
+                on_progress(float(reply["fraction"]))
+        if reply.get("cancelled"):
+            self.loaded = None
+            return None
         self.loaded = LoadedModel.from_dict(reply["model"])
         return self.loaded
 
-    def load(self, params: LoadParams) -> LoadedModel:
+    def load(self, params: LoadParams, on_progress: Callable[[float], None] | None = None) -> LoadedModel | None:
+        """Load a model (replacing any other). Returns None if cancel() stopped the load."""
         with self._lock:
+            self.load_params = None  # the host drops the old model first; a restart must not reload it
             self._ensure_host()
             try:
-                loaded = self._load(params)
+                loaded = self._load(params, on_progress)
+            except EngineCrashed:
+                if self._killed_for_cancel:
+                    return None
+                raise
             finally:
                 self._active = None
-            self.load_params = params
+            self.load_params = params if loaded else None
             return loaded
 
     def unload(self) -> None:

@@ -133,7 +133,16 @@ class Host:
             )
             params.n_gpu_layers = 0
         t0 = time.perf_counter()
-        self.session = self.llama.LlamaSession(params, warnings)
+
+        def progress(fraction: float) -> bool:
+            self.send({"type": "progress", "id": self.current, "fraction": fraction})
+            return not self.should_abort()
+
+        try:
+            self.session = self.llama.LlamaSession(params, warnings, progress)
+        except self.llama.LoadCancelled:
+            self.send({"type": "result", "id": self.current, "cancelled": True})
+            return
         loaded = self.session.describe(time.perf_counter() - t0)
         if params.n_ctx > loaded.n_ctx_train:
             warnings.append(

@@ -58,7 +58,10 @@ def llama_cpp_version() -> str:
 class LlamaSession:
     """A loaded model with one context. Call ``close()`` to free both."""
 
-    def __init__(self, params: LoadParams, warnings: list[str]) -> None:
+    def __init__(
+        self, params: LoadParams, warnings: list[str], on_progress: Callable[[float], bool] | None = None
+    ) -> None:
+        """Load the model. ``on_progress(fraction)`` returning False cancels (LoadCancelled)."""
         self.params = params
         self.warnings = warnings
         self.model = None
@@ -68,7 +71,19 @@ class LlamaSession:
         mparams.n_gpu_layers = params.n_gpu_layers
         mparams.use_mmap = params.use_mmap
         mparams.use_mlock = params.use_mlock
+        cancelled = False
+
+        def progress(fraction: float, _user: ctypes.c_void_p) -> bool:
+            nonlocal cancelled
+            keep_going = on_progress(float(fraction)) if on_progress else True
+            cancelled = not keep_going
+            return keep_going
+
+        callback = llama_cpp.llama_progress_callback(progress)
+        mparams.progress_callback = callback
         model = llama_cpp.llama_model_load_from_file(params.path.encode("utf-8"), mparams)
+        if not model and cancelled:
+            raise LoadCancelled()
         if not model:
             reasons = recent_log(4, r"error|failed|unknown|invalid|unsupported")
             hint = " ".join(reasons) or "llama.cpp gave no reason."
@@ -288,6 +303,10 @@ class LlamaSession:
 
 class _Aborted(Exception):
     pass
+
+
+class LoadCancelled(Exception):
+    """The load was cancelled from the progress callback."""
 
 
 class Sampler:

@@ -3,21 +3,37 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
 from workbench import __version__
 from workbench.engine.client import EngineClient
 from workbench.gui.bridge import EngineBridge
+from workbench.gui.i18n import install_language
 from workbench.gui.main_window import MainWindow
+from workbench.gui.settings import AppSettings
+from workbench.models.bundled import DEFAULT_ALIAS
 from workbench.paths import log_dir
 
+LAST = "last"
 
-def create_window(model: str | None = "default") -> MainWindow:
-    """A main window with its own engine, loading ``model`` (None: load nothing)."""
+
+def create_window(model: str | None = LAST) -> MainWindow:
+    """A main window with its own engine. ``model``: a path, 'default', 'last' (the model used last
+    time, else the bundled one) or None (load nothing)."""
+    settings = AppSettings()
+    install_language(settings.language())
     bridge = EngineBridge(EngineClient(log_path=log_dir() / "engine.log"))
-    window = MainWindow(bridge)
+    window = MainWindow(bridge, settings)
     bridge.setParent(window)
+    if model == LAST:
+        last = settings.last_model()
+        model = last if last and Path(last).is_file() else DEFAULT_ALIAS
+        if last and model != last:
+            window.load_model(model)
+            window.show_error(window.tr("The last model, {0}, is no longer there; loaded the bundled model.").format(last))
+            return window
     if model:
         window.load_model(model)
     return window

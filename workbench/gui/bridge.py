@@ -21,8 +21,11 @@ COALESCE_S = 0.03
 
 
 class EngineBridge(QObject):
+    loadProgress = Signal(float)  # 0..1
     modelLoaded = Signal(object)  # LoadedModel
     loadFailed = Signal(str)
+    loadCancelled = Signal()
+    tokensCounted = Signal(int, int)  # request serial, token count
     generationStarted = Signal()
     tokensArrived = Signal(list)  # list[TokenEvent], in order
     generationFinished = Signal(object)  # Generation (done, text, tokens)
@@ -34,11 +37,17 @@ class EngineBridge(QObject):
         self.client = client or EngineClient()
         self.loaded: LoadedModel | None = None
         self._busy = False
+        self._loading = False
         self._busy_lock = threading.Lock()
+        self._count_serial = 0
 
     @property
     def busy(self) -> bool:
         return self._busy
+
+    @property
+    def loading(self) -> bool:
+        return self._loading
 
     def _set_busy(self, busy: bool) -> None:
         with self._busy_lock:
@@ -65,8 +74,9 @@ class EngineBridge(QObject):
         """Load a model in the background. Returns False if the engine is busy."""
 
         def job() -> None:
+            self._loading = True
             try:
-                self.loaded = self.client.load(params)
+                self.loaded = self.client.load(params, on_progress=self.loadProgress.emit)
             except WorkbenchError as e:
                 self.loaded = None
                 self.loadFailed.emit(str(e))
@@ -75,9 +85,34 @@ class EngineBridge(QObject):
                 self.loaded = None
                 self.loadFailed.emit(f"Unexpected error while loading: {e!r}")
                 return
-            self.modelLoaded.emit(self.loaded)
+            finally:
+                self._loading = False
+            if self.loaded is None:
+                self.loadCancelled.emit()
+            else:
+                self.modelLoaded.emit(self.loaded)
 
         return self._run(job)
+
+    def count_tokens(self, text: str, parse_special: bool) -> int | None:
+        """Count tokens in the background; the answer comes as tokensCounted(serial, n).
+
+        Returns the request's serial, or None when the engine is busy (ask again later).
+        """
+        if self._busy or self.client.load_params is None:
+            return None
+        self._count_serial += 1
+        serial = self._count_serial
+
+        def job() -> None:
+            try:
+                n = len(self.client.tokenize(text, add_special=True, parse_special=parse_special))
+            except WorkbenchError:
+                return
+            self.tokensCounted.emit(serial, n)
+
+        threading.Thread(target=job, daemon=True, name="token-count").start()
+        return serial
 
     def generate(self, params: GenerateParams) -> bool:
         """Generate in the background, streaming coalesced tokens. Returns False if busy."""

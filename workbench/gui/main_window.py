@@ -1,305 +1,513 @@
-"""The main window: prompt editor, sampler settings, Run/Stop, streamed output, status bar."""
+"""The main window: editors and output in the centre, dockable panels around, menus, toolbar,
+status bar. Layout, open panels and the last model come back on the next start."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QDoubleSpinBox,
-    QFileDialog,
-    QFormLayout,
+    QDockWidget,
     QLabel,
     QMainWindow,
-    QPlainTextEdit,
+    QMenu,
+    QMessageBox,
     QProgressBar,
-    QSpinBox,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from workbench import __version__
 from workbench.engine.client import Generation
-from workbench.engine.protocol import GenerateParams, LoadedModel, LoadParams, SamplerParams, TokenEvent
+from workbench.engine.protocol import GenerateParams, LoadedModel, LoadParams, TokenEvent
 from workbench.errors import WorkbenchError
 from workbench.gui.bridge import EngineBridge
+from workbench.gui.dialogs import ExactPromptDialog, ShortcutsDialog
+from workbench.gui.editors import PromptEditors
+from workbench.gui.i18n import LANGUAGES, install_language
+from workbench.gui.model_manager import ModelManagerDialog
 from workbench.gui.output_view import OutputView
+from workbench.gui.sampling_panel import SamplingPanel
+from workbench.gui.settings import AppSettings
+from workbench.models.catalog import RecentModels
 from workbench.models.info import ModelInfo, model_info
-from workbench.prompts.chat import ChatMessage, render_chat
+from workbench.prompts.chat import render_chat
 
-
-def _titled(title: str, widget: QWidget) -> QWidget:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    label = QLabel(title)
-    label.setBuddy(widget)
-    layout.addWidget(label)
-    layout.addWidget(widget)
-    return box
-
-
-class SamplerForm(QWidget):
-    """Sampler settings with the engine's defaults and valid ranges."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        d = SamplerParams()
-        form = QFormLayout(self)
-        self.temperature = self._double(0.0, 5.0, 0.05, d.temperature, "0 = always the most likely token")
-        self.top_k = self._int(0, 1000, d.top_k, "keep only the K most likely tokens (0 = off)")
-        self.top_p = self._double(0.01, 1.0, 0.01, d.top_p, "keep the most likely tokens up to this total probability (1 = off)")
-        self.min_p = self._double(0.0, 1.0, 0.01, d.min_p, "drop tokens less likely than this fraction of the best (0 = off)")
-        self.repeat_penalty = self._double(0.5, 2.0, 0.05, d.repeat_penalty, "penalise recently used tokens (1 = off)")
-        self.max_tokens = self._int(1, 32768, 256, "stop after this many tokens")
-        self.seed = self._int(-1, 2**31 - 1, -1, "fix the random draw so a run repeats (-1 = random)")
-        self.seed.setSpecialValueText("random")
-        self.chat = QCheckBox("Use the model's chat template")
-        self.chat.setChecked(True)
-        for label, widget in (
-            ("&Temperature", self.temperature),
-            ("Top-&k", self.top_k),
-            ("Top-&p", self.top_p),
-            ("&Min-p", self.min_p),
-            ("&Repeat penalty", self.repeat_penalty),
-            ("Max &tokens", self.max_tokens),
-            ("&Seed", self.seed),
-        ):
-            form.addRow(label, widget)
-        form.addRow(self.chat)
-
-    def _double(self, lo: float, hi: float, step: float, value: float, tip: str) -> QDoubleSpinBox:
-        box = QDoubleSpinBox()
-        box.setRange(lo, hi)
-        box.setSingleStep(step)
-        box.setDecimals(2)
-        box.setValue(value)
-        box.setToolTip(tip)
-        return box
-
-    def _int(self, lo: int, hi: int, value: int, tip: str) -> QSpinBox:
-        box = QSpinBox()
-        box.setRange(lo, hi)
-        box.setValue(value)
-        box.setToolTip(tip)
-        return box
-
-    def sampler(self) -> SamplerParams:
-        return SamplerParams(
-            temperature=self.temperature.value(),
-            top_k=self.top_k.value(),
-            top_p=self.top_p.value(),
-            min_p=self.min_p.value(),
-            repeat_penalty=self.repeat_penalty.value(),
-            seed=None if self.seed.value() < 0 else self.seed.value(),
-        )
+TOKEN_COUNT_DELAY_MS = 300
 
 
 class MainWindow(QMainWindow):
     runFinished = Signal(object)  # Generation, after the view has been updated
+    tokenCountUpdated = Signal(int)
 
-    def __init__(self, bridge: EngineBridge | None = None) -> None:
+    def __init__(self, bridge: EngineBridge | None = None, settings: AppSettings | None = None) -> None:
         super().__init__()
-        self.setWindowTitle("Prompt Workbench")
-        self.resize(1100, 720)
+        self.setObjectName("main-window")
+        self.resize(1200, 760)
+        self.setAcceptDrops(True)
         self.bridge = bridge or EngineBridge(parent=self)
+        self.settings = settings or AppSettings()
+        self.recent = RecentModels()
         self.info: ModelInfo | None = None
         self.loaded: LoadedModel | None = None
         self.last_generation: Generation | None = None
+        self.last_params: GenerateParams | None = None
+        self.prompt_tokens: int | None = None
+        self._continuing = False
+        self._base_prompt = ""
+        self._count_serial = 0
+        self.model_manager: ModelManagerDialog | None = None
 
-        self.prompt = QPlainTextEdit()
-        self.prompt.setObjectName("prompt")
-        self.prompt.setPlaceholderText("Type a prompt, then press Ctrl+Enter to run it.")
+        self.editors = PromptEditors()
         self.output = OutputView()
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("QLabel { color: palette(bright-text); background: #b3261e; padding: 6px; }")
+        self.error.setStyleSheet("QLabel { color: white; background: #b3261e; padding: 6px; }")
         self.error.hide()
-        self.settings = SamplerForm()
-
-        editors = QSplitter(Qt.Orientation.Vertical)
-        editors.addWidget(_titled("Prompt", self.prompt))
-        editors.addWidget(
-            _titled("Output · tinted by probability: green likely, red surprising · hover a token for alternatives", self.output)
-        )
-        editors.setSizes([260, 420])
-        main = QSplitter(Qt.Orientation.Horizontal)
-        main.addWidget(editors)
-        main.addWidget(self.settings)
-        main.setStretchFactor(0, 1)
+        self.prompt_title = QLabel()
+        self.output_title = QLabel()
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("editor-splitter")
+        self.splitter.addWidget(_titled(self.prompt_title, self.editors))
+        self.splitter.addWidget(_titled(self.output_title, self.output))
+        self.splitter.setSizes([320, 400])
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.error)
-        layout.addWidget(main)
+        layout.addWidget(self.splitter)
         self.setCentralWidget(central)
 
+        self.sampling = SamplingPanel()
+        self.sampling_dock = QDockWidget()
+        self.sampling_dock.setObjectName("sampling-dock")
+        self.sampling_dock.setWidget(self.sampling)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.sampling_dock)
+
+        self.count_timer = QTimer(self)
+        self.count_timer.setSingleShot(True)
+        self.count_timer.setInterval(TOKEN_COUNT_DELAY_MS)
+        self.count_timer.timeout.connect(self.update_token_count)
+        self.editors.changed.connect(self.count_timer.start)
+
         self._build_actions()
+        self._build_menus()
         self._build_status_bar()
         self._connect_bridge()
+        self.retranslate()
+        self.restore_layout()
         self._update_actions()
 
     # -- construction ---------------------------------------------------------------------
 
+    def _action(self, shortcuts: list[str] | QKeySequence.StandardKey | None, slot) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(self)
+        if isinstance(shortcuts, list):
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        elif shortcuts is not None:
+            action.setShortcut(shortcuts)
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
     def _build_actions(self) -> None:
-        self.open_action = QAction("&Open model…", self)
-        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
-        self.open_action.triggered.connect(self.choose_model)
-        self.run_action = QAction("&Run", self)
-        self.run_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
-        self.run_action.setToolTip("Run the prompt (Ctrl+Enter)")
-        self.run_action.triggered.connect(self.run)
-        self.stop_action = QAction("&Stop", self)
-        self.stop_action.setShortcut(QKeySequence("Esc"))
-        self.stop_action.setToolTip("Stop generating (Esc)")
-        self.stop_action.triggered.connect(self.stop)
-        for action in (self.open_action, self.run_action, self.stop_action):
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            self.addAction(action)
-        toolbar = self.addToolBar("Main")
+        self.open_action = self._action(QKeySequence.StandardKey.Open, self.open_model_manager)
+        self.quit_action = self._action(["Ctrl+Q"], self.close)
+        self.run_action = self._action(["Ctrl+Return", "Ctrl+Enter"], self.run)
+        self.stop_action = self._action(["Esc"], self.stop)
+        self.regenerate_action = self._action(["Ctrl+R"], self.regenerate)
+        self.continue_action = self._action(["Ctrl+Shift+Return", "Ctrl+Shift+Enter"], self.continue_generation)
+        self.exact_action = self._action(["Ctrl+P"], self.show_exact_prompt)
+        self.shortcuts_action = self._action(["F1"], self.show_shortcuts)
+        self.about_action = self._action(None, self.show_about)
+        self.sampling_toggle = self.sampling_dock.toggleViewAction()
+        self.sampling_toggle.setShortcut(QKeySequence("Ctrl+Shift+S"))
+
+        toolbar = self.addToolBar("main")
         toolbar.setObjectName("main-toolbar")
+        self.toolbar = toolbar
         toolbar.addAction(self.open_action)
         toolbar.addSeparator()
-        toolbar.addAction(self.run_action)
-        toolbar.addAction(self.stop_action)
-        menu = self.menuBar().addMenu("&Model")
-        menu.addAction(self.open_action)
-        menu = self.menuBar().addMenu("&Generate")
-        menu.addAction(self.run_action)
-        menu.addAction(self.stop_action)
+        for action in (self.run_action, self.stop_action, self.regenerate_action, self.continue_action):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.exact_action)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.file_menu.addAction(self.open_action)
+        self.recent_menu = QMenu(self)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.file_menu.addMenu(self.recent_menu)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.generate_menu = bar.addMenu("")
+        for action in (self.run_action, self.stop_action, self.regenerate_action, self.continue_action):
+            self.generate_menu.addAction(action)
+        self.generate_menu.addSeparator()
+        self.generate_menu.addAction(self.exact_action)
+        self.view_menu = bar.addMenu("")
+        self.view_menu.addAction(self.sampling_toggle)
+        self.language_menu = QMenu(self)
+        self.language_group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for code in ("", *LANGUAGES):
+            action = QAction(LANGUAGES.get(code, ""), self, checkable=True)
+            action.triggered.connect(lambda _c=False, code=code: self.set_language(code))
+            self.language_group.addAction(action)
+            self.language_menu.addAction(action)
+            self.language_actions[code] = action
+        self.language_actions.get(self.settings.language(), self.language_actions[""]).setChecked(True)
+        self.view_menu.addMenu(self.language_menu)
+        self.help_menu = bar.addMenu("")
+        self.help_menu.addAction(self.shortcuts_action)
+        self.help_menu.addAction(self.about_action)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.model_label = QLabel("No model")
-        self.backend_label = QLabel("")
-        self.speed_label = QLabel("")
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)  # busy indicator: llama.cpp gives no load fraction
-        self.progress.setMaximumWidth(140)
-        self.progress.hide()
+        self.model_label = QLabel()
+        self.model_label.setObjectName("model-label")
+        self.load_progress = QProgressBar()
+        self.load_progress.setRange(0, 100)
+        self.load_progress.setMaximumWidth(140)
+        self.load_progress.hide()
+        self.cancel_load = QToolButton()
+        self.cancel_load.hide()
+        self.cancel_load.clicked.connect(self.bridge.cancel)
+        self.backend_label = QLabel()
+        self.context_gauge = QProgressBar()
+        self.context_gauge.setObjectName("context-gauge")
+        self.context_gauge.setMaximumWidth(180)
+        self.context_gauge.setRange(0, 1)
+        self.context_gauge.setValue(0)
+        self.timing_label = QLabel()
+        self.speed_label = QLabel()
         bar.addWidget(self.model_label)
-        bar.addWidget(self.progress)
+        bar.addWidget(self.load_progress)
+        bar.addWidget(self.cancel_load)
         bar.addPermanentWidget(self.backend_label)
+        bar.addPermanentWidget(self.context_gauge)
+        bar.addPermanentWidget(self.timing_label)
         bar.addPermanentWidget(self.speed_label)
 
     def _connect_bridge(self) -> None:
         b = self.bridge
+        b.loadProgress.connect(lambda f: self.load_progress.setValue(int(f * 100)))
         b.modelLoaded.connect(self._on_loaded)
         b.loadFailed.connect(self._on_load_failed)
+        b.loadCancelled.connect(self._on_load_cancelled)
         b.generationStarted.connect(self._on_generation_started)
         b.tokensArrived.connect(self._on_tokens)
         b.generationFinished.connect(self._on_finished)
         b.generationFailed.connect(self._on_generation_failed)
-        b.busyChanged.connect(lambda _busy: self._update_actions())
+        b.busyChanged.connect(self._on_busy_changed)
+        b.tokensCounted.connect(self._on_tokens_counted)
 
-    # -- model ----------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Prompt Workbench"))
+        self.prompt_title.setText(self.tr("Prompt"))
+        self.output_title.setText(
+            self.tr("Output · tinted by probability: green likely, red surprising · hover a token for alternatives")
+        )
+        self.sampling_dock.setWindowTitle(self.tr("Sampling"))
+        texts = {
+            self.open_action: (self.tr("&Models…"), self.tr("Open, find and load models (Ctrl+O)")),
+            self.quit_action: (self.tr("&Quit"), ""),
+            self.run_action: (self.tr("&Run"), self.tr("Run the prompt (Ctrl+Enter)")),
+            self.stop_action: (self.tr("&Stop"), self.tr("Stop generating (Esc)")),
+            self.regenerate_action: (self.tr("Re&generate"), self.tr("Run the last prompt again (Ctrl+R)")),
+            self.continue_action: (self.tr("&Continue"), self.tr("Continue the output (Ctrl+Shift+Enter)")),
+            self.exact_action: (self.tr("Show &exact prompt"), self.tr("The exact text the model receives (Ctrl+P)")),
+            self.shortcuts_action: (self.tr("&Keyboard shortcuts"), ""),
+            self.about_action: (self.tr("&About"), ""),
+        }
+        for action, (text, tip) in texts.items():
+            action.setText(text)
+            action.setToolTip(tip or text.replace("&", ""))
+        self.file_menu.setTitle(self.tr("&File"))
+        self.recent_menu.setTitle(self.tr("&Recent models"))
+        self.generate_menu.setTitle(self.tr("&Generate"))
+        self.view_menu.setTitle(self.tr("&View"))
+        self.language_menu.setTitle(self.tr("&Language"))
+        self.language_actions[""].setText(self.tr("System default"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.cancel_load.setText(self.tr("Cancel"))
+        self.context_gauge.setFormat(self.tr("%v / %m tokens"))
+        if self.loaded is None and not self.bridge.loading:
+            self.model_label.setText(self.tr("No model"))
 
-    def choose_model(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a GGUF model", str(Path.home()), "GGUF models (*.gguf);;All files (*)")
-        if path:
-            self.load_model(path)
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
-    def load_model(self, spec: str, n_ctx: int = 4096, n_gpu_layers: int = 0) -> bool:
-        """Validate the file here (fast, no engine), then load it in the background."""
+    def set_language(self, code: str) -> None:
+        self.settings.set_language(code)
+        install_language(code)
+        self.language_actions.get(code, self.language_actions[""]).setChecked(True)
+
+    # -- layout persistence ---------------------------------------------------------------
+
+    def restore_layout(self) -> None:
+        geometry, state = self.settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+        sizes = self.settings.splitter_sizes("editor")
+        if sizes:
+            self.splitter.setSizes(sizes)
+        self.editors.set_mode(self.settings.editor_mode())
+
+    def save_layout(self) -> None:
+        self.settings.save_window_state(self.saveGeometry(), self.saveState())
+        self.settings.save_splitter_sizes("editor", self.splitter.sizes())
+        self.settings.set_editor_mode(self.editors.mode())
+
+    # -- models ---------------------------------------------------------------------------
+
+    def open_model_manager(self) -> ModelManagerDialog:
+        if self.model_manager is None:
+            self.model_manager = ModelManagerDialog(self.bridge, self.settings, self)
+            self.model_manager.loadRequested.connect(self._on_load_requested)
+        else:
+            self.model_manager.refresh()
+        if self.info:
+            self.model_manager.select_path(self.info.path)
+        self.model_manager.show()
+        self.model_manager.raise_()
+        return self.model_manager
+
+    def load_model(self, spec: str, params: LoadParams | None = None) -> bool:
+        """Validate a file (fast, no engine) and load it in the background with its remembered settings."""
         try:
             info = model_info(spec)
         except WorkbenchError as e:
             self.show_error(str(e))
             return False
-        if not self.bridge.load(LoadParams(path=info.path, n_ctx=n_ctx, n_gpu_layers=n_gpu_layers)):
-            self.show_error("The engine is busy; stop the current run before loading another model.")
+        params = params or self.settings.load_params_for(info.path) or LoadParams(path=info.path)
+        params.path = info.path
+        if self.bridge.loading:
+            self.show_error(self.tr("A model is already loading. Wait for it or cancel it first."))
+            return False
+        if not self.bridge.load(params):
+            self.show_error(self.tr("The engine is busy; stop the current run before loading another model."))
             return False
         self.info = info
-        self._on_load_started(info.path)
+        self._on_load_requested(params)
         return True
 
-    def _on_load_started(self, path: str) -> None:
+    def _on_load_requested(self, params: LoadParams) -> None:
+        try:
+            self.info = model_info(params.path)
+        except WorkbenchError:
+            pass
         self.hide_error()
         self.loaded = None
-        self.model_label.setText(f"Loading {Path(path).name}…")
-        self.progress.show()
+        self.model_label.setText(self.tr("Loading {0}…").format(Path(params.path).name))
+        self.load_progress.setValue(0)
+        self.load_progress.show()
+        self.cancel_load.show()
         self._update_actions()
 
+    def _end_load(self) -> None:
+        self.load_progress.hide()
+        self.cancel_load.hide()
+
     def _on_loaded(self, loaded: LoadedModel) -> None:
+        self._end_load()
         self.loaded = loaded
-        self.progress.hide()
         name = self.info.display_name if self.info else Path(loaded.path).stem
-        self.model_label.setText(f"{name} · ctx {loaded.n_ctx}")
+        self.model_label.setText(name)
         self.backend_label.setText(loaded.backend)
+        self.context_gauge.setRange(0, loaded.n_ctx)
+        self.settings.set_last_model(loaded.path)
+        if self.bridge.client.load_params:
+            self.settings.remember_load_params(self.bridge.client.load_params)
+        self.recent.add(loaded.path)
         if loaded.warnings:
             self.show_error(" ".join(loaded.warnings))
         self._update_actions()
+        self.update_token_count()
 
     def _on_load_failed(self, message: str) -> None:
-        self.progress.hide()
-        self.model_label.setText("No model")
+        self._end_load()
+        self.loaded = None
+        self.model_label.setText(self.tr("No model"))
+        self.backend_label.setText("")
         self.show_error(message)
         self._update_actions()
 
+    def _on_load_cancelled(self) -> None:
+        self._end_load()
+        self.loaded = None
+        self.model_label.setText(self.tr("No model"))
+        self._update_actions()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in self.recent.load():
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _c=False, p=path: self.load_model(p))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction(self.tr("(none yet)")).setEnabled(False)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(u.toLocalFile().lower().endswith(".gguf") for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.toLocalFile().lower().endswith(".gguf")]
+        if paths:
+            event.acceptProposedAction()
+            self.load_model(paths[0])
+
+    # -- prompt ---------------------------------------------------------------------------
+
+    def exact_prompt(self) -> str:
+        """The string the model receives for the current editor (chat template applied)."""
+        if self.editors.mode() == "completion":
+            return self.editors.completion.toPlainText()
+        loaded = self.loaded
+        return render_chat(
+            self.info.chat_template if self.info else None,
+            self.editors.chat.messages(),
+            bos_token=loaded.bos_text if loaded else "",
+            eos_token=loaded.eos_text if loaded else "",
+            tokenizer_adds_bos=loaded.add_bos if loaded else False,
+        )
+
+    def build_params(self, prompt: str | None = None) -> GenerateParams:
+        return GenerateParams(
+            prompt=self.exact_prompt() if prompt is None else prompt,
+            sampler=self.sampling.sampler(),
+            max_tokens=self.sampling.max_tokens.value(),
+            top_logprobs=10,
+            stop=self.sampling.stop_strings(),
+            parse_special=self.editors.mode() == "chat",
+        ).validate()
+
+    def update_token_count(self) -> None:
+        if self.loaded is None:
+            return
+        try:
+            text = self.exact_prompt()
+        except WorkbenchError as e:
+            self.timing_label.setText(str(e)[:80])
+            return
+        serial = self.bridge.count_tokens(text, parse_special=self.editors.mode() == "chat")
+        if serial is not None:
+            self._count_serial = serial
+
+    def _on_tokens_counted(self, serial: int, n: int) -> None:
+        if serial != self._count_serial or self.loaded is None:
+            return
+        self.prompt_tokens = n
+        self.context_gauge.setMaximum(self.loaded.n_ctx)
+        self.context_gauge.setValue(min(n, self.loaded.n_ctx))
+        self.context_gauge.setToolTip(self.tr("{0} prompt tokens of a {1}-token context").format(n, self.loaded.n_ctx))
+        self.tokenCountUpdated.emit(n)
+
+    def show_exact_prompt(self) -> ExactPromptDialog | None:
+        try:
+            text = self.exact_prompt()
+        except WorkbenchError as e:
+            self.show_error(str(e))
+            return None
+        dialog = ExactPromptDialog(text, self.prompt_tokens, self)
+        dialog.show()
+        return dialog
+
     # -- run ------------------------------------------------------------------------------
 
-    def build_params(self) -> GenerateParams:
-        text = self.prompt.toPlainText()
-        chat = self.settings.chat.isChecked()
-        if chat and self.loaded is not None:
-            text = render_chat(
-                self.info.chat_template if self.info else None,
-                [ChatMessage("user", text)],
-                bos_token=self.loaded.bos_text,
-                eos_token=self.loaded.eos_text,
-                tokenizer_adds_bos=self.loaded.add_bos,
-            )
-        return GenerateParams(
-            prompt=text,
-            sampler=self.settings.sampler(),
-            max_tokens=self.settings.max_tokens.value(),
-            top_logprobs=10,
-            parse_special=chat,
-        ).validate()
+    def _start(self, params: GenerateParams, continuing: bool = False) -> None:
+        self.hide_error()
+        self._continuing = continuing
+        self.last_params = params
+        self.bridge.generate(params)
 
     def run(self) -> None:
         if self.loaded is None or self.bridge.busy:
             return
-        if not self.prompt.toPlainText().strip():
-            self.show_error("The prompt is empty. Type something to send to the model.")
+        if self.editors.is_empty():
+            self.show_error(self.tr("The prompt is empty. Type something to send to the model."))
             return
         try:
             params = self.build_params()
         except WorkbenchError as e:
             self.show_error(str(e))
             return
-        self.hide_error()
-        self.bridge.generate(params)
+        self._start(params)
+
+    def regenerate(self) -> None:
+        """Run the last prompt again with the current sampler (a new draw unless the seed is fixed)."""
+        if self.last_params is None or self.loaded is None or self.bridge.busy:
+            return
+        try:
+            params = self.build_params(prompt=self.last_params.prompt if not self._continuing else self._base_prompt)
+        except WorkbenchError as e:
+            self.show_error(str(e))
+            return
+        params.parse_special = self.last_params.parse_special
+        self._start(params)
+
+    def continue_generation(self) -> None:
+        """Generate more after the current output, keeping it."""
+        if self.last_generation is None or self.last_params is None or self.loaded is None or self.bridge.busy:
+            return
+        try:
+            params = self.build_params(prompt=self.last_params.prompt + self.last_generation.text)
+        except WorkbenchError as e:
+            self.show_error(str(e))
+            return
+        params.parse_special = self.last_params.parse_special
+        self._start(params, continuing=True)
 
     def stop(self) -> None:
         if self.bridge.busy:
             self.bridge.cancel()
 
     def _on_generation_started(self) -> None:
-        self.output.clear_tokens()
-        self.speed_label.setText("generating…")
+        if not self._continuing:
+            self.output.clear_tokens()
+            self._base_prompt = self.last_params.prompt if self.last_params else ""
+        self.speed_label.setText(self.tr("generating…"))
 
     def _on_tokens(self, tokens: list[TokenEvent]) -> None:
         self.output.append_tokens(tokens)
 
     def _on_finished(self, generation: Generation) -> None:
+        if self._continuing and self.last_generation is not None:
+            generation.text = self.last_generation.text + generation.text
+            generation.tokens = self.last_generation.tokens + generation.tokens
         self.last_generation = generation
         done = generation.done
         if done is not None:
             t = done.timings
+            self.timing_label.setText(self.tr("prompt {0} tokens in {1} ms").format(done.prompt_tokens, f"{t.prompt_s * 1000:.0f}"))
             self.speed_label.setText(
-                f"{done.completion_tokens} tokens · {t.tokens_per_s:.1f} tok/s · prompt {t.prompt_s * 1000:.0f} ms"
-                + (" · stopped" if done.finish_reason == "cancelled" else "")
+                self.tr("{0} tokens · {1} tok/s").format(done.completion_tokens, f"{t.tokens_per_s:.1f}")
+                + (self.tr(" · stopped") if done.finish_reason == "cancelled" else "")
             )
+            if self.loaded:
+                used = done.prompt_tokens + done.completion_tokens
+                self.context_gauge.setValue(min(used, self.loaded.n_ctx))
         self.runFinished.emit(generation)
 
     def _on_generation_failed(self, message: str) -> None:
         self.speed_label.setText("")
         self.show_error(message)
-        if self.bridge.client.load_params is not None and self.bridge.client.loaded is None:
-            self.backend_label.setText("engine restarting")
+
+    def _on_busy_changed(self, busy: bool) -> None:
+        self._update_actions()
+        if not busy and self.count_timer.isActive() is False and self.prompt_tokens is None:
+            self.update_token_count()
 
     # -- state ----------------------------------------------------------------------------
 
@@ -312,10 +520,39 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         busy = self.bridge.busy
-        self.run_action.setEnabled(self.loaded is not None and not busy)
-        self.stop_action.setEnabled(busy)
-        self.open_action.setEnabled(not busy)
+        ready = self.loaded is not None and not busy
+        self.run_action.setEnabled(ready)
+        self.regenerate_action.setEnabled(ready and self.last_params is not None)
+        self.continue_action.setEnabled(ready and self.last_generation is not None)
+        self.stop_action.setEnabled(busy and not self.bridge.loading)
+        self.open_action.setEnabled(True)
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        actions = [self.open_action, self.run_action, self.stop_action, self.regenerate_action, self.continue_action,
+                   self.exact_action, self.sampling_toggle, self.shortcuts_action, self.quit_action]
+        dialog = ShortcutsDialog(actions, self)
+        dialog.show()
+        return dialog
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About Prompt Workbench"),
+            self.tr("Prompt Workbench {0}\nSee what a local language model does with your prompt.\n"
+                    "llama.cpp through llama-cpp-python {1}.").format(__version__, self.bridge.client.llama_cpp_version or "?"),
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
         self.bridge.shutdown()
         super().closeEvent(event)
+
+
+def _titled(label: QLabel, widget: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    label.setBuddy(widget)
+    layout.addWidget(label)
+    layout.addWidget(widget)
+    return box

@@ -28,6 +28,11 @@ class ModelInfo:
     bos_token_id: int | None
     eos_token_id: int | None
     add_bos_token: bool | None
+    n_embd: int | None = None
+    n_head: int | None = None
+    n_head_kv: int | None = None
+    key_length: int | None = None
+    value_length: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -74,6 +79,11 @@ def info_from_header(header: GGUFHeader) -> ModelInfo:
         bos_token_id=_int_or_none(header.get("tokenizer.ggml.bos_token_id")),
         eos_token_id=_int_or_none(header.get("tokenizer.ggml.eos_token_id")),
         add_bos_token=add_bos if isinstance(add_bos, bool) else None,
+        n_embd=_int_or_none(header.get(f"{arch}.embedding_length")),
+        n_head=_int_or_none(header.get(f"{arch}.attention.head_count")),
+        n_head_kv=_int_or_none(header.get(f"{arch}.attention.head_count_kv")),
+        key_length=_int_or_none(header.get(f"{arch}.attention.key_length")),
+        value_length=_int_or_none(header.get(f"{arch}.attention.value_length")),
     )
 
 

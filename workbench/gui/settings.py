@@ -1,0 +1,92 @@
+"""The app's remembered state (window layout, last model, per-model load settings, language),
+in an INI file in the data folder, so WORKBENCH_HOME keeps tests and users apart."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from workbench.engine.protocol import LoadParams
+from workbench.paths import data_dir
+
+
+class AppSettings:
+    def __init__(self) -> None:
+        self.qsettings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
+
+    def _get(self, key: str, default: Any = None) -> Any:
+        return self.qsettings.value(key, default)
+
+    def _set(self, key: str, value: Any) -> None:
+        self.qsettings.setValue(key, value)
+        self.qsettings.sync()
+
+    # window
+    def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
+        return self._get("window/geometry"), self._get("window/state")
+
+    def save_window_state(self, geometry: QByteArray, state: QByteArray) -> None:
+        self._set("window/geometry", geometry)
+        self._set("window/state", state)
+
+    def splitter_sizes(self, name: str) -> list[int] | None:
+        raw = self._get(f"splitters/{name}")
+        try:
+            return [int(x) for x in json.loads(raw)] if raw else None
+        except (TypeError, ValueError):
+            return None
+
+    def save_splitter_sizes(self, name: str, sizes: list[int]) -> None:
+        self._set(f"splitters/{name}", json.dumps(sizes))
+
+    # models
+    def last_model(self) -> str | None:
+        value = self._get("model/last")
+        return str(value) if value else None
+
+    def set_last_model(self, path: str) -> None:
+        self._set("model/last", path)
+
+    def model_folders(self) -> list[str]:
+        raw = self._get("model/folders")
+        try:
+            return [str(x) for x in json.loads(raw)] if raw else []
+        except (TypeError, ValueError):
+            return []
+
+    def set_model_folders(self, folders: list[str]) -> None:
+        self._set("model/folders", json.dumps(folders))
+
+    def load_params_for(self, path: str) -> LoadParams | None:
+        """The load settings last used with this model file, if any."""
+        raw = self._get("model/settings")
+        try:
+            table = json.loads(raw) if raw else {}
+            return LoadParams.from_dict({**table[path], "path": path}) if path in table else None
+        except (TypeError, ValueError, KeyError):
+            return None
+
+    def remember_load_params(self, params: LoadParams) -> None:
+        raw = self._get("model/settings")
+        try:
+            table = json.loads(raw) if raw else {}
+        except (TypeError, ValueError):
+            table = {}
+        table[params.path] = {k: v for k, v in params.to_dict().items() if k != "path"}
+        self._set("model/settings", json.dumps(table))
+
+    # language: "" follows the system
+    def language(self) -> str:
+        return str(self._get("ui/language", "") or "")
+
+    def set_language(self, code: str) -> None:
+        self._set("ui/language", code)
+
+    # editor
+    def editor_mode(self) -> str:
+        return str(self._get("editor/mode", "chat"))
+
+    def set_editor_mode(self, mode: str) -> None:
+        self._set("editor/mode", mode)
