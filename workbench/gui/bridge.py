@@ -49,12 +49,21 @@ class EngineBridge(QObject):
     def loading(self) -> bool:
         return self._loading
 
+    def _emit(self, name: str, *args: object) -> None:
+        """Emit from a worker thread; the window (and this bridge) may be gone by then."""
+        try:
+            getattr(self, name).emit(*args)
+        except RuntimeError:  # "Signal source has been deleted"
+            pass
+
     def _set_busy(self, busy: bool) -> None:
         with self._busy_lock:
             self._busy = busy
-        self.busyChanged.emit(busy)
+        self._emit("busyChanged", busy)
 
-    def _run(self, job: Callable[[], None]) -> bool:
+    def _run(self, job: Callable[[], tuple[str, tuple[object, ...]]]) -> bool:
+        """Run ``job`` on a worker thread. It returns its final signal (name, args), which is
+        emitted after the engine is marked idle, so a slot may start the next job at once."""
         with self._busy_lock:
             if self._busy:
                 return False
@@ -62,10 +71,15 @@ class EngineBridge(QObject):
         self.busyChanged.emit(True)
 
         def wrapper() -> None:
+            final: tuple[str, tuple[object, ...]] | None = None
             try:
-                job()
+                final = job()
+            except Exception as e:  # never let a worker thread die silently
+                final = ("generationFailed", (f"Unexpected engine error: {e!r}",))
             finally:
                 self._set_busy(False)
+                if final is not None:
+                    self._emit(final[0], *final[1])
 
         threading.Thread(target=wrapper, daemon=True, name="engine-job").start()
         return True
@@ -73,24 +87,21 @@ class EngineBridge(QObject):
     def load(self, params: LoadParams) -> bool:
         """Load a model in the background. Returns False if the engine is busy."""
 
-        def job() -> None:
+        def job() -> tuple[str, tuple[object, ...]]:
             self._loading = True
             try:
-                self.loaded = self.client.load(params, on_progress=self.loadProgress.emit)
+                self.loaded = self.client.load(params, on_progress=lambda f: self._emit("loadProgress", f))
             except WorkbenchError as e:
                 self.loaded = None
-                self.loadFailed.emit(str(e))
-                return
-            except Exception as e:  # never let a worker thread die silently
+                return "loadFailed", (str(e),)
+            except Exception as e:
                 self.loaded = None
-                self.loadFailed.emit(f"Unexpected error while loading: {e!r}")
-                return
+                return "loadFailed", (f"Unexpected error while loading: {e!r}",)
             finally:
                 self._loading = False
             if self.loaded is None:
-                self.loadCancelled.emit()
-            else:
-                self.modelLoaded.emit(self.loaded)
+                return "loadCancelled", ()
+            return "modelLoaded", (self.loaded,)
 
         return self._run(job)
 
@@ -109,7 +120,7 @@ class EngineBridge(QObject):
                 n = len(self.client.tokenize(text, add_special=True, parse_special=parse_special))
             except WorkbenchError:
                 return
-            self.tokensCounted.emit(serial, n)
+            self._emit("tokensCounted", serial, n)
 
         threading.Thread(target=job, daemon=True, name="token-count").start()
         return serial
@@ -117,8 +128,8 @@ class EngineBridge(QObject):
     def generate(self, params: GenerateParams) -> bool:
         """Generate in the background, streaming coalesced tokens. Returns False if busy."""
 
-        def job() -> None:
-            self.generationStarted.emit()
+        def job() -> tuple[str, tuple[object, ...]]:
+            self._emit("generationStarted")
             try:
                 generation: Generation = self.client.generate(params)
                 pending: list[Any] = []
@@ -127,17 +138,13 @@ class EngineBridge(QObject):
                     pending.append(token)
                     now = time.monotonic()
                     if now - last >= COALESCE_S:
-                        self.tokensArrived.emit(pending)
+                        self._emit("tokensArrived", pending)
                         pending, last = [], now
                 if pending:
-                    self.tokensArrived.emit(pending)
+                    self._emit("tokensArrived", pending)
             except WorkbenchError as e:
-                self.generationFailed.emit(str(e))
-                return
-            except Exception as e:
-                self.generationFailed.emit(f"Unexpected engine error: {e!r}")
-                return
-            self.generationFinished.emit(generation)
+                return "generationFailed", (str(e),)
+            return "generationFinished", (generation,)
 
         return self._run(job)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 
 I18N_DIR = Path(__file__).parent / "i18n"
 LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
@@ -42,4 +42,6 @@ def install_language(code: str = "") -> str:
         if qt.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
             app.installTranslator(qt)
             _installed.append(qt)
+    # Deliver the LanguageChange events now, so every open widget shows the new language at once.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
     return language

@@ -498,6 +498,7 @@ class MainWindow(QMainWindow):
             if self.loaded:
                 used = done.prompt_tokens + done.completion_tokens
                 self.context_gauge.setValue(min(used, self.loaded.n_ctx))
+        self._update_actions()
         self.runFinished.emit(generation)
 
     def _on_generation_failed(self, message: str) -> None:
@@ -538,8 +539,9 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self,
             self.tr("About Prompt Workbench"),
-            self.tr("Prompt Workbench {0}\nSee what a local language model does with your prompt.\n"
-                    "llama.cpp through llama-cpp-python {1}.").format(__version__, self.bridge.client.llama_cpp_version or "?"),
+            self.tr("Prompt Workbench {0}: see what a local language model does with your prompt. llama.cpp through llama-cpp-python {1}.").format(
+                __version__, self.bridge.client.llama_cpp_version or "?"
+            ),
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -1,0 +1,681 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>ChatEditor</name>
+    <message>
+        <location filename="../editors.py" line="85"/>
+        <source>System prompt (optional)</source>
+        <translation>系统提示词（可选）</translation>
+    </message>
+    <message>
+        <location filename="../editors.py" line="86"/>
+        <source>How the assistant should behave, e.g. “Answer in one sentence.”</source>
+        <translation>助手应如何表现，例如“用一句话回答。”</translation>
+    </message>
+    <message>
+        <location filename="../editors.py" line="87"/>
+        <source>Add message</source>
+        <translation>添加消息</translation>
+    </message>
+    <message>
+        <location filename="../editors.py" line="89"/>
+        <source>Remove this message</source>
+        <translation>删除这条消息</translation>
+    </message>
+    <message>
+        <location filename="../editors.py" line="90"/>
+        <source>Message text</source>
+        <translation>消息内容</translation>
+    </message>
+</context>
+<context>
+    <name>ExactPromptDialog</name>
+    <message>
+        <location filename="../dialogs.py" line="31"/>
+        <source>Exact prompt</source>
+        <translation>实际提示词</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="37"/>
+        <source>{0} tokens</source>
+        <translation>{0} 个词元</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="37"/>
+        <source>token count unavailable</source>
+        <translation>无法统计词元数</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="38"/>
+        <source>{0} characters · {1}. Special tokens are shown in red.</source>
+        <translation>{0} 个字符 · {1}。特殊词元以红色显示。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../main_window.py" line="212"/>
+        <source>Prompt Workbench</source>
+        <translation>提示词工作台</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="213"/>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="215"/>
+        <source>Output · tinted by probability: green likely, red surprising · hover a token for alternatives</source>
+        <translation>输出 · 按概率着色：绿色为高概率，红色为意外 · 悬停词元查看候选</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="217"/>
+        <source>Sampling</source>
+        <translation>采样</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="219"/>
+        <source>&amp;Models…</source>
+        <translation>模型(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="219"/>
+        <source>Open, find and load models (Ctrl+O)</source>
+        <translation>打开、查找并加载模型 (Ctrl+O)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="220"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="221"/>
+        <source>&amp;Run</source>
+        <translation>运行(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="221"/>
+        <source>Run the prompt (Ctrl+Enter)</source>
+        <translation>运行提示词 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="222"/>
+        <source>&amp;Stop</source>
+        <translation>停止(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="222"/>
+        <source>Stop generating (Esc)</source>
+        <translation>停止生成 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="223"/>
+        <source>Re&amp;generate</source>
+        <translation>重新生成(&amp;G)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="223"/>
+        <source>Run the last prompt again (Ctrl+R)</source>
+        <translation>再次运行上一个提示词 (Ctrl+R)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="224"/>
+        <source>&amp;Continue</source>
+        <translation>继续(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="224"/>
+        <source>Continue the output (Ctrl+Shift+Enter)</source>
+        <translation>接着输出继续生成 (Ctrl+Shift+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="225"/>
+        <source>Show &amp;exact prompt</source>
+        <translation>显示实际提示词(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="225"/>
+        <source>The exact text the model receives (Ctrl+P)</source>
+        <translation>模型实际收到的文本 (Ctrl+P)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="226"/>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="227"/>
+        <source>&amp;About</source>
+        <translation>关于(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="232"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="233"/>
+        <source>&amp;Recent models</source>
+        <translation>最近的模型(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="234"/>
+        <source>&amp;Generate</source>
+        <translation>生成(&amp;G)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="235"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="236"/>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="237"/>
+        <source>System default</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="238"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="239"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="240"/>
+        <source>%v / %m tokens</source>
+        <translation>%v / %m 词元</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="242"/>
+        <location filename="../main_window.py" line="341"/>
+        <location filename="../main_window.py" line="349"/>
+        <source>No model</source>
+        <translation>未加载模型</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="296"/>
+        <source>A model is already loading. Wait for it or cancel it first.</source>
+        <translation>已有模型正在加载。请等待或先取消。</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="299"/>
+        <source>The engine is busy; stop the current run before loading another model.</source>
+        <translation>引擎正忙；请先停止当前运行再加载其他模型。</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="312"/>
+        <source>Loading {0}…</source>
+        <translation>正在加载 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="359"/>
+        <source>(none yet)</source>
+        <translation>（暂无）</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="414"/>
+        <source>{0} prompt tokens of a {1}-token context</source>
+        <translation>提示词 {0} 个词元，上下文共 {1} 个词元</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="439"/>
+        <source>The prompt is empty. Type something to send to the model.</source>
+        <translation>提示词为空。请输入要发送给模型的内容。</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="480"/>
+        <source>generating…</source>
+        <translation>正在生成…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="493"/>
+        <source>prompt {0} tokens in {1} ms</source>
+        <translation>提示词 {0} 个词元，用时 {1} 毫秒</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="495"/>
+        <source>{0} tokens · {1} tok/s</source>
+        <translation>{0} 个词元 · {1} 词元/秒</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="496"/>
+        <source> · stopped</source>
+        <translation> · 已停止</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="540"/>
+        <source>About Prompt Workbench</source>
+        <translation>关于提示词工作台</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="541"/>
+        <source>Prompt Workbench {0}: see what a local language model does with your prompt. llama.cpp through llama-cpp-python {1}.</source>
+        <translation>提示词工作台 {0}：看清本地语言模型如何处理你的提示词。通过 llama-cpp-python {1} 使用 llama.cpp。</translation>
+    </message>
+</context>
+<context>
+    <name>ModelManagerDialog</name>
+    <message>
+        <location filename="../model_manager.py" line="257"/>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="259"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="259"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="259"/>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="259"/>
+        <source>Architecture</source>
+        <translation>架构</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="260"/>
+        <source>Parameters</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="260"/>
+        <source>Context</source>
+        <translation>上下文</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="260"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="262"/>
+        <source>Open file…</source>
+        <translation>打开文件…</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="263"/>
+        <source>Add folder…</source>
+        <translation>添加文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="264"/>
+        <source>Remove folder</source>
+        <translation>移除文件夹</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="265"/>
+        <source>Rescan</source>
+        <translation>重新扫描</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="266"/>
+        <source>Model folders (scanned for .gguf files):</source>
+        <translation>模型文件夹（扫描其中的 .gguf 文件）：</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="267"/>
+        <source>Details</source>
+        <translation>详细信息</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="268"/>
+        <source>Chat template</source>
+        <translation>对话模板</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="269"/>
+        <source>Load settings</source>
+        <translation>加载设置</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="272"/>
+        <source>GPU offload (layers)</source>
+        <translation>GPU 卸载（层数）</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="272"/>
+        <source>Context (tokens)</source>
+        <translation>上下文（词元）</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="272"/>
+        <source>CPU threads</source>
+        <translation>CPU 线程数</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="273"/>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="273"/>
+        <source>Memory-map the file</source>
+        <translation>内存映射文件</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="273"/>
+        <source>Lock in RAM (mlock)</source>
+        <translation>锁定在内存中 (mlock)</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="274"/>
+        <source>Flash attention</source>
+        <translation>Flash Attention</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="277"/>
+        <source>Auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="277"/>
+        <source>On</source>
+        <translation>开</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="277"/>
+        <source>Off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="279"/>
+        <source>Load</source>
+        <translation>加载</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="280"/>
+        <source>Cancel loading</source>
+        <translation>取消加载</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="368"/>
+        <source>Open a GGUF model</source>
+        <translation>打开 GGUF 模型</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="373"/>
+        <source>Add a model folder</source>
+        <translation>添加模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="396"/>
+        <source>(this model has no chat template)</source>
+        <translation>（该模型没有对话模板）</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="435"/>
+        <source>GPU offload is off: this llama.cpp build has no GPU support. Rebuild with `make run GPU=cuda`.</source>
+        <translation>GPU 卸载不可用：当前 llama.cpp 构建不支持 GPU。请用 `make run GPU=cuda` 重新构建。</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="449"/>
+        <source>This context is longer than the model was trained for ({0} tokens); quality will drop past it.</source>
+        <translation>该上下文长于模型训练长度（{0} 个词元）；超出部分质量会下降。</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="453"/>
+        <source>Needs about {0} (weights {1} + KV cache {2} + buffers {3}).</source>
+        <translation>约需 {0}（权重 {1} + KV 缓存 {2} + 缓冲区 {3}）。</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="458"/>
+        <source>RAM: {0} needed, {1} free.</source>
+        <translation>内存：需要 {0}，可用 {1}。</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="462"/>
+        <source>VRAM: {0} needed, {1} free.</source>
+        <translation>显存：需要 {0}，可用 {1}。</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="465"/>
+        <source>VRAM: {0} needed.</source>
+        <translation>显存：需要 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="467"/>
+        <source>This will probably not fit: lower the context or the GPU layers.</source>
+        <translation>可能放不下：请减小上下文或 GPU 层数。</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="482"/>
+        <source>Choose a model first.</source>
+        <translation>请先选择一个模型。</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="485"/>
+        <source>A model is already loading. Wait for it or cancel it first.</source>
+        <translation>已有模型正在加载。请等待或先取消。</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="490"/>
+        <source>Context longer than trained</source>
+        <translation>上下文超过训练长度</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="491"/>
+        <source>The model was trained for {0} tokens; {1} may give poor output past that. Load anyway?</source>
+        <translation>模型训练长度为 {0} 个词元；使用 {1} 时超出部分输出可能较差。仍要加载吗？</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="497"/>
+        <source>Not enough memory</source>
+        <translation>内存不足</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="497"/>
+        <source>The estimate says this will not fit in memory. Load anyway?</source>
+        <translation>估算显示内存放不下。仍要加载吗？</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="501"/>
+        <source>The engine is busy generating. Stop the run first.</source>
+        <translation>引擎正在生成。请先停止运行。</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="530"/>
+        <source>Try fewer GPU layers or a smaller context; if the file is damaged, download it again.</source>
+        <translation>请尝试减少 GPU 层数或减小上下文；如果文件损坏，请重新下载。</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="535"/>
+        <source>Loading was cancelled.</source>
+        <translation>已取消加载。</translation>
+    </message>
+</context>
+<context>
+    <name>PromptEditors</name>
+    <message>
+        <location filename="../editors.py" line="141"/>
+        <source>Chat</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <location filename="../editors.py" line="142"/>
+        <source>Completion</source>
+        <translation>续写</translation>
+    </message>
+    <message>
+        <location filename="../editors.py" line="143"/>
+        <source>Raw text for the model to continue. Ctrl+Enter runs it.</source>
+        <translation>供模型续写的原始文本。按 Ctrl+Enter 运行。</translation>
+    </message>
+</context>
+<context>
+    <name>SamplingPanel</name>
+    <message>
+        <location filename="../sampling_panel.py" line="110"/>
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="111"/>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="112"/>
+        <source>Save the current settings as a named preset</source>
+        <translation>将当前设置保存为命名预设</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="113"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="114"/>
+        <source>Delete the selected preset (built-in presets stay)</source>
+        <translation>删除所选预设（内置预设不可删除）</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="116"/>
+        <source>&amp;Temperature</source>
+        <translation>温度(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="116"/>
+        <source>0 = always the most likely token; higher = more random</source>
+        <translation>0 = 总是选择最可能的词元；越高越随机</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="117"/>
+        <source>Top-&amp;k</source>
+        <translation>Top-&amp;k</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="117"/>
+        <source>Keep only the K most likely tokens (0 = off)</source>
+        <translation>只保留概率最高的 K 个词元（0 = 关闭）</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="118"/>
+        <source>Top-&amp;p</source>
+        <translation>Top-&amp;p</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="118"/>
+        <source>Keep the most likely tokens up to this total probability (1 = off)</source>
+        <translation>保留累计概率达到该值的最可能词元（1 = 关闭）</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="119"/>
+        <source>&amp;Min-p</source>
+        <translation>Min-p(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="119"/>
+        <source>Drop tokens less likely than this fraction of the best one (0 = off)</source>
+        <translation>丢弃概率低于最佳词元该比例的词元（0 = 关闭）</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="120"/>
+        <source>&amp;Repeat penalty</source>
+        <translation>重复惩罚(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="120"/>
+        <source>Penalise tokens used in the last 64 (1 = off)</source>
+        <translation>惩罚最近 64 个词元中出现过的词元（1 = 关闭）</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="121"/>
+        <source>Max &amp;tokens</source>
+        <translation>最大词元数(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="121"/>
+        <source>Stop after this many tokens</source>
+        <translation>生成这么多词元后停止</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="122"/>
+        <source>&amp;Seed</source>
+        <translation>随机种子(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="122"/>
+        <source>A fixed seed makes a run repeat exactly</source>
+        <translation>固定种子可让运行结果完全重现</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="123"/>
+        <source>St&amp;op strings</source>
+        <translation>停止字符串(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="123"/>
+        <source>One per line (\n for a newline); generation stops when one appears</source>
+        <translation>每行一个（\n 表示换行）；出现时停止生成</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="128"/>
+        <source>fixed</source>
+        <translation>固定</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="129"/>
+        <source>(custom settings)</source>
+        <translation>（自定义设置）</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="210"/>
+        <location filename="../sampling_panel.py" line="216"/>
+        <source>Save preset</source>
+        <translation>保存预设</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="210"/>
+        <source>Preset name:</source>
+        <translation>预设名称：</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="223"/>
+        <source>Delete preset</source>
+        <translation>删除预设</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <location filename="../dialogs.py" line="51"/>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="54"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="54"/>
+        <source>Shortcut</source>
+        <translation>快捷键</translation>
+    </message>
+</context>
+<context>
+    <name>window</name>
+    <message>
+        <location filename="../app.py" line="35"/>
+        <source>The last model, {0}, is no longer there; loaded the bundled model.</source>
+        <translation>上次使用的模型 {0} 已不存在；已加载内置模型。</translation>
+    </message>
+</context>
+</TS>
