@@ -9,8 +9,12 @@ capture run, beside what ``logits_all`` would allocate for the same context.
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from typing import Any
 
@@ -47,7 +51,31 @@ def _prompt_rate(client: EngineClient, n_words: int = 400) -> float:
     return done.timings.prompt_tokens_per_s
 
 
-def run_bench(model: str = "default", tokens: int = 128, rounds: int = 9, threads: int | None = None) -> dict[str, Any]:
+def gui_bench(tokens: int = 256) -> dict[str, Any]:
+    """Time to a visible window and p99 event-loop stall while streaming, in a fresh offscreen app."""
+    with tempfile.TemporaryDirectory() as home:
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", WORKBENCH_HOME=home)
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "workbench.gui.bench_gui", str(tokens)],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+        )
+        assert proc.stdout is not None
+        shown_s = None
+        report: dict[str, Any] = {}
+        for line in proc.stdout:
+            if line.strip() == "shown" and shown_s is None:
+                shown_s = time.perf_counter() - started
+            elif line.startswith("{"):
+                report = json.loads(line)
+        proc.wait()
+    report["gui_window_shown_s"] = shown_s
+    return report
+
+
+def run_bench(
+    model: str = "default", tokens: int = 128, rounds: int = 9, threads: int | None = None, gui: bool = True
+) -> dict[str, Any]:
     from workbench.engine.reference import ReferenceRunner
 
     info = model_info(model)
@@ -70,7 +98,7 @@ def run_bench(model: str = "default", tokens: int = 128, rounds: int = 9, thread
         reference.close()
         client.close()
     ref, wb = statistics.median(ref_rates), statistics.median(wb_rates)
-    return {
+    report = {
         "model": info.display_name,
         "n_threads": n_threads,
         "n_ctx": BENCH_CTX,
@@ -87,3 +115,6 @@ def run_bench(model: str = "default", tokens: int = 128, rounds: int = 9, thread
         "reference_runs_tok_s": ref_rates,
         "workbench_runs_tok_s": wb_rates,
     }
+    if gui:
+        report.update(gui_bench())
+    return report

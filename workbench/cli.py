@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tokens", type=int, default=128, help="tokens generated per measurement")
     p.add_argument("--rounds", type=int, default=9, help="paired rounds of reference and workbench")
     p.add_argument("--threads", type=int, default=None)
+    p.add_argument("--no-gui", action="store_true", help="skip the window and event-loop measurements")
     p.add_argument("--json", action="store_true")
     return parser
 
@@ -270,7 +271,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     """Benchmark speed and memory; see workbench.bench."""
     from workbench.bench import run_bench
 
-    report = run_bench(model=args.model, tokens=args.tokens, rounds=args.rounds, threads=args.threads)
+    report = run_bench(model=args.model, tokens=args.tokens, rounds=args.rounds, threads=args.threads, gui=not args.no_gui)
     if args.json:
         print(json.dumps(report, indent=2))
     else:

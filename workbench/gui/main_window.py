@@ -396,6 +396,10 @@ class MainWindow(QMainWindow):
     def update_token_count(self) -> None:
         if self.loaded is None:
             return
+        if self.editors.is_empty():
+            self.prompt_tokens = 0
+            self.context_gauge.setValue(0)
+            return
         try:
             text = self.exact_prompt()
         except WorkbenchError as e:

@@ -34,11 +34,19 @@ class OutputView(QPlainTextEdit):
         super().__init__(parent)
         self.setReadOnly(True)
         self.setObjectName("output")
-        self.setPlaceholderText("Output appears here, each token tinted by how likely the model thought it was.")
         self.tokens: list[TokenEvent] = []
         self._starts: list[int] = []  # document position where each token's text starts
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self.viewport().installEventFilter(self)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setPlaceholderText(self.tr("Output appears here, each token tinted by how likely the model thought it was."))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def clear_tokens(self) -> None:
         self.clear()
