@@ -13,6 +13,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from workbench import __version__
@@ -64,6 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("info", help="describe a GGUF model file")
     p.add_argument("model", help="a .gguf file or 'default'")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("tokens", help="show how tokenizers cut a text (model vs tiktoken)")
+    p.add_argument("text", nargs="?", help="the text, or - to read standard input")
+    p.add_argument("--model", "-m", action="append", default=[], help="a model's tokenizer ('default' or a .gguf); repeatable")
+    p.add_argument("--encoding", "-e", action="append", default=[], help="a tiktoken encoding (cl100k_base...); repeatable")
+    p.add_argument("--list", action="store_true", help="list the available tokenizers")
+    p.add_argument("--import-encoding", metavar="FILE", help="import a .tiktoken file (checked against its published hash)")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("bench", help="measure speed and memory against plain llama-cpp-python")
@@ -267,6 +276,75 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tokens(args: argparse.Namespace) -> int:
+    """Tokenize a text with one or more tokenizers and show ids, bytes and character spans."""
+    from workbench.tokens.tiktoken_encodings import TiktokenRegistry
+    from workbench.tokens.tokenizers import TiktokenTokenizer, cap_text, read_text_file, tokenize
+
+    registry = TiktokenRegistry()
+    if args.import_encoding:
+        name = registry.import_file(args.import_encoding)
+        print(f"imported {name}", file=sys.stderr)
+        if not args.text and not args.list:
+            return 0
+    if args.list:
+        return _list_tokenizers(registry, args.json)
+    if args.text is None:
+        raise PromptError("Give a text to tokenize (or - to read standard input).")
+    if args.text == "-":
+        text, notes = read_text_file(sys.stdin.buffer.read())
+    else:
+        text, notes = cap_text(args.text)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    models = args.model or ([] if args.encoding else ["default"])
+    encodings = args.encoding or ([] if args.model else ["cl100k_base"])
+    results = [_model_tokenization(spec, text) for spec in models]
+    results += [tokenize(TiktokenTokenizer(registry.get(name), name), text) for name in encodings]
+    if args.json:
+        print(json.dumps({"tokenizers": [r.to_json() for r in results]}, ensure_ascii=False))
+        return 0
+    for r in results:
+        print(f"{r.name} ({r.kind}): {r.count} tokens, {r.chars_per_token:.2f} chars/token, "
+              f"{r.bytes_per_token:.2f} bytes/token, {r.n_partial} partial")
+        shown = []
+        for span in r.spans[:400]:
+            piece = span.text if not span.partial else "<" + span.bytes.hex(" ") + ">"
+            shown.append(f"{json.dumps(piece, ensure_ascii=False)}:{span.id}")
+        print("  " + " ".join(shown) + (" …" if r.count > 400 else ""))
+    return 0
+
+
+def _model_tokenization(spec: str, text: str) -> Any:
+    from workbench.engine.client import EngineClient
+    from workbench.engine.protocol import LoadParams
+    from workbench.models.info import model_info
+    from workbench.paths import log_dir
+    from workbench.tokens.tokenizers import ModelTokenizer, tokenize
+
+    info = model_info(spec)
+    with EngineClient(log_path=log_dir() / "engine.log") as client:
+        client.load(LoadParams(path=info.path, vocab_only=True))
+        return tokenize(ModelTokenizer(client, Path(info.path).stem), text)
+
+
+def _list_tokenizers(registry: Any, as_json: bool) -> int:
+    from workbench.models.bundled import bundled_model_path
+
+    rows = [{"name": "default", "kind": "model", "detail": str(bundled_model_path())}]
+    rows += [{"name": n, "kind": "tiktoken", "detail": "built in" if n == "cl100k_base" else "imported"} for n in registry.available()]
+    missing = registry.missing()
+    if as_json:
+        print(json.dumps({"tokenizers": rows, "importable": missing}, indent=2))
+        return 0
+    for row in rows:
+        print(f"{row['kind']:>9}  {row['name']:<14} {row['detail']}")
+    print("any .gguf file works with --model PATH")
+    if missing:
+        print(f"importable with --import-encoding FILE: {', '.join(missing)}")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     """Benchmark speed and memory; see workbench.bench."""
     from workbench.bench import run_bench
@@ -280,7 +358,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "next": cmd_next, "info": cmd_info, "bench": cmd_bench}
+COMMANDS = {"run": cmd_run, "next": cmd_next, "info": cmd_info, "tokens": cmd_tokens, "bench": cmd_bench}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -255,9 +255,16 @@ class EngineClient:
             self.loaded = None
 
     def tokenize(self, text: str, add_special: bool = True, parse_special: bool = False) -> list[tuple[int, bytes]]:
+        return [(i, p) for i, p, _ in self.tokenize_detailed(text, add_special, parse_special)]
+
+    def tokenize_detailed(
+        self, text: str, add_special: bool = True, parse_special: bool = False
+    ) -> list[tuple[int, bytes, bool]]:
+        """(id, bytes, is_special) for each token of ``text`` under the loaded model's tokenizer."""
         self._need_model()
         reply = self._call({"type": "tokenize", "text": text, "add_special": add_special, "parse_special": parse_special})
-        return [(i, bytes.fromhex(p)) for i, p in zip(reply["ids"], reply["pieces"])]
+        special = set(reply.get("special", ()))
+        return [(i, bytes.fromhex(p), i in special) for i, p in zip(reply["ids"], reply["pieces"])]
 
     def detokenize(self, ids: list[int]) -> bytes:
         self._need_model()

@@ -144,7 +144,7 @@ class Host:
             self.send({"type": "result", "id": self.current, "cancelled": True})
             return
         loaded = self.session.describe(time.perf_counter() - t0)
-        if params.n_ctx > loaded.n_ctx_train:
+        if not params.vocab_only and params.n_ctx > loaded.n_ctx_train:
             warnings.append(
                 f"The context ({params.n_ctx}) is larger than the model was trained for "
                 f"({loaded.n_ctx_train}); quality may drop past that."
@@ -161,7 +161,15 @@ class Host:
     def op_tokenize(self, msg: dict[str, Any]) -> None:
         s = self.need_session()
         ids = s.tokenize(msg["text"], msg.get("add_special", True), msg.get("parse_special", False))
-        self.send({"type": "result", "id": self.current, "ids": ids, "pieces": [s.piece(i).hex() for i in ids]})
+        self.send(
+            {
+                "type": "result",
+                "id": self.current,
+                "ids": ids,
+                "pieces": [s.piece(i).hex() for i in ids],
+                "special": [i for i in ids if s.is_special(i)],
+            }
+        )
 
     def op_detokenize(self, msg: dict[str, Any]) -> None:
         s = self.need_session()

@@ -17,7 +17,7 @@ import numpy as np
 
 import llama_cpp
 from workbench.engine.protocol import LoadedModel, LoadParams, SamplerParams
-from workbench.errors import EngineError, ModelLoadError, PromptError
+from workbench.errors import EngineError, ModelLoadError, NoModelLoaded, PromptError
 
 _log_lines: deque[str] = deque(maxlen=400)
 _log_partial: list[str] = []
@@ -71,6 +71,7 @@ class LlamaSession:
         mparams.n_gpu_layers = params.n_gpu_layers
         mparams.use_mmap = params.use_mmap
         mparams.use_mlock = params.use_mlock
+        mparams.vocab_only = params.vocab_only
         cancelled = False
 
         def progress(fraction: float, _user: ctypes.c_void_p) -> bool:
@@ -99,6 +100,13 @@ class LlamaSession:
         self.n_ctx_train = int(llama_cpp.llama_model_n_ctx_train(model))
         self.n_threads = params.n_threads or os.cpu_count() or 1
 
+        self.past: list[int] = []
+        self._pieces: dict[int, bytes] = {}
+        self._texts: dict[int, str] = {}
+        if params.vocab_only:  # a tokenizer only: no context, no generation
+            self.n_ctx = 0
+            self.n_batch = 0
+            return
         cparams = llama_cpp.llama_context_default_params()
         cparams.n_ctx = params.n_ctx
         cparams.n_batch = params.n_batch
@@ -122,10 +130,7 @@ class LlamaSession:
         self.n_ctx = int(llama_cpp.llama_n_ctx(ctx))
         self.n_batch = int(llama_cpp.llama_n_batch(ctx))  # llama.cpp may lower it (never above n_ctx)
         self.memory = llama_cpp.llama_get_memory(ctx)
-        self.past: list[int] = []  # tokens whose keys/values are in the cache, in order
         self._one = (llama_cpp.llama_token * 1)()
-        self._pieces: dict[int, bytes] = {}
-        self._texts: dict[int, str] = {}
         self._logits_address: int | None = None
         self._logits_view = np.empty(0, dtype=np.float32)
         self._abort_cb: Callable[..., bool] | None = None
@@ -150,6 +155,7 @@ class LlamaSession:
             bos_text=self._special_text(llama_cpp.llama_vocab_bos(self.vocab)),
             eos_text=self._special_text(llama_cpp.llama_vocab_eos(self.vocab)),
             add_bos=bool(llama_cpp.llama_vocab_get_add_bos(self.vocab)),
+            vocab_only=self.params.vocab_only,
             warnings=self.warnings,
         )
 
@@ -195,6 +201,10 @@ class LlamaSession:
     def _special_text(self, token: int) -> str:
         return self.piece(token).decode("utf-8", "replace") if 0 <= token < self.n_vocab else ""
 
+    def is_special(self, token: int) -> bool:
+        """Control tokens: BOS, EOS, chat-template markers."""
+        return bool(llama_cpp.llama_vocab_is_control(self.vocab, token))
+
     def is_eog(self, token: int) -> bool:
         return bool(llama_cpp.llama_vocab_is_eog(self.vocab, token))
 
@@ -231,6 +241,8 @@ class LlamaSession:
 
         Reuses the longest prefix already in the cache. Returns False if cancelled.
         """
+        if self.ctx is None:
+            raise NoModelLoaded("Only the tokenizer of this model is loaded; load the full model to generate.")
         if not tokens:
             raise PromptError("The prompt is empty.")
         if len(tokens) >= self.n_ctx:

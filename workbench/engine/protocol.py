@@ -54,6 +54,7 @@ class LoadParams(_Message):
     use_mmap: bool = True
     use_mlock: bool = False
     flash_attn: bool | None = None  # None: llama.cpp decides (on where supported, as on CPU)
+    vocab_only: bool = False  # the tokenizer alone: fast, small, no generation
 
 
 @dataclass
@@ -206,6 +207,7 @@ class LoadedModel(_Message):
     bos_text: str = ""
     eos_text: str = ""
     add_bos: bool = False  # the tokenizer puts BOS in front of every prompt
+    vocab_only: bool = False
     warnings: list[str] = field(default_factory=list)
 
     @property
