@@ -264,7 +264,8 @@ class EngineClient:
         self._need_model()
         reply = self._call({"type": "tokenize", "text": text, "add_special": add_special, "parse_special": parse_special})
         special = set(reply.get("special", ()))
-        return [(i, bytes.fromhex(p), i in special) for i, p in zip(reply["ids"], reply["pieces"])]
+        pieces = {int(i): bytes.fromhex(p) for i, p in reply["pieces"].items()}
+        return [(i, pieces[i], i in special) for i in reply["ids"]]
 
     def detokenize(self, ids: list[int]) -> bytes:
         self._need_model()

@@ -166,8 +166,9 @@ class Host:
                 "type": "result",
                 "id": self.current,
                 "ids": ids,
-                "pieces": [s.piece(i).hex() for i in ids],
-                "special": [i for i in ids if s.is_special(i)],
+                # Each distinct token once: long texts repeat the same few thousand tokens.
+                "pieces": {i: s.piece(i).hex() for i in set(ids)},
+                "special": [i for i in set(ids) if s.is_special(i)],
             }
         )
 

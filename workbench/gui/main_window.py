@@ -32,6 +32,7 @@ from workbench.gui.model_manager import ModelManagerDialog
 from workbench.gui.output_view import OutputView
 from workbench.gui.sampling_panel import SamplingPanel
 from workbench.gui.settings import AppSettings
+from workbench.gui.token_lab import TokenLab
 from workbench.models.catalog import RecentModels
 from workbench.models.info import ModelInfo, model_info
 from workbench.prompts.chat import render_chat
@@ -86,6 +87,13 @@ class MainWindow(QMainWindow):
         self.sampling_dock.setObjectName("sampling-dock")
         self.sampling_dock.setWidget(self.sampling)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.sampling_dock)
+        self.token_lab = TokenLab(self.bridge.client)
+        self.tokens_dock = QDockWidget()
+        self.tokens_dock.setObjectName("tokens-dock")
+        self.tokens_dock.setWidget(self.token_lab)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.tokens_dock)
+        self.tabifyDockWidget(self.sampling_dock, self.tokens_dock)
+        self.sampling_dock.raise_()
 
         self.count_timer = QTimer(self)
         self.count_timer.setSingleShot(True)
@@ -126,6 +134,8 @@ class MainWindow(QMainWindow):
         self.about_action = self._action(None, self.show_about)
         self.sampling_toggle = self.sampling_dock.toggleViewAction()
         self.sampling_toggle.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.tokens_toggle = self.tokens_dock.toggleViewAction()
+        self.tokens_toggle.setShortcut(QKeySequence("Ctrl+Shift+T"))
 
         toolbar = self.addToolBar("main")
         toolbar.setObjectName("main-toolbar")
@@ -153,6 +163,7 @@ class MainWindow(QMainWindow):
         self.generate_menu.addAction(self.exact_action)
         self.view_menu = bar.addMenu("")
         self.view_menu.addAction(self.sampling_toggle)
+        self.view_menu.addAction(self.tokens_toggle)
         self.language_menu = QMenu(self)
         self.language_group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
@@ -215,6 +226,7 @@ class MainWindow(QMainWindow):
             self.tr("Output · tinted by probability: green likely, red surprising · hover a token for alternatives")
         )
         self.sampling_dock.setWindowTitle(self.tr("Sampling"))
+        self.tokens_dock.setWindowTitle(self.tr("Tokens"))
         texts = {
             self.open_action: (self.tr("&Models…"), self.tr("Open, find and load models (Ctrl+O)")),
             self.quit_action: (self.tr("&Quit"), ""),
@@ -330,6 +342,7 @@ class MainWindow(QMainWindow):
         if self.bridge.client.load_params:
             self.settings.remember_load_params(self.bridge.client.load_params)
         self.recent.add(loaded.path)
+        self.token_lab.set_model(Path(loaded.path).stem)
         if loaded.warnings:
             self.show_error(" ".join(loaded.warnings))
         self._update_actions()
@@ -338,6 +351,7 @@ class MainWindow(QMainWindow):
     def _on_load_failed(self, message: str) -> None:
         self._end_load()
         self.loaded = None
+        self.token_lab.set_model("")
         self.model_label.setText(self.tr("No model"))
         self.backend_label.setText("")
         self.show_error(message)
@@ -346,6 +360,7 @@ class MainWindow(QMainWindow):
     def _on_load_cancelled(self) -> None:
         self._end_load()
         self.loaded = None
+        self.token_lab.set_model("")
         self.model_label.setText(self.tr("No model"))
         self._update_actions()
 
@@ -534,7 +549,7 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> ShortcutsDialog:
         actions = [self.open_action, self.run_action, self.stop_action, self.regenerate_action, self.continue_action,
-                   self.exact_action, self.sampling_toggle, self.shortcuts_action, self.quit_action]
+                   self.exact_action, self.sampling_toggle, self.tokens_toggle, self.shortcuts_action, self.quit_action]
         dialog = ShortcutsDialog(actions, self)
         dialog.show()
         return dialog

@@ -16,7 +16,7 @@ import numpy as np
 from workbench.errors import EngineError
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TokenSpan:
     id: int
     bytes: bytes
@@ -88,15 +88,15 @@ def align(text: str, tokens: Sequence[tuple[int, bytes, bool]]) -> Alignment:
             pos = at + len(piece)
         if pos < len(data):
             dropped_bytes.append((pos, len(data)))
-    spans: list[TokenSpan] = []
-    for (token_id, piece, special), b0, b1 in zip(tokens, starts, ends_list):
-        if b1 <= b0:  # an empty piece: a zero-width span
-            c = int(char_of_byte[b0])
-            spans.append(TokenSpan(token_id, piece, c, c, False, special))
-            continue
-        c0 = int(char_of_byte[b0])
-        c1 = int(char_of_byte[b1 - 1]) + 1
-        partial = not (boundary[b0] and boundary[b1])
-        spans.append(TokenSpan(token_id, piece, c0, c1, partial, special))
+    b0 = np.asarray(starts, dtype=np.int64)
+    b1 = np.asarray(ends_list, dtype=np.int64)
+    empty = b1 <= b0
+    c0 = char_of_byte[b0]
+    c1 = np.where(empty, c0, char_of_byte[np.maximum(b1 - 1, 0)] + 1)
+    partial = ~empty & ~(boundary[b0] & boundary[b1])
+    spans = [
+        TokenSpan(token_id, piece, a, b, p, special)
+        for (token_id, piece, special), a, b, p in zip(tokens, c0.tolist(), c1.tolist(), partial.tolist())
+    ]
     dropped = [(int(char_of_byte[a]), int(char_of_byte[b - 1]) + 1) for a, b in dropped_bytes]
     return Alignment(spans, dropped)
