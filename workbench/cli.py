@@ -18,6 +18,7 @@ from typing import Any
 
 from workbench import __version__
 from workbench.errors import PromptError, WorkbenchError
+from workbench.tokens.pieces import piece_label
 
 
 def _add_model_args(p: argparse.ArgumentParser) -> None:
@@ -51,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model_args(p)
     _add_prompt_args(p)
     _add_sampler_args(p)
-    p.add_argument("--max-tokens", type=int, default=256)
+    p.add_argument("--max-tokens", type=int, default=256, help="stop after this many tokens (default 256)")
     p.add_argument("--top-logprobs", type=int, default=5, help="alternatives recorded per token (0-100)")
     p.add_argument("--stop", action="append", default=[], help="stop when this text appears (repeatable)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of streaming text")
@@ -60,12 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model_args(p)
     _add_prompt_args(p)
     _add_sampler_args(p)
-    p.add_argument("--top", type=int, default=20, help="how many tokens to list")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--top", type=int, default=20, help="how many tokens to list (1-1000)")
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser("info", help="describe a GGUF model file")
     p.add_argument("model", help="a .gguf file or 'default'")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser("tokens", help="show how tokenizers cut a text (model vs tiktoken)")
     p.add_argument("text", nargs="?", help="the text, or - to read standard input")
@@ -76,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("bench", help="measure speed and memory against plain llama-cpp-python")
-    p.add_argument("--model", "-m", default="default")
+    p.add_argument("--model", "-m", default="default", help="a .gguf file or 'default'")
     p.add_argument("--tokens", type=int, default=128, help="tokens generated per measurement")
     p.add_argument("--rounds", type=int, default=9, help="paired rounds of reference and workbench")
     p.add_argument("--threads", type=int, default=None)
@@ -89,7 +90,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _read_prompt(args: argparse.Namespace) -> str:
-    text = sys.stdin.read() if args.prompt == "-" else args.prompt
+    if args.prompt == "-":
+        data = sys.stdin.buffer.read()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise PromptError(f"The prompt on standard input is not valid UTF-8 (byte {e.start}). Save it as UTF-8.") from None
+        if args.chat:
+            text = text.rstrip("\n")  # the newline that ends a piped file is not part of the message
+    else:
+        text = args.prompt
     if not text.strip():
         raise PromptError("The prompt is empty. Pass --prompt TEXT (or --prompt - to read standard input).")
     return text
@@ -116,8 +126,10 @@ def _open_engine(args: argparse.Namespace) -> tuple[Any, Any, Any]:
     from workbench.paths import log_dir
 
     info = model_info(args.model)
-    if args.ctx < 16:
-        raise PromptError(f"--ctx must be at least 16 tokens, not {args.ctx}.")
+    if args.ctx < 256:
+        raise PromptError(f"--ctx must be at least 256 tokens (llama.cpp's smallest context), not {args.ctx}.")
+    if args.threads is not None and args.threads < 1:
+        raise PromptError(f"--threads must be 1 or more, not {args.threads}.")
     client = EngineClient(log_path=log_dir() / "engine.log")
     try:
         loaded = client.load(
@@ -224,6 +236,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 "text": generation.text,
                 "tokens": [t.to_dict() for t in generation.tokens],
                 "finish_reason": done.finish_reason,
+                "context_full": done.context_full,
                 "timings": {
                     "load_s": done.timings.load_s,
                     "prompt_s": done.timings.prompt_s,
@@ -234,8 +247,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(json.dumps(result, ensure_ascii=False, indent=2))
         else:
             t = done.timings
+            reason = "length: the context is full, use a larger --ctx" if done.context_full else done.finish_reason
             print(
-                f"[{done.finish_reason}] {done.prompt_tokens} prompt tokens in {t.prompt_s:.2f} s, "
+                f"[{reason}] {done.prompt_tokens} prompt tokens in {t.prompt_s:.2f} s, "
                 f"{done.completion_tokens} generated at {t.tokens_per_s:.1f} tok/s, seed {done.seed}",
                 file=sys.stderr,
             )
@@ -244,6 +258,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_next(args: argparse.Namespace) -> int:
     """Show the next-token distribution and which tokens survive the sampler settings."""
+    if not 1 <= args.top <= 1000:
+        raise PromptError(f"--top must be between 1 and 1000, not {args.top}.")
     client, info, loaded = _open_engine(args)
     with client:
         params = _prompt_params(args, info, loaded)
@@ -252,11 +268,12 @@ def cmd_next(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(dist.to_dict(), ensure_ascii=False, indent=2))
         return 0
-    print(f"{dist.prompt_tokens} prompt tokens; entropy {dist.entropy:.3f} nats; {dist.n_kept} tokens can be drawn")
+    drawable = "1 token can" if dist.n_kept == 1 else f"{dist.n_kept} tokens can"
+    print(f"{dist.prompt_tokens} prompt tokens; entropy {dist.entropy:.3f} nats; {drawable} be drawn")
     for rank, t in enumerate(dist.tokens, 1):
         bar = "#" * max(1, round(t.prob * 40)) if t.prob >= 0.0125 else "."
         status = "kept" if t.kept else f"cut by {t.cut_by}"
-        print(f"{rank:>3} {t.prob * 100:6.2f}% {t.logprob:8.3f} {json.dumps(t.text, ensure_ascii=False):<20} {status:<14} {bar}")
+        print(f"{rank:>4} {t.prob * 100:6.2f}% {t.logprob:8.3f} {piece_label(t.bytes):<24} {status:<14} {bar}")
     print(f"    {dist.mass_outside * 100:6.2f}% in all other tokens")
     return 0
 
@@ -307,10 +324,7 @@ def cmd_tokens(args: argparse.Namespace) -> int:
     for r in results:
         print(f"{r.name} ({r.kind}): {r.count} tokens, {r.chars_per_token:.2f} chars/token, "
               f"{r.bytes_per_token:.2f} bytes/token, {r.n_partial} partial")
-        shown = []
-        for span in r.spans[:400]:
-            piece = span.text if not span.partial else "<" + span.bytes.hex(" ") + ">"
-            shown.append(f"{json.dumps(piece, ensure_ascii=False)}:{span.id}")
+        shown = [f"{piece_label(span.bytes)}:{span.id}" for span in r.spans[:400]]
         print("  " + " ".join(shown) + (" …" if r.count > 400 else ""))
     return 0
 
@@ -354,7 +368,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         print(json.dumps(report, indent=2))
     else:
         for key, value in report.items():
-            print(f"{key:>24}: {value:.3f}" if isinstance(value, float) else f"{key:>24}: {value}")
+            print(f"{key:>30}: {value:.3f}" if isinstance(value, float) else f"{key:>30}: {value}")
     return 0
 
 

@@ -48,6 +48,10 @@ class EngineCrashed(EngineError):
     """The engine process died (abort, segfault, out of memory). A fresh one starts on the next request."""
 
 
+class EngineClosed(EngineError):
+    """The engine was shut down on purpose (the window is closing); nothing to report."""
+
+
 class NoModelLoaded(BadInputError):
     """An operation needs a model and none is loaded."""
 
@@ -64,6 +68,7 @@ _KINDS: dict[str, type[WorkbenchError]] = {
         TemplateError,
         EngineError,
         EngineCrashed,
+        EngineClosed,
         NoModelLoaded,
     )
 }

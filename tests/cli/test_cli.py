@@ -97,7 +97,10 @@ def test_gpu_layers_on_cpu_build_warns_and_runs() -> None:
         (("run", "--prompt", "   "), "prompt is empty"),
         (("run", "--prompt", "x", "--temperature", "-1"), "temperature"),
         (("run", "--prompt", "x", "--top-p", "1.5"), "top-p"),
-        (("run", "--prompt", "hello " * 300, "--ctx", "64"), r"is \d+ tokens but the context holds \d+"),
+        (("run", "--prompt", "hello " * 300, "--ctx", "256"), r"is \d+ tokens but the context holds 256"),
+        (("run", "--prompt", "x", "--ctx", "64"), "at least 256"),
+        (("run", "--prompt", "x", "--threads", "0"), "--threads must be 1 or more"),
+        (("next", "--prompt", "x", "--top", "0"), "--top must be between 1 and 1000"),
         (("run", "--prompt", "x", "--system", "s"), "needs --chat"),
     ],
 )
@@ -107,6 +110,24 @@ def test_bad_input_exits_2_with_a_message(args: tuple[str, ...], message: str) -
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("error: ")
     assert re.search(message, result.stderr)
+
+
+def test_invalid_utf8_prompt_exits_2() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "workbench", "run", "--prompt", "-"], input=b"caf\xe9", capture_output=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert b"not valid UTF-8" in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_stop_string_and_context_full_are_reported() -> None:
+    result = workbench("run", "--prompt", "1, 2, 3, 4,", "--stop", " 7", "--temperature", "0", "--max-tokens", "20", "--json")
+    out = json.loads(result.stdout)
+    assert out["finish_reason"] == "stop" and " 7" not in out["text"] and out["text"].startswith(" 5, 6")
+    full = workbench("run", "--prompt", "Count: 1, 2, 3,", "--temperature", "0", "--ctx", "256", "--max-tokens", "1000", "--json")
+    out = json.loads(full.stdout)
+    assert out["finish_reason"] == "length" and out["context_full"] is True
+    assert out["prompt_tokens"] + len(out["tokens"]) == 257  # every position used, plus the token drawn from the last
 
 
 def test_bad_model_files_exit_2(tmp_path: Path, model_path: Path) -> None:

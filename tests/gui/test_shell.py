@@ -273,7 +273,8 @@ def test_model_manager_rejects_a_bad_file(tmp_path: Path, window: MainWindow) ->
 
 def test_cancel_loading(qtbot: QtBot, model_path: Path) -> None:
     win = open_window(qtbot, model=None)
-    win.bridge.loadProgress.connect(lambda _f: win.bridge.cancel())
+    # Direct: cancel from the loading thread at the first progress report, while the load runs.
+    win.bridge.loadProgress.connect(lambda _f: win.bridge.cancel(), Qt.ConnectionType.DirectConnection)
     with qtbot.wait_signal(win.bridge.loadCancelled, timeout=T):
         assert win.load_model(str(model_path))
     assert win.loaded is None and win.model_label.text() == "No model"
@@ -307,7 +308,7 @@ def test_engine_crash_during_load_is_reported(qtbot: QtBot, model_path: Path) ->
             killed.append(pid)
             os.kill(pid, signal.SIGKILL)
 
-    win.bridge.loadProgress.connect(kill_once)
+    win.bridge.loadProgress.connect(kill_once, Qt.ConnectionType.DirectConnection)
     with qtbot.wait_signal(win.bridge.loadFailed, timeout=T) as failed:
         assert win.load_model(str(model_path))
     assert "SIGKILL" in failed.args[0]

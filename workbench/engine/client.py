@@ -29,7 +29,7 @@ from workbench.engine.protocol import (
     decode,
     encode,
 )
-from workbench.errors import EngineCrashed, EngineError, NoModelLoaded, WorkbenchError, error_from_kind
+from workbench.errors import EngineClosed, EngineCrashed, EngineError, NoModelLoaded, WorkbenchError, error_from_kind
 from workbench.models.gguf import read_header
 
 CANCEL_GRACE_S = 0.35  # after this, a host that has not stopped is killed (cancel must land < 0.5 s)
@@ -169,19 +169,28 @@ class EngineClient:
         )
 
     def _read(self) -> dict[str, Any]:
-        assert self._proc and self._proc.stdout
-        line = self._proc.stdout.readline()
+        proc = self._proc
+        if proc is None or proc.stdout is None:
+            raise EngineClosed("The engine was shut down.")
+        try:
+            line = proc.stdout.readline()
+        except ValueError:  # closed by close() meanwhile
+            raise EngineClosed("The engine was shut down.") from None
         if not line:
             raise self._crash_error()
         return decode(line)
 
     def _send(self, message: dict[str, Any]) -> None:
-        assert self._proc and self._proc.stdin
+        proc = self._proc
+        if proc is None or proc.stdin is None:
+            raise EngineClosed("The engine was shut down.")
         try:
             with self._write_lock:
-                self._proc.stdin.write(encode(message))
-                self._proc.stdin.flush()
-        except (BrokenPipeError, OSError):
+                proc.stdin.write(encode(message))
+                proc.stdin.flush()
+        except (BrokenPipeError, OSError, ValueError):
+            if self._proc is None:
+                raise EngineClosed("The engine was shut down.") from None
             raise self._crash_error() from None
 
     def _request(self, message: dict[str, Any]) -> int:
@@ -320,11 +329,11 @@ class EngineClient:
                 self._active = None
                 if not finished and self._proc and self._proc.poll() is None:
                     # The consumer stopped early: cancel and drain so the channel stays in step.
-                    self._send({"type": "cancel", "id": rid})
                     try:
+                        self._send({"type": "cancel", "id": rid})
                         while self._reply(rid)["type"] != "done":
                             pass
-                    except EngineCrashed:
+                    except (EngineCrashed, EngineClosed):
                         pass
 
     def _cancelled_done(self, generation: Generation) -> GenerationDone:

@@ -219,6 +219,7 @@ class Host:
         text = ""
         n = 0
         reason = "length"
+        context_full = False
         try:
             while n < params.max_tokens:
                 if self.current in self.cancelled:
@@ -238,7 +239,9 @@ class Host:
                     "text": s.text(token),
                     "bytes": piece.hex(),
                     "logprob": float(row[token]) - lse,
-                    "top": [{"id": i, "text": s.text(i), "logprob": float(row[i]) - lse} for i in top],
+                    "top": [
+                        {"id": i, "text": s.text(i), "logprob": float(row[i]) - lse, "bytes": s.piece(i).hex()} for i in top
+                    ],
                 }
                 self.stream({"type": "token", "id": self.current, "token": event})
                 n += 1
@@ -247,7 +250,10 @@ class Host:
                     text = text[:cut]
                     reason = "stop"
                     break
-                if n >= params.max_tokens or len(s.past) >= s.n_ctx:
+                if n >= params.max_tokens:
+                    break
+                if len(s.past) >= s.n_ctx:
+                    context_full = True
                     break
                 s.step(token)
         finally:
@@ -261,10 +267,12 @@ class Host:
             tokens_per_s=n / gen_s if gen_s > 0 else 0.0,
             prompt_tokens_per_s=len(ids) / prompt_s if prompt_s > 0 else 0.0,
         )
-        self._done(reason, len(ids), n, timings, seed, text)
+        self._done(reason, len(ids), n, timings, seed, text, context_full)
 
-    def _done(self, reason: str, n_prompt: int, n_gen: int, timings: Timings, seed: int, text: str) -> None:
-        done = GenerationDone(reason, n_prompt, n_gen, timings, seed)
+    def _done(
+        self, reason: str, n_prompt: int, n_gen: int, timings: Timings, seed: int, text: str, context_full: bool = False
+    ) -> None:
+        done = GenerationDone(reason, n_prompt, n_gen, timings, seed, context_full)
         self.send({"type": "done", "id": self.current, "done": done.to_dict(), "text": text})
 
 

@@ -249,7 +249,7 @@ class LlamaSession:
             raise PromptError(
                 f"The prompt is {len(tokens)} tokens but the context holds {self.n_ctx} "
                 "(and needs room for at least one new token). Shorten the prompt or load the "
-                "model with a larger context (--ctx)."
+                "model with a larger context (Models… in the app, --ctx on the command line)."
             )
         common = 0
         for a, b in zip(self.past, tokens):

@@ -15,7 +15,7 @@ import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from workbench.errors import SamplerError
+from workbench.errors import PromptError, SamplerError
 
 PROTOCOL_VERSION = 1
 MAX_TOP_LOGPROBS = 100
@@ -107,6 +107,10 @@ class GenerateParams(_Message):
     ignore_eos: bool = False  # keep going past end-of-generation tokens (benchmarks)
 
     def validate(self) -> GenerateParams:
+        try:
+            self.prompt.encode("utf-8")
+        except UnicodeEncodeError:
+            raise PromptError("The prompt is not valid UTF-8 text (it contains undecodable bytes). Save it as UTF-8.") from None
         self.sampler.validate()
         if self.max_tokens < 1:
             raise SamplerError(f"max tokens must be 1 or more, not {self.max_tokens}.")
@@ -127,6 +131,11 @@ class Alternative(_Message):
     id: int
     text: str
     logprob: float
+    bytes: bytes = b""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public shape: {id, text, logprob} (bytes travel only inside the protocol)."""
+        return {"id": self.id, "text": self.text, "logprob": self.logprob}
 
 
 @dataclass
@@ -155,7 +164,7 @@ class TokenEvent(_Message):
             text=data["text"],
             bytes=bytes.fromhex(data["bytes"]),
             logprob=data["logprob"],
-            top=[Alternative(**a) for a in data["top"]],
+            top=[Alternative(a["id"], a["text"], a["logprob"], bytes.fromhex(a.get("bytes", ""))) for a in data["top"]],
         )
 
     @property
@@ -181,6 +190,7 @@ class GenerationDone(_Message):
     completion_tokens: int
     timings: Timings
     seed: int
+    context_full: bool = False  # generation stopped because the context has no room left
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> GenerationDone:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -17,6 +18,13 @@ from workbench.models.bundled import DEFAULT_ALIAS
 from workbench.paths import log_dir
 
 LAST = "last"
+
+
+def _display_available() -> bool:
+    """Qt aborts the process when it finds no screen; check first (Linux/BSD only need this)."""
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd")):
+        return True
+    return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
 
 
 def create_window(model: str | None = LAST) -> MainWindow:
@@ -40,6 +48,13 @@ def create_window(model: str | None = LAST) -> MainWindow:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if not _display_available():
+        print(
+            "error: no display found, so the window cannot open (set DISPLAY, or run under xvfb-run). "
+            "The command line works without one: see `workbench --help`.",
+            file=sys.stderr,
+        )
+        return 2
     app = QApplication.instance() or QApplication(sys.argv if argv is None else argv)
     app.setApplicationName("Prompt Workbench")
     app.setOrganizationName("Prompt Workbench")

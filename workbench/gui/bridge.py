@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 
 from workbench.engine.client import EngineClient, Generation
 from workbench.engine.protocol import GenerateParams, LoadedModel, LoadParams
-from workbench.errors import WorkbenchError
+from workbench.errors import EngineClosed, WorkbenchError
 
 COALESCE_S = 0.03
 
@@ -142,6 +142,8 @@ class EngineBridge(QObject):
                         pending, last = [], now
                 if pending:
                     self._emit("tokensArrived", pending)
+            except EngineClosed:
+                return "generationFinished", (generation,)  # the window is closing
             except WorkbenchError as e:
                 return "generationFailed", (str(e),)
             return "generationFinished", (generation,)

@@ -35,6 +35,7 @@ from workbench.gui.settings import AppSettings
 from workbench.gui.token_lab import TokenLab
 from workbench.models.catalog import RecentModels
 from workbench.models.info import ModelInfo, model_info
+from workbench.models.memory import estimate, free_ram_bytes
 from workbench.prompts.chat import render_chat
 
 TOKEN_COUNT_DELAY_MS = 300
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("QLabel { color: white; background: #b3261e; padding: 6px; }")
         self.error.hide()
+        self.error.mousePressEvent = lambda _e: self.hide_error()  # click to dismiss
         self.prompt_title = QLabel()
         self.output_title = QLabel()
         self.splitter = QSplitter(Qt.Orientation.Vertical)
@@ -249,6 +251,7 @@ class MainWindow(QMainWindow):
         self.language_actions[""].setText(self.tr("System default"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.cancel_load.setText(self.tr("Cancel"))
+        self.error.setToolTip(self.tr("Click to dismiss"))
         self.context_gauge.setFormat(self.tr("%v / %m tokens"))
         if self.loaded is None and not self.bridge.loading:
             self.model_label.setText(self.tr("No model"))
@@ -379,9 +382,27 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.toLocalFile().lower().endswith(".gguf")]
-        if paths:
-            event.acceptProposedAction()
-            self.load_model(paths[0])
+        if not paths:
+            return
+        event.acceptProposedAction()
+        try:
+            info = model_info(paths[0])
+        except WorkbenchError as e:
+            self.show_error(str(e))
+            return
+        params = self.settings.load_params_for(info.path)
+        if params is not None and not self._safe_to_load(info, params):
+            # Remembered settings that need confirmation: let the model manager ask.
+            dialog = self.open_model_manager()
+            dialog.add_model_file(info.path)
+            return
+        self.load_model(info.path)
+
+    def _safe_to_load(self, info: ModelInfo, params: LoadParams) -> bool:
+        if info.context_length and params.n_ctx > info.context_length:
+            return False
+        ram = free_ram_bytes()
+        return ram is None or estimate(info, params.n_ctx, params.n_gpu_layers, params.n_batch).cpu_bytes <= ram
 
     # -- prompt ---------------------------------------------------------------------------
 
@@ -405,7 +426,7 @@ class MainWindow(QMainWindow):
             max_tokens=self.sampling.max_tokens.value(),
             top_logprobs=10,
             stop=self.sampling.stop_strings(),
-            parse_special=self.editors.mode() == "chat",
+            parse_special=True,  # <|im_start|> typed in either editor is the special token it looks like
         ).validate()
 
     def update_token_count(self) -> None:
@@ -420,7 +441,7 @@ class MainWindow(QMainWindow):
         except WorkbenchError as e:
             self.timing_label.setText(str(e)[:80])
             return
-        serial = self.bridge.count_tokens(text, parse_special=self.editors.mode() == "chat")
+        serial = self.bridge.count_tokens(text, parse_special=True)
         if serial is not None:
             self._count_serial = serial
 
@@ -506,14 +527,23 @@ class MainWindow(QMainWindow):
             generation.text = self.last_generation.text + generation.text
             generation.tokens = self.last_generation.tokens + generation.tokens
         self.last_generation = generation
+        self.output.truncate(generation.text)
         done = generation.done
         if done is not None:
             t = done.timings
             self.timing_label.setText(self.tr("prompt {0} tokens in {1} ms").format(done.prompt_tokens, f"{t.prompt_s * 1000:.0f}"))
             self.speed_label.setText(
-                self.tr("{0} tokens · {1} tok/s").format(done.completion_tokens, f"{t.tokens_per_s:.1f}")
+                self.tr("{0} tokens · {1} tok/s · seed {2}").format(done.completion_tokens, f"{t.tokens_per_s:.1f}", done.seed)
                 + (self.tr(" · stopped") if done.finish_reason == "cancelled" else "")
             )
+            if not self.sampling.fixed_seed.isChecked() and done.seed:
+                self.sampling.seed.setValue(done.seed)  # tick "fixed" to repeat this run
+            if done.context_full:
+                self.show_error(
+                    self.tr("The context is full ({0} tokens): the output stopped there. Load the model with a larger context (Models…).").format(
+                        self.loaded.n_ctx if self.loaded else "?"
+                    )
+                )
             if self.loaded:
                 used = done.prompt_tokens + done.completion_tokens
                 self.context_gauge.setValue(min(used, self.loaded.n_ctx))

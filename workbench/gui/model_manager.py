@@ -115,7 +115,7 @@ class ModelManagerDialog(QDialog):
         self.infos: dict[str, ModelInfo] = {}
         self.current: ModelInfo | None = None
         self.free_vram = free_vram_bytes() if bridge.client.gpu_offload_supported else None
-        self.resize(1100, 680)
+        self.resize(1240, 700)
 
         # -- models ---------------------------------------------------------------------
         self.table = QTableWidget(0, len(COLUMNS))
@@ -324,8 +324,9 @@ class ModelManagerDialog(QDialog):
         for info in self.infos.values():
             row = self.table.rowCount()
             self.table.insertRow(row)
+            stem = Path(info.path).stem
             cells = (
-                _SortItem(info.display_name, info.display_name.lower()),
+                _SortItem(stem, stem.lower()),
                 _SortItem(human_bytes(info.size_bytes), info.size_bytes),
                 _SortItem(info.file_type or "?", info.file_type or ""),
                 _SortItem(info.architecture or "?", info.architecture or ""),
@@ -333,8 +334,14 @@ class ModelManagerDialog(QDialog):
                 _SortItem(str(info.context_length or "?"), info.context_length or 0),
                 _SortItem(info.path, info.path),
             )
+            loaded = self.bridge.loaded is not None and self.bridge.loaded.path == info.path
+            cells[0].setToolTip(info.display_name + (" · " + self.tr("loaded now") if loaded else ""))
             for col, cell in enumerate(cells):
                 cell.setData(Qt.ItemDataRole.UserRole, info.path)
+                if loaded:
+                    font = cell.font()
+                    font.setBold(True)
+                    cell.setFont(font)
                 self.table.setItem(row, col, cell)
         self.table.setSortingEnabled(True)
         if self.table.rowCount():

@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QHelpEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from workbench.engine.protocol import TokenEvent
+from workbench.tokens.pieces import piece_text
 
 
 def probability_colour(prob: float) -> QColor:
@@ -21,6 +22,12 @@ def probability_colour(prob: float) -> QColor:
     colour = QColor.fromHsvF(prob * 120 / 360, 0.35 + 0.35 * (1 - prob), 1.0)
     colour.setAlphaF(0.25 + 0.5 * (1 - prob))
     return colour
+
+
+def _label(data: bytes, text: str) -> str:
+    """Whole characters as text (whitespace made visible); a fragment of one as its hex bytes."""
+    whole = piece_text(data) if data else text
+    return visible(whole) if whole is not None else "<" + data.hex(" ") + ">"
 
 
 def visible(text: str) -> str:
@@ -65,18 +72,28 @@ class OutputView(QPlainTextEdit):
             cursor.insertText(self._decoder.decode(token.bytes), fmt)
         self.ensureCursorVisible()
 
+    def truncate(self, text: str) -> None:
+        """Cut the view to ``text`` (a stop string is not part of the output)."""
+        shown = self.toPlainText()
+        if len(shown) <= len(text) or not shown.startswith(text):
+            return
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(len(text.encode("utf-16-le")) // 2)
+        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+
     def token_at(self, position: int) -> TokenEvent | None:
         i = bisect.bisect_right(self._starts, position) - 1
         return self.tokens[i] if 0 <= i < len(self.tokens) else None
 
     def tooltip_html(self, token: TokenEvent) -> str:
         rows = [
-            f"<tr><td>{'<b>' if alt.id == token.id else ''}{html.escape(visible(alt.text))}"
+            f"<tr><td>{'<b>' if alt.id == token.id else ''}{html.escape(_label(alt.bytes, alt.text))}"
             f"{'</b>' if alt.id == token.id else ''}</td><td align='right'>{math.exp(alt.logprob) * 100:.1f}%</td></tr>"
             for alt in token.top
         ]
         head = (
-            f"<b>{html.escape(visible(token.text))}</b> id {token.id} · p = {token.prob * 100:.1f}% "
+            f"<b>{html.escape(_label(token.bytes, token.text))}</b> id {token.id} · p = {token.prob * 100:.1f}% "
             f"· logprob {token.logprob:.3f}<br>bytes {token.bytes.hex(' ')}"
         )
         return head + (f"<table>{''.join(rows)}</table>" if rows else "")

@@ -49,7 +49,10 @@ class SamplingPanel(QWidget):
         self.repeat_penalty = self._double(0.5, 2.0, 0.05, d.repeat_penalty)
         self.max_tokens = self._int(1, 32768, 256)
         self.fixed_seed = QCheckBox()
-        self.seed = self._int(0, 2**31 - 1, 42)
+        self.seed = QDoubleSpinBox()  # a double holds every 32-bit seed; QSpinBox stops at 2**31 - 1
+        self.seed.setDecimals(0)
+        self.seed.setRange(0, 2**32 - 1)
+        self.seed.setValue(42)
         self.seed.setEnabled(False)
         self.fixed_seed.toggled.connect(self.seed.setEnabled)
         seed_row = QHBoxLayout()
@@ -118,14 +121,15 @@ class SamplingPanel(QWidget):
             "top_p": (self.tr("Top-&p"), self.tr("Keep the most likely tokens up to this total probability (1 = off)")),
             "min_p": (self.tr("&Min-p"), self.tr("Drop tokens less likely than this fraction of the best one (0 = off)")),
             "repeat": (self.tr("&Repeat penalty"), self.tr("Penalise tokens used in the last 64 (1 = off)")),
-            "max": (self.tr("Max &tokens"), self.tr("Stop after this many tokens")),
-            "seed": (self.tr("&Seed"), self.tr("A fixed seed makes a run repeat exactly")),
+            "max": (self.tr("Ma&x tokens"), self.tr("Stop after this many tokens")),
+            "seed": (self.tr("&Seed"), self.tr("A fixed seed makes a run repeat exactly; after a run this shows the seed it used")),
             "stop": (self.tr("St&op strings"), self.tr("One per line (\\n for a newline); generation stops when one appears")),
         }
         for key, (label, tip) in texts.items():
             self.labels[key].setText(label)
             self.labels[key].setToolTip(tip)
         self.fixed_seed.setText(self.tr("fixed"))
+        self.fixed_seed.setToolTip(self.tr("Tick to reuse the seed shown; untick for a new random seed each run"))
         self.preset.setPlaceholderText(self.tr("(custom settings)"))
 
     def changeEvent(self, event: QEvent) -> None:
@@ -142,7 +146,7 @@ class SamplingPanel(QWidget):
             top_p=self.top_p.value(),
             min_p=self.min_p.value(),
             repeat_penalty=self.repeat_penalty.value(),
-            seed=self.seed.value() if self.fixed_seed.isChecked() else None,
+            seed=int(self.seed.value()) if self.fixed_seed.isChecked() else None,
         )
 
     def set_sampler(self, params: SamplerParams) -> None:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QToolTip,
@@ -260,8 +261,15 @@ class TokenLab(QWidget):
         top.addLayout(left)
         top_box = QWidget()
         top_box.setLayout(top)
-        lanes_widget = QWidget()
-        lanes_widget.setLayout(self.lanes_box)
+        lanes_inner = QWidget()
+        lanes_inner.setLayout(self.lanes_box)
+        lanes_widget = QScrollArea()  # many lanes scroll instead of growing the window
+        lanes_widget.setWidgetResizable(True)
+        lanes_widget.setWidget(lanes_inner)
+        self.input.setMinimumHeight(40)
+        self.table.setMinimumHeight(60)
+        self.chooser.setMinimumHeight(40)
+        self.setMinimumSize(240, 200)
         decoder = QHBoxLayout()
         self.decoder_label = QLabel()
         decoder.addWidget(self.decoder_label)
@@ -451,6 +459,7 @@ class TokenLab(QWidget):
         view.setObjectName(f"lane-{key}")
         view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         view.setFont(QFont("monospace"))
+        view.setMinimumHeight(48)
         lane = Lane(key, header, view, TokenColouring(view))
         self.lanes[key] = lane
         self.lanes_box.insertWidget(min(index * 2, self.lanes_box.count()), header)

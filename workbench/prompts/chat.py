@@ -44,6 +44,10 @@ def render_chat(
     """
     if not messages:
         raise TemplateError("A chat needs at least one message.")
+    # A chat that ends with an assistant message is a reply to continue, not a turn to close.
+    continue_final = messages[-1].role == "assistant" and bool(messages[-1].content)
+    if continue_final:
+        add_generation_prompt = False
     text = render(
         _ENV,
         template or FALLBACK_TEMPLATE,
@@ -57,4 +61,8 @@ def render_chat(
     )
     if tokenizer_adds_bos and bos_token and text.startswith(bos_token):
         text = text[len(bos_token) :]
+    if continue_final:
+        end = text.rfind(messages[-1].content)
+        if end >= 0:
+            text = text[: end + len(messages[-1].content)]  # drop the end-of-turn marker after it
     return text

@@ -55,214 +55,224 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="223"/>
+        <location filename="../main_window.py" line="225"/>
         <source>Prompt Workbench</source>
         <translation>提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="224"/>
+        <location filename="../main_window.py" line="226"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="226"/>
+        <location filename="../main_window.py" line="228"/>
         <source>Output · tinted by probability: green likely, red surprising · hover a token for alternatives</source>
         <translation>输出 · 按概率着色：绿色为高概率，红色为意外 · 悬停词元查看候选</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="228"/>
+        <location filename="../main_window.py" line="230"/>
         <source>Sampling</source>
         <translation>采样</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="229"/>
+        <location filename="../main_window.py" line="231"/>
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="231"/>
+        <location filename="../main_window.py" line="233"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="231"/>
+        <location filename="../main_window.py" line="233"/>
         <source>Open, find and load models (Ctrl+O)</source>
         <translation>打开、查找并加载模型 (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="232"/>
+        <location filename="../main_window.py" line="234"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="233"/>
+        <location filename="../main_window.py" line="235"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="233"/>
+        <location filename="../main_window.py" line="235"/>
         <source>Run the prompt (Ctrl+Enter)</source>
         <translation>运行提示词 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="234"/>
+        <location filename="../main_window.py" line="236"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="234"/>
+        <location filename="../main_window.py" line="236"/>
         <source>Stop generating (Esc)</source>
         <translation>停止生成 (Esc)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="235"/>
+        <location filename="../main_window.py" line="237"/>
         <source>Re&amp;generate</source>
         <translation>重新生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="235"/>
+        <location filename="../main_window.py" line="237"/>
         <source>Run the last prompt again (Ctrl+R)</source>
         <translation>再次运行上一个提示词 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="236"/>
+        <location filename="../main_window.py" line="238"/>
         <source>&amp;Continue</source>
         <translation>继续(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="236"/>
+        <location filename="../main_window.py" line="238"/>
         <source>Continue the output (Ctrl+Shift+Enter)</source>
         <translation>接着输出继续生成 (Ctrl+Shift+Enter)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="237"/>
+        <location filename="../main_window.py" line="239"/>
         <source>Show &amp;exact prompt</source>
         <translation>显示实际提示词(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="237"/>
+        <location filename="../main_window.py" line="239"/>
         <source>The exact text the model receives (Ctrl+P)</source>
         <translation>模型实际收到的文本 (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="238"/>
+        <location filename="../main_window.py" line="240"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="239"/>
+        <location filename="../main_window.py" line="241"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="244"/>
+        <location filename="../main_window.py" line="246"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="245"/>
+        <location filename="../main_window.py" line="247"/>
         <source>&amp;Recent models</source>
         <translation>最近的模型(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="246"/>
+        <location filename="../main_window.py" line="248"/>
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="247"/>
+        <location filename="../main_window.py" line="249"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="248"/>
+        <location filename="../main_window.py" line="250"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="249"/>
+        <location filename="../main_window.py" line="251"/>
         <source>System default</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="250"/>
+        <location filename="../main_window.py" line="252"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="251"/>
+        <location filename="../main_window.py" line="253"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="252"/>
+        <location filename="../main_window.py" line="254"/>
+        <source>Click to dismiss</source>
+        <translation>点击关闭</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="255"/>
         <source>%v / %m tokens</source>
         <translation>%v / %m 词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="254"/>
-        <location filename="../main_window.py" line="355"/>
-        <location filename="../main_window.py" line="364"/>
+        <location filename="../main_window.py" line="257"/>
+        <location filename="../main_window.py" line="358"/>
+        <location filename="../main_window.py" line="367"/>
         <source>No model</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="308"/>
+        <location filename="../main_window.py" line="311"/>
         <source>A model is already loading. Wait for it or cancel it first.</source>
         <translation>已有模型正在加载。请等待或先取消。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="311"/>
+        <location filename="../main_window.py" line="314"/>
         <source>The engine is busy; stop the current run before loading another model.</source>
         <translation>引擎正忙；请先停止当前运行再加载其他模型。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="324"/>
+        <location filename="../main_window.py" line="327"/>
         <source>Loading {0}…</source>
         <translation>正在加载 {0}…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="374"/>
+        <location filename="../main_window.py" line="377"/>
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="433"/>
+        <location filename="../main_window.py" line="454"/>
         <source>{0} prompt tokens of a {1}-token context</source>
         <translation>提示词 {0} 个词元，上下文共 {1} 个词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="458"/>
+        <location filename="../main_window.py" line="479"/>
         <source>The prompt is empty. Type something to send to the model.</source>
         <translation>提示词为空。请输入要发送给模型的内容。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="499"/>
+        <location filename="../main_window.py" line="520"/>
         <source>generating…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="512"/>
+        <location filename="../main_window.py" line="534"/>
         <source>prompt {0} tokens in {1} ms</source>
         <translation>提示词 {0} 个词元，用时 {1} 毫秒</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="514"/>
-        <source>{0} tokens · {1} tok/s</source>
-        <translation>{0} 个词元 · {1} 词元/秒</translation>
+        <location filename="../main_window.py" line="536"/>
+        <source>{0} tokens · {1} tok/s · seed {2}</source>
+        <translation>{0} 个词元 · {1} 词元/秒 · 种子 {2}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="515"/>
+        <location filename="../main_window.py" line="537"/>
         <source> · stopped</source>
         <translation> · 已停止</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="560"/>
+        <location filename="../main_window.py" line="543"/>
+        <source>The context is full ({0} tokens): the output stopped there. Load the model with a larger context (Models…).</source>
+        <translation>上下文已满（{0} 个词元）：输出在此停止。请用更大的上下文加载模型（模型…）。</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="590"/>
         <source>About Prompt Workbench</source>
         <translation>关于提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="561"/>
+        <location filename="../main_window.py" line="591"/>
         <source>Prompt Workbench {0}: see what a local language model does with your prompt. llama.cpp through llama-cpp-python {1}.</source>
         <translation>提示词工作台 {0}：看清本地语言模型如何处理你的提示词。通过 llama-cpp-python {1} 使用 llama.cpp。</translation>
     </message>
@@ -410,97 +420,102 @@
         <translation>取消加载</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="368"/>
+        <location filename="../model_manager.py" line="338"/>
+        <source>loaded now</source>
+        <translation>当前已加载</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="375"/>
         <source>Open a GGUF model</source>
         <translation>打开 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="373"/>
+        <location filename="../model_manager.py" line="380"/>
         <source>Add a model folder</source>
         <translation>添加模型文件夹</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="396"/>
+        <location filename="../model_manager.py" line="403"/>
         <source>(this model has no chat template)</source>
         <translation>（该模型没有对话模板）</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="435"/>
+        <location filename="../model_manager.py" line="442"/>
         <source>GPU offload is off: this llama.cpp build has no GPU support. Rebuild with `make run GPU=cuda`.</source>
         <translation>GPU 卸载不可用：当前 llama.cpp 构建不支持 GPU。请用 `make run GPU=cuda` 重新构建。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="449"/>
+        <location filename="../model_manager.py" line="456"/>
         <source>This context is longer than the model was trained for ({0} tokens); quality will drop past it.</source>
         <translation>该上下文长于模型训练长度（{0} 个词元）；超出部分质量会下降。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="453"/>
+        <location filename="../model_manager.py" line="460"/>
         <source>Needs about {0} (weights {1} + KV cache {2} + buffers {3}).</source>
         <translation>约需 {0}（权重 {1} + KV 缓存 {2} + 缓冲区 {3}）。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="458"/>
+        <location filename="../model_manager.py" line="465"/>
         <source>RAM: {0} needed, {1} free.</source>
         <translation>内存：需要 {0}，可用 {1}。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="462"/>
+        <location filename="../model_manager.py" line="469"/>
         <source>VRAM: {0} needed, {1} free.</source>
         <translation>显存：需要 {0}，可用 {1}。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="465"/>
+        <location filename="../model_manager.py" line="472"/>
         <source>VRAM: {0} needed.</source>
         <translation>显存：需要 {0}。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="467"/>
+        <location filename="../model_manager.py" line="474"/>
         <source>This will probably not fit: lower the context or the GPU layers.</source>
         <translation>可能放不下：请减小上下文或 GPU 层数。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="482"/>
+        <location filename="../model_manager.py" line="489"/>
         <source>Choose a model first.</source>
         <translation>请先选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="485"/>
+        <location filename="../model_manager.py" line="492"/>
         <source>A model is already loading. Wait for it or cancel it first.</source>
         <translation>已有模型正在加载。请等待或先取消。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="490"/>
+        <location filename="../model_manager.py" line="497"/>
         <source>Context longer than trained</source>
         <translation>上下文超过训练长度</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="491"/>
+        <location filename="../model_manager.py" line="498"/>
         <source>The model was trained for {0} tokens; {1} may give poor output past that. Load anyway?</source>
         <translation>模型训练长度为 {0} 个词元；使用 {1} 时超出部分输出可能较差。仍要加载吗？</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="497"/>
+        <location filename="../model_manager.py" line="504"/>
         <source>Not enough memory</source>
         <translation>内存不足</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="497"/>
+        <location filename="../model_manager.py" line="504"/>
         <source>The estimate says this will not fit in memory. Load anyway?</source>
         <translation>估算显示内存放不下。仍要加载吗？</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="501"/>
+        <location filename="../model_manager.py" line="508"/>
         <source>The engine is busy generating. Stop the run first.</source>
         <translation>引擎正在生成。请先停止运行。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="530"/>
+        <location filename="../model_manager.py" line="537"/>
         <source>Try fewer GPU layers or a smaller context; if the file is damaged, download it again.</source>
         <translation>请尝试减少 GPU 层数或减小上下文；如果文件损坏，请重新下载。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="535"/>
+        <location filename="../model_manager.py" line="542"/>
         <source>Loading was cancelled.</source>
         <translation>已取消加载。</translation>
     </message>
@@ -508,7 +523,7 @@
 <context>
     <name>OutputView</name>
     <message>
-        <location filename="../output_view.py" line="44"/>
+        <location filename="../output_view.py" line="51"/>
         <source>Output appears here, each token tinted by how likely the model thought it was.</source>
         <translation>输出显示在这里，每个词元按模型认为的可能性着色。</translation>
     </message>
@@ -534,133 +549,138 @@
 <context>
     <name>SamplingPanel</name>
     <message>
-        <location filename="../sampling_panel.py" line="110"/>
+        <location filename="../sampling_panel.py" line="113"/>
         <source>Preset</source>
         <translation>预设</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="111"/>
+        <location filename="../sampling_panel.py" line="114"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="112"/>
+        <location filename="../sampling_panel.py" line="115"/>
         <source>Save the current settings as a named preset</source>
         <translation>将当前设置保存为命名预设</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="113"/>
+        <location filename="../sampling_panel.py" line="116"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="114"/>
+        <location filename="../sampling_panel.py" line="117"/>
         <source>Delete the selected preset (built-in presets stay)</source>
         <translation>删除所选预设（内置预设不可删除）</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="116"/>
+        <location filename="../sampling_panel.py" line="119"/>
         <source>&amp;Temperature</source>
         <translation>温度(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="116"/>
+        <location filename="../sampling_panel.py" line="119"/>
         <source>0 = always the most likely token; higher = more random</source>
         <translation>0 = 总是选择最可能的词元；越高越随机</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="117"/>
+        <location filename="../sampling_panel.py" line="120"/>
         <source>Top-&amp;k</source>
         <translation>Top-&amp;k</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="117"/>
+        <location filename="../sampling_panel.py" line="120"/>
         <source>Keep only the K most likely tokens (0 = off)</source>
         <translation>只保留概率最高的 K 个词元（0 = 关闭）</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="118"/>
+        <location filename="../sampling_panel.py" line="121"/>
         <source>Top-&amp;p</source>
         <translation>Top-&amp;p</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="118"/>
+        <location filename="../sampling_panel.py" line="121"/>
         <source>Keep the most likely tokens up to this total probability (1 = off)</source>
         <translation>保留累计概率达到该值的最可能词元（1 = 关闭）</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="119"/>
+        <location filename="../sampling_panel.py" line="122"/>
         <source>&amp;Min-p</source>
         <translation>Min-p(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="119"/>
+        <location filename="../sampling_panel.py" line="122"/>
         <source>Drop tokens less likely than this fraction of the best one (0 = off)</source>
         <translation>丢弃概率低于最佳词元该比例的词元（0 = 关闭）</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="120"/>
+        <location filename="../sampling_panel.py" line="123"/>
         <source>&amp;Repeat penalty</source>
         <translation>重复惩罚(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="120"/>
+        <location filename="../sampling_panel.py" line="123"/>
         <source>Penalise tokens used in the last 64 (1 = off)</source>
         <translation>惩罚最近 64 个词元中出现过的词元（1 = 关闭）</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="121"/>
-        <source>Max &amp;tokens</source>
-        <translation>最大词元数(&amp;T)</translation>
+        <location filename="../sampling_panel.py" line="125"/>
+        <source>A fixed seed makes a run repeat exactly; after a run this shows the seed it used</source>
+        <translation>固定种子可让运行完全重现；每次运行后这里显示所用的种子</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="121"/>
+        <location filename="../sampling_panel.py" line="124"/>
         <source>Stop after this many tokens</source>
         <translation>生成这么多词元后停止</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="122"/>
+        <location filename="../sampling_panel.py" line="124"/>
+        <source>Ma&amp;x tokens</source>
+        <translation>最大词元数(&amp;X)</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="125"/>
         <source>&amp;Seed</source>
         <translation>随机种子(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="122"/>
-        <source>A fixed seed makes a run repeat exactly</source>
-        <translation>固定种子可让运行结果完全重现</translation>
-    </message>
-    <message>
-        <location filename="../sampling_panel.py" line="123"/>
+        <location filename="../sampling_panel.py" line="126"/>
         <source>St&amp;op strings</source>
         <translation>停止字符串(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="123"/>
+        <location filename="../sampling_panel.py" line="126"/>
         <source>One per line (\n for a newline); generation stops when one appears</source>
         <translation>每行一个（\n 表示换行）；出现时停止生成</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="128"/>
+        <location filename="../sampling_panel.py" line="131"/>
         <source>fixed</source>
         <translation>固定</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="129"/>
+        <location filename="../sampling_panel.py" line="132"/>
+        <source>Tick to reuse the seed shown; untick for a new random seed each run</source>
+        <translation>勾选以复用显示的种子；取消勾选则每次使用新的随机种子</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="133"/>
         <source>(custom settings)</source>
         <translation>（自定义设置）</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="210"/>
-        <location filename="../sampling_panel.py" line="216"/>
+        <location filename="../sampling_panel.py" line="214"/>
+        <location filename="../sampling_panel.py" line="220"/>
         <source>Save preset</source>
         <translation>保存预设</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="210"/>
+        <location filename="../sampling_panel.py" line="214"/>
         <source>Preset name:</source>
         <translation>预设名称：</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="223"/>
+        <location filename="../sampling_panel.py" line="227"/>
         <source>Delete preset</source>
         <translation>删除预设</translation>
     </message>
@@ -686,90 +706,90 @@
 <context>
     <name>TokenLab</name>
     <message>
-        <location filename="../token_lab.py" line="305"/>
+        <location filename="../token_lab.py" line="313"/>
         <source>Type or paste text to see how each tokenizer cuts it.</source>
         <translation>输入或粘贴文本，查看每个分词器如何切分它。</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="306"/>
-        <location filename="../token_lab.py" line="647"/>
+        <location filename="../token_lab.py" line="314"/>
+        <location filename="../token_lab.py" line="656"/>
         <source>Import .tiktoken…</source>
         <translation>导入 .tiktoken…</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="307"/>
-        <location filename="../token_lab.py" line="650"/>
-        <location filename="../token_lab.py" line="655"/>
+        <location filename="../token_lab.py" line="315"/>
+        <location filename="../token_lab.py" line="659"/>
+        <location filename="../token_lab.py" line="664"/>
         <source>Open text file…</source>
         <translation>打开文本文件…</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="308"/>
+        <location filename="../token_lab.py" line="316"/>
         <source>Copy ids</source>
         <translation>复制 ID</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="309"/>
+        <location filename="../token_lab.py" line="317"/>
         <source>Show whitespace</source>
         <translation>显示空白字符</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="310"/>
+        <location filename="../token_lab.py" line="318"/>
         <source>Decode ids:</source>
         <translation>解码 ID：</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="311"/>
+        <location filename="../token_lab.py" line="319"/>
         <source>e.g. [9906, 1917]</source>
         <translation>例如 [9906, 1917]</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="312"/>
+        <location filename="../token_lab.py" line="320"/>
         <source>Decode</source>
         <translation>解码</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="325"/>
+        <location filename="../token_lab.py" line="333"/>
         <source>Model: {0}</source>
         <translation>模型：{0}</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="325"/>
+        <location filename="../token_lab.py" line="333"/>
         <source>Model (none loaded)</source>
         <translation>模型（未加载）</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="371"/>
+        <location filename="../token_lab.py" line="379"/>
         <source>Model tokenizer unavailable: no model is loaded. tiktoken encodings still work.</source>
         <translation>模型分词器不可用：未加载模型。tiktoken 编码仍可使用。</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="381"/>
+        <location filename="../token_lab.py" line="389"/>
         <source>The text has {0} characters; tokens are shown for the first {1}.</source>
         <translation>文本共 {0} 个字符；仅显示前 {1} 个字符的词元。</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="480"/>
+        <location filename="../token_lab.py" line="489"/>
         <source>{0} tokens · {1} chars/token · {2} bytes/token · {3} partial</source>
         <translation>{0} 个词元 · 每词元 {1} 个字符 · 每词元 {2} 字节 · {3} 个不完整</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="483"/>
+        <location filename="../token_lab.py" line="492"/>
         <source>{0} characters the vocabulary cannot represent (red)</source>
         <translation>{0} 个字符无法用该词表表示（红色）</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="527"/>
+        <location filename="../token_lab.py" line="536"/>
         <source>{0} tokens share {1}</source>
         <translation>{0} 个词元共同组成 {1}</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="631"/>
+        <location filename="../token_lab.py" line="640"/>
         <source>Only the first 16 MB of the file were read.</source>
         <translation>只读取了文件的前 16 MB。</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="641"/>
+        <location filename="../token_lab.py" line="650"/>
         <source>Import a .tiktoken file</source>
         <translation>导入 .tiktoken 文件</translation>
     </message>
@@ -777,7 +797,7 @@
 <context>
     <name>window</name>
     <message>
-        <location filename="../app.py" line="35"/>
+        <location filename="../app.py" line="43"/>
         <source>The last model, {0}, is no longer there; loaded the bundled model.</source>
         <translation>上次使用的模型 {0} 已不存在；已加载内置模型。</translation>
     </message>
