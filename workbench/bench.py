@@ -51,6 +51,39 @@ def _prompt_rate(client: EngineClient, n_words: int = 400) -> float:
     return done.timings.prompt_tokens_per_s
 
 
+def _surprisal_cost(client: EngineClient, n_tokens: int = 2000) -> dict[str, float]:
+    """Perplexity of a ~2,000-token text against plain evaluation of the same text."""
+    words = "the lighthouse keeper read the message again and wondered who had sent it ".split()
+    text = " ".join(words[i % len(words)] + str(i % 7) for i in range(n_tokens // 2))
+    plain = []
+    for round_ in range(2):
+        done = client.generate(GenerateParams(f"{round_} {text}", SamplerParams(temperature=0), max_tokens=1)).run().done
+        assert done is not None
+        plain.append(done.timings.prompt_s)
+    scored = [client.surprisal(f"{round_} {text}") for round_ in range(2)]
+    seconds = [s.seconds for s in scored if s is not None]
+    return {
+        "perplexity_tokens": float(len(scored[0].tokens)) if scored[0] else 0.0,
+        "perplexity_s": min(seconds),
+        "plain_eval_s": min(plain),
+        "perplexity_vs_eval": min(seconds) / min(plain),
+    }
+
+
+def _next_step_ms(client: EngineClient, steps: int = 10) -> float:
+    """Manual decoding: append the top token and show the next distribution (prefix reused)."""
+    prompt = "Write a long story about a lighthouse keeper. Once upon a time,"
+    client.next_token(GenerateParams(prompt), top_n=20)
+    times = []
+    for _ in range(steps):
+        started = time.perf_counter()
+        dist = client.next_token(GenerateParams(prompt), top_n=20)
+        times.append((time.perf_counter() - started) * 1000)
+        assert dist is not None
+        prompt += dist.tokens[0].bytes.decode("utf-8", "replace")
+    return statistics.median(times)
+
+
 def gui_bench(tokens: int = 256) -> dict[str, Any]:
     """Time to a visible window and p99 event-loop stall while streaming, in a fresh offscreen app."""
     with tempfile.TemporaryDirectory() as home:
@@ -94,6 +127,8 @@ def run_bench(
             wb_rates.append(_workbench_rate(client, tokens, seed=r + 1))
         rss_after = client.host_rss_bytes()
         prompt_rates = [_prompt_rate(client) for _ in range(2)]
+        surprisal = _surprisal_cost(client)
+        next_ms = _next_step_ms(client)
     finally:
         reference.close()
         client.close()
@@ -112,6 +147,8 @@ def run_bench(
         "capture_k": CAPTURE_K,
         "capture_rss_mb": (rss_after - rss_before) / 2**20,
         "logits_all_would_allocate_mb": BENCH_CTX * loaded.n_vocab * 4 / 2**20,
+        **surprisal,
+        "next_step_ms": next_ms,
         "reference_runs_tok_s": ref_rates,
         "workbench_runs_tok_s": wb_rates,
     }

@@ -20,6 +20,8 @@ from workbench import __version__
 from workbench.errors import PromptError, WorkbenchError
 from workbench.tokens.pieces import piece_label
 
+MAX_SAMPLES = 1000  # runs of `workbench sample`: enough to measure variation, bounded in time
+
 
 def _add_model_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", "-m", default="default", help="a .gguf file, or 'default' for the bundled SmolLM2-135M")
@@ -62,6 +64,21 @@ def build_parser() -> argparse.ArgumentParser:
     _add_prompt_args(p)
     _add_sampler_args(p)
     p.add_argument("--top", type=int, default=20, help="how many tokens to list (1-1000)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("perplexity", help="log-probability of every token of a text, and its perplexity")
+    p.add_argument("text", help="the text, or - to read standard input")
+    _add_model_args(p)
+    p.add_argument("--no-bos", action="store_true", help="do not add the start token even if the model wants one")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("sample", help="run one prompt N times and count the distinct outputs")
+    _add_model_args(p)
+    _add_prompt_args(p)
+    _add_sampler_args(p)
+    p.add_argument("--n", type=int, default=10, help=f"how many runs (1-{MAX_SAMPLES})")
+    p.add_argument("--max-tokens", type=int, default=32, help="tokens per run (default 32)")
+    p.add_argument("--stop", action="append", default=[], help="stop when this text appears (repeatable)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser("info", help="describe a GGUF model file")
@@ -274,7 +291,94 @@ def cmd_next(args: argparse.Namespace) -> int:
         bar = "#" * max(1, round(t.prob * 40)) if t.prob >= 0.0125 else "."
         status = "kept" if t.kept else f"cut by {t.cut_by}"
         print(f"{rank:>4} {t.prob * 100:6.2f}% {t.logprob:8.3f} {piece_label(t.bytes):<24} {status:<14} {bar}")
-    print(f"    {dist.mass_outside * 100:6.2f}% in all other tokens")
+    print(f"     {dist.mass_outside * 100:6.2f}% in all other tokens")
+    print("survivors: " + " → ".join(f"{s['stage']} {s['kept']}" for s in dist.stages))
+    return 0
+
+
+def cmd_perplexity(args: argparse.Namespace) -> int:
+    """Score a text token by token: how surprising the model finds each token."""
+    from workbench.tokens.tokenizers import read_text_file
+
+    if args.text == "-":
+        text, notes = read_text_file(sys.stdin.buffer.read())
+        for note in notes:
+            print(f"note: {note}", file=sys.stderr)
+    else:
+        text = args.text
+    if not text:
+        raise PromptError("The text is empty.")
+    client, _info, _loaded = _open_engine(args)
+    with client:
+        _install_interrupt(client)
+        result = client.surprisal(text, add_special=not args.no_bos)
+    if result is None:
+        print("cancelled", file=sys.stderr)
+        return 130
+    if result.windows > 1:
+        print(
+            f"note: the text is {len(result.tokens)} tokens, more than the context holds; it was scored in "
+            f"{result.windows} windows of {result.window_tokens} tokens (each window starts without context).",
+            file=sys.stderr,
+        )
+    if args.json:
+        print(json.dumps({
+            "tokens": [{"id": i, "text": b.decode("utf-8", "replace"), "logprob": lp} for i, b, lp in result.tokens],
+            "perplexity": result.perplexity,
+            "windows": result.windows,
+        }, ensure_ascii=False))
+        return 0
+    for i, b, lp in result.tokens:
+        shown = "    —   " if lp is None else f"{lp:8.3f}"
+        print(f"{shown}  {piece_label(b)}")
+    print(f"perplexity {result.perplexity:.3f} over {len(result.tokens)} tokens" if result.perplexity else "perplexity: n/a")
+    return 0
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    """Run the same prompt N times with the sampler and count what comes out."""
+    from collections import Counter
+
+    from workbench.engine.protocol import GenerateParams
+
+    if not 1 <= args.n <= MAX_SAMPLES:
+        raise PromptError(f"--n must be between 1 and {MAX_SAMPLES}, not {args.n}.")
+    client, info, loaded = _open_engine(args)
+    outputs: Counter[str] = Counter()
+    firsts: Counter[str] = Counter()
+    cancelled = False
+    with client:
+        base = _prompt_params(args, info, loaded, max_tokens=args.max_tokens, top_logprobs=0, stop=args.stop)
+        _install_interrupt(client)
+        for run in range(args.n):
+            sampler = base.sampler.to_dict()
+            sampler["seed"] = None if base.sampler.seed is None else (base.sampler.seed + run) % 2**32
+            params = GenerateParams.from_dict({**base.to_dict(), "sampler": sampler})
+            generation = client.generate(params).run()
+            if generation.done is None or generation.done.finish_reason == "cancelled":
+                cancelled = True
+                break
+            outputs[generation.text] += 1
+            firsts[generation.tokens[0].text if generation.tokens else ""] += 1
+            if sys.stderr.isatty():
+                print(f"\r{run + 1}/{args.n}", end="", file=sys.stderr, flush=True)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    if cancelled:
+        print(f"note: cancelled after {sum(outputs.values())} runs", file=sys.stderr)
+    result = {
+        "runs": sum(outputs.values()),
+        "outputs": [{"text": t, "count": c} for t, c in outputs.most_common()],
+        "first_tokens": [{"text": t, "count": c} for t, c in firsts.most_common()],
+    }
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    print(f"{result['runs']} runs, {len(outputs)} distinct outputs")
+    for t, c in firsts.most_common(10):
+        print(f"  first token {json.dumps(t, ensure_ascii=False):<16} {c:>5}")
+    for t, c in outputs.most_common(20):
+        print(f"{c:>5}  {json.dumps(t, ensure_ascii=False)}")
     return 0
 
 
@@ -372,7 +476,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "next": cmd_next, "info": cmd_info, "tokens": cmd_tokens, "bench": cmd_bench}
+COMMANDS = {
+    "run": cmd_run,
+    "next": cmd_next,
+    "perplexity": cmd_perplexity,
+    "sample": cmd_sample,
+    "info": cmd_info,
+    "tokens": cmd_tokens,
+    "bench": cmd_bench,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -140,3 +140,29 @@ def test_bad_model_files_exit_2(tmp_path: Path, model_path: Path) -> None:
             result = workbench(*command)
             assert result.returncode == 2
             assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_perplexity_json() -> None:
+    result = workbench("perplexity", "--json", "The cat sat on the mat.")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["tokens"][0]["logprob"] is None
+    assert all(t["logprob"] <= 0 for t in out["tokens"][1:])
+    assert set(out["tokens"][0]) == {"id", "text", "logprob"}
+    scored = [t["logprob"] for t in out["tokens"][1:]]
+    import math
+
+    assert out["perplexity"] == pytest.approx(math.exp(-sum(scored) / len(scored)))
+
+
+def test_sample_counts_outputs() -> None:
+    result = workbench("sample", "--prompt", "My favourite colour is", "--n", "6", "--max-tokens", "2", "--seed", "3", "--json")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert sum(o["count"] for o in out["outputs"]) == 6 == sum(f["count"] for f in out["first_tokens"])
+    again = json.loads(workbench("sample", "--prompt", "My favourite colour is", "--n", "6", "--max-tokens", "2", "--seed", "3", "--json").stdout)
+    assert again == out  # fixed seeds: the same six draws
+    greedy = json.loads(workbench("sample", "--prompt", "My favourite colour is", "--n", "3", "--max-tokens", "2", "--temperature", "0", "--json").stdout)
+    assert len(greedy["outputs"]) == 1 and greedy["outputs"][0]["count"] == 3
+    bad = workbench("sample", "--prompt", "x", "--n", "0")
+    assert bad.returncode == 2 and "--n must be between 1 and 1000" in bad.stderr

@@ -223,3 +223,35 @@ def test_load_reports_progress_and_can_be_cancelled(model_path: Path) -> None:
         assert client.load(LoadParams(path=str(model_path), n_ctx=512)) is not None  # usable again
     finally:
         client.close()
+
+
+def test_surprisal_matches_llama_cpp_logits(engine: EngineClient, model_path: Path) -> None:
+    import llama_cpp
+
+    text = "The quick brown fox jumps over the lazy dog. 今天天气很好。"
+    result = engine.surprisal(text)
+    assert result is not None and result.windows == 1
+    assert result.tokens[0][2] is None
+    ids = [i for i, _, _ in result.tokens]
+    llm = llama_cpp.Llama(str(model_path), n_ctx=2048, logits_all=True, flash_attn=True, verbose=False, n_threads=os.cpu_count())
+    assert llm.tokenize(text.encode(), add_bos=True) == ids
+    llm.eval(ids)
+    scores = np.asarray(llm.scores[: len(ids)], dtype=np.float64)
+    llm.close()
+    logp = scores - (scores.max(axis=1, keepdims=True) + np.log(np.exp(scores - scores.max(axis=1, keepdims=True)).sum(axis=1, keepdims=True)))
+    expected = [logp[i - 1, ids[i]] for i in range(1, len(ids))]
+    assert [lp for _, _, lp in result.tokens[1:]] == pytest.approx(expected, abs=2e-3)
+    assert result.perplexity == pytest.approx(float(np.exp(-np.mean(expected))), rel=1e-3)
+    # The engine still generates normally afterwards (the cache was reset and refilled).
+    assert engine.generate(GenerateParams(PROMPT, GREEDY, max_tokens=2)).run().tokens
+
+
+def test_surprisal_of_long_text_uses_windows(model_path: Path) -> None:
+    client = EngineClient()
+    try:
+        client.load(LoadParams(path=str(model_path), n_ctx=256))
+        result = client.surprisal("word " * 400)
+        assert result is not None and result.windows == 2 and result.window_tokens == 255
+        assert [lp is None for _, _, lp in result.tokens].count(True) == 2  # each window starts fresh
+    finally:
+        client.close()

@@ -25,6 +25,7 @@ from workbench.engine.protocol import (
     GenerationDone,
     LoadedModel,
     LoadParams,
+    Surprisal,
     TokenEvent,
     decode,
     encode,
@@ -291,6 +292,20 @@ class EngineClient:
         if reply.get("cancelled"):
             return None
         return Distribution.from_dict(reply["distribution"])
+
+    def surprisal(self, text: str, add_special: bool = True) -> Surprisal | None:
+        """The logprob of each token of ``text`` given the ones before it; None if cancelled."""
+        self._need_model()
+        reply = self._call({"type": "perplexity", "text": text, "add_special": add_special})
+        if reply.get("cancelled"):
+            return None
+        pieces = {int(i): bytes.fromhex(p) for i, p in reply["pieces"].items()}
+        return Surprisal(
+            tokens=[(i, pieces[i], lp) for i, lp in zip(reply["ids"], reply["logprobs"])],
+            windows=int(reply["windows"]),
+            window_tokens=int(reply["window_tokens"]),
+            seconds=float(reply["seconds"]),
+        )
 
     def generate(self, params: GenerateParams) -> Generation:
         """Start generating; iterate the returned Generation for tokens as they come."""

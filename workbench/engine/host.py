@@ -189,6 +189,35 @@ class Host:
             return ids
         return s.tokenize(params.prompt, params.add_special, params.parse_special)
 
+    def op_perplexity(self, msg: dict[str, Any]) -> None:
+        """Logprob of every token of a text under the model, in windows of the context size."""
+        s = self.need_session()
+        text = str(msg["text"])
+        ids = s.tokenize(text, bool(msg.get("add_special", True)), False)
+        if not ids:
+            raise PromptError("The text is empty.")
+        window = max(2, s.n_ctx - 1)
+        logprobs: list[float | None] = []
+        t0 = time.perf_counter()
+        for start in range(0, len(ids), window):
+            part = s.token_logprobs(ids[start : start + window], self.should_abort)
+            if part is None:
+                self.send({"type": "result", "id": self.current, "cancelled": True})
+                return
+            logprobs.extend(part)
+        self.send(
+            {
+                "type": "result",
+                "id": self.current,
+                "ids": ids,
+                "pieces": {i: s.piece(i).hex() for i in set(ids)},
+                "logprobs": logprobs,
+                "windows": (len(ids) + window - 1) // window,
+                "window_tokens": window,
+                "seconds": time.perf_counter() - t0,
+            }
+        )
+
     def op_next(self, msg: dict[str, Any]) -> None:
         s = self.need_session()
         params = GenerateParams.from_dict(msg["params"]).validate()
@@ -311,6 +340,8 @@ def describe_distribution(s: Any, row: np.ndarray, params: SamplerParams, histor
         entropy=sampling.entropy_nats(row, lse),
         mass_outside=max(0.0, 1.0 - shown),
         n_kept=int(stages.kept.shape[0]),
+        stages=[{"stage": "vocabulary", "kept": int(row.shape[0])}]
+        + [{"stage": name, "kept": int(alive.shape[0])} for name, alive in stages.survivors],
     )
 
 

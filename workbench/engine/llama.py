@@ -288,6 +288,50 @@ class LlamaSession:
             raise EngineError(f"llama.cpp failed to evaluate a token (code {code}).")
         self.past.append(token)
 
+    def token_logprobs(self, tokens: Sequence[int], should_abort: Callable[[], bool]) -> list[float | None] | None:
+        """log p(token_i | tokens before i) for every token (None for the first), or None if cancelled.
+
+        Evaluates in batches with an output row for every position, reducing each batch's
+        (n_batch x n_vocab) logits at once: memory stays O(n_batch x n_vocab) whatever the length.
+        The cache is used from position 0, so the text must fit in the context.
+        """
+        if self.ctx is None:
+            raise NoModelLoaded("Only the tokenizer of this model is loaded; load the full model.")
+        self.forget()
+        n = len(tokens)
+        out: list[float | None] = [None]
+        batch = llama_cpp.llama_batch_init(self.n_batch, 0, 1)
+        self.set_abort(should_abort)
+        try:
+            for start in range(0, n, self.n_batch):
+                chunk = tokens[start : start + self.n_batch]
+                batch.n_tokens = len(chunk)
+                for i, token in enumerate(chunk):
+                    batch.token[i] = token
+                    batch.pos[i] = start + i
+                    batch.n_seq_id[i] = 1
+                    batch.seq_id[i][0] = 0
+                    batch.logits[i] = True
+                code = llama_cpp.llama_decode(self.ctx, batch)
+                if code == 2:
+                    self.forget()
+                    return None
+                if code != 0:
+                    raise EngineError(f"llama.cpp failed to evaluate the text (code {code}).")
+                rows = np.ctypeslib.as_array(llama_cpp.llama_get_logits(self.ctx), shape=(len(chunk), self.n_vocab))
+                # Row i predicts token start+i+1.
+                following = np.asarray(tokens[start + 1 : start + len(chunk) + 1], dtype=np.int64)
+                usable = rows[: len(following)]
+                peak = usable.max(axis=1, keepdims=True)
+                lse = peak[:, 0] + np.log(np.exp(usable - peak).sum(axis=1, dtype=np.float64))
+                picked = usable[np.arange(len(following)), following]
+                out.extend((picked - lse).tolist())
+            self.past = list(tokens)
+            return out
+        finally:
+            self.set_abort(None)
+            llama_cpp.llama_batch_free(batch)
+
     def last_logits(self) -> np.ndarray:
         """A view (no copy) of the logits after the last evaluated token: one row of n_vocab floats."""
         ptr = llama_cpp.llama_get_logits_ith(self.ctx, -1)

@@ -261,6 +261,7 @@ class Distribution(_Message):
     entropy: float  # nats, over the whole vocabulary
     mass_outside: float  # probability of every token not listed
     n_kept: int  # how many tokens survive the sampler
+    stages: list[dict[str, Any]] = field(default_factory=list)  # [{"stage", "kept"}] in chain order
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -272,3 +273,18 @@ class Distribution(_Message):
         d = dict(data)
         d["tokens"] = [CandidateToken.from_dict(t) for t in d["tokens"]]
         return cls(**d)
+
+
+@dataclass
+class Surprisal(_Message):
+    """Every token of a text with its log-probability under the model (None: nothing before it)."""
+
+    tokens: list[tuple[int, bytes, float | None]]
+    windows: int  # how many context-sized windows the text needed (each restarts the context)
+    window_tokens: int
+    seconds: float
+
+    @property
+    def perplexity(self) -> float | None:
+        scored = [lp for _, _, lp in self.tokens if lp is not None]
+        return math.exp(-sum(scored) / len(scored)) if scored else None
