@@ -195,6 +195,7 @@ class EngineClient:
             raise self._crash_error() from None
 
     def _request(self, message: dict[str, Any]) -> int:
+        self._cancel_requested.clear()  # cancels of earlier requests no longer matter
         self._next_id += 1
         message["id"] = self._next_id
         self._active = self._next_id
@@ -236,6 +237,11 @@ class EngineClient:
             if on_progress:
                 on_progress(float(reply["fraction"]))
         if reply.get("cancelled"):
+            self.loaded = None
+            return None
+        if rid in self._cancel_requested:
+            # Cancelled just as the load finished: the user asked for no model, so unload it.
+            self._reply(self._request({"type": "unload"}))
             self.loaded = None
             return None
         self.loaded = LoadedModel.from_dict(reply["model"])
@@ -363,6 +369,7 @@ class EngineClient:
         proc = self._proc
         if rid is None or proc is None or proc.poll() is not None:
             return
+        self._cancel_requested.add(rid)
         try:
             self._send({"type": "cancel", "id": rid})
         except EngineCrashed:
