@@ -255,3 +255,37 @@ def test_surprisal_of_long_text_uses_windows(model_path: Path) -> None:
         assert [lp is None for _, _, lp in result.tokens].count(True) == 2  # each window starts fresh
     finally:
         client.close()
+
+
+def test_sampled_token_is_always_marked_kept(engine: EngineClient) -> None:
+    # The panel's "kept" mirror of llama.cpp's sampler must contain whatever llama.cpp draws.
+    samplers = [
+        SamplerParams(temperature=1.0, top_k=5, top_p=1.0, min_p=0.0),
+        SamplerParams(temperature=0.7, top_k=40, top_p=0.9, min_p=0.05),
+        SamplerParams(temperature=1.5, top_k=0, top_p=0.5, min_p=0.0),
+        SamplerParams(temperature=1.0, top_k=0, top_p=1.0, min_p=0.2, repeat_penalty=1.3),
+        SamplerParams(temperature=0.0),
+    ]
+    prompt = "Once upon a time, in a small village,"
+    for sampler in samplers:
+        dist = engine.next_token(GenerateParams(prompt, sampler), top_n=1000)
+        assert dist is not None
+        kept = {t.id for t in dist.tokens if t.kept}
+        assert len(kept) == dist.n_kept or dist.n_kept > 1000
+        for seed in range(8):
+            sampler.seed = seed
+            drawn = engine.generate(GenerateParams(prompt, sampler, max_tokens=1)).run().tokens[0].id
+            assert drawn in kept, (sampler, seed)
+    greedy = engine.next_token(GenerateParams(prompt, SamplerParams(temperature=0.0)), top_n=5)
+    assert greedy is not None and [t.kept for t in greedy.tokens] == [True, False, False, False, False]
+    assert greedy.tokens[0].prob == max(t.prob for t in greedy.tokens)  # greedy is the argmax
+
+
+def test_restage_and_manual_decoding(engine: EngineClient) -> None:
+    first = engine.next_token(GenerateParams("The capital of France is", SamplerParams(top_k=40)), top_n=10)
+    assert first is not None
+    narrowed = engine.restage(SamplerParams(top_k=2), top_n=10)
+    assert [t.id for t in narrowed.tokens] == [t.id for t in first.tokens]  # same evaluation
+    assert [t.kept for t in narrowed.tokens][:3] == [True, True, False]
+    step = engine.next_token(GenerateParams("The capital of France is", suffix_ids=[first.tokens[0].id]), top_n=5)
+    assert step is not None and step.prompt_tokens == first.prompt_tokens + 1

@@ -25,6 +25,7 @@ from workbench.engine.protocol import (
     GenerationDone,
     LoadedModel,
     LoadParams,
+    SamplerParams,
     Surprisal,
     TokenEvent,
     decode,
@@ -312,6 +313,12 @@ class EngineClient:
             window_tokens=int(reply["window_tokens"]),
             seconds=float(reply["seconds"]),
         )
+
+    def restage(self, sampler: SamplerParams, top_n: int = 20) -> Distribution:
+        """The last next-token distribution under other sampler settings (no model evaluation)."""
+        self._need_model()
+        reply = self._call({"type": "restage", "sampler": sampler.validate().to_dict(), "top_n": top_n})
+        return Distribution.from_dict(reply["distribution"])
 
     def generate(self, params: GenerateParams) -> Generation:
         """Start generating; iterate the returned Generation for tokens as they come."""

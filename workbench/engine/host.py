@@ -49,6 +49,7 @@ class Host:
         self.current = -1
         self._scratch: np.ndarray | None = None
         self._flushed_at = 0.0
+        self._last_next: tuple[np.ndarray, list[int]] | None = None
 
     # -- channel --------------------------------------------------------------------------
 
@@ -138,6 +139,7 @@ class Host:
             self.send({"type": "progress", "id": self.current, "fraction": fraction})
             return not self.should_abort()
 
+        self._last_next = None
         try:
             self.session = self.llama.LlamaSession(params, warnings, progress)
         except self.llama.LoadCancelled:
@@ -182,12 +184,12 @@ class Host:
         self.send({"type": "result", "id": self.current, "rss_bytes": rss_bytes()})
 
     def _prompt_ids(self, s: Any, params: GenerateParams) -> list[int]:
-        if not params.prompt:
-            ids = s.tokenize("", True, False)
-            if not ids:
-                raise PromptError("The prompt is empty (and this model adds no start token). Type a prompt.")
-            return ids
-        return s.tokenize(params.prompt, params.add_special, params.parse_special)
+        ids = s.tokenize(params.prompt, params.add_special, params.parse_special) if params.prompt else s.tokenize("", True, False)
+        s.check_ids(params.suffix_ids)
+        ids = ids + list(params.suffix_ids)
+        if not ids:
+            raise PromptError("The prompt is empty (and this model adds no start token). Type a prompt.")
+        return ids
 
     def op_perplexity(self, msg: dict[str, Any]) -> None:
         """Logprob of every token of a text under the model, in windows of the context size."""
@@ -227,7 +229,18 @@ class Host:
             self.send({"type": "result", "id": self.current, "cancelled": True})
             return
         row = s.last_logits().copy()
+        self._last_next = (row, ids)  # kept so new sampler settings need no new evaluation
         dist = describe_distribution(s, row, params.sampler, ids, top_n)
+        self.send({"type": "result", "id": self.current, "distribution": dist.to_dict()})
+
+    def op_restage(self, msg: dict[str, Any]) -> None:
+        """The last next-token distribution under other sampler settings, without evaluating again."""
+        s = self.need_session()
+        if self._last_next is None:
+            raise PromptError("No next-token distribution yet: ask for one first.")
+        row, ids = self._last_next
+        sampler = SamplerParams.from_dict(msg["sampler"]).validate()
+        dist = describe_distribution(s, row, sampler, ids, max(1, min(int(msg.get("top_n", 20)), 1000)))
         self.send({"type": "result", "id": self.current, "distribution": dist.to_dict()})
 
     def op_generate(self, msg: dict[str, Any]) -> None:

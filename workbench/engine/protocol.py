@@ -105,6 +105,7 @@ class GenerateParams(_Message):
     add_special: bool = True  # add BOS when the model wants it
     parse_special: bool = False  # treat <|im_start|> etc. in the text as special tokens (chat prompts)
     ignore_eos: bool = False  # keep going past end-of-generation tokens (benchmarks)
+    suffix_ids: list[int] = field(default_factory=list)  # tokens appended after the prompt (manual decoding, branches)
 
     def validate(self) -> GenerateParams:
         try:
