@@ -29,6 +29,7 @@ from workbench.gui.dialogs import ExactPromptDialog, ShortcutsDialog
 from workbench.gui.editors import PromptEditors
 from workbench.gui.i18n import LANGUAGES, install_language
 from workbench.gui.model_manager import ModelManagerDialog
+from workbench.gui.next_token_panel import NextTokenPanel
 from workbench.gui.output_view import OutputView
 from workbench.gui.sampling_panel import SamplingPanel
 from workbench.gui.settings import AppSettings
@@ -95,7 +96,18 @@ class MainWindow(QMainWindow):
         self.tokens_dock.setWidget(self.token_lab)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.tokens_dock)
         self.tabifyDockWidget(self.sampling_dock, self.tokens_dock)
+        self.next_panel = NextTokenPanel(self.bridge.client, self.build_params, self.sampling.sampler)
+        self.next_dock = QDockWidget()
+        self.next_dock.setObjectName("next-token-dock")
+        self.next_dock.setWidget(self.next_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.next_dock)
+        self.tabifyDockWidget(self.tokens_dock, self.next_dock)
         self.sampling_dock.raise_()
+        self.restage_timer = QTimer(self)
+        self.restage_timer.setSingleShot(True)
+        self.restage_timer.setInterval(150)
+        self.restage_timer.timeout.connect(self.next_panel.restage)
+        self.sampling.changed.connect(self.restage_timer.start)
 
         self.count_timer = QTimer(self)
         self.count_timer.setSingleShot(True)
@@ -138,6 +150,8 @@ class MainWindow(QMainWindow):
         self.sampling_toggle.setShortcut(QKeySequence("Ctrl+Shift+S"))
         self.tokens_toggle = self.tokens_dock.toggleViewAction()
         self.tokens_toggle.setShortcut(QKeySequence("Ctrl+Shift+T"))
+        self.next_toggle = self.next_dock.toggleViewAction()
+        self.next_toggle.setShortcut(QKeySequence("Ctrl+Shift+N"))
 
         toolbar = self.addToolBar("main")
         toolbar.setObjectName("main-toolbar")
@@ -166,6 +180,7 @@ class MainWindow(QMainWindow):
         self.view_menu = bar.addMenu("")
         self.view_menu.addAction(self.sampling_toggle)
         self.view_menu.addAction(self.tokens_toggle)
+        self.view_menu.addAction(self.next_toggle)
         self.language_menu = QMenu(self)
         self.language_group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
@@ -229,6 +244,7 @@ class MainWindow(QMainWindow):
         )
         self.sampling_dock.setWindowTitle(self.tr("Sampling"))
         self.tokens_dock.setWindowTitle(self.tr("Tokens"))
+        self.next_dock.setWindowTitle(self.tr("Next token"))
         texts = {
             self.open_action: (self.tr("&Models…"), self.tr("Open, find and load models (Ctrl+O)")),
             self.quit_action: (self.tr("&Quit"), ""),
@@ -579,7 +595,7 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> ShortcutsDialog:
         actions = [self.open_action, self.run_action, self.stop_action, self.regenerate_action, self.continue_action,
-                   self.exact_action, self.sampling_toggle, self.tokens_toggle, self.shortcuts_action, self.quit_action]
+                   self.exact_action, self.sampling_toggle, self.tokens_toggle, self.next_toggle, self.shortcuts_action, self.quit_action]
         dialog = ShortcutsDialog(actions, self)
         dialog.show()
         return dialog

@@ -26,6 +26,7 @@ from workbench.presets import BUILTIN, PresetStore
 
 class SamplingPanel(QWidget):
     presetsChanged = Signal()
+    changed = Signal()  # any sampler value
 
     def __init__(self, store: PresetStore | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,6 +91,7 @@ class SamplingPanel(QWidget):
         self._applying = False
         for box in (self.temperature, self.top_k, self.top_p, self.min_p, self.repeat_penalty):
             box.valueChanged.connect(self._on_value_changed)
+            box.valueChanged.connect(lambda _v: self.changed.emit())
         self.save_preset.clicked.connect(self._ask_save)
         self.delete_preset.clicked.connect(self._delete_current)
         self.retranslate()

@@ -30,6 +30,19 @@
     </message>
 </context>
 <context>
+    <name>DistributionChart</name>
+    <message>
+        <location filename="../next_token_panel.py" line="59"/>
+        <source>Press “Next token” to see the distribution.</source>
+        <translation>按“下一个词元”查看概率分布。</translation>
+    </message>
+    <message>
+        <location filename="../next_token_panel.py" line="74"/>
+        <source>cut by {0}</source>
+        <translation>被 {0} 剔除</translation>
+    </message>
+</context>
+<context>
     <name>ExactPromptDialog</name>
     <message>
         <location filename="../dialogs.py" line="31"/>
@@ -55,224 +68,229 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="225"/>
+        <location filename="../main_window.py" line="240"/>
         <source>Prompt Workbench</source>
         <translation>提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="226"/>
+        <location filename="../main_window.py" line="241"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="228"/>
+        <location filename="../main_window.py" line="243"/>
         <source>Output · tinted by probability: green likely, red surprising · hover a token for alternatives</source>
         <translation>输出 · 按概率着色：绿色为高概率，红色为意外 · 悬停词元查看候选</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="230"/>
+        <location filename="../main_window.py" line="245"/>
         <source>Sampling</source>
         <translation>采样</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="231"/>
+        <location filename="../main_window.py" line="246"/>
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="233"/>
+        <location filename="../main_window.py" line="247"/>
+        <source>Next token</source>
+        <translation>下一个词元</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="249"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="233"/>
+        <location filename="../main_window.py" line="249"/>
         <source>Open, find and load models (Ctrl+O)</source>
         <translation>打开、查找并加载模型 (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="234"/>
+        <location filename="../main_window.py" line="250"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="235"/>
+        <location filename="../main_window.py" line="251"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="235"/>
+        <location filename="../main_window.py" line="251"/>
         <source>Run the prompt (Ctrl+Enter)</source>
         <translation>运行提示词 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="236"/>
+        <location filename="../main_window.py" line="252"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="236"/>
+        <location filename="../main_window.py" line="252"/>
         <source>Stop generating (Esc)</source>
         <translation>停止生成 (Esc)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="237"/>
+        <location filename="../main_window.py" line="253"/>
         <source>Re&amp;generate</source>
         <translation>重新生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="237"/>
+        <location filename="../main_window.py" line="253"/>
         <source>Run the last prompt again (Ctrl+R)</source>
         <translation>再次运行上一个提示词 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="238"/>
+        <location filename="../main_window.py" line="254"/>
         <source>&amp;Continue</source>
         <translation>继续(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="238"/>
+        <location filename="../main_window.py" line="254"/>
         <source>Continue the output (Ctrl+Shift+Enter)</source>
         <translation>接着输出继续生成 (Ctrl+Shift+Enter)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="239"/>
+        <location filename="../main_window.py" line="255"/>
         <source>Show &amp;exact prompt</source>
         <translation>显示实际提示词(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="239"/>
+        <location filename="../main_window.py" line="255"/>
         <source>The exact text the model receives (Ctrl+P)</source>
         <translation>模型实际收到的文本 (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="240"/>
+        <location filename="../main_window.py" line="256"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="241"/>
+        <location filename="../main_window.py" line="257"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="246"/>
+        <location filename="../main_window.py" line="262"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="247"/>
+        <location filename="../main_window.py" line="263"/>
         <source>&amp;Recent models</source>
         <translation>最近的模型(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="248"/>
+        <location filename="../main_window.py" line="264"/>
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="249"/>
+        <location filename="../main_window.py" line="265"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="250"/>
+        <location filename="../main_window.py" line="266"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="251"/>
+        <location filename="../main_window.py" line="267"/>
         <source>System default</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="252"/>
+        <location filename="../main_window.py" line="268"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="253"/>
+        <location filename="../main_window.py" line="269"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="254"/>
+        <location filename="../main_window.py" line="270"/>
         <source>Click to dismiss</source>
         <translation>点击关闭</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="255"/>
+        <location filename="../main_window.py" line="271"/>
         <source>%v / %m tokens</source>
         <translation>%v / %m 词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="257"/>
-        <location filename="../main_window.py" line="358"/>
-        <location filename="../main_window.py" line="367"/>
+        <location filename="../main_window.py" line="273"/>
+        <location filename="../main_window.py" line="374"/>
+        <location filename="../main_window.py" line="383"/>
         <source>No model</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="311"/>
+        <location filename="../main_window.py" line="327"/>
         <source>A model is already loading. Wait for it or cancel it first.</source>
         <translation>已有模型正在加载。请等待或先取消。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="314"/>
+        <location filename="../main_window.py" line="330"/>
         <source>The engine is busy; stop the current run before loading another model.</source>
         <translation>引擎正忙；请先停止当前运行再加载其他模型。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="327"/>
+        <location filename="../main_window.py" line="343"/>
         <source>Loading {0}…</source>
         <translation>正在加载 {0}…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="377"/>
+        <location filename="../main_window.py" line="393"/>
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="454"/>
+        <location filename="../main_window.py" line="470"/>
         <source>{0} prompt tokens of a {1}-token context</source>
         <translation>提示词 {0} 个词元，上下文共 {1} 个词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="479"/>
+        <location filename="../main_window.py" line="495"/>
         <source>The prompt is empty. Type something to send to the model.</source>
         <translation>提示词为空。请输入要发送给模型的内容。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="520"/>
+        <location filename="../main_window.py" line="536"/>
         <source>generating…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="534"/>
+        <location filename="../main_window.py" line="550"/>
         <source>prompt {0} tokens in {1} ms</source>
         <translation>提示词 {0} 个词元，用时 {1} 毫秒</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="536"/>
+        <location filename="../main_window.py" line="552"/>
         <source>{0} tokens · {1} tok/s · seed {2}</source>
         <translation>{0} 个词元 · {1} 词元/秒 · 种子 {2}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="537"/>
+        <location filename="../main_window.py" line="553"/>
         <source> · stopped</source>
         <translation> · 已停止</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="543"/>
+        <location filename="../main_window.py" line="559"/>
         <source>The context is full ({0} tokens): the output stopped there. Load the model with a larger context (Models…).</source>
         <translation>上下文已满（{0} 个词元）：输出在此停止。请用更大的上下文加载模型（模型…）。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="590"/>
+        <location filename="../main_window.py" line="606"/>
         <source>About Prompt Workbench</source>
         <translation>关于提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="591"/>
+        <location filename="../main_window.py" line="607"/>
         <source>Prompt Workbench {0}: see what a local language model does with your prompt. llama.cpp through llama-cpp-python {1}.</source>
         <translation>提示词工作台 {0}：看清本地语言模型如何处理你的提示词。通过 llama-cpp-python {1} 使用 llama.cpp。</translation>
     </message>
@@ -521,6 +539,49 @@
     </message>
 </context>
 <context>
+    <name>NextTokenPanel</name>
+    <message>
+        <location filename="../next_token_panel.py" line="149"/>
+        <source>Next token</source>
+        <translation>下一个词元</translation>
+    </message>
+    <message>
+        <location filename="../next_token_panel.py" line="150"/>
+        <source>The distribution of the next token after the prompt</source>
+        <translation>提示词之后下一个词元的概率分布</translation>
+    </message>
+    <message>
+        <location filename="../next_token_panel.py" line="151"/>
+        <source>Undo step</source>
+        <translation>撤销一步</translation>
+    </message>
+    <message>
+        <location filename="../next_token_panel.py" line="152"/>
+        <source>Clear steps</source>
+        <translation>清除步骤</translation>
+    </message>
+    <message>
+        <location filename="../next_token_panel.py" line="153"/>
+        <source>Log scale</source>
+        <translation>对数刻度</translation>
+    </message>
+    <message>
+        <location filename="../next_token_panel.py" line="234"/>
+        <source>Appended by hand: {0}</source>
+        <translation>手动追加：{0}</translation>
+    </message>
+    <message>
+        <location filename="../next_token_panel.py" line="246"/>
+        <source>{0} prompt tokens · entropy {1} nats · {2} tokens can be drawn · {3}% outside the top {4}</source>
+        <translation>提示词 {0} 个词元 · 熵 {1} nats · 可抽取 {2} 个词元 · 前 {4} 名之外共 {3}%</translation>
+    </message>
+    <message>
+        <location filename="../next_token_panel.py" line="250"/>
+        <source>Survivors: {0}</source>
+        <translation>各阶段保留：{0}</translation>
+    </message>
+</context>
+<context>
     <name>OutputView</name>
     <message>
         <location filename="../output_view.py" line="51"/>
@@ -549,138 +610,138 @@
 <context>
     <name>SamplingPanel</name>
     <message>
-        <location filename="../sampling_panel.py" line="113"/>
+        <location filename="../sampling_panel.py" line="115"/>
         <source>Preset</source>
         <translation>预设</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="114"/>
+        <location filename="../sampling_panel.py" line="116"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="115"/>
+        <location filename="../sampling_panel.py" line="117"/>
         <source>Save the current settings as a named preset</source>
         <translation>将当前设置保存为命名预设</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="116"/>
+        <location filename="../sampling_panel.py" line="118"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="117"/>
+        <location filename="../sampling_panel.py" line="119"/>
         <source>Delete the selected preset (built-in presets stay)</source>
         <translation>删除所选预设（内置预设不可删除）</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="119"/>
+        <location filename="../sampling_panel.py" line="121"/>
         <source>&amp;Temperature</source>
         <translation>温度(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="119"/>
+        <location filename="../sampling_panel.py" line="121"/>
         <source>0 = always the most likely token; higher = more random</source>
         <translation>0 = 总是选择最可能的词元；越高越随机</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="120"/>
+        <location filename="../sampling_panel.py" line="122"/>
         <source>Top-&amp;k</source>
         <translation>Top-&amp;k</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="120"/>
+        <location filename="../sampling_panel.py" line="122"/>
         <source>Keep only the K most likely tokens (0 = off)</source>
         <translation>只保留概率最高的 K 个词元（0 = 关闭）</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="121"/>
+        <location filename="../sampling_panel.py" line="123"/>
         <source>Top-&amp;p</source>
         <translation>Top-&amp;p</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="121"/>
+        <location filename="../sampling_panel.py" line="123"/>
         <source>Keep the most likely tokens up to this total probability (1 = off)</source>
         <translation>保留累计概率达到该值的最可能词元（1 = 关闭）</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="122"/>
+        <location filename="../sampling_panel.py" line="124"/>
         <source>&amp;Min-p</source>
         <translation>Min-p(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="122"/>
+        <location filename="../sampling_panel.py" line="124"/>
         <source>Drop tokens less likely than this fraction of the best one (0 = off)</source>
         <translation>丢弃概率低于最佳词元该比例的词元（0 = 关闭）</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="123"/>
+        <location filename="../sampling_panel.py" line="125"/>
         <source>&amp;Repeat penalty</source>
         <translation>重复惩罚(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="123"/>
+        <location filename="../sampling_panel.py" line="125"/>
         <source>Penalise tokens used in the last 64 (1 = off)</source>
         <translation>惩罚最近 64 个词元中出现过的词元（1 = 关闭）</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="125"/>
+        <location filename="../sampling_panel.py" line="127"/>
         <source>A fixed seed makes a run repeat exactly; after a run this shows the seed it used</source>
         <translation>固定种子可让运行完全重现；每次运行后这里显示所用的种子</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="124"/>
+        <location filename="../sampling_panel.py" line="126"/>
         <source>Stop after this many tokens</source>
         <translation>生成这么多词元后停止</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="124"/>
+        <location filename="../sampling_panel.py" line="126"/>
         <source>Ma&amp;x tokens</source>
         <translation>最大词元数(&amp;X)</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="125"/>
+        <location filename="../sampling_panel.py" line="127"/>
         <source>&amp;Seed</source>
         <translation>随机种子(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="126"/>
+        <location filename="../sampling_panel.py" line="128"/>
         <source>St&amp;op strings</source>
         <translation>停止字符串(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="126"/>
+        <location filename="../sampling_panel.py" line="128"/>
         <source>One per line (\n for a newline); generation stops when one appears</source>
         <translation>每行一个（\n 表示换行）；出现时停止生成</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="131"/>
+        <location filename="../sampling_panel.py" line="133"/>
         <source>fixed</source>
         <translation>固定</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="132"/>
+        <location filename="../sampling_panel.py" line="134"/>
         <source>Tick to reuse the seed shown; untick for a new random seed each run</source>
         <translation>勾选以复用显示的种子；取消勾选则每次使用新的随机种子</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="133"/>
+        <location filename="../sampling_panel.py" line="135"/>
         <source>(custom settings)</source>
         <translation>（自定义设置）</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="214"/>
-        <location filename="../sampling_panel.py" line="220"/>
+        <location filename="../sampling_panel.py" line="216"/>
+        <location filename="../sampling_panel.py" line="222"/>
         <source>Save preset</source>
         <translation>保存预设</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="214"/>
+        <location filename="../sampling_panel.py" line="216"/>
         <source>Preset name:</source>
         <translation>预设名称：</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="227"/>
+        <location filename="../sampling_panel.py" line="229"/>
         <source>Delete preset</source>
         <translation>删除预设</translation>
     </message>

@@ -1,0 +1,257 @@
+"""The next-token panel: the distribution after the prompt, what each sampler stage keeps, and
+manual decoding (click a token, or press its number, to append it; Undo steps back).
+
+Changing a sampler setting re-runs only the sampler stages on the logits the engine kept, not
+the model. Engine calls run on a worker thread; the panel never waits on them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+from workbench.engine.client import EngineClient
+from workbench.engine.protocol import CandidateToken, Distribution, GenerateParams, SamplerParams
+from workbench.errors import WorkbenchError
+from workbench.tokens.pieces import piece_label
+
+ROW_HEIGHT = 22
+TOP_N = 20
+KEPT = QColor("#2f6fdb")
+FINAL = QColor("#17a34a")
+CUT = QColor("#b8bcc4")
+
+
+class DistributionChart(QWidget):
+    """Horizontal bars: probability (or logprob) per token; cut tokens grey with the stage that cut them."""
+
+    tokenClicked = Signal(int)  # index into the distribution's tokens
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.dist: Distribution | None = None
+        self.log_scale = False
+        self.setMinimumHeight(ROW_HEIGHT * 6)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def set_distribution(self, dist: Distribution | None) -> None:
+        self.dist = dist
+        self.setMinimumHeight(ROW_HEIGHT * max(6, len(dist.tokens) if dist else 0))
+        self.update()
+
+    def bar_fraction(self, token: CandidateToken) -> float:
+        """Bar length: probability relative to the most likely token (the numbers beside stay absolute)."""
+        if self.log_scale:
+            return max(0.0, 1.0 + token.logprob / 20.0)  # 0 nats full width, -20 nats empty
+        top = self.dist.tokens[0].prob if self.dist and self.dist.tokens else 1.0
+        return token.prob / top if top > 0 else 0.0
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        dist = self.dist
+        if dist is None:
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("Press “Next token” to see the distribution."))
+            return
+        label_w, pct_w = 130, 200
+        bar_w = max(40, self.width() - label_w - pct_w - 16)
+        for i, t in enumerate(dist.tokens):
+            y = i * ROW_HEIGHT
+            colour = KEPT if t.kept else CUT
+            number = f"{i + 1}. " if i < 9 else "   "
+            painter.setPen(self.palette().text().color() if t.kept else CUT.darker(130))
+            painter.drawText(QRectF(4, y, label_w, ROW_HEIGHT), Qt.AlignmentFlag.AlignVCenter, number + piece_label(t.bytes))
+            painter.fillRect(QRectF(label_w, y + 4, bar_w * self.bar_fraction(t), ROW_HEIGHT - 10), colour)
+            if t.kept and t.final_prob > 0:  # green: the chance of being drawn after every stage
+                painter.fillRect(QRectF(label_w, y + ROW_HEIGHT - 6, bar_w * t.final_prob, 3), FINAL)
+            text = f"{t.prob * 100:.2f}%  {t.logprob:.2f}"
+            if not t.kept:
+                text += "  " + self.tr("cut by {0}").format(t.cut_by)
+            painter.drawText(QRectF(label_w + bar_w + 8, y, pct_w, ROW_HEIGHT), Qt.AlignmentFlag.AlignVCenter, text)
+
+    def index_at(self, y: float) -> int | None:
+        if self.dist is None:
+            return None
+        i = int(y // ROW_HEIGHT)
+        return i if 0 <= i < len(self.dist.tokens) else None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        i = self.index_at(event.position().y())
+        if i is not None:
+            self.tokenClicked.emit(i)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if Qt.Key.Key_1 <= event.key() <= Qt.Key.Key_9 and self.dist is not None:
+            i = event.key() - Qt.Key.Key_1
+            if i < len(self.dist.tokens):
+                self.tokenClicked.emit(i)
+                return
+        super().keyPressEvent(event)
+
+
+class NextTokenPanel(QWidget):
+    distributionReady = Signal(object)  # Distribution
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        client: EngineClient,
+        prompt: Callable[[], GenerateParams],
+        sampler: Callable[[], SamplerParams],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("next-token-panel")
+        self.client = client
+        self.prompt = prompt
+        self.sampler = sampler
+        self.steps: list[tuple[int, bytes]] = []  # tokens appended by hand
+        self.busy = False
+        self.chart = DistributionChart()
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.appended = QLabel()
+        self.appended.setWordWrap(True)
+        self.next_button = QPushButton()
+        self.undo_button = QPushButton()
+        self.clear_button = QPushButton()
+        self.log_scale = QCheckBox()
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b3261e;")
+        self.error.hide()
+        row = QHBoxLayout()
+        for w in (self.next_button, self.undo_button, self.clear_button, self.log_scale):
+            row.addWidget(w)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.appended)
+        layout.addWidget(self.error)
+        layout.addWidget(self.chart, 1)
+        self.next_button.clicked.connect(self.refresh)
+        self.undo_button.clicked.connect(self.undo)
+        self.clear_button.clicked.connect(self.clear_steps)
+        self.log_scale.toggled.connect(self._set_log_scale)
+        self.chart.tokenClicked.connect(self.choose)
+        self.distributionReady.connect(self._show)
+        self.failed.connect(self._show_error)
+        self.retranslate()
+        self._update_buttons()
+
+    def retranslate(self) -> None:
+        self.next_button.setText(self.tr("Next token"))
+        self.next_button.setToolTip(self.tr("The distribution of the next token after the prompt"))
+        self.undo_button.setText(self.tr("Undo step"))
+        self.clear_button.setText(self.tr("Clear steps"))
+        self.log_scale.setText(self.tr("Log scale"))
+        self._update_appended()
+        if self.chart.dist is not None:
+            self._show(self.chart.dist)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _set_log_scale(self, on: bool) -> None:
+        self.chart.log_scale = on
+        self.chart.update()
+
+    def _run(self, job: Callable[[], Distribution | None]) -> bool:
+        if self.busy:
+            return False
+        self.busy = True
+        self._update_buttons()
+
+        def work() -> None:
+            try:
+                dist = job()
+            except WorkbenchError as e:
+                self._emit("failed", str(e))
+                return
+            finally:
+                self.busy = False
+            if dist is not None:
+                self._emit("distributionReady", dist)
+
+        threading.Thread(target=work, daemon=True, name="next-token").start()
+        return True
+
+    def _emit(self, name: str, *args: object) -> None:
+        try:
+            getattr(self, name).emit(*args)
+        except RuntimeError:  # the panel is gone
+            pass
+
+    def refresh(self) -> bool:
+        """Evaluate the prompt (plus the appended tokens) and show the next-token distribution."""
+        try:
+            params = self.prompt()
+        except WorkbenchError as e:
+            self._show_error(str(e))
+            return False
+        params.sampler = self.sampler()
+        params.suffix_ids = [i for i, _ in self.steps]
+        return self._run(lambda: self.client.next_token(params, top_n=TOP_N))
+
+    def restage(self) -> bool:
+        """New sampler settings on the same logits: no model evaluation."""
+        if self.chart.dist is None:
+            return False
+        sampler = self.sampler()
+        return self._run(lambda: self.client.restage(sampler, top_n=TOP_N))
+
+    def choose(self, index: int) -> bool:
+        """Append the token at ``index`` of the chart and step to the next distribution."""
+        if self.chart.dist is None or self.busy:
+            return False
+        token = self.chart.dist.tokens[index]
+        self.steps.append((token.id, token.bytes))
+        self._update_appended()
+        return self.refresh()
+
+    def undo(self) -> bool:
+        if not self.steps or self.busy:
+            return False
+        self.steps.pop()
+        self._update_appended()
+        return self.refresh()
+
+    def clear_steps(self) -> None:
+        self.steps.clear()
+        self._update_appended()
+        self.refresh()
+
+    def _update_appended(self) -> None:
+        text = b"".join(b for _, b in self.steps).decode("utf-8", "replace")
+        self.appended.setText(self.tr("Appended by hand: {0}").format(repr(text)) if self.steps else "")
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.undo_button.setEnabled(bool(self.steps) and not self.busy)
+        self.clear_button.setEnabled(bool(self.steps) and not self.busy)
+
+    def _show(self, dist: Distribution) -> None:
+        self.error.hide()
+        self.chart.set_distribution(dist)
+        stages = " → ".join(f"{s['stage']} {s['kept']}" for s in dist.stages)
+        self.summary.setText(
+            self.tr("{0} prompt tokens · entropy {1} nats · {2} tokens can be drawn · {3}% outside the top {4}").format(
+                dist.prompt_tokens, f"{dist.entropy:.3f}", dist.n_kept, f"{dist.mass_outside * 100:.2f}", len(dist.tokens)
+            )
+            + "\n"
+            + self.tr("Survivors: {0}").format(stages)
+        )
+        self._update_buttons()
+
+    def _show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+        self._update_buttons()
