@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from workbench.engine.client import EngineClient, Generation
 from workbench.engine.protocol import GenerateParams, LoadedModel, LoadParams
 from workbench.errors import EngineClosed, WorkbenchError
+from workbench.gui.qt_helpers import emit_safely
 
 COALESCE_S = 0.03
 
@@ -50,11 +51,7 @@ class EngineBridge(QObject):
         return self._loading
 
     def _emit(self, name: str, *args: object) -> None:
-        """Emit from a worker thread; the window (and this bridge) may be gone by then."""
-        try:
-            getattr(self, name).emit(*args)
-        except RuntimeError:  # "Signal source has been deleted"
-            pass
+        emit_safely(self, name, *args)
 
     def _set_busy(self, busy: bool) -> None:
         with self._busy_lock:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.prompts.chat import ChatMessage
+from workbench.gui.qt_helpers import Retranslating
 
 ROLES = ("user", "assistant", "system")
 
@@ -52,7 +53,7 @@ class MessageRow(QWidget):
         return ChatMessage(self.role.currentText(), self.text.toPlainText())
 
 
-class ChatEditor(QWidget):
+class ChatEditor(Retranslating, QWidget):
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -89,11 +90,6 @@ class ChatEditor(QWidget):
             row.remove.setToolTip(self.tr("Remove this message"))
             row.text.setPlaceholderText(self.tr("Message text"))
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
     def add_message(self, role: str = "user", content: str = "") -> MessageRow:
         row = MessageRow(role, content)
         row.changed.connect(self.changed)
@@ -120,7 +116,7 @@ class ChatEditor(QWidget):
         return next((r.text.toPlainText() for r in reversed(self.rows) if r.role.currentText() == "user"), "")
 
 
-class PromptEditors(QTabWidget):
+class PromptEditors(Retranslating, QTabWidget):
     """Completion and chat editors as two tabs; ``mode()`` says which one runs."""
 
     changed = Signal()
@@ -141,11 +137,6 @@ class PromptEditors(QTabWidget):
         self.setTabText(0, self.tr("Chat"))
         self.setTabText(1, self.tr("Completion"))
         self.completion.setPlaceholderText(self.tr("Raw text for the model to continue. Ctrl+Enter runs it."))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def mode(self) -> str:
         return "chat" if self.currentWidget() is self.chat else "completion"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -38,11 +38,12 @@ from workbench.models.catalog import RecentModels
 from workbench.models.info import ModelInfo, model_info
 from workbench.models.memory import estimate, free_ram_bytes
 from workbench.prompts.chat import render_chat
+from workbench.gui.qt_helpers import Retranslating
 
 TOKEN_COUNT_DELAY_MS = 300
 
 
-class MainWindow(QMainWindow):
+class MainWindow(Retranslating, QMainWindow):
     runFinished = Signal(object)  # Generation, after the view has been updated
     tokenCountUpdated = Signal(int)
 
@@ -271,11 +272,6 @@ class MainWindow(QMainWindow):
         self.context_gauge.setFormat(self.tr("%v / %m tokens"))
         if self.loaded is None and not self.bridge.loading:
             self.model_label.setText(self.tr("No model"))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def set_language(self, code: str) -> None:
         self.settings.set_language(code)

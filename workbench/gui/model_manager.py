@@ -8,7 +8,7 @@ import os
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,6 +45,7 @@ from workbench.models.bundled import bundled_model_path
 from workbench.models.catalog import RecentModels, scan_folders
 from workbench.models.info import ModelInfo, model_info
 from workbench.models.memory import estimate, free_ram_bytes, free_vram_bytes
+from workbench.gui.qt_helpers import Retranslating
 
 COLUMNS = ("name", "size", "quant", "arch", "params", "context", "path")
 
@@ -101,7 +102,7 @@ class JinjaHighlighter(QSyntaxHighlighter):
                 self.setFormat(m.start(), m.end() - m.start(), style)
 
 
-class ModelManagerDialog(QDialog):
+class ModelManagerDialog(Retranslating, QDialog):
     """Pick a model and its load settings; loading happens here, with progress and cancel."""
 
     loadRequested = Signal(object)  # LoadParams
@@ -280,11 +281,6 @@ class ModelManagerDialog(QDialog):
         self.cancel_load.setText(self.tr("Cancel loading"))
         self._update_gpu_availability()
         self._update_estimate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     # -- the list -------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
@@ -18,6 +18,7 @@ from workbench.engine.client import EngineClient
 from workbench.engine.protocol import CandidateToken, Distribution, GenerateParams, SamplerParams
 from workbench.errors import WorkbenchError
 from workbench.tokens.pieces import piece_label
+from workbench.gui.qt_helpers import Retranslating, emit_safely
 
 ROW_HEIGHT = 22
 TOP_N = 20
@@ -94,7 +95,7 @@ class DistributionChart(QWidget):
         super().keyPressEvent(event)
 
 
-class NextTokenPanel(QWidget):
+class NextTokenPanel(Retranslating, QWidget):
     distributionReady = Signal(object)  # Distribution
     failed = Signal(str)
 
@@ -155,11 +156,6 @@ class NextTokenPanel(QWidget):
         if self.chart.dist is not None:
             self._show(self.chart.dist)
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
     def _set_log_scale(self, on: bool) -> None:
         self.chart.log_scale = on
         self.chart.update()
@@ -174,21 +170,15 @@ class NextTokenPanel(QWidget):
             try:
                 dist = job()
             except WorkbenchError as e:
-                self._emit("failed", str(e))
+                emit_safely(self, "failed", str(e))
                 return
             finally:
                 self.busy = False
             if dist is not None:
-                self._emit("distributionReady", dist)
+                emit_safely(self, "distributionReady", dist)
 
         threading.Thread(target=work, daemon=True, name="next-token").start()
         return True
-
-    def _emit(self, name: str, *args: object) -> None:
-        try:
-            getattr(self, name).emit(*args)
-        except RuntimeError:  # the panel is gone
-            pass
 
     def refresh(self) -> bool:
         """Evaluate the prompt (plus the appended tokens) and show the next-token distribution."""

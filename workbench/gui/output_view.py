@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from workbench.engine.protocol import TokenEvent
 from workbench.tokens.pieces import piece_text
+from workbench.gui.qt_helpers import Retranslating
 
 
 def probability_colour(prob: float) -> QColor:
@@ -34,7 +35,7 @@ def visible(text: str) -> str:
     return text.replace("\n", "\u21b5").replace("\t", "\u2192").replace(" ", "\u2423") or "\u2205"
 
 
-class OutputView(QPlainTextEdit):
+class OutputView(Retranslating, QPlainTextEdit):
     """Read-only output; ``append_tokens`` adds a batch of streamed tokens."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -49,11 +50,6 @@ class OutputView(QPlainTextEdit):
 
     def retranslate(self) -> None:
         self.setPlaceholderText(self.tr("Output appears here, each token tinted by how likely the model thought it was."))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def clear_tokens(self) -> None:
         self.clear()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 from workbench.engine.protocol import SamplerParams
 from workbench.errors import BadInputError
 from workbench.presets import BUILTIN, PresetStore
+from workbench.gui.qt_helpers import Retranslating
 
 
-class SamplingPanel(QWidget):
+class SamplingPanel(Retranslating, QWidget):
     presetsChanged = Signal()
     changed = Signal()  # any sampler value
 
@@ -133,11 +134,6 @@ class SamplingPanel(QWidget):
         self.fixed_seed.setText(self.tr("fixed"))
         self.fixed_seed.setToolTip(self.tr("Tick to reuse the seed shown; untick for a new random seed each run"))
         self.preset.setPlaceholderText(self.tr("(custom settings)"))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     # -- values ---------------------------------------------------------------------------
 

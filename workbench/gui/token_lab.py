@@ -43,6 +43,7 @@ from workbench.engine.client import EngineClient
 from workbench.errors import WorkbenchError
 from workbench.tokens.tiktoken_encodings import TiktokenRegistry
 from workbench.tokens.tokenizers import ModelTokenizer, TiktokenTokenizer, Tokenization, Tokenizer, parse_ids, read_text_file, tokenize
+from workbench.gui.qt_helpers import Retranslating, emit_safely
 
 MAX_VIEW_CHARS = 300_000
 DEBOUNCE_MS = 250
@@ -203,7 +204,7 @@ class TokenTableModel(QAbstractTableModel):
         return " ".join(flag for flag, on in (("special", span.special), ("partial", span.partial)) if on)
 
 
-class TokenLab(QWidget):
+class TokenLab(Retranslating, QWidget):
     """The tokens panel. ``client`` supplies the model tokenizer (when a model is loaded)."""
 
     resultsReady = Signal(int, list)  # request serial, [(key, Tokenization | None, error or "")]
@@ -324,11 +325,6 @@ class TokenLab(QWidget):
         for lane in self.lanes.values():
             self._update_header(lane)
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
     def _model_label(self) -> str:
         return self.tr("Model: {0}").format(self.model_name) if self.model_name else self.tr("Model (none loaded)")
 
@@ -416,11 +412,7 @@ class TokenLab(QWidget):
         keys = self.selected()
 
         def job() -> None:
-            results = self.compute(text, keys)
-            try:
-                self.resultsReady.emit(serial, results)
-            except RuntimeError:  # the panel was closed meanwhile
-                pass
+            emit_safely(self, "resultsReady", serial, self.compute(text, keys))
 
         threading.Thread(target=job, daemon=True, name="tokenize").start()
         return serial
