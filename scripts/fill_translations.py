@@ -23,7 +23,7 @@ def fill(ts_path: str, table: dict[str, str]) -> list[str]:
             return m.group(0)
         return f"<source>{m.group(1)}</source>\n        <translation>{html.escape(table[source], quote=False)}</translation>"
 
-    text = re.sub(r"<source>([^<]*)</source>\s*<translation type=\"unfinished\"></translation>", replace, text)
+    text = re.sub(r"<source>([^<]*)</source>\s*<translation type=\"unfinished\">[^<]*</translation>", replace, text)
     open(ts_path, "w", encoding="utf-8").write(text)
     return missing
 

@@ -31,8 +31,10 @@ from workbench.gui.i18n import LANGUAGES, install_language
 from workbench.gui.model_manager import ModelManagerDialog
 from workbench.gui.next_token_panel import NextTokenPanel
 from workbench.gui.output_view import OutputView
+from workbench.gui.resample_panel import ResamplePanel
 from workbench.gui.sampling_panel import SamplingPanel
 from workbench.gui.settings import AppSettings
+from workbench.gui.surprisal_panel import SurprisalPanel
 from workbench.gui.token_lab import TokenLab
 from workbench.models.catalog import RecentModels
 from workbench.models.info import ModelInfo, model_info
@@ -103,6 +105,12 @@ class MainWindow(Retranslating, QMainWindow):
         self.next_dock.setWidget(self.next_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.next_dock)
         self.tabifyDockWidget(self.tokens_dock, self.next_dock)
+        self.surprisal_panel = SurprisalPanel(self.bridge.client, self.exact_prompt)
+        self.surprisal_dock = self._dock("surprisal-dock", self.surprisal_panel)
+        self.tabifyDockWidget(self.next_dock, self.surprisal_dock)
+        self.resample_panel = ResamplePanel(self.bridge.client, self.build_params)
+        self.resample_dock = self._dock("resample-dock", self.resample_panel)
+        self.tabifyDockWidget(self.surprisal_dock, self.resample_dock)
         self.sampling_dock.raise_()
         self.restage_timer = QTimer(self)
         self.restage_timer.setSingleShot(True)
@@ -125,6 +133,13 @@ class MainWindow(Retranslating, QMainWindow):
         self._update_actions()
 
     # -- construction ---------------------------------------------------------------------
+
+    def _dock(self, name: str, widget: QWidget) -> QDockWidget:
+        dock = QDockWidget()
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        return dock
 
     def _action(self, shortcuts: list[str] | QKeySequence.StandardKey | None, slot) -> QAction:  # type: ignore[no-untyped-def]
         action = QAction(self)
@@ -153,6 +168,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.tokens_toggle.setShortcut(QKeySequence("Ctrl+Shift+T"))
         self.next_toggle = self.next_dock.toggleViewAction()
         self.next_toggle.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.surprisal_toggle = self.surprisal_dock.toggleViewAction()
+        self.resample_toggle = self.resample_dock.toggleViewAction()
 
         toolbar = self.addToolBar("main")
         toolbar.setObjectName("main-toolbar")
@@ -182,6 +199,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.view_menu.addAction(self.sampling_toggle)
         self.view_menu.addAction(self.tokens_toggle)
         self.view_menu.addAction(self.next_toggle)
+        self.view_menu.addAction(self.surprisal_toggle)
+        self.view_menu.addAction(self.resample_toggle)
         self.language_menu = QMenu(self)
         self.language_group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
@@ -246,6 +265,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.sampling_dock.setWindowTitle(self.tr("Sampling"))
         self.tokens_dock.setWindowTitle(self.tr("Tokens"))
         self.next_dock.setWindowTitle(self.tr("Next token"))
+        self.surprisal_dock.setWindowTitle(self.tr("Prompt surprisal"))
+        self.resample_dock.setWindowTitle(self.tr("Resample"))
         texts = {
             self.open_action: (self.tr("&Models…"), self.tr("Open, find and load models (Ctrl+O)")),
             self.quit_action: (self.tr("&Quit"), ""),

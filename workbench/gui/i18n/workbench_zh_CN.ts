@@ -4,27 +4,27 @@
 <context>
     <name>ChatEditor</name>
     <message>
-        <location filename="../editors.py" line="85"/>
+        <location filename="../editors.py" line="86"/>
         <source>System prompt (optional)</source>
         <translation>系统提示词（可选）</translation>
     </message>
     <message>
-        <location filename="../editors.py" line="86"/>
+        <location filename="../editors.py" line="87"/>
         <source>How the assistant should behave, e.g. “Answer in one sentence.”</source>
         <translation>助手应如何表现，例如“用一句话回答。”</translation>
     </message>
     <message>
-        <location filename="../editors.py" line="87"/>
+        <location filename="../editors.py" line="88"/>
         <source>Add message</source>
         <translation>添加消息</translation>
     </message>
     <message>
-        <location filename="../editors.py" line="89"/>
+        <location filename="../editors.py" line="90"/>
         <source>Remove this message</source>
         <translation>删除这条消息</translation>
     </message>
     <message>
-        <location filename="../editors.py" line="90"/>
+        <location filename="../editors.py" line="91"/>
         <source>Message text</source>
         <translation>消息内容</translation>
     </message>
@@ -32,12 +32,12 @@
 <context>
     <name>DistributionChart</name>
     <message>
-        <location filename="../next_token_panel.py" line="59"/>
+        <location filename="../next_token_panel.py" line="60"/>
         <source>Press “Next token” to see the distribution.</source>
         <translation>按“下一个词元”查看概率分布。</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="74"/>
+        <location filename="../next_token_panel.py" line="75"/>
         <source>cut by {0}</source>
         <translation>被 {0} 剔除</translation>
     </message>
@@ -68,229 +68,239 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="240"/>
+        <location filename="../main_window.py" line="260"/>
         <source>Prompt Workbench</source>
         <translation>提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="241"/>
+        <location filename="../main_window.py" line="261"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="243"/>
+        <location filename="../main_window.py" line="263"/>
         <source>Output · tinted by probability: green likely, red surprising · hover a token for alternatives</source>
         <translation>输出 · 按概率着色：绿色为高概率，红色为意外 · 悬停词元查看候选</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="245"/>
+        <location filename="../main_window.py" line="265"/>
         <source>Sampling</source>
         <translation>采样</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="246"/>
+        <location filename="../main_window.py" line="266"/>
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="247"/>
+        <location filename="../main_window.py" line="267"/>
         <source>Next token</source>
         <translation>下一个词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="249"/>
+        <location filename="../main_window.py" line="268"/>
+        <source>Prompt surprisal</source>
+        <translation>提示词意外度</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="269"/>
+        <source>Resample</source>
+        <translation>重复采样</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="271"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="249"/>
+        <location filename="../main_window.py" line="271"/>
         <source>Open, find and load models (Ctrl+O)</source>
         <translation>打开、查找并加载模型 (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="250"/>
+        <location filename="../main_window.py" line="272"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="251"/>
+        <location filename="../main_window.py" line="273"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="251"/>
+        <location filename="../main_window.py" line="273"/>
         <source>Run the prompt (Ctrl+Enter)</source>
         <translation>运行提示词 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="252"/>
+        <location filename="../main_window.py" line="274"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="252"/>
+        <location filename="../main_window.py" line="274"/>
         <source>Stop generating (Esc)</source>
         <translation>停止生成 (Esc)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="253"/>
+        <location filename="../main_window.py" line="275"/>
         <source>Re&amp;generate</source>
         <translation>重新生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="253"/>
+        <location filename="../main_window.py" line="275"/>
         <source>Run the last prompt again (Ctrl+R)</source>
         <translation>再次运行上一个提示词 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="254"/>
+        <location filename="../main_window.py" line="276"/>
         <source>&amp;Continue</source>
         <translation>继续(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="254"/>
+        <location filename="../main_window.py" line="276"/>
         <source>Continue the output (Ctrl+Shift+Enter)</source>
         <translation>接着输出继续生成 (Ctrl+Shift+Enter)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="255"/>
+        <location filename="../main_window.py" line="277"/>
         <source>Show &amp;exact prompt</source>
         <translation>显示实际提示词(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="255"/>
+        <location filename="../main_window.py" line="277"/>
         <source>The exact text the model receives (Ctrl+P)</source>
         <translation>模型实际收到的文本 (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="256"/>
+        <location filename="../main_window.py" line="278"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="257"/>
+        <location filename="../main_window.py" line="279"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="262"/>
+        <location filename="../main_window.py" line="284"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="263"/>
+        <location filename="../main_window.py" line="285"/>
         <source>&amp;Recent models</source>
         <translation>最近的模型(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="264"/>
+        <location filename="../main_window.py" line="286"/>
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="265"/>
+        <location filename="../main_window.py" line="287"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="266"/>
+        <location filename="../main_window.py" line="288"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="267"/>
+        <location filename="../main_window.py" line="289"/>
         <source>System default</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="268"/>
+        <location filename="../main_window.py" line="290"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="269"/>
+        <location filename="../main_window.py" line="291"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="270"/>
+        <location filename="../main_window.py" line="292"/>
         <source>Click to dismiss</source>
         <translation>点击关闭</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="271"/>
+        <location filename="../main_window.py" line="293"/>
         <source>%v / %m tokens</source>
         <translation>%v / %m 词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="273"/>
-        <location filename="../main_window.py" line="374"/>
-        <location filename="../main_window.py" line="383"/>
+        <location filename="../main_window.py" line="295"/>
+        <location filename="../main_window.py" line="391"/>
+        <location filename="../main_window.py" line="400"/>
         <source>No model</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="327"/>
+        <location filename="../main_window.py" line="344"/>
         <source>A model is already loading. Wait for it or cancel it first.</source>
         <translation>已有模型正在加载。请等待或先取消。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="330"/>
+        <location filename="../main_window.py" line="347"/>
         <source>The engine is busy; stop the current run before loading another model.</source>
         <translation>引擎正忙；请先停止当前运行再加载其他模型。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="343"/>
+        <location filename="../main_window.py" line="360"/>
         <source>Loading {0}…</source>
         <translation>正在加载 {0}…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="393"/>
+        <location filename="../main_window.py" line="410"/>
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="470"/>
+        <location filename="../main_window.py" line="487"/>
         <source>{0} prompt tokens of a {1}-token context</source>
         <translation>提示词 {0} 个词元，上下文共 {1} 个词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="495"/>
+        <location filename="../main_window.py" line="512"/>
         <source>The prompt is empty. Type something to send to the model.</source>
         <translation>提示词为空。请输入要发送给模型的内容。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="536"/>
+        <location filename="../main_window.py" line="553"/>
         <source>generating…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="550"/>
+        <location filename="../main_window.py" line="567"/>
         <source>prompt {0} tokens in {1} ms</source>
         <translation>提示词 {0} 个词元，用时 {1} 毫秒</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="552"/>
+        <location filename="../main_window.py" line="569"/>
         <source>{0} tokens · {1} tok/s · seed {2}</source>
         <translation>{0} 个词元 · {1} 词元/秒 · 种子 {2}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="553"/>
+        <location filename="../main_window.py" line="570"/>
         <source> · stopped</source>
         <translation> · 已停止</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="559"/>
+        <location filename="../main_window.py" line="576"/>
         <source>The context is full ({0} tokens): the output stopped there. Load the model with a larger context (Models…).</source>
         <translation>上下文已满（{0} 个词元）：输出在此停止。请用更大的上下文加载模型（模型…）。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="606"/>
+        <location filename="../main_window.py" line="623"/>
         <source>About Prompt Workbench</source>
         <translation>关于提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="607"/>
+        <location filename="../main_window.py" line="624"/>
         <source>Prompt Workbench {0}: see what a local language model does with your prompt. llama.cpp through llama-cpp-python {1}.</source>
         <translation>提示词工作台 {0}：看清本地语言模型如何处理你的提示词。通过 llama-cpp-python {1} 使用 llama.cpp。</translation>
     </message>
@@ -298,242 +308,242 @@
 <context>
     <name>ModelManagerDialog</name>
     <message>
-        <location filename="../model_manager.py" line="257"/>
+        <location filename="../model_manager.py" line="258"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="259"/>
+        <location filename="../model_manager.py" line="260"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="259"/>
+        <location filename="../model_manager.py" line="260"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="259"/>
+        <location filename="../model_manager.py" line="260"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="259"/>
+        <location filename="../model_manager.py" line="260"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="260"/>
+        <location filename="../model_manager.py" line="261"/>
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="260"/>
+        <location filename="../model_manager.py" line="261"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="260"/>
+        <location filename="../model_manager.py" line="261"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="262"/>
+        <location filename="../model_manager.py" line="263"/>
         <source>Open file…</source>
         <translation>打开文件…</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="263"/>
+        <location filename="../model_manager.py" line="264"/>
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="264"/>
+        <location filename="../model_manager.py" line="265"/>
         <source>Remove folder</source>
         <translation>移除文件夹</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="265"/>
+        <location filename="../model_manager.py" line="266"/>
         <source>Rescan</source>
         <translation>重新扫描</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="266"/>
+        <location filename="../model_manager.py" line="267"/>
         <source>Model folders (scanned for .gguf files):</source>
         <translation>模型文件夹（扫描其中的 .gguf 文件）：</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="267"/>
+        <location filename="../model_manager.py" line="268"/>
         <source>Details</source>
         <translation>详细信息</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="268"/>
+        <location filename="../model_manager.py" line="269"/>
         <source>Chat template</source>
         <translation>对话模板</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="269"/>
+        <location filename="../model_manager.py" line="270"/>
         <source>Load settings</source>
         <translation>加载设置</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="272"/>
+        <location filename="../model_manager.py" line="273"/>
         <source>GPU offload (layers)</source>
         <translation>GPU 卸载（层数）</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="272"/>
+        <location filename="../model_manager.py" line="273"/>
         <source>Context (tokens)</source>
         <translation>上下文（词元）</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="272"/>
+        <location filename="../model_manager.py" line="273"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="273"/>
+        <location filename="../model_manager.py" line="274"/>
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="273"/>
+        <location filename="../model_manager.py" line="274"/>
         <source>Memory-map the file</source>
         <translation>内存映射文件</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="273"/>
+        <location filename="../model_manager.py" line="274"/>
         <source>Lock in RAM (mlock)</source>
         <translation>锁定在内存中 (mlock)</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="274"/>
+        <location filename="../model_manager.py" line="275"/>
         <source>Flash attention</source>
         <translation>Flash Attention</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="277"/>
+        <location filename="../model_manager.py" line="278"/>
         <source>Auto</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="277"/>
+        <location filename="../model_manager.py" line="278"/>
         <source>On</source>
         <translation>开</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="277"/>
+        <location filename="../model_manager.py" line="278"/>
         <source>Off</source>
         <translation>关</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="279"/>
+        <location filename="../model_manager.py" line="280"/>
         <source>Load</source>
         <translation>加载</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="280"/>
+        <location filename="../model_manager.py" line="281"/>
         <source>Cancel loading</source>
         <translation>取消加载</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="338"/>
+        <location filename="../model_manager.py" line="334"/>
         <source>loaded now</source>
         <translation>当前已加载</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="375"/>
+        <location filename="../model_manager.py" line="371"/>
         <source>Open a GGUF model</source>
         <translation>打开 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="380"/>
+        <location filename="../model_manager.py" line="376"/>
         <source>Add a model folder</source>
         <translation>添加模型文件夹</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="403"/>
+        <location filename="../model_manager.py" line="399"/>
         <source>(this model has no chat template)</source>
         <translation>（该模型没有对话模板）</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="442"/>
+        <location filename="../model_manager.py" line="438"/>
         <source>GPU offload is off: this llama.cpp build has no GPU support. Rebuild with `make run GPU=cuda`.</source>
         <translation>GPU 卸载不可用：当前 llama.cpp 构建不支持 GPU。请用 `make run GPU=cuda` 重新构建。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="456"/>
+        <location filename="../model_manager.py" line="452"/>
         <source>This context is longer than the model was trained for ({0} tokens); quality will drop past it.</source>
         <translation>该上下文长于模型训练长度（{0} 个词元）；超出部分质量会下降。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="460"/>
+        <location filename="../model_manager.py" line="456"/>
         <source>Needs about {0} (weights {1} + KV cache {2} + buffers {3}).</source>
         <translation>约需 {0}（权重 {1} + KV 缓存 {2} + 缓冲区 {3}）。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="465"/>
+        <location filename="../model_manager.py" line="461"/>
         <source>RAM: {0} needed, {1} free.</source>
         <translation>内存：需要 {0}，可用 {1}。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="469"/>
+        <location filename="../model_manager.py" line="465"/>
         <source>VRAM: {0} needed, {1} free.</source>
         <translation>显存：需要 {0}，可用 {1}。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="472"/>
+        <location filename="../model_manager.py" line="468"/>
         <source>VRAM: {0} needed.</source>
         <translation>显存：需要 {0}。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="474"/>
+        <location filename="../model_manager.py" line="470"/>
         <source>This will probably not fit: lower the context or the GPU layers.</source>
         <translation>可能放不下：请减小上下文或 GPU 层数。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="489"/>
+        <location filename="../model_manager.py" line="485"/>
         <source>Choose a model first.</source>
         <translation>请先选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="492"/>
+        <location filename="../model_manager.py" line="488"/>
         <source>A model is already loading. Wait for it or cancel it first.</source>
         <translation>已有模型正在加载。请等待或先取消。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="497"/>
+        <location filename="../model_manager.py" line="493"/>
         <source>Context longer than trained</source>
         <translation>上下文超过训练长度</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="498"/>
+        <location filename="../model_manager.py" line="494"/>
         <source>The model was trained for {0} tokens; {1} may give poor output past that. Load anyway?</source>
         <translation>模型训练长度为 {0} 个词元；使用 {1} 时超出部分输出可能较差。仍要加载吗？</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="504"/>
+        <location filename="../model_manager.py" line="500"/>
         <source>Not enough memory</source>
         <translation>内存不足</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="504"/>
+        <location filename="../model_manager.py" line="500"/>
         <source>The estimate says this will not fit in memory. Load anyway?</source>
         <translation>估算显示内存放不下。仍要加载吗？</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="508"/>
+        <location filename="../model_manager.py" line="504"/>
         <source>The engine is busy generating. Stop the run first.</source>
         <translation>引擎正在生成。请先停止运行。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="537"/>
+        <location filename="../model_manager.py" line="533"/>
         <source>Try fewer GPU layers or a smaller context; if the file is damaged, download it again.</source>
         <translation>请尝试减少 GPU 层数或减小上下文；如果文件损坏，请重新下载。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="542"/>
+        <location filename="../model_manager.py" line="538"/>
         <source>Loading was cancelled.</source>
         <translation>已取消加载。</translation>
     </message>
@@ -541,42 +551,42 @@
 <context>
     <name>NextTokenPanel</name>
     <message>
-        <location filename="../next_token_panel.py" line="149"/>
+        <location filename="../next_token_panel.py" line="150"/>
         <source>Next token</source>
         <translation>下一个词元</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="150"/>
+        <location filename="../next_token_panel.py" line="151"/>
         <source>The distribution of the next token after the prompt</source>
         <translation>提示词之后下一个词元的概率分布</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="151"/>
+        <location filename="../next_token_panel.py" line="152"/>
         <source>Undo step</source>
         <translation>撤销一步</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="152"/>
+        <location filename="../next_token_panel.py" line="153"/>
         <source>Clear steps</source>
         <translation>清除步骤</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="153"/>
+        <location filename="../next_token_panel.py" line="154"/>
         <source>Log scale</source>
         <translation>对数刻度</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="234"/>
+        <location filename="../next_token_panel.py" line="224"/>
         <source>Appended by hand: {0}</source>
         <translation>手动追加：{0}</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="246"/>
+        <location filename="../next_token_panel.py" line="236"/>
         <source>{0} prompt tokens · entropy {1} nats · {2} tokens can be drawn · {3}% outside the top {4}</source>
         <translation>提示词 {0} 个词元 · 熵 {1} nats · 可抽取 {2} 个词元 · 前 {4} 名之外共 {3}%</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="250"/>
+        <location filename="../next_token_panel.py" line="240"/>
         <source>Survivors: {0}</source>
         <translation>各阶段保留：{0}</translation>
     </message>
@@ -584,7 +594,7 @@
 <context>
     <name>OutputView</name>
     <message>
-        <location filename="../output_view.py" line="51"/>
+        <location filename="../output_view.py" line="52"/>
         <source>Output appears here, each token tinted by how likely the model thought it was.</source>
         <translation>输出显示在这里，每个词元按模型认为的可能性着色。</translation>
     </message>
@@ -592,156 +602,211 @@
 <context>
     <name>PromptEditors</name>
     <message>
-        <location filename="../editors.py" line="141"/>
+        <location filename="../editors.py" line="137"/>
         <source>Chat</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../editors.py" line="142"/>
+        <location filename="../editors.py" line="138"/>
         <source>Completion</source>
         <translation>续写</translation>
     </message>
     <message>
-        <location filename="../editors.py" line="143"/>
+        <location filename="../editors.py" line="139"/>
         <source>Raw text for the model to continue. Ctrl+Enter runs it.</source>
         <translation>供模型续写的原始文本。按 Ctrl+Enter 运行。</translation>
     </message>
 </context>
 <context>
+    <name>ResamplePanel</name>
+    <message>
+        <location filename="../resample_panel.py" line="75"/>
+        <source>Runs:</source>
+        <translation>次数：</translation>
+    </message>
+    <message>
+        <location filename="../resample_panel.py" line="76"/>
+        <source>Resample</source>
+        <translation>重复采样</translation>
+    </message>
+    <message>
+        <location filename="../resample_panel.py" line="77"/>
+        <source>Run the prompt this many times with the current sampler</source>
+        <translation>用当前采样设置将提示词运行这么多次</translation>
+    </message>
+    <message>
+        <location filename="../resample_panel.py" line="78"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../resample_panel.py" line="79"/>
+        <location filename="../resample_panel.py" line="80"/>
+        <source>Count</source>
+        <translation>次数</translation>
+    </message>
+    <message>
+        <location filename="../resample_panel.py" line="79"/>
+        <location filename="../resample_panel.py" line="80"/>
+        <source>Share</source>
+        <translation>占比</translation>
+    </message>
+    <message>
+        <location filename="../resample_panel.py" line="79"/>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <location filename="../resample_panel.py" line="80"/>
+        <source>First token</source>
+        <translation>第一个词元</translation>
+    </message>
+    <message>
+        <location filename="../resample_panel.py" line="141"/>
+        <source>{0} runs · {1} distinct outputs · {2} distinct first tokens</source>
+        <translation>{0} 次运行 · {1} 种不同输出 · {2} 种不同的第一个词元</translation>
+    </message>
+    <message>
+        <location filename="../resample_panel.py" line="147"/>
+        <source>stopped after {0} runs</source>
+        <translation>{0} 次运行后停止</translation>
+    </message>
+</context>
+<context>
     <name>SamplingPanel</name>
     <message>
-        <location filename="../sampling_panel.py" line="115"/>
+        <location filename="../sampling_panel.py" line="116"/>
         <source>Preset</source>
         <translation>预设</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="116"/>
+        <location filename="../sampling_panel.py" line="117"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="117"/>
+        <location filename="../sampling_panel.py" line="118"/>
         <source>Save the current settings as a named preset</source>
         <translation>将当前设置保存为命名预设</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="118"/>
+        <location filename="../sampling_panel.py" line="119"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="119"/>
+        <location filename="../sampling_panel.py" line="120"/>
         <source>Delete the selected preset (built-in presets stay)</source>
         <translation>删除所选预设（内置预设不可删除）</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="121"/>
+        <location filename="../sampling_panel.py" line="122"/>
         <source>&amp;Temperature</source>
         <translation>温度(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="121"/>
+        <location filename="../sampling_panel.py" line="122"/>
         <source>0 = always the most likely token; higher = more random</source>
         <translation>0 = 总是选择最可能的词元；越高越随机</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="122"/>
+        <location filename="../sampling_panel.py" line="123"/>
         <source>Top-&amp;k</source>
         <translation>Top-&amp;k</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="122"/>
+        <location filename="../sampling_panel.py" line="123"/>
         <source>Keep only the K most likely tokens (0 = off)</source>
         <translation>只保留概率最高的 K 个词元（0 = 关闭）</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="123"/>
+        <location filename="../sampling_panel.py" line="124"/>
         <source>Top-&amp;p</source>
         <translation>Top-&amp;p</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="123"/>
+        <location filename="../sampling_panel.py" line="124"/>
         <source>Keep the most likely tokens up to this total probability (1 = off)</source>
         <translation>保留累计概率达到该值的最可能词元（1 = 关闭）</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="124"/>
+        <location filename="../sampling_panel.py" line="125"/>
         <source>&amp;Min-p</source>
         <translation>Min-p(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="124"/>
+        <location filename="../sampling_panel.py" line="125"/>
         <source>Drop tokens less likely than this fraction of the best one (0 = off)</source>
         <translation>丢弃概率低于最佳词元该比例的词元（0 = 关闭）</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="125"/>
+        <location filename="../sampling_panel.py" line="126"/>
         <source>&amp;Repeat penalty</source>
         <translation>重复惩罚(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="125"/>
+        <location filename="../sampling_panel.py" line="126"/>
         <source>Penalise tokens used in the last 64 (1 = off)</source>
         <translation>惩罚最近 64 个词元中出现过的词元（1 = 关闭）</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="127"/>
+        <location filename="../sampling_panel.py" line="128"/>
         <source>A fixed seed makes a run repeat exactly; after a run this shows the seed it used</source>
         <translation>固定种子可让运行完全重现；每次运行后这里显示所用的种子</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="126"/>
+        <location filename="../sampling_panel.py" line="127"/>
         <source>Stop after this many tokens</source>
         <translation>生成这么多词元后停止</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="126"/>
+        <location filename="../sampling_panel.py" line="127"/>
         <source>Ma&amp;x tokens</source>
         <translation>最大词元数(&amp;X)</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="127"/>
+        <location filename="../sampling_panel.py" line="128"/>
         <source>&amp;Seed</source>
         <translation>随机种子(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="128"/>
+        <location filename="../sampling_panel.py" line="129"/>
         <source>St&amp;op strings</source>
         <translation>停止字符串(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="128"/>
+        <location filename="../sampling_panel.py" line="129"/>
         <source>One per line (\n for a newline); generation stops when one appears</source>
         <translation>每行一个（\n 表示换行）；出现时停止生成</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="133"/>
+        <location filename="../sampling_panel.py" line="134"/>
         <source>fixed</source>
         <translation>固定</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="134"/>
+        <location filename="../sampling_panel.py" line="135"/>
         <source>Tick to reuse the seed shown; untick for a new random seed each run</source>
         <translation>勾选以复用显示的种子；取消勾选则每次使用新的随机种子</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="135"/>
+        <location filename="../sampling_panel.py" line="136"/>
         <source>(custom settings)</source>
         <translation>（自定义设置）</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="216"/>
-        <location filename="../sampling_panel.py" line="222"/>
+        <location filename="../sampling_panel.py" line="212"/>
+        <location filename="../sampling_panel.py" line="218"/>
         <source>Save preset</source>
         <translation>保存预设</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="216"/>
+        <location filename="../sampling_panel.py" line="212"/>
         <source>Preset name:</source>
         <translation>预设名称：</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="229"/>
+        <location filename="../sampling_panel.py" line="225"/>
         <source>Delete preset</source>
         <translation>删除预设</translation>
     </message>
@@ -765,92 +830,125 @@
     </message>
 </context>
 <context>
+    <name>SurprisalPanel</name>
+    <message>
+        <location filename="../surprisal_panel.py" line="47"/>
+        <source>Score the prompt</source>
+        <translation>为提示词打分</translation>
+    </message>
+    <message>
+        <location filename="../surprisal_panel.py" line="48"/>
+        <source>How surprising the model finds each token of the exact prompt</source>
+        <translation>模型对实际提示词中每个词元的意外程度</translation>
+    </message>
+    <message>
+        <location filename="../surprisal_panel.py" line="50"/>
+        <source>Red tokens surprised the model; the first token has no context to be scored by.</source>
+        <translation>红色词元让模型感到意外；第一个词元之前没有上下文，无法打分。</translation>
+    </message>
+    <message>
+        <location filename="../surprisal_panel.py" line="86"/>
+        <source>Perplexity {0} over {1} tokens.</source>
+        <translation>{1} 个词元的困惑度为 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../surprisal_panel.py" line="90"/>
+        <source>Most surprising: {0}.</source>
+        <translation>最意外的：{0}。</translation>
+    </message>
+    <message>
+        <location filename="../surprisal_panel.py" line="94"/>
+        <source>The prompt is longer than the context: scored in {0} windows of {1} tokens.</source>
+        <translation>提示词长于上下文：分 {0} 个窗口打分，每个 {1} 个词元。</translation>
+    </message>
+</context>
+<context>
     <name>TokenLab</name>
     <message>
-        <location filename="../token_lab.py" line="313"/>
+        <location filename="../token_lab.py" line="314"/>
         <source>Type or paste text to see how each tokenizer cuts it.</source>
         <translation>输入或粘贴文本，查看每个分词器如何切分它。</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="314"/>
-        <location filename="../token_lab.py" line="656"/>
+        <location filename="../token_lab.py" line="315"/>
+        <location filename="../token_lab.py" line="648"/>
         <source>Import .tiktoken…</source>
         <translation>导入 .tiktoken…</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="315"/>
-        <location filename="../token_lab.py" line="659"/>
-        <location filename="../token_lab.py" line="664"/>
+        <location filename="../token_lab.py" line="316"/>
+        <location filename="../token_lab.py" line="651"/>
+        <location filename="../token_lab.py" line="656"/>
         <source>Open text file…</source>
         <translation>打开文本文件…</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="316"/>
+        <location filename="../token_lab.py" line="317"/>
         <source>Copy ids</source>
         <translation>复制 ID</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="317"/>
+        <location filename="../token_lab.py" line="318"/>
         <source>Show whitespace</source>
         <translation>显示空白字符</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="318"/>
+        <location filename="../token_lab.py" line="319"/>
         <source>Decode ids:</source>
         <translation>解码 ID：</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="319"/>
+        <location filename="../token_lab.py" line="320"/>
         <source>e.g. [9906, 1917]</source>
         <translation>例如 [9906, 1917]</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="320"/>
+        <location filename="../token_lab.py" line="321"/>
         <source>Decode</source>
         <translation>解码</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="333"/>
+        <location filename="../token_lab.py" line="329"/>
         <source>Model: {0}</source>
         <translation>模型：{0}</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="333"/>
+        <location filename="../token_lab.py" line="329"/>
         <source>Model (none loaded)</source>
         <translation>模型（未加载）</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="379"/>
+        <location filename="../token_lab.py" line="375"/>
         <source>Model tokenizer unavailable: no model is loaded. tiktoken encodings still work.</source>
         <translation>模型分词器不可用：未加载模型。tiktoken 编码仍可使用。</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="389"/>
+        <location filename="../token_lab.py" line="385"/>
         <source>The text has {0} characters; tokens are shown for the first {1}.</source>
         <translation>文本共 {0} 个字符；仅显示前 {1} 个字符的词元。</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="489"/>
+        <location filename="../token_lab.py" line="481"/>
         <source>{0} tokens · {1} chars/token · {2} bytes/token · {3} partial</source>
         <translation>{0} 个词元 · 每词元 {1} 个字符 · 每词元 {2} 字节 · {3} 个不完整</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="492"/>
+        <location filename="../token_lab.py" line="484"/>
         <source>{0} characters the vocabulary cannot represent (red)</source>
         <translation>{0} 个字符无法用该词表表示（红色）</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="536"/>
+        <location filename="../token_lab.py" line="528"/>
         <source>{0} tokens share {1}</source>
         <translation>{0} 个词元共同组成 {1}</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="640"/>
+        <location filename="../token_lab.py" line="632"/>
         <source>Only the first 16 MB of the file were read.</source>
         <translation>只读取了文件的前 16 MB。</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="650"/>
+        <location filename="../token_lab.py" line="642"/>
         <source>Import a .tiktoken file</source>
         <translation>导入 .tiktoken 文件</translation>
     </message>

@@ -1,0 +1,98 @@
+"""Prompt surprisal: the prompt's own tokens tinted by how likely the model found each one, with
+the perplexity. Odd phrasing and tokenization artefacts show up red."""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from workbench.engine.client import EngineClient
+from workbench.engine.protocol import Surprisal, TokenEvent
+from workbench.errors import WorkbenchError
+from workbench.gui.output_view import OutputView
+from workbench.gui.qt_helpers import Retranslating, emit_safely
+from workbench.tokens.pieces import piece_label
+
+
+class SurprisalPanel(Retranslating, QWidget):
+    scored = Signal(object)  # Surprisal
+    failed = Signal(str)
+
+    def __init__(self, client: EngineClient, prompt: Callable[[], str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("surprisal-panel")
+        self.client = client
+        self.prompt = prompt
+        self.result: Surprisal | None = None
+        self.busy = False
+        self.button = QPushButton()
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.view = OutputView()
+        row = QHBoxLayout()
+        row.addWidget(self.button)
+        row.addWidget(self.summary, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.view, 1)
+        self.button.clicked.connect(self.score)
+        self.scored.connect(self._show)
+        self.failed.connect(lambda message: self.summary.setText(message))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.button.setText(self.tr("Score the prompt"))
+        self.button.setToolTip(self.tr("How surprising the model finds each token of the exact prompt"))
+        if self.result is None:
+            self.summary.setText(self.tr("Red tokens surprised the model; the first token has no context to be scored by."))
+
+    def score(self) -> bool:
+        if self.busy:
+            return False
+        try:
+            text = self.prompt()
+        except WorkbenchError as e:
+            self.summary.setText(str(e))
+            return False
+        self.busy = True
+        self.button.setEnabled(False)
+
+        def work() -> None:
+            try:
+                result = self.client.surprisal(text)
+            except WorkbenchError as e:
+                emit_safely(self, "failed", str(e))
+                return
+            finally:
+                self.busy = False
+            if result is not None:
+                emit_safely(self, "scored", result)
+
+        threading.Thread(target=work, daemon=True, name="surprisal").start()
+        return True
+
+    def _show(self, result: Surprisal) -> None:
+        self.result = result
+        self.button.setEnabled(True)
+        self.view.clear_tokens()
+        # Unscored tokens (nothing before them) are shown as certain, i.e. not tinted.
+        self.view.append_tokens(
+            [TokenEvent(i, b.decode("utf-8", "replace"), b, lp if lp is not None else 0.0, []) for i, b, lp in result.tokens]
+        )
+        worst = sorted((lp, b) for _, b, lp in result.tokens if lp is not None)[:3]
+        text = self.tr("Perplexity {0} over {1} tokens.").format(
+            f"{result.perplexity:.2f}" if result.perplexity else "—", len(result.tokens)
+        )
+        if worst:
+            text += " " + self.tr("Most surprising: {0}.").format(
+                ", ".join(f"{piece_label(b)} ({math.exp(lp) * 100:.2g}%)" for lp, b in worst)
+            )
+        if result.windows > 1:
+            text += " " + self.tr("The prompt is longer than the context: scored in {0} windows of {1} tokens.").format(
+                result.windows, result.window_tokens
+            )
+        self.summary.setText(text)
