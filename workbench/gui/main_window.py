@@ -8,7 +8,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QComboBox,
     QDockWidget,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
@@ -22,7 +24,8 @@ from PySide6.QtWidgets import (
 
 from workbench import __version__
 from workbench.engine.client import Generation
-from workbench.engine.protocol import GenerateParams, LoadedModel, LoadParams, TokenEvent
+from workbench.engine.branches import BranchTree
+from workbench.engine.protocol import Alternative, GenerateParams, LoadedModel, LoadParams, TokenEvent
 from workbench.errors import WorkbenchError
 from workbench.gui.bridge import EngineBridge
 from workbench.gui.dialogs import ExactPromptDialog, ShortcutsDialog
@@ -64,6 +67,10 @@ class MainWindow(Retranslating, QMainWindow):
         self.prompt_tokens: int | None = None
         self._continuing = False
         self._base_prompt = ""
+        self.tree: BranchTree | None = None  # the branches of the last run
+        self.tree_model = ""  # the model file they were generated with
+        self.branch_id = 0
+        self._pending_branch: tuple[int, int, Alternative] | None = None
         self._count_serial = 0
         self.model_manager: ModelManagerDialog | None = None
 
@@ -80,7 +87,18 @@ class MainWindow(Retranslating, QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("editor-splitter")
         self.splitter.addWidget(_titled(self.prompt_title, self.editors))
-        self.splitter.addWidget(_titled(self.output_title, self.output))
+        self.branch_box = QComboBox()
+        self.branch_box.setObjectName("branches")
+        self.branch_box.setMinimumContentsLength(30)
+        self.branch_box.activated.connect(lambda i: self.show_branch(self.branch_box.itemData(i)))
+        self.branch_box.hide()
+        output_header = QWidget()
+        header_row = QHBoxLayout(output_header)
+        header_row.setContentsMargins(0, 0, 0, 0)
+        header_row.addWidget(self.output_title, 1)
+        header_row.addWidget(self.branch_box)
+        self.splitter.addWidget(_titled(output_header, self.output))
+        self.output.branchRequested.connect(self.branch)
         self.splitter.setSizes([320, 400])
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -540,14 +558,71 @@ class MainWindow(Retranslating, QMainWindow):
             self.show_error(str(e))
             return
         params.parse_special = self.last_params.parse_special
+        if self.tree is not None:  # continue the exact tokens shown, not a re-tokenized text
+            params.prompt = self.tree.base.prompt
+            params.suffix_ids = list(self.tree.base.suffix_ids) + [t.id for t in self.tree.get(self.branch_id).tokens]
         self._start(params, continuing=True)
+
+    def branch(self, index: int, choice: Alternative) -> bool:
+        """Continue the shown branch from token ``index`` with ``choice`` instead."""
+        if self.tree is None or self.bridge.busy:
+            return False
+        if self.loaded is None or self.loaded.path != self.tree_model:
+            if self.confirm_load(self.tree_model):
+                self.load_model(self.tree_model)
+            return False
+        params = self.tree.branch_params(self.branch_id, index, choice)
+        params.sampler = self.sampling.sampler()
+        self._pending_branch = (self.branch_id, index, choice)
+        self._start(params, continuing=False)
+        return True
+
+    def confirm_load(self, path: str) -> bool:
+        """Ask before loading the run's model to branch it (tests replace this)."""
+        answer = QMessageBox.question(
+            self,
+            self.tr("Branch"),
+            self.tr("This run was made with {0}, which is not loaded. Load it to branch?").format(Path(path).name),
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def show_branch(self, branch_id: int) -> None:
+        if self.tree is None:
+            return
+        branch = self.tree.get(branch_id)
+        self.branch_id = branch_id
+        self.output.clear_tokens()
+        self.output.append_tokens(branch.tokens)
+        shown = Generation(iter(()))
+        shown.tokens, shown.text = list(branch.tokens), branch.text
+        self.last_generation = shown
+        index = self.branch_box.findData(branch_id)
+        if index >= 0:
+            self.branch_box.setCurrentIndex(index)
+
+    def _refresh_branches(self) -> None:
+        self.branch_box.clear()
+        if self.tree is None:
+            self.branch_box.hide()
+            return
+        for b in self.tree.branches:
+            self.branch_box.addItem(b.label() if b.parent is not None else self.tr("main"), b.id)
+        self.branch_box.setVisible(len(self.tree.branches) > 1)
+        self.branch_box.setCurrentIndex(self.branch_box.findData(self.branch_id))
+        self.output.branching = True
 
     def stop(self) -> None:
         if self.bridge.busy:
             self.bridge.cancel()
 
     def _on_generation_started(self) -> None:
-        if not self._continuing:
+        if self._pending_branch is not None and self.tree is not None:
+            parent_id, at, choice = self._pending_branch
+            parent = self.tree.get(parent_id)
+            self.output.clear_tokens()
+            chosen = TokenEvent(choice.id, choice.text, choice.bytes, choice.logprob, parent.tokens[at].top)
+            self.output.append_tokens(parent.tokens[:at] + [chosen])
+        elif not self._continuing:
             self.output.clear_tokens()
             self._base_prompt = self.last_params.prompt if self.last_params else ""
         self.speed_label.setText(self.tr("generating…"))
@@ -556,9 +631,23 @@ class MainWindow(Retranslating, QMainWindow):
         self.output.append_tokens(tokens)
 
     def _on_finished(self, generation: Generation) -> None:
-        if self._continuing and self.last_generation is not None:
+        reason = generation.done.finish_reason if generation.done else ""
+        if self._pending_branch is not None and self.tree is not None:
+            parent_id, at, choice = self._pending_branch
+            self._pending_branch = None
+            branch = self.tree.add_branch(parent_id, at, choice, generation.tokens, reason)
+            prefix = b"".join(t.bytes for t in branch.tokens[: at + 1]).decode("utf-8", "replace")
+            generation.tokens, generation.text = list(branch.tokens), prefix + generation.text
+            self.branch_id = branch.id
+        elif self._continuing and self.last_generation is not None and self.tree is not None:
             generation.text = self.last_generation.text + generation.text
-            generation.tokens = self.last_generation.tokens + generation.tokens
+            generation.tokens = self.tree.extend(self.branch_id, generation.tokens, reason).tokens[:]
+        elif self.last_params is not None:
+            self.tree = BranchTree(self.last_params)
+            self.tree_model = self.loaded.path if self.loaded else ""
+            self.tree.add_root(generation.tokens, reason)
+            self.branch_id = 0
+        self._refresh_branches()
         self.last_generation = generation
         self.output.truncate(generation.text)
         done = generation.done
@@ -584,6 +673,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.runFinished.emit(generation)
 
     def _on_generation_failed(self, message: str) -> None:
+        self._pending_branch = None
         self.speed_label.setText("")
         self.show_error(message)
 
@@ -632,11 +722,12 @@ class MainWindow(Retranslating, QMainWindow):
         super().closeEvent(event)
 
 
-def _titled(label: QLabel, widget: QWidget) -> QWidget:
+def _titled(header: QWidget, widget: QWidget) -> QWidget:
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
-    label.setBuddy(widget)
-    layout.addWidget(label)
+    if isinstance(header, QLabel):
+        header.setBuddy(widget)
+    layout.addWidget(header)
     layout.addWidget(widget)
     return box

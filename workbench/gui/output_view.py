@@ -7,9 +7,9 @@ import codecs
 import html
 import math
 
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QColor, QHelpEvent, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtGui import QColor, QContextMenuEvent, QHelpEvent, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QToolTip, QWidget
 
 from workbench.engine.protocol import TokenEvent
 from workbench.tokens.pieces import piece_text
@@ -36,13 +36,17 @@ def visible(text: str) -> str:
 
 
 class OutputView(Retranslating, QPlainTextEdit):
-    """Read-only output; ``append_tokens`` adds a batch of streamed tokens."""
+    """Read-only output; ``append_tokens`` adds a batch of streamed tokens. Right-click a token to
+    branch: continue from there with one of its alternatives."""
+
+    branchRequested = Signal(int, object)  # token index, Alternative
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setReadOnly(True)
         self.setObjectName("output")
         self.tokens: list[TokenEvent] = []
+        self.branching = False  # the window turns it on once a run can be branched
         self._starts: list[int] = []  # document position where each token's text starts
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self.viewport().installEventFilter(self)
@@ -93,6 +97,28 @@ class OutputView(Retranslating, QPlainTextEdit):
             f"· logprob {token.logprob:.3f}<br>bytes {token.bytes.hex(' ')}"
         )
         return head + (f"<table>{''.join(rows)}</table>" if rows else "")
+
+    def branch_menu(self, index: int) -> QMenu:
+        """The alternatives at token ``index``; choosing one asks for a branch."""
+        token = self.tokens[index]
+        menu = QMenu(self)
+        menu.setTitle(self.tr("Branch here with"))
+        title = menu.addAction(self.tr("Continue from token {0} with:").format(index))
+        title.setEnabled(False)
+        for alt in token.top:
+            if alt.id == token.id:
+                continue
+            action = menu.addAction(f"{_label(alt.bytes, alt.text)}   {math.exp(alt.logprob) * 100:.1f}%")
+            action.triggered.connect(lambda _c=False, a=alt: self.branchRequested.emit(index, a))
+        return menu
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        position = self.cursorForPosition(event.pos()).position()
+        token = self.token_at(position)
+        if token is None or not self.branching:
+            super().contextMenuEvent(event)
+            return
+        self.branch_menu(self.tokens.index(token)).exec(event.globalPos())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.viewport() and event.type() == QEvent.Type.ToolTip:

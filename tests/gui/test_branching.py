@@ -1,0 +1,57 @@
+"""Branching from an alternative token in the output, with the real engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from tests.gui.test_shell import T, open_window
+
+
+def test_branch_from_an_alternative_and_navigate(qtbot: QtBot, model_path: Path) -> None:
+    win = open_window(qtbot)
+    win.editors.set_mode("completion")
+    win.editors.completion.setPlainText("My favourite fruit is")
+    win.sampling.apply_preset("Deterministic")
+    win.sampling.max_tokens.setValue(6)
+    with qtbot.wait_signal(win.runFinished, timeout=T) as first:
+        win.run_action.trigger()
+    main_text = first.args[0].text
+    assert not win.branch_box.isVisible()  # one branch only
+
+    menu = win.output.branch_menu(1)
+    choices = [a for a in menu.actions() if a.isEnabled()]
+    assert len(choices) >= 5 and "%" in choices[0].text()
+    with qtbot.wait_signal(win.runFinished, timeout=T) as branched:
+        choices[0].trigger()
+    branch = branched.args[0]
+    alt = win.tree.get(1).tokens[1]
+    assert win.branch_box.isVisible() and win.branch_box.count() == 2
+    assert win.branch_id == 1 and branch.tokens[0].id == first.args[0].tokens[0].id
+    assert branch.tokens[1].id == alt.id != first.args[0].tokens[1].id
+    assert win.output.toPlainText() == branch.text != main_text
+
+    win.show_branch(0)
+    assert win.output.toPlainText() == main_text
+    win.show_branch(1)
+    with qtbot.wait_signal(win.runFinished, timeout=T) as more:
+        win.continue_action.trigger()
+    assert more.args[0].text.startswith(branch.text) and len(win.tree.get(1).tokens) > len(branch.tokens) - 1
+    win.close()
+
+
+def test_branching_a_run_of_another_model_offers_to_load_it(qtbot: QtBot) -> None:
+    win = open_window(qtbot)
+    win.editors.set_mode("completion")
+    win.editors.completion.setPlainText("Hello")
+    win.sampling.max_tokens.setValue(3)
+    with qtbot.wait_signal(win.runFinished, timeout=T):
+        win.run_action.trigger()
+    win.tree_model = "/elsewhere/other-model.gguf"  # as if another model were loaded since
+    asked: list[str] = []
+    win.confirm_load = lambda path: asked.append(path) or False  # type: ignore[method-assign]
+    alt = win.output.tokens[0].top[1]
+    assert not win.branch(0, alt)
+    assert asked == ["/elsewhere/other-model.gguf"]
+    win.close()
