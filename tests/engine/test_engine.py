@@ -49,6 +49,7 @@ def test_logprobs_are_log_softmax_of_llama_cpp_logits(engine: EngineClient, mode
         row = np.ctypeslib.as_array(raw, shape=(llm.n_vocab(),)).astype(np.float64)
         logp = row - np.log(np.exp(row).sum())  # float64 needs no max-shift at these magnitudes
         assert token.logprob == pytest.approx(logp[token.id], abs=1e-4)
+        assert token.entropy == pytest.approx(float(-(np.exp(logp) * logp).sum()), abs=1e-3)
         assert [a.id for a in token.top] == list(np.argsort(-logp, kind="stable")[:8])
         for alt in token.top:
             assert alt.logprob == pytest.approx(logp[alt.id], abs=1e-4)

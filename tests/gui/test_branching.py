@@ -55,3 +55,31 @@ def test_branching_a_run_of_another_model_offers_to_load_it(qtbot: QtBot) -> Non
     assert not win.branch(0, alt)
     assert asked == ["/elsewhere/other-model.gguf"]
     win.close()
+
+
+def test_colour_by_rank_and_entropy(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QTextCursor
+
+    from workbench.gui.output_view import probability_colour
+
+    win = open_window(qtbot)
+    win.editors.set_mode("completion")
+    win.editors.completion.setPlainText("Once upon a time")
+    win.sampling.apply_preset("Deterministic")
+    win.sampling.max_tokens.setValue(5)
+    with qtbot.wait_signal(win.runFinished, timeout=T) as done:
+        win.run_action.trigger()
+    token = done.args[0].tokens[0]
+    assert token.rank == 0 and token.entropy is not None and token.entropy > 0
+
+    def first_colour() -> str:
+        cursor = QTextCursor(win.output.document())
+        cursor.setPosition(1)
+        return cursor.charFormat().background().color().name()
+
+    assert first_colour() == probability_colour(token.prob).name()
+    win.colour_box.setCurrentIndex(1)  # rank: greedy picks rank 0, the greenest
+    assert first_colour() == probability_colour(1.0).name()
+    win.colour_box.setCurrentIndex(2)
+    assert first_colour() == probability_colour(max(0.0, 1 - token.entropy / 5)).name()
+    win.close()

@@ -268,7 +268,7 @@ class Host:
                     reason = "cancelled"
                     break
                 row = s.last_logits()
-                lse = sampling.log_softmax_normaliser(row, scratch)
+                lse, entropy = sampling.normaliser_and_entropy(row, scratch)
                 top = sampling.top_ids(row, k).tolist() if k else []
                 token = sampler.sample(s.ctx)  # reads the logits; does not change them
                 if s.is_eog(token) and not params.ignore_eos:
@@ -281,6 +281,7 @@ class Host:
                     "text": s.text(token),
                     "bytes": piece.hex(),
                     "logprob": float(row[token]) - lse,
+                    "entropy": entropy,
                     "top": [
                         {"id": i, "text": s.text(i), "logprob": float(row[i]) - lse, "bytes": s.piece(i).hex()} for i in top
                     ],

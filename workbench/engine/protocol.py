@@ -148,8 +148,10 @@ class TokenEvent(_Message):
     bytes: bytes
     logprob: float
     top: list[Alternative]
+    entropy: float | None = None  # of the whole distribution at this position, in nats
 
     def to_dict(self) -> dict[str, Any]:
+        """The public shape: {id, text, bytes (hex), logprob, top}."""
         return {
             "id": self.id,
             "text": self.text,
@@ -166,7 +168,13 @@ class TokenEvent(_Message):
             bytes=bytes.fromhex(data["bytes"]),
             logprob=data["logprob"],
             top=[Alternative(a["id"], a["text"], a["logprob"], bytes.fromhex(a.get("bytes", ""))) for a in data["top"]],
+            entropy=data.get("entropy"),
         )
+
+    @property
+    def rank(self) -> int | None:
+        """0 for the most likely token; None when it is not among the recorded alternatives."""
+        return next((i for i, a in enumerate(self.top) if a.id == self.id), None)
 
     @property
     def prob(self) -> float:

@@ -95,7 +95,14 @@ class MainWindow(Retranslating, QMainWindow):
         output_header = QWidget()
         header_row = QHBoxLayout(output_header)
         header_row.setContentsMargins(0, 0, 0, 0)
+        self.colour_box = QComboBox()
+        self.colour_box.setObjectName("colour-mode")
+        self.colour_box.addItems(["", "", ""])
+        self.colour_box.currentIndexChanged.connect(
+            lambda i: self.output.set_colour_mode(("probability", "rank", "entropy")[max(i, 0)])
+        )
         header_row.addWidget(self.output_title, 1)
+        header_row.addWidget(self.colour_box)
         header_row.addWidget(self.branch_box)
         self.splitter.addWidget(_titled(output_header, self.output))
         self.output.branchRequested.connect(self.branch)
@@ -278,8 +285,10 @@ class MainWindow(Retranslating, QMainWindow):
         self.setWindowTitle(self.tr("Prompt Workbench"))
         self.prompt_title.setText(self.tr("Prompt"))
         self.output_title.setText(
-            self.tr("Output · tinted by probability: green likely, red surprising · hover a token for alternatives")
+            self.tr("Output · green likely, red surprising · hover a token for alternatives, right-click to branch")
         )
+        for i, text in enumerate((self.tr("Colour by probability"), self.tr("Colour by rank"), self.tr("Colour by entropy"))):
+            self.colour_box.setItemText(i, text)
         self.sampling_dock.setWindowTitle(self.tr("Sampling"))
         self.tokens_dock.setWindowTitle(self.tr("Tokens"))
         self.next_dock.setWindowTitle(self.tr("Next token"))

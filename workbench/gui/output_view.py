@@ -47,6 +47,7 @@ class OutputView(Retranslating, QPlainTextEdit):
         self.setObjectName("output")
         self.tokens: list[TokenEvent] = []
         self.branching = False  # the window turns it on once a run can be branched
+        self.colour_mode = "probability"
         self._starts: list[int] = []  # document position where each token's text starts
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self.viewport().installEventFilter(self)
@@ -61,6 +62,16 @@ class OutputView(Retranslating, QPlainTextEdit):
         self._starts.clear()
         self._decoder.reset()
 
+    def tint(self, token: TokenEvent) -> QColor:
+        """The token's background under the current colour mode."""
+        if self.colour_mode == "rank":
+            rank = token.rank
+            return probability_colour({0: 1.0, 1: 0.6, 2: 0.3, 3: 0.3, 4: 0.3}.get(rank if rank is not None else 99, 0.05))
+        if self.colour_mode == "entropy":
+            # A confident model (low entropy) is green, an undecided one red: 5 nats or more is red.
+            return probability_colour(max(0.0, 1.0 - (token.entropy or 0.0) / 5.0))
+        return probability_colour(token.prob)
+
     def append_tokens(self, tokens: list[TokenEvent]) -> None:
         cursor = QTextCursor(self.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
@@ -68,9 +79,22 @@ class OutputView(Retranslating, QPlainTextEdit):
             self._starts.append(cursor.position())
             self.tokens.append(token)
             fmt = QTextCharFormat()
-            fmt.setBackground(probability_colour(token.prob))
+            fmt.setBackground(self.tint(token))
             cursor.insertText(self._decoder.decode(token.bytes), fmt)
         self.ensureCursorVisible()
+
+    def set_colour_mode(self, mode: str) -> None:
+        """'probability', 'rank' (of the chosen token among the alternatives) or 'entropy'."""
+        self.colour_mode = mode
+        cursor = QTextCursor(self.document())
+        ends = self._starts[1:] + [self.document().characterCount() - 1]
+        for token, start, end in zip(self.tokens, self._starts, ends):
+            if end > start:
+                cursor.setPosition(start)
+                cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+                fmt = QTextCharFormat()
+                fmt.setBackground(self.tint(token))
+                cursor.mergeCharFormat(fmt)
 
     def truncate(self, text: str) -> None:
         """Cut the view to ``text`` (a stop string is not part of the output)."""
@@ -94,7 +118,10 @@ class OutputView(Retranslating, QPlainTextEdit):
         ]
         head = (
             f"<b>{html.escape(_label(token.bytes, token.text))}</b> id {token.id} · p = {token.prob * 100:.1f}% "
-            f"· logprob {token.logprob:.3f}<br>bytes {token.bytes.hex(' ')}"
+            f"· logprob {token.logprob:.3f}"
+            + (f" · rank {token.rank + 1}" if token.rank is not None else "")
+            + (f" · entropy {token.entropy:.2f} nats" if token.entropy is not None else "")
+            + f"<br>bytes {token.bytes.hex(' ')}"
         )
         return head + (f"<table>{''.join(rows)}</table>" if rows else "")
 

@@ -68,239 +68,269 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="260"/>
+        <location filename="../main_window.py" line="285"/>
         <source>Prompt Workbench</source>
         <translation>提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="261"/>
+        <location filename="../main_window.py" line="286"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="263"/>
-        <source>Output · tinted by probability: green likely, red surprising · hover a token for alternatives</source>
-        <translation>输出 · 按概率着色：绿色为高概率，红色为意外 · 悬停词元查看候选</translation>
+        <location filename="../main_window.py" line="288"/>
+        <source>Output · green likely, red surprising · hover a token for alternatives, right-click to branch</source>
+        <translation>输出 · 绿色为高概率，红色为意外 · 悬停词元查看候选，右键从此处分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="265"/>
+        <location filename="../main_window.py" line="290"/>
+        <source>Colour by probability</source>
+        <translation>按概率着色</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="290"/>
+        <source>Colour by rank</source>
+        <translation>按排名着色</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="290"/>
+        <source>Colour by entropy</source>
+        <translation>按熵着色</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="292"/>
         <source>Sampling</source>
         <translation>采样</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="266"/>
+        <location filename="../main_window.py" line="293"/>
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="267"/>
+        <location filename="../main_window.py" line="294"/>
         <source>Next token</source>
         <translation>下一个词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="268"/>
+        <location filename="../main_window.py" line="295"/>
         <source>Prompt surprisal</source>
         <translation>提示词意外度</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="269"/>
+        <location filename="../main_window.py" line="296"/>
         <source>Resample</source>
         <translation>重复采样</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="271"/>
+        <location filename="../main_window.py" line="298"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="271"/>
+        <location filename="../main_window.py" line="298"/>
         <source>Open, find and load models (Ctrl+O)</source>
         <translation>打开、查找并加载模型 (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="272"/>
+        <location filename="../main_window.py" line="299"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="273"/>
+        <location filename="../main_window.py" line="300"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="273"/>
+        <location filename="../main_window.py" line="300"/>
         <source>Run the prompt (Ctrl+Enter)</source>
         <translation>运行提示词 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="274"/>
+        <location filename="../main_window.py" line="301"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="274"/>
+        <location filename="../main_window.py" line="301"/>
         <source>Stop generating (Esc)</source>
         <translation>停止生成 (Esc)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="275"/>
+        <location filename="../main_window.py" line="302"/>
         <source>Re&amp;generate</source>
         <translation>重新生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="275"/>
+        <location filename="../main_window.py" line="302"/>
         <source>Run the last prompt again (Ctrl+R)</source>
         <translation>再次运行上一个提示词 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="276"/>
+        <location filename="../main_window.py" line="303"/>
         <source>&amp;Continue</source>
         <translation>继续(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="276"/>
+        <location filename="../main_window.py" line="303"/>
         <source>Continue the output (Ctrl+Shift+Enter)</source>
         <translation>接着输出继续生成 (Ctrl+Shift+Enter)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="277"/>
+        <location filename="../main_window.py" line="304"/>
         <source>Show &amp;exact prompt</source>
         <translation>显示实际提示词(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="277"/>
+        <location filename="../main_window.py" line="304"/>
         <source>The exact text the model receives (Ctrl+P)</source>
         <translation>模型实际收到的文本 (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="278"/>
+        <location filename="../main_window.py" line="305"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="279"/>
+        <location filename="../main_window.py" line="306"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="284"/>
+        <location filename="../main_window.py" line="311"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="285"/>
+        <location filename="../main_window.py" line="312"/>
         <source>&amp;Recent models</source>
         <translation>最近的模型(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="286"/>
+        <location filename="../main_window.py" line="313"/>
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="287"/>
+        <location filename="../main_window.py" line="314"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="288"/>
+        <location filename="../main_window.py" line="315"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="289"/>
+        <location filename="../main_window.py" line="316"/>
         <source>System default</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="290"/>
+        <location filename="../main_window.py" line="317"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="291"/>
+        <location filename="../main_window.py" line="318"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="292"/>
+        <location filename="../main_window.py" line="319"/>
         <source>Click to dismiss</source>
         <translation>点击关闭</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="293"/>
+        <location filename="../main_window.py" line="320"/>
         <source>%v / %m tokens</source>
         <translation>%v / %m 词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="295"/>
-        <location filename="../main_window.py" line="391"/>
-        <location filename="../main_window.py" line="400"/>
+        <location filename="../main_window.py" line="322"/>
+        <location filename="../main_window.py" line="418"/>
+        <location filename="../main_window.py" line="427"/>
         <source>No model</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="344"/>
+        <location filename="../main_window.py" line="371"/>
         <source>A model is already loading. Wait for it or cancel it first.</source>
         <translation>已有模型正在加载。请等待或先取消。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="347"/>
+        <location filename="../main_window.py" line="374"/>
         <source>The engine is busy; stop the current run before loading another model.</source>
         <translation>引擎正忙；请先停止当前运行再加载其他模型。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="360"/>
+        <location filename="../main_window.py" line="387"/>
         <source>Loading {0}…</source>
         <translation>正在加载 {0}…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="410"/>
+        <location filename="../main_window.py" line="437"/>
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="487"/>
+        <location filename="../main_window.py" line="514"/>
         <source>{0} prompt tokens of a {1}-token context</source>
         <translation>提示词 {0} 个词元，上下文共 {1} 个词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="512"/>
+        <location filename="../main_window.py" line="539"/>
         <source>The prompt is empty. Type something to send to the model.</source>
         <translation>提示词为空。请输入要发送给模型的内容。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="553"/>
+        <location filename="../main_window.py" line="593"/>
+        <source>Branch</source>
+        <translation>分支</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="594"/>
+        <source>This run was made with {0}, which is not loaded. Load it to branch?</source>
+        <translation>这次运行使用的是 {0}，它当前未加载。加载它以便分支吗？</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="618"/>
+        <source>main</source>
+        <translation>主线</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="637"/>
         <source>generating…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="567"/>
+        <location filename="../main_window.py" line="665"/>
         <source>prompt {0} tokens in {1} ms</source>
         <translation>提示词 {0} 个词元，用时 {1} 毫秒</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="569"/>
+        <location filename="../main_window.py" line="667"/>
         <source>{0} tokens · {1} tok/s · seed {2}</source>
         <translation>{0} 个词元 · {1} 词元/秒 · 种子 {2}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="570"/>
+        <location filename="../main_window.py" line="668"/>
         <source> · stopped</source>
         <translation> · 已停止</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="576"/>
+        <location filename="../main_window.py" line="674"/>
         <source>The context is full ({0} tokens): the output stopped there. Load the model with a larger context (Models…).</source>
         <translation>上下文已满（{0} 个词元）：输出在此停止。请用更大的上下文加载模型（模型…）。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="623"/>
+        <location filename="../main_window.py" line="722"/>
         <source>About Prompt Workbench</source>
         <translation>关于提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="624"/>
+        <location filename="../main_window.py" line="723"/>
         <source>Prompt Workbench {0}: see what a local language model does with your prompt. llama.cpp through llama-cpp-python {1}.</source>
         <translation>提示词工作台 {0}：看清本地语言模型如何处理你的提示词。通过 llama-cpp-python {1} 使用 llama.cpp。</translation>
     </message>
@@ -594,9 +624,19 @@
 <context>
     <name>OutputView</name>
     <message>
-        <location filename="../output_view.py" line="52"/>
+        <location filename="../output_view.py" line="57"/>
         <source>Output appears here, each token tinted by how likely the model thought it was.</source>
         <translation>输出显示在这里，每个词元按模型认为的可能性着色。</translation>
+    </message>
+    <message>
+        <location filename="../output_view.py" line="132"/>
+        <source>Branch here with</source>
+        <translation>从此处分支为</translation>
+    </message>
+    <message>
+        <location filename="../output_view.py" line="133"/>
+        <source>Continue from token {0} with:</source>
+        <translation>从第 {0} 个词元起继续，改用：</translation>
     </message>
 </context>
 <context>
@@ -620,54 +660,54 @@
 <context>
     <name>ResamplePanel</name>
     <message>
-        <location filename="../resample_panel.py" line="75"/>
+        <location filename="../resample_panel.py" line="76"/>
         <source>Runs:</source>
         <translation>次数：</translation>
     </message>
     <message>
-        <location filename="../resample_panel.py" line="76"/>
+        <location filename="../resample_panel.py" line="77"/>
         <source>Resample</source>
         <translation>重复采样</translation>
     </message>
     <message>
-        <location filename="../resample_panel.py" line="77"/>
+        <location filename="../resample_panel.py" line="78"/>
         <source>Run the prompt this many times with the current sampler</source>
         <translation>用当前采样设置将提示词运行这么多次</translation>
     </message>
     <message>
-        <location filename="../resample_panel.py" line="78"/>
+        <location filename="../resample_panel.py" line="79"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../resample_panel.py" line="79"/>
         <location filename="../resample_panel.py" line="80"/>
+        <location filename="../resample_panel.py" line="81"/>
         <source>Count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../resample_panel.py" line="79"/>
         <location filename="../resample_panel.py" line="80"/>
+        <location filename="../resample_panel.py" line="81"/>
         <source>Share</source>
         <translation>占比</translation>
     </message>
     <message>
-        <location filename="../resample_panel.py" line="79"/>
+        <location filename="../resample_panel.py" line="80"/>
         <source>Output</source>
         <translation>输出</translation>
     </message>
     <message>
-        <location filename="../resample_panel.py" line="80"/>
+        <location filename="../resample_panel.py" line="81"/>
         <source>First token</source>
         <translation>第一个词元</translation>
     </message>
     <message>
-        <location filename="../resample_panel.py" line="141"/>
+        <location filename="../resample_panel.py" line="142"/>
         <source>{0} runs · {1} distinct outputs · {2} distinct first tokens</source>
         <translation>{0} 次运行 · {1} 种不同输出 · {2} 种不同的第一个词元</translation>
     </message>
     <message>
-        <location filename="../resample_panel.py" line="147"/>
+        <location filename="../resample_panel.py" line="148"/>
         <source>stopped after {0} runs</source>
         <translation>{0} 次运行后停止</translation>
     </message>
@@ -832,32 +872,32 @@
 <context>
     <name>SurprisalPanel</name>
     <message>
-        <location filename="../surprisal_panel.py" line="47"/>
+        <location filename="../surprisal_panel.py" line="48"/>
         <source>Score the prompt</source>
         <translation>为提示词打分</translation>
     </message>
     <message>
-        <location filename="../surprisal_panel.py" line="48"/>
+        <location filename="../surprisal_panel.py" line="49"/>
         <source>How surprising the model finds each token of the exact prompt</source>
         <translation>模型对实际提示词中每个词元的意外程度</translation>
     </message>
     <message>
-        <location filename="../surprisal_panel.py" line="50"/>
+        <location filename="../surprisal_panel.py" line="51"/>
         <source>Red tokens surprised the model; the first token has no context to be scored by.</source>
         <translation>红色词元让模型感到意外；第一个词元之前没有上下文，无法打分。</translation>
     </message>
     <message>
-        <location filename="../surprisal_panel.py" line="86"/>
+        <location filename="../surprisal_panel.py" line="87"/>
         <source>Perplexity {0} over {1} tokens.</source>
         <translation>{1} 个词元的困惑度为 {0}。</translation>
     </message>
     <message>
-        <location filename="../surprisal_panel.py" line="90"/>
+        <location filename="../surprisal_panel.py" line="91"/>
         <source>Most surprising: {0}.</source>
         <translation>最意外的：{0}。</translation>
     </message>
     <message>
-        <location filename="../surprisal_panel.py" line="94"/>
+        <location filename="../surprisal_panel.py" line="95"/>
         <source>The prompt is longer than the context: scored in {0} windows of {1} tokens.</source>
         <translation>提示词长于上下文：分 {0} 个窗口打分，每个 {1} 个词元。</translation>
     </message>
