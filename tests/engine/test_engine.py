@@ -39,7 +39,9 @@ def test_tokenize_roundtrip(engine: EngineClient) -> None:
 def test_logprobs_are_log_softmax_of_llama_cpp_logits(engine: EngineClient, model_path: Path) -> None:
     import llama_cpp  # the independent computation: llama.cpp's own logits, in this process
 
-    gen = engine.generate(GenerateParams(PROMPT, SamplerParams(temperature=0.9, seed=7), max_tokens=12, top_logprobs=8)).run()
+    gen = engine.generate(
+        GenerateParams(PROMPT, SamplerParams(temperature=0.9, seed=7), max_tokens=12, top_logprobs=8, token_entropy=True)
+    ).run()
     assert len(gen.tokens) > 3
     # llama.cpp's default (flash attention "auto") is on for CPU; llama-cpp-python's Llama turns it off.
     llm = llama_cpp.Llama(str(model_path), n_ctx=2048, verbose=False, n_threads=os.cpu_count(), flash_attn=True)

@@ -268,7 +268,10 @@ class Host:
                     reason = "cancelled"
                     break
                 row = s.last_logits()
-                lse, entropy = sampling.normaliser_and_entropy(row, scratch)
+                if params.token_entropy:
+                    lse, entropy = sampling.normaliser_and_entropy(row, scratch)
+                else:
+                    lse, entropy = sampling.log_softmax_normaliser(row, scratch), None
                 top = sampling.top_ids(row, k).tolist() if k else []
                 token = sampler.sample(s.ctx)  # reads the logits; does not change them
                 if s.is_eog(token) and not params.ignore_eos:
@@ -282,9 +285,7 @@ class Host:
                     "bytes": piece.hex(),
                     "logprob": float(row[token]) - lse,
                     "entropy": entropy,
-                    "top": [
-                        {"id": i, "text": s.text(i), "logprob": float(row[i]) - lse, "bytes": s.piece(i).hex()} for i in top
-                    ],
+                    "top": [_alternative(s, i, float(row[i]) - lse) for i in top],
                 }
                 self.stream({"type": "token", "id": self.current, "token": event})
                 n += 1
@@ -317,6 +318,14 @@ class Host:
     ) -> None:
         done = GenerationDone(reason, n_prompt, n_gen, timings, seed, context_full)
         self.send({"type": "done", "id": self.current, "done": done.to_dict(), "text": text})
+
+
+def _alternative(s: Any, token: int, logprob: float) -> dict[str, Any]:
+    """An alternative's message; its bytes only when its text cannot carry them (part of a character)."""
+    alt = {"id": token, "text": s.text(token), "logprob": logprob}
+    if s.partial(token):
+        alt["bytes"] = s.piece(token).hex()
+    return alt
 
 
 def _find_stop(text: str, stops: list[str]) -> int | None:

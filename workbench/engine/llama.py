@@ -103,6 +103,7 @@ class LlamaSession:
         self.past: list[int] = []
         self._pieces: dict[int, bytes] = {}
         self._texts: dict[int, str] = {}
+        self._partial: dict[int, bool] = {}
         if params.vocab_only:  # a tokenizer only: no context, no generation
             self.n_ctx = 0
             self.n_batch = 0
@@ -343,6 +344,18 @@ class LlamaSession:
             self._logits_view = np.ctypeslib.as_array(ptr, shape=(self.n_vocab,))
             self._logits_address = address
         return self._logits_view
+
+    def partial(self, token: int) -> bool:
+        """Whether the token's bytes are not whole UTF-8 characters (its text shows U+FFFD)."""
+        flag = self._partial.get(token)
+        if flag is None:
+            try:
+                self.piece(token).decode("utf-8")
+                flag = False
+            except UnicodeDecodeError:
+                flag = True
+            self._partial[token] = flag
+        return flag
 
     def text(self, token: int) -> str:
         """A token's text for display (invalid UTF-8, as in half a character, shown as U+FFFD)."""

@@ -106,6 +106,7 @@ class GenerateParams(_Message):
     parse_special: bool = False  # treat <|im_start|> etc. in the text as special tokens (chat prompts)
     ignore_eos: bool = False  # keep going past end-of-generation tokens (benchmarks)
     suffix_ids: list[int] = field(default_factory=list)  # tokens appended after the prompt (manual decoding, branches)
+    token_entropy: bool = False  # also record each position's entropy (one more pass over the vocabulary)
 
     def validate(self) -> GenerateParams:
         try:
@@ -167,7 +168,10 @@ class TokenEvent(_Message):
             text=data["text"],
             bytes=bytes.fromhex(data["bytes"]),
             logprob=data["logprob"],
-            top=[Alternative(a["id"], a["text"], a["logprob"], bytes.fromhex(a.get("bytes", ""))) for a in data["top"]],
+            top=[
+                Alternative(a["id"], a["text"], a["logprob"], bytes.fromhex(a["bytes"]) if "bytes" in a else a["text"].encode())
+                for a in data["top"]
+            ],
             entropy=data.get("entropy"),
         )
 

@@ -20,7 +20,11 @@ STAGES = ("top_k", "top_p", "min_p", "greedy")
 
 def log_softmax_normaliser(row: np.ndarray, scratch: np.ndarray | None = None) -> float:
     """log(sum(exp(row))), computed stably; ``scratch`` (same shape, float32) avoids an allocation."""
-    return normaliser_and_entropy(row, scratch)[0]
+    m = float(row.max())
+    buf = scratch if scratch is not None else np.empty_like(row)
+    np.subtract(row, m, out=buf)
+    np.exp(buf, out=buf)
+    return m + float(np.log(buf.sum(dtype=np.float64)))
 
 
 def normaliser_and_entropy(row: np.ndarray, scratch: np.ndarray | None = None) -> tuple[float, float]:

@@ -494,6 +494,7 @@ class MainWindow(Retranslating, QMainWindow):
             top_logprobs=10,
             stop=self.sampling.stop_strings(),
             parse_special=True,  # <|im_start|> typed in either editor is the special token it looks like
+            token_entropy=True,  # for "colour by entropy"
         ).validate()
 
     def update_token_count(self) -> None:
