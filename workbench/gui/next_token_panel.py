@@ -7,7 +7,6 @@ the model. Engine calls run on a worker thread; the panel never waits on them.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QRectF, Qt, Signal
@@ -18,7 +17,7 @@ from workbench.engine.client import EngineClient
 from workbench.engine.protocol import CandidateToken, Distribution, GenerateParams, SamplerParams
 from workbench.errors import WorkbenchError
 from workbench.tokens.pieces import piece_label
-from workbench.gui.qt_helpers import Retranslating, emit_safely
+from workbench.gui.qt_helpers import Retranslating, run_in_background
 
 ROW_HEIGHT = 22
 TOP_N = 20
@@ -165,20 +164,11 @@ class NextTokenPanel(Retranslating, QWidget):
             return False
         self.busy = True
         self._update_buttons()
-
-        def work() -> None:
-            try:
-                dist = job()
-            except WorkbenchError as e:
-                emit_safely(self, "failed", str(e))
-                return
-            finally:
-                self.busy = False
-            if dist is not None:
-                emit_safely(self, "distributionReady", dist)
-
-        threading.Thread(target=work, daemon=True, name="next-token").start()
+        run_in_background(self, job, "distributionReady", "failed", after=self._idle)
         return True
+
+    def _idle(self) -> None:
+        self.busy = False
 
     def refresh(self) -> bool:
         """Evaluate the prompt (plus the appended tokens) and show the next-token distribution."""

@@ -4,7 +4,6 @@ the perplexity. Odd phrasing and tokenization artefacts show up red."""
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
@@ -14,7 +13,7 @@ from workbench.engine.client import EngineClient
 from workbench.engine.protocol import Surprisal, TokenEvent
 from workbench.errors import WorkbenchError
 from workbench.gui.output_view import OutputView
-from workbench.gui.qt_helpers import Retranslating, emit_safely
+from workbench.gui.qt_helpers import Retranslating, run_in_background
 from workbench.tokens.pieces import piece_label
 
 
@@ -41,7 +40,7 @@ class SurprisalPanel(Retranslating, QWidget):
         layout.addWidget(self.view, 1)
         self.button.clicked.connect(self.score)
         self.scored.connect(self._show)
-        self.failed.connect(lambda message: self.summary.setText(message))
+        self.failed.connect(self._failed)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -60,20 +59,15 @@ class SurprisalPanel(Retranslating, QWidget):
             return False
         self.busy = True
         self.button.setEnabled(False)
-
-        def work() -> None:
-            try:
-                result = self.client.surprisal(text)
-            except WorkbenchError as e:
-                emit_safely(self, "failed", str(e))
-                return
-            finally:
-                self.busy = False
-            if result is not None:
-                emit_safely(self, "scored", result)
-
-        threading.Thread(target=work, daemon=True, name="surprisal").start()
+        run_in_background(self, lambda: self.client.surprisal(text), "scored", "failed", after=self._idle)
         return True
+
+    def _idle(self) -> None:
+        self.busy = False
+
+    def _failed(self, message: str) -> None:
+        self.button.setEnabled(True)
+        self.summary.setText(message)
 
     def _show(self, result: Surprisal) -> None:
         self.result = result
