@@ -100,6 +100,7 @@ class EngineClient:
     def _start(self) -> None:
         # No gdb backtrace on a llama.cpp abort: slow, and it buries the one line that says why.
         env = dict(os.environ, PYTHONUNBUFFERED="1", GGML_NO_BACKTRACE="1")
+        self._stderr_tail.clear()  # a crash report must quote this host, not an earlier one
         self._proc = subprocess.Popen(
             host_command(),
             stdin=subprocess.PIPE,
