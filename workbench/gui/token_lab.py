@@ -463,10 +463,13 @@ class TokenLab(Retranslating, QWidget):
 
     def _fill(self, lane: Lane, result: Tokenization) -> None:
         offsets = utf16_offsets(result.text)
-        n = len(result.spans)
-        starts = np.fromiter((s.start for s in result.spans), dtype=np.int64, count=n)
-        ends = np.fromiter((s.end for s in result.spans), dtype=np.int64, count=n)
-        kinds = np.fromiter((1 if s.special else 2 if s.partial else 0 for s in result.spans), dtype=np.int8, count=n)
+        if result.arrays is not None:
+            starts, ends, kinds = result.arrays.starts, result.arrays.ends, result.arrays.kinds
+        else:
+            n = len(result.spans)
+            starts = np.fromiter((s.start for s in result.spans), dtype=np.int64, count=n)
+            ends = np.fromiter((s.end for s in result.spans), dtype=np.int64, count=n)
+            kinds = np.fromiter((1 if s.special else 2 if s.partial else 0 for s in result.spans), dtype=np.int8, count=n)
         dropped = [(int(offsets[a]), int(offsets[b])) for a, b in result.dropped]
         lane.colouring.set_spans(offsets[starts], offsets[ends], kinds, dropped)
         lane.offsets = offsets

@@ -47,6 +47,11 @@ class Alignment:
     # Character ranges whose bytes no token carries: a vocabulary that lacks some byte tokens
     # (llama.cpp then drops those bytes). Empty for a lossless tokenizer.
     dropped: list[tuple[int, int]]
+    # The same spans as arrays, for views that draw 100,000 tokens: start, end, kind
+    # (0 plain, 1 special, 2 partial).
+    starts: np.ndarray
+    ends: np.ndarray
+    kinds: np.ndarray
 
 
 def align(text: str, tokens: Sequence[tuple[int, bytes, bool]]) -> Alignment:
@@ -99,4 +104,6 @@ def align(text: str, tokens: Sequence[tuple[int, bytes, bool]]) -> Alignment:
         for (token_id, piece, special), a, b, p in zip(tokens, c0.tolist(), c1.tolist(), partial.tolist())
     ]
     dropped = [(int(char_of_byte[a]), int(char_of_byte[b - 1]) + 1) for a, b in dropped_bytes]
-    return Alignment(spans, dropped)
+    special = np.fromiter((t[2] for t in tokens), dtype=bool, count=len(tokens))
+    kinds = np.where(special, 1, np.where(partial, 2, 0)).astype(np.int8)
+    return Alignment(spans, dropped, c0.astype(np.int64), c1.astype(np.int64), kinds)

@@ -9,7 +9,7 @@ import tiktoken
 
 from workbench.engine.client import EngineClient
 from workbench.errors import BadInputError
-from workbench.tokens.spans import TokenSpan, align
+from workbench.tokens.spans import Alignment, TokenSpan, align
 
 MAX_TEXT_CHARS = 2_000_000  # beyond this the text is cut (with a message), never frozen on
 
@@ -74,6 +74,7 @@ class Tokenization:
     text: str
     spans: list[TokenSpan] = field(repr=False)
     dropped: list[tuple[int, int]] = field(default_factory=list)  # characters no token carries
+    arrays: Alignment | None = field(default=None, repr=False)  # the spans as numpy arrays
 
     @property
     def count(self) -> int:
@@ -105,7 +106,7 @@ class Tokenization:
 
 def tokenize(tokenizer: Tokenizer, text: str) -> Tokenization:
     alignment = align(text, tokenizer.encode(text))
-    return Tokenization(tokenizer.name, tokenizer.kind, text, alignment.spans, alignment.dropped)
+    return Tokenization(tokenizer.name, tokenizer.kind, text, alignment.spans, alignment.dropped, alignment)
 
 
 def parse_ids(text: str) -> list[int]:
