@@ -59,7 +59,7 @@ def test_presets_apply_save_and_delete(qtbot: QtBot) -> None:
 
     panel.top_k.setValue(7)
     panel.save_as("Mine")
-    assert panel.preset.currentText() == "Mine" and panel.delete_preset.isEnabled()
+    assert panel.current_preset() == "Mine" and panel.delete_preset.isEnabled()
     assert PresetStore().all()["Mine"].top_k == 7  # saved to disk
 
     panel.apply_preset("Creative")
@@ -96,6 +96,9 @@ def test_language_switch_changes_visible_labels(window: MainWindow) -> None:
     assert window.sampling_dock.windowTitle() == "采样"
     assert window.sampling.labels["temperature"].text() == "温度(&T)"
     assert window.editors.tabText(0) == "对话"
+    assert window.sampling.preset.itemText(0) == "确定性" and window.sampling.preset.itemData(0) == "Deterministic"
+    assert window.editors.chat.rows[0].role.currentText() == "用户"
+    assert window.editors.chat.messages() == [] or window.editors.chat.rows[0].message().role == "user"
     assert AppSettings().language() == "zh_CN"
     window.set_language("en")
     assert window.run_action.text() == "&Run"

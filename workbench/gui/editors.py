@@ -29,8 +29,9 @@ class MessageRow(QWidget):
     def __init__(self, role: str = "user", content: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.role = QComboBox()
-        self.role.addItems(ROLES)
-        self.role.setCurrentText(role)
+        for key in ROLES:
+            self.role.addItem(key, key)
+        self.role.setCurrentIndex(max(0, self.role.findData(role)))
         self.text = QPlainTextEdit(content)
         self.text.setObjectName("message-text")
         self.text.setMinimumHeight(60)
@@ -45,12 +46,20 @@ class MessageRow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(side)
         layout.addWidget(self.text, 1)
-        self.role.currentTextChanged.connect(lambda _t: self.changed.emit())
+        self.role.currentIndexChanged.connect(lambda _i: self.changed.emit())
         self.text.textChanged.connect(self.changed)
         self.remove.clicked.connect(lambda: self.removeRequested.emit(self))
 
+    def role_key(self) -> str:
+        return str(self.role.currentData())
+
+    def retranslate_roles(self) -> None:
+        names = {"user": self.tr("user"), "assistant": self.tr("assistant"), "system": self.tr("system")}
+        for i in range(self.role.count()):
+            self.role.setItemText(i, names[self.role.itemData(i)])
+
     def message(self) -> ChatMessage:
-        return ChatMessage(self.role.currentText(), self.text.toPlainText())
+        return ChatMessage(self.role_key(), self.text.toPlainText())
 
 
 class ChatEditor(Retranslating, QWidget):
@@ -78,7 +87,7 @@ class ChatEditor(Retranslating, QWidget):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.add_button)
         self.system.textChanged.connect(self.changed)
-        self.add_button.clicked.connect(lambda: self.add_message("user" if not self.rows or self.rows[-1].role.currentText() != "user" else "assistant"))
+        self.add_button.clicked.connect(lambda: self.add_message("user" if not self.rows or self.rows[-1].role_key() != "user" else "assistant"))
         self.add_message("user")
         self.retranslate()
 
@@ -87,6 +96,7 @@ class ChatEditor(Retranslating, QWidget):
         self.system.setPlaceholderText(self.tr("How the assistant should behave, e.g. “Answer in one sentence.”"))
         self.add_button.setText(self.tr("Add message"))
         for row in self.rows:
+            row.retranslate_roles()
             row.remove.setToolTip(self.tr("Remove this message"))
             row.text.setPlaceholderText(self.tr("Message text"))
 
@@ -113,7 +123,7 @@ class ChatEditor(Retranslating, QWidget):
         return out + [r.message() for r in self.rows if r.message().content.strip()]
 
     def last_user_text(self) -> str:
-        return next((r.text.toPlainText() for r in reversed(self.rows) if r.role.currentText() == "user"), "")
+        return next((r.text.toPlainText() for r in reversed(self.rows) if r.role_key() == "user"), "")
 
 
 class PromptEditors(Retranslating, QTabWidget):

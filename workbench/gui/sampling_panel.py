@@ -88,7 +88,7 @@ class SamplingPanel(Retranslating, QWidget):
         layout.addLayout(self.form)
         layout.addStretch(1)
 
-        self.preset.activated.connect(lambda _i: self.apply_preset(self.preset.currentText()))
+        self.preset.activated.connect(lambda _i: self.apply_preset(self.current_preset()))
         self._applying = False
         for box in (self.temperature, self.top_k, self.top_p, self.min_p, self.repeat_penalty):
             box.valueChanged.connect(self._on_value_changed)
@@ -134,6 +134,8 @@ class SamplingPanel(Retranslating, QWidget):
         self.fixed_seed.setText(self.tr("fixed"))
         self.fixed_seed.setToolTip(self.tr("Tick to reuse the seed shown; untick for a new random seed each run"))
         self.preset.setPlaceholderText(self.tr("(custom settings)"))
+        for i in range(self.preset.count()):
+            self.preset.setItemText(i, self._display_name(self.preset.itemData(i)))
 
     # -- values ---------------------------------------------------------------------------
 
@@ -164,15 +166,24 @@ class SamplingPanel(Retranslating, QWidget):
     # -- presets --------------------------------------------------------------------------
 
     def reload_presets(self, select: str | None = None) -> None:
-        current = select or self.preset.currentText()
+        current = select or self.current_preset()
         self.preset.clear()
-        self.preset.addItems(list(self.store.all()))
-        index = self.preset.findText(current)
+        for name in self.store.all():
+            self.preset.addItem(self._display_name(name), name)  # built-in names shown translated
+        index = self.preset.findData(current)
         self.preset.setCurrentIndex(max(index, 0) if current else -1)
         self._update_delete()
 
+    def current_preset(self) -> str:
+        """The selected preset's name ('' for custom settings)."""
+        data = self.preset.currentData()
+        return str(data) if data else ""
+
+    def _display_name(self, name: str) -> str:
+        return {"Deterministic": self.tr("Deterministic"), "Balanced": self.tr("Balanced"), "Creative": self.tr("Creative")}.get(name, name)
+
     def _update_delete(self) -> None:
-        self.delete_preset.setEnabled(bool(self.preset.currentText()) and self.preset.currentText() not in BUILTIN)
+        self.delete_preset.setEnabled(bool(self.current_preset()) and self.current_preset() not in BUILTIN)
 
     def apply_preset(self, name: str) -> None:
         params = self.store.all().get(name)
@@ -184,14 +195,14 @@ class SamplingPanel(Retranslating, QWidget):
                     self.fixed_seed.setChecked(False)
             finally:
                 self._applying = False
-            self.preset.setCurrentText(name)
+            self.preset.setCurrentIndex(self.preset.findData(name))
         self._update_delete()
 
     def _on_value_changed(self) -> None:
         """Editing a value by hand leaves the preset: the combo shows '(custom settings)'."""
-        if self._applying or not self.preset.currentText():
+        if self._applying or not self.current_preset():
             return
-        preset = self.store.all().get(self.preset.currentText())
+        preset = self.store.all().get(self.current_preset())
         mine = self.sampler()
         if preset is None or any(getattr(preset, f) != getattr(mine, f) for f in ("temperature", "top_k", "top_p", "min_p", "repeat_penalty")):
             self.preset.setCurrentIndex(-1)
@@ -218,7 +229,7 @@ class SamplingPanel(Retranslating, QWidget):
             QMessageBox.warning(self, self.tr("Save preset"), str(e))
 
     def _delete_current(self) -> None:
-        name = self.preset.currentText()
+        name = self.current_preset()
         try:
             self.delete(name)
         except BadInputError as e:

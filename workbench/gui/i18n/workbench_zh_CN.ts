@@ -4,27 +4,27 @@
 <context>
     <name>ChatEditor</name>
     <message>
-        <location filename="../editors.py" line="86"/>
+        <location filename="../editors.py" line="95"/>
         <source>System prompt (optional)</source>
         <translation>系统提示词（可选）</translation>
     </message>
     <message>
-        <location filename="../editors.py" line="87"/>
+        <location filename="../editors.py" line="96"/>
         <source>How the assistant should behave, e.g. “Answer in one sentence.”</source>
         <translation>助手应如何表现，例如“用一句话回答。”</translation>
     </message>
     <message>
-        <location filename="../editors.py" line="88"/>
+        <location filename="../editors.py" line="97"/>
         <source>Add message</source>
         <translation>添加消息</translation>
     </message>
     <message>
-        <location filename="../editors.py" line="90"/>
+        <location filename="../editors.py" line="100"/>
         <source>Remove this message</source>
         <translation>删除这条消息</translation>
     </message>
     <message>
-        <location filename="../editors.py" line="91"/>
+        <location filename="../editors.py" line="101"/>
         <source>Message text</source>
         <translation>消息内容</translation>
     </message>
@@ -32,12 +32,12 @@
 <context>
     <name>DistributionChart</name>
     <message>
-        <location filename="../next_token_panel.py" line="60"/>
+        <location filename="../next_token_panel.py" line="59"/>
         <source>Press “Next token” to see the distribution.</source>
         <translation>按“下一个词元”查看概率分布。</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="75"/>
+        <location filename="../next_token_panel.py" line="74"/>
         <source>cut by {0}</source>
         <translation>被 {0} 剔除</translation>
     </message>
@@ -280,64 +280,82 @@
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="521"/>
+        <location filename="../main_window.py" line="522"/>
         <source>{0} prompt tokens of a {1}-token context</source>
         <translation>提示词 {0} 个词元，上下文共 {1} 个词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="546"/>
+        <location filename="../main_window.py" line="547"/>
         <source>The prompt is empty. Type something to send to the model.</source>
         <translation>提示词为空。请输入要发送给模型的内容。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="600"/>
+        <location filename="../main_window.py" line="601"/>
         <source>Branch</source>
         <translation>分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="601"/>
+        <location filename="../main_window.py" line="602"/>
         <source>This run was made with {0}, which is not loaded. Load it to branch?</source>
         <translation>这次运行使用的是 {0}，它当前未加载。加载它以便分支吗？</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="625"/>
+        <location filename="../main_window.py" line="626"/>
         <source>main</source>
         <translation>主线</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="644"/>
+        <location filename="../main_window.py" line="645"/>
         <source>generating…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="672"/>
+        <location filename="../main_window.py" line="673"/>
         <source>prompt {0} tokens in {1} ms</source>
         <translation>提示词 {0} 个词元，用时 {1} 毫秒</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="674"/>
+        <location filename="../main_window.py" line="675"/>
         <source>{0} tokens · {1} tok/s · seed {2}</source>
         <translation>{0} 个词元 · {1} 词元/秒 · 种子 {2}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="675"/>
+        <location filename="../main_window.py" line="676"/>
         <source> · stopped</source>
         <translation> · 已停止</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="681"/>
+        <location filename="../main_window.py" line="682"/>
         <source>The context is full ({0} tokens): the output stopped there. Load the model with a larger context (Models…).</source>
         <translation>上下文已满（{0} 个词元）：输出在此停止。请用更大的上下文加载模型（模型…）。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="729"/>
+        <location filename="../main_window.py" line="730"/>
         <source>About Prompt Workbench</source>
         <translation>关于提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="730"/>
+        <location filename="../main_window.py" line="731"/>
         <source>Prompt Workbench {0}: see what a local language model does with your prompt. llama.cpp through llama-cpp-python {1}.</source>
         <translation>提示词工作台 {0}：看清本地语言模型如何处理你的提示词。通过 llama-cpp-python {1} 使用 llama.cpp。</translation>
+    </message>
+</context>
+<context>
+    <name>MessageRow</name>
+    <message>
+        <location filename="../editors.py" line="57"/>
+        <source>user</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <location filename="../editors.py" line="57"/>
+        <source>assistant</source>
+        <translation>助手</translation>
+    </message>
+    <message>
+        <location filename="../editors.py" line="57"/>
+        <source>system</source>
+        <translation>系统</translation>
     </message>
 </context>
 <context>
@@ -586,42 +604,42 @@
 <context>
     <name>NextTokenPanel</name>
     <message>
-        <location filename="../next_token_panel.py" line="150"/>
+        <location filename="../next_token_panel.py" line="149"/>
         <source>Next token</source>
         <translation>下一个词元</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="151"/>
+        <location filename="../next_token_panel.py" line="150"/>
         <source>The distribution of the next token after the prompt</source>
         <translation>提示词之后下一个词元的概率分布</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="152"/>
+        <location filename="../next_token_panel.py" line="151"/>
         <source>Undo step</source>
         <translation>撤销一步</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="153"/>
+        <location filename="../next_token_panel.py" line="152"/>
         <source>Clear steps</source>
         <translation>清除步骤</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="154"/>
+        <location filename="../next_token_panel.py" line="153"/>
         <source>Log scale</source>
         <translation>对数刻度</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="224"/>
+        <location filename="../next_token_panel.py" line="214"/>
         <source>Appended by hand: {0}</source>
         <translation>手动追加：{0}</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="236"/>
+        <location filename="../next_token_panel.py" line="226"/>
         <source>{0} prompt tokens · entropy {1} nats · {2} tokens can be drawn · {3}% outside the top {4}</source>
         <translation>提示词 {0} 个词元 · 熵 {1} nats · 可抽取 {2} 个词元 · 前 {4} 名之外共 {3}%</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="240"/>
+        <location filename="../next_token_panel.py" line="230"/>
         <source>Survivors: {0}</source>
         <translation>各阶段保留：{0}</translation>
     </message>
@@ -647,17 +665,17 @@
 <context>
     <name>PromptEditors</name>
     <message>
-        <location filename="../editors.py" line="137"/>
+        <location filename="../editors.py" line="147"/>
         <source>Chat</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../editors.py" line="138"/>
+        <location filename="../editors.py" line="148"/>
         <source>Completion</source>
         <translation>续写</translation>
     </message>
     <message>
-        <location filename="../editors.py" line="139"/>
+        <location filename="../editors.py" line="149"/>
         <source>Raw text for the model to continue. Ctrl+Enter runs it.</source>
         <translation>供模型续写的原始文本。按 Ctrl+Enter 运行。</translation>
     </message>
@@ -840,18 +858,33 @@
         <translation>（自定义设置）</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="212"/>
-        <location filename="../sampling_panel.py" line="218"/>
+        <location filename="../sampling_panel.py" line="183"/>
+        <source>Deterministic</source>
+        <translation>确定性</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="183"/>
+        <source>Balanced</source>
+        <translation>均衡</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="183"/>
+        <source>Creative</source>
+        <translation>创意</translation>
+    </message>
+    <message>
+        <location filename="../sampling_panel.py" line="223"/>
+        <location filename="../sampling_panel.py" line="229"/>
         <source>Save preset</source>
         <translation>保存预设</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="212"/>
+        <location filename="../sampling_panel.py" line="223"/>
         <source>Preset name:</source>
         <translation>预设名称：</translation>
     </message>
     <message>
-        <location filename="../sampling_panel.py" line="225"/>
+        <location filename="../sampling_panel.py" line="236"/>
         <source>Delete preset</source>
         <translation>删除预设</translation>
     </message>
@@ -877,32 +910,32 @@
 <context>
     <name>SurprisalPanel</name>
     <message>
-        <location filename="../surprisal_panel.py" line="48"/>
+        <location filename="../surprisal_panel.py" line="47"/>
         <source>Score the prompt</source>
         <translation>为提示词打分</translation>
     </message>
     <message>
-        <location filename="../surprisal_panel.py" line="49"/>
+        <location filename="../surprisal_panel.py" line="48"/>
         <source>How surprising the model finds each token of the exact prompt</source>
         <translation>模型对实际提示词中每个词元的意外程度</translation>
     </message>
     <message>
-        <location filename="../surprisal_panel.py" line="51"/>
+        <location filename="../surprisal_panel.py" line="50"/>
         <source>Red tokens surprised the model; the first token has no context to be scored by.</source>
         <translation>红色词元让模型感到意外；第一个词元之前没有上下文，无法打分。</translation>
     </message>
     <message>
-        <location filename="../surprisal_panel.py" line="87"/>
+        <location filename="../surprisal_panel.py" line="81"/>
         <source>Perplexity {0} over {1} tokens.</source>
         <translation>{1} 个词元的困惑度为 {0}。</translation>
     </message>
     <message>
-        <location filename="../surprisal_panel.py" line="91"/>
+        <location filename="../surprisal_panel.py" line="85"/>
         <source>Most surprising: {0}.</source>
         <translation>最意外的：{0}。</translation>
     </message>
     <message>
-        <location filename="../surprisal_panel.py" line="95"/>
+        <location filename="../surprisal_panel.py" line="89"/>
         <source>The prompt is longer than the context: scored in {0} windows of {1} tokens.</source>
         <translation>提示词长于上下文：分 {0} 个窗口打分，每个 {1} 个词元。</translation>
     </message>
@@ -916,14 +949,14 @@
     </message>
     <message>
         <location filename="../token_lab.py" line="315"/>
-        <location filename="../token_lab.py" line="648"/>
+        <location filename="../token_lab.py" line="651"/>
         <source>Import .tiktoken…</source>
         <translation>导入 .tiktoken…</translation>
     </message>
     <message>
         <location filename="../token_lab.py" line="316"/>
-        <location filename="../token_lab.py" line="651"/>
-        <location filename="../token_lab.py" line="656"/>
+        <location filename="../token_lab.py" line="654"/>
+        <location filename="../token_lab.py" line="659"/>
         <source>Open text file…</source>
         <translation>打开文本文件…</translation>
     </message>
@@ -973,27 +1006,27 @@
         <translation>文本共 {0} 个字符；仅显示前 {1} 个字符的词元。</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="481"/>
+        <location filename="../token_lab.py" line="484"/>
         <source>{0} tokens · {1} chars/token · {2} bytes/token · {3} partial</source>
         <translation>{0} 个词元 · 每词元 {1} 个字符 · 每词元 {2} 字节 · {3} 个不完整</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="484"/>
+        <location filename="../token_lab.py" line="487"/>
         <source>{0} characters the vocabulary cannot represent (red)</source>
         <translation>{0} 个字符无法用该词表表示（红色）</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="528"/>
+        <location filename="../token_lab.py" line="531"/>
         <source>{0} tokens share {1}</source>
         <translation>{0} 个词元共同组成 {1}</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="632"/>
+        <location filename="../token_lab.py" line="635"/>
         <source>Only the first 16 MB of the file were read.</source>
         <translation>只读取了文件的前 16 MB。</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="642"/>
+        <location filename="../token_lab.py" line="645"/>
         <source>Import a .tiktoken file</source>
         <translation>导入 .tiktoken 文件</translation>
     </message>
