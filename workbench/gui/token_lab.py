@@ -219,6 +219,7 @@ class TokenLab(Retranslating, QWidget):
         self.shown_serial = 0
         self.lanes: dict[str, Lane] = {}
         self._syncing = False
+        self._tiktoken: dict[str, TiktokenTokenizer] = {}
         self._file_text = ""  # the text last read from a file, and what reading it found
         self._file_notes: list[str] = []
 
@@ -374,7 +375,9 @@ class TokenLab(Retranslating, QWidget):
             if not self.model_name or self.client is None or self.client.load_params is None:
                 raise WorkbenchError(self.tr("Model tokenizer unavailable: no model is loaded. tiktoken encodings still work."))
             return ModelTokenizer(self.client, self.model_name)
-        return TiktokenTokenizer(self.registry.get(key), key)
+        if key not in self._tiktoken:  # kept: each one caches the bytes of the tokens it has seen
+            self._tiktoken[key] = TiktokenTokenizer(self.registry.get(key), key)
+        return self._tiktoken[key]
 
     # -- tokenizing -----------------------------------------------------------------------
 
@@ -638,6 +641,7 @@ class TokenLab(Retranslating, QWidget):
 
     def import_encoding(self, path: str) -> str:
         name = self.registry.import_file(path)
+        self._tiktoken.pop(name, None)
         self.reload_tokenizers()
         return name
 
