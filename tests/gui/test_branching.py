@@ -6,18 +6,13 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from tests.gui.test_shell import T, open_window
+from tests.gui.test_shell import T, open_window, run_completion
 
 
 def test_branch_from_an_alternative_and_navigate(qtbot: QtBot, model_path: Path) -> None:
     win = open_window(qtbot)
-    win.editors.set_mode("completion")
-    win.editors.completion.setPlainText("My favourite fruit is")
-    win.sampling.apply_preset("Deterministic")
-    win.sampling.max_tokens.setValue(6)
-    with qtbot.wait_signal(win.runFinished, timeout=T) as first:
-        win.run_action.trigger()
-    main_text = first.args[0].text
+    first = run_completion(qtbot, win, "My favourite fruit is", 6)
+    main_text = first.text
     assert not win.branch_box.isVisible()  # one branch only
 
     menu = win.output.branch_menu(1)
@@ -28,8 +23,8 @@ def test_branch_from_an_alternative_and_navigate(qtbot: QtBot, model_path: Path)
     branch = branched.args[0]
     alt = win.tree.get(1).tokens[1]
     assert win.branch_box.isVisible() and win.branch_box.count() == 2
-    assert win.branch_id == 1 and branch.tokens[0].id == first.args[0].tokens[0].id
-    assert branch.tokens[1].id == alt.id != first.args[0].tokens[1].id
+    assert win.branch_id == 1 and branch.tokens[0].id == first.tokens[0].id
+    assert branch.tokens[1].id == alt.id != first.tokens[1].id
     assert win.output.toPlainText() == branch.text != main_text
 
     win.show_branch(0)
@@ -43,11 +38,7 @@ def test_branch_from_an_alternative_and_navigate(qtbot: QtBot, model_path: Path)
 
 def test_branching_a_run_of_another_model_offers_to_load_it(qtbot: QtBot) -> None:
     win = open_window(qtbot)
-    win.editors.set_mode("completion")
-    win.editors.completion.setPlainText("Hello")
-    win.sampling.max_tokens.setValue(3)
-    with qtbot.wait_signal(win.runFinished, timeout=T):
-        win.run_action.trigger()
+    run_completion(qtbot, win, "Hello", 3, preset=None)
     win.tree_model = "/elsewhere/other-model.gguf"  # as if another model were loaded since
     asked: list[str] = []
     win.confirm_load = lambda path: asked.append(path) or False  # type: ignore[method-assign]
@@ -63,13 +54,7 @@ def test_colour_by_rank_and_entropy(qtbot: QtBot) -> None:
     from workbench.gui.output_view import probability_colour
 
     win = open_window(qtbot)
-    win.editors.set_mode("completion")
-    win.editors.completion.setPlainText("Once upon a time")
-    win.sampling.apply_preset("Deterministic")
-    win.sampling.max_tokens.setValue(5)
-    with qtbot.wait_signal(win.runFinished, timeout=T) as done:
-        win.run_action.trigger()
-    token = done.args[0].tokens[0]
+    token = run_completion(qtbot, win, "Once upon a time", 5).tokens[0]
     assert token.rank == 0 and token.entropy is not None and token.entropy > 0
 
     def first_colour() -> str:

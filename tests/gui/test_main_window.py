@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from tests.gui.test_shell import run_completion
 from workbench.gui.app import create_window
 from workbench.gui.main_window import MainWindow
 
@@ -26,14 +27,6 @@ def window(qtbot: QtBot) -> Iterator[MainWindow]:
         assert win.load_model("default")
     yield win
     win.close()
-
-
-def run_prompt(qtbot: QtBot, win: MainWindow, text: str) -> object:
-    win.editors.set_mode("completion")
-    win.editors.completion.setPlainText(text)
-    with qtbot.wait_signal(win.runFinished, timeout=RUN_TIMEOUT_MS) as blocker:
-        win.run_action.trigger()
-    return blocker.args[0]
 
 
 def test_model_loads_in_background_with_progress(qtbot: QtBot) -> None:
@@ -53,10 +46,9 @@ def test_model_loads_in_background_with_progress(qtbot: QtBot) -> None:
 
 
 def test_run_streams_coloured_tokens(qtbot: QtBot, window: MainWindow) -> None:
-    window.sampling.max_tokens.setValue(12)
     window.sampling.fixed_seed.setChecked(True)
     window.sampling.seed.setValue(42)
-    generation = run_prompt(qtbot, window, "Name a colour.")
+    generation = run_completion(qtbot, window, "Name a colour.", 12, preset=None)
     assert generation.done.finish_reason in ("stop", "length")
     assert window.output.tokens and len(window.output.tokens) == len(generation.tokens)
     assert window.output.toPlainText() == generation.text
@@ -112,8 +104,7 @@ def test_engine_crash_is_reported_and_next_run_works(qtbot: QtBot, window: MainW
     assert "SIGKILL" in failed.args[0]
     assert window.error.isVisible()
     qtbot.wait_until(lambda: window.run_action.isEnabled())
-    window.sampling.max_tokens.setValue(4)
-    generation = run_prompt(qtbot, window, "Hello")
+    generation = run_completion(qtbot, window, "Hello", 4, preset=None)
     assert generation.tokens
     assert not window.error.isVisible()
 

@@ -34,6 +34,18 @@ def open_window(qtbot: QtBot, model: str | None = "default") -> MainWindow:
     return win
 
 
+def run_completion(qtbot: QtBot, win: MainWindow, text: str, max_tokens: int, preset: str | None = "Deterministic") -> object:
+    """Run ``text`` in completion mode and return the finished Generation."""
+    win.editors.set_mode("completion")
+    win.editors.completion.setPlainText(text)
+    if preset:
+        win.sampling.apply_preset(preset)
+    win.sampling.max_tokens.setValue(max_tokens)
+    with qtbot.wait_signal(win.runFinished, timeout=T) as finished:
+        win.run_action.trigger()
+    return finished.args[0]
+
+
 @pytest.fixture
 def window(qtbot: QtBot) -> Iterator[MainWindow]:
     win = open_window(qtbot)
@@ -177,13 +189,7 @@ def test_token_count_follows_typing(qtbot: QtBot, window: MainWindow) -> None:
 
 
 def test_regenerate_and_continue(qtbot: QtBot, window: MainWindow) -> None:
-    window.editors.set_mode("completion")
-    window.editors.completion.setPlainText("The list of fruits: apple,")
-    window.sampling.apply_preset("Deterministic")
-    window.sampling.max_tokens.setValue(6)
-    with qtbot.wait_signal(window.runFinished, timeout=T) as first:
-        window.run_action.trigger()
-    text = first.args[0].text
+    text = run_completion(qtbot, window, "The list of fruits: apple,", 6).text
     assert window.regenerate_action.isEnabled() and window.continue_action.isEnabled()
     with qtbot.wait_signal(window.runFinished, timeout=T) as again:
         window.regenerate_action.trigger()
