@@ -3,7 +3,8 @@
 Rounds alternate (a) the reference, llama-cpp-python generating in-process with no probability
 capture, and (b) the workbench engine host generating with top-10 logprob capture, streamed to
 this process. A shared 2-core machine drifts by 10-20 % within a minute, so each round pairs one
-(a) with one (b) run back to back, and ``ratio`` is the median of the per-round ratios. Memory: the host's resident set before and after a
+(a) with one (b) run back to back, in alternating order, and ``ratio`` is the median of the
+per-round ratios. Memory: the host's resident set before and after a
 capture run, beside what ``logits_all`` would allocate for the same context.
 """
 
@@ -107,7 +108,7 @@ def gui_bench(tokens: int = 256) -> dict[str, Any]:
 
 
 def run_bench(
-    model: str = "default", tokens: int = 128, rounds: int = 9, threads: int | None = None, gui: bool = True
+    model: str = "default", tokens: int = 128, rounds: int = 12, threads: int | None = None, gui: bool = True
 ) -> dict[str, Any]:
     from workbench.engine.reference import ReferenceRunner
 
@@ -123,8 +124,13 @@ def run_bench(
         rss_before = client.host_rss_bytes()
         ref_rates, wb_rates = [], []
         for r in range(rounds):
-            ref_rates.append(reference.generation_rate(BENCH_PROMPT, tokens, seed=r + 1))
-            wb_rates.append(_workbench_rate(client, tokens, seed=r + 1))
+            # Which side goes first alternates, so neither always runs on a warmer machine.
+            if r % 2 == 0:
+                ref_rates.append(reference.generation_rate(BENCH_PROMPT, tokens, seed=r + 1))
+                wb_rates.append(_workbench_rate(client, tokens, seed=r + 1))
+            else:
+                wb_rates.append(_workbench_rate(client, tokens, seed=r + 1))
+                ref_rates.append(reference.generation_rate(BENCH_PROMPT, tokens, seed=r + 1))
         rss_after = client.host_rss_bytes()
         prompt_rates = [_prompt_rate(client) for _ in range(2)]
         surprisal = _surprisal_cost(client)

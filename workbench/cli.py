@@ -96,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="measure speed and memory against plain llama-cpp-python")
     p.add_argument("--model", "-m", default="default", help="a .gguf file or 'default'")
     p.add_argument("--tokens", type=int, default=128, help="tokens generated per measurement")
-    p.add_argument("--rounds", type=int, default=9, help="paired rounds of reference and workbench")
+    p.add_argument("--rounds", type=int, default=12, help="paired rounds of reference and workbench")
     p.add_argument("--threads", type=int, default=None)
     p.add_argument("--no-gui", action="store_true", help="skip the window and event-loop measurements")
     p.add_argument("--json", action="store_true")

@@ -27,6 +27,7 @@ from workbench.engine.protocol import (
     LoadParams,
     SamplerParams,
     Surprisal,
+    TokenDecoder,
     TokenEvent,
     decode,
     encode,
@@ -333,6 +334,7 @@ class EngineClient:
         with self._lock:
             self._ensure_host()
             rid = self._request({"type": "generate", "params": params.to_dict()})
+            decoder = TokenDecoder()
             finished = False
             try:
                 while True:
@@ -347,8 +349,8 @@ class EngineClient:
                     except WorkbenchError:
                         finished = True  # the host answered with an error: the request is over
                         raise
-                    if msg["type"] == "token":
-                        yield TokenEvent.from_dict(msg["token"])
+                    if msg["type"] == "tokens":
+                        yield from decoder.events(msg)
                     elif msg["type"] == "done":
                         generation.done = GenerationDone.from_dict(msg["done"])
                         generation.text = msg.get("text", "")

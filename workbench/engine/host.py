@@ -31,6 +31,7 @@ from workbench.engine.protocol import (
     LoadParams,
     SamplerParams,
     Timings,
+    TokenBatch,
     decode,
     encode,
 )
@@ -49,20 +50,30 @@ class Host:
         self.current = -1
         self._scratch: np.ndarray | None = None
         self._flushed_at = 0.0
+        self._tokens: TokenBatch | None = None  # tokens of the running generation not yet sent
         self._last_next: tuple[np.ndarray, list[int]] | None = None
 
     # -- channel --------------------------------------------------------------------------
 
-    def send(self, message: dict[str, Any], flush: bool = True) -> None:
+    def send(self, message: dict[str, Any]) -> None:
+        self.flush_tokens()  # generated tokens go out before whatever follows them
         self.out.write(encode(message))
-        if flush:
-            self.out.flush()
-            self._flushed_at = time.monotonic()
+        self.out.flush()
+        self._flushed_at = time.monotonic()
 
-    def stream(self, message: dict[str, Any]) -> None:
-        """Send a streamed message, flushing at most every FLUSH_S: each flush wakes the reader,
-        and on a small machine every wake-up is taken from llama.cpp's threads."""
-        self.send(message, flush=time.monotonic() - self._flushed_at >= FLUSH_S)
+    def flush_tokens(self) -> None:
+        """Send the tokens generated since the last flush as one message.
+
+        Generation calls this at most every FLUSH_S: each message wakes the reader, and on a small
+        machine every wake-up, like every JSON encoding, is taken from llama.cpp's threads.
+        """
+        batch = self._tokens
+        if batch is None or not batch.tokens:
+            return
+        self.out.write(encode(batch.message()))
+        self.out.flush()
+        self._flushed_at = time.monotonic()
+        batch.clear()
 
     def read_requests(self, stream: IO[bytes]) -> None:
         """Reader thread: queue requests, apply cancels at once."""
@@ -111,6 +122,7 @@ class Host:
                 self.send({"type": "error", "id": self.current, "kind": "EngineError", "message": f"Engine error: {e!r}"})
             finally:
                 self.cancelled.discard(self.current)
+                self._tokens = None
         if self.session:
             self.session.close()
 
@@ -257,7 +269,10 @@ class Host:
         sampler = s.sampler(params.sampler, seed, ids)
         k = params.top_logprobs
         scratch = self._scratch
+        exp_sum = self.llama.exp_sum
         utf8 = codecs.getincrementaldecoder("utf-8")("replace")
+        sent: set[int] = set()  # tokens whose bytes this generation has already sent
+        batch = self._tokens = TokenBatch(self.current)
         text = ""
         n = 0
         reason = "length"
@@ -269,25 +284,30 @@ class Host:
                     break
                 row = s.last_logits()
                 if params.token_entropy:
-                    lse, entropy = sampling.normaliser_and_entropy(row, scratch)
+                    lse, entropy = sampling.normaliser_and_entropy(row, scratch, exp_sum)
                 else:
-                    lse, entropy = sampling.log_softmax_normaliser(row, scratch), None
-                top = sampling.top_ids(row, k).tolist() if k else []
+                    lse, entropy = sampling.log_softmax_normaliser(row, scratch, exp_sum), None
                 token = sampler.sample(s.ctx)  # reads the logits; does not change them
                 if s.is_eog(token) and not params.ignore_eos:
                     reason = "stop"
                     break
+                if k:
+                    top = sampling.top_ids(row, k)
+                    top_ids = top.tolist()
+                    top_logprobs = np.subtract(row[top], lse, dtype=np.float64).tolist()
+                    for i in top_ids:
+                        if i not in sent:
+                            sent.add(i)
+                            batch.pieces[i] = s.piece(i)
+                else:
+                    top_ids = top_logprobs = []
                 piece = s.piece(token)
-                # Built by hand, not through TokenEvent.to_dict: this runs once per token.
-                event = {
-                    "id": token,
-                    "text": s.text(token),
-                    "bytes": piece.hex(),
-                    "logprob": float(row[token]) - lse,
-                    "entropy": entropy,
-                    "top": [_alternative(s, i, float(row[i]) - lse) for i in top],
-                }
-                self.stream({"type": "token", "id": self.current, "token": event})
+                if token not in sent:
+                    sent.add(token)
+                    batch.pieces[token] = piece
+                batch.tokens.append([token, float(row[token]) - lse, entropy, top_ids, top_logprobs])
+                if time.monotonic() - self._flushed_at >= FLUSH_S:
+                    self.flush_tokens()
                 n += 1
                 text += utf8.decode(piece)
                 if params.stop and (cut := _find_stop(text, params.stop)) is not None:
@@ -318,14 +338,6 @@ class Host:
     ) -> None:
         done = GenerationDone(reason, n_prompt, n_gen, timings, seed, context_full)
         self.send({"type": "done", "id": self.current, "done": done.to_dict(), "text": text})
-
-
-def _alternative(s: Any, token: int, logprob: float) -> dict[str, Any]:
-    """An alternative's message; its bytes only when its text cannot carry them (part of a character)."""
-    alt = {"id": token, "text": s.text(token), "logprob": logprob}
-    if s.partial(token):
-        alt["bytes"] = s.piece(token).hex()
-    return alt
 
 
 def _find_stop(text: str, stops: list[str]) -> int | None:

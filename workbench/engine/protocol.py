@@ -5,7 +5,7 @@ reply to them repeats. JSON rather than pickle on purpose: the host runs untrust
 nothing it sends back may execute code in the GUI process. Bytes travel as hex strings.
 
 Client -> host: load, unload, tokenize, detokenize, next, generate, cancel (out of band), shutdown.
-Host -> client: ready (once, at start), loaded, result, token (streamed), done, error.
+Host -> client: ready (once, at start), loaded, result, tokens (streamed in batches), done, error.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 from workbench.errors import PromptError, SamplerError
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 MAX_TOP_LOGPROBS = 100
 
 
@@ -183,6 +183,51 @@ class TokenEvent(_Message):
     @property
     def prob(self) -> float:
         return math.exp(self.logprob)
+
+
+class TokenBatch:
+    """Generated tokens on the wire: compact, because the host encodes them between two decodes.
+
+    Message: ``{"type": "tokens", "id": request, "pieces": {token id: hex bytes}, "tokens": [[id,
+    logprob, entropy or null, [top ids], [top logprobs]], ...]}``. A token's bytes travel once
+    per generation, in the first batch that mentions it; ``TokenDecoder`` keeps them for the rest.
+    """
+
+    def __init__(self, request: int) -> None:
+        self.request = request
+        self.pieces: dict[int, bytes] = {}
+        self.tokens: list[list[Any]] = []
+
+    def message(self) -> dict[str, Any]:
+        return {
+            "type": "tokens",
+            "id": self.request,
+            "pieces": {str(i): b.hex() for i, b in self.pieces.items()},
+            "tokens": self.tokens,
+        }
+
+    def clear(self) -> None:
+        self.pieces = {}
+        self.tokens = []
+
+
+class TokenDecoder:
+    """Turns one generation's ``tokens`` messages back into TokenEvents."""
+
+    def __init__(self) -> None:
+        self.pieces: dict[int, tuple[str, bytes]] = {}
+
+    def events(self, message: dict[str, Any]) -> list[TokenEvent]:
+        for key, hexed in message["pieces"].items():
+            raw = bytes.fromhex(hexed)
+            self.pieces[int(key)] = (raw.decode("utf-8", "replace"), raw)
+        pieces = self.pieces
+        events = []
+        for token, logprob, entropy, top_ids, top_logprobs in message["tokens"]:
+            text, raw = pieces[token]
+            top = [Alternative(i, pieces[i][0], lp, pieces[i][1]) for i, lp in zip(top_ids, top_logprobs)]
+            events.append(TokenEvent(token, text, raw, logprob, top, entropy))
+        return events
 
 
 @dataclass
