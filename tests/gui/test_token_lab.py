@@ -58,6 +58,23 @@ def test_lanes_compare_model_and_tiktoken(qtbot: QtBot, lab: TokenLab) -> None:
     assert last[-1].format.background().color().name() == "#3b3b58"  # the special token, drawn dark
 
 
+def test_one_huge_paragraph_is_tinted_where_it_is_seen(qtbot: QtBot, lab: TokenLab) -> None:
+    text = "tokens 分词 cut text differently, " * 3000  # ~90,000 characters, no newline
+    show(qtbot, lab, text)
+    view = lab.lanes["cl100k_base"].view
+    block = view.document().firstBlock()
+    qtbot.wait_until(lambda: bool(block.layout().formats()), timeout=T)
+    first = block.layout().formats()
+    # Only around the visible part: formatting all 30,000 tokens of one block freezes the window.
+    assert 10 < len(first) < 5_000 and first[0].start == 0
+    scroll = view.verticalScrollBar()
+    qtbot.wait_until(lambda: view.isVisible() and scroll.maximum() > 100, timeout=T)
+    scroll.setValue(scroll.maximum())
+    qtbot.wait_until(lambda: block.layout().formats()[-1].start > len(text) - 100, timeout=T)
+    assert block.layout().formats()[0].start > 50_000
+    assert scroll.value() == scroll.maximum()  # formatting did not jump back to the top
+
+
 def test_hover_shows_ids_bytes_offsets_and_groups_split_characters(qtbot: QtBot, lab: TokenLab) -> None:
     show(qtbot, lab, "我很好")
     model = lab.lanes[MODEL_KEY].result

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from workbench.engine.client import EngineClient
 from workbench.engine.protocol import LoadParams
 from workbench.errors import BadInputError
-from workbench.tokens.spans import align
+from workbench.tokens.spans import Encoded, align
 from workbench.tokens.tiktoken_encodings import KNOWN, TiktokenRegistry, load_encoding
 from workbench.tokens.tokenizers import ModelTokenizer, TiktokenTokenizer, parse_ids, read_text_file, tokenize
 
@@ -150,8 +150,10 @@ def test_decode_ids() -> None:
 
 
 def test_sentencepiece_leading_space_is_aligned() -> None:
-    spans = align("Hi there", [(1, b" Hi", False), (2, b" there", False)]).spans
-    assert [(s.start, s.end) for s in spans] == [(0, 2), (2, 8)]
+    alignment = align("Hi there", Encoded.of([(1, b" Hi", False), (2, b" there", False)]))
+    assert [(s.start, s.end) for s in alignment.spans] == [(0, 2), (2, 8)]
+    assert alignment.span(1) == alignment.spans[1] and len(alignment) == 2
+    assert alignment.overlapping(1, 3).tolist() == [0, 1] and alignment.overlapping(2, 2).tolist() == [1]
 
 
 def test_invalid_utf8_and_caps() -> None:

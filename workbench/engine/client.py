@@ -274,17 +274,18 @@ class EngineClient:
             self.loaded = None
 
     def tokenize(self, text: str, add_special: bool = True, parse_special: bool = False) -> list[tuple[int, bytes]]:
-        return [(i, p) for i, p, _ in self.tokenize_detailed(text, add_special, parse_special)]
+        ids, pieces, _ = self.tokenize_pieces(text, add_special, parse_special)
+        return [(i, pieces[i]) for i in ids]
 
-    def tokenize_detailed(
+    def tokenize_pieces(
         self, text: str, add_special: bool = True, parse_special: bool = False
-    ) -> list[tuple[int, bytes, bool]]:
-        """(id, bytes, is_special) for each token of ``text`` under the loaded model's tokenizer."""
+    ) -> tuple[list[int], dict[int, bytes], set[int]]:
+        """The token ids of ``text`` under the loaded model's tokenizer, the bytes of each distinct
+        token, and which of them are special (control) tokens."""
         self._need_model()
         reply = self._call({"type": "tokenize", "text": text, "add_special": add_special, "parse_special": parse_special})
-        special = set(reply.get("special", ()))
         pieces = {int(i): bytes.fromhex(p) for i, p in reply["pieces"].items()}
-        return [(i, pieces[i], i in special) for i in reply["ids"]]
+        return reply["ids"], pieces, set(reply.get("special", ()))
 
     def detokenize(self, ids: list[int]) -> bytes:
         self._need_model()

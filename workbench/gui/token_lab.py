@@ -9,7 +9,6 @@ Tokenizing runs on a worker thread, debounced, so typing never waits for it.
 
 from __future__ import annotations
 
-import bisect
 import html
 import json
 import threading
@@ -83,8 +82,13 @@ class TokenColouring(QObject):
 
     A syntax highlighter would format every block of a 100,000-character text up front; here
     only visible blocks get their formats (QTextLayout.setFormats), so a huge text costs no more
-    than a screenful.
+    than a screenful. A block longer than a few screens (a whole book pasted as one paragraph)
+    gets formats only around what is in sight, renewed as the view scrolls past them.
     """
+
+    LONG_BLOCK = 6000  # characters (UTF-16 units) beyond which a block is formatted in windows
+    WINDOW_MARGIN = 3000  # formatted on each side of the visible part of such a block
+    SCREENFUL = 4000  # the most characters taken to be in sight at once
 
     def __init__(self, view: QPlainTextEdit) -> None:
         super().__init__(view)
@@ -106,7 +110,8 @@ class TokenColouring(QObject):
         self.dropped = QTextCharFormat()
         self.dropped.setBackground(QColor("#c0392b"))
         self.dropped.setForeground(QColor("white"))
-        self.done: set[int] = set()
+        # Formatted blocks: block number -> the formatted range of positions in the document.
+        self.done: dict[int, tuple[int, int]] = {}
         self._formatting = False
         self.set_spans(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int8), [])
         view.updateRequest.connect(lambda _rect, _dy: self.format_visible())
@@ -127,14 +132,53 @@ class TokenColouring(QObject):
         top = view.blockBoundingGeometry(block).translated(view.contentOffset()).top()
         bottom = view.viewport().height()
         while block.isValid() and top <= bottom:
-            if block.blockNumber() not in self.done:
-                self.format_block(block)
+            lo, hi = block.position(), block.position() + block.length()
+            seen = (lo, hi)
+            if block.length() > self.LONG_BLOCK:
+                seen = self._seen_part(block, top, bottom)
+                lo = max(lo, seen[0] - self.WINDOW_MARGIN)
+                hi = min(hi, seen[1] + self.WINDOW_MARGIN)
+            done = self.done.get(block.blockNumber())
+            if done is None or not (done[0] <= seen[0] and seen[1] <= done[1]):
+                self.format_block(block, lo, hi)
             top += view.blockBoundingRect(block).height()
             block = block.next()
 
-    def format_block(self, block: QTextBlock) -> None:
-        self.done.add(block.blockNumber())
-        lo, hi = block.position(), block.position() + block.length()
+    @staticmethod
+    def _seen_part(block: QTextBlock, top: float, bottom: float) -> tuple[int, int]:
+        """Document positions of the lines of ``block`` (whose top is at ``top`` in the viewport)
+        that fall within the viewport. A view not laid out yet (hidden, no width) has one endless
+        line: then its first few thousand characters stand for what will be seen."""
+        layout = block.layout()
+        n = layout.lineCount()
+        if n == 0:
+            return block.position(), block.position() + TokenColouring.SCREENFUL
+        lo_line, hi_line = 0, n - 1
+        while lo_line < hi_line:  # first line whose bottom is below the viewport's top
+            mid = (lo_line + hi_line) // 2
+            line = layout.lineAt(mid)
+            if top + line.y() + line.height() < 0:
+                lo_line = mid + 1
+            else:
+                hi_line = mid
+        first = lo_line
+        lo_line, hi_line = first, n - 1
+        while lo_line < hi_line:  # last line whose top is above the viewport's bottom
+            mid = (lo_line + hi_line + 1) // 2
+            if top + layout.lineAt(mid).y() > bottom:
+                hi_line = mid - 1
+            else:
+                lo_line = mid
+        last = layout.lineAt(lo_line)
+        start = block.position() + layout.lineAt(first).textStart()
+        return start, min(block.position() + last.textStart() + last.textLength(), start + TokenColouring.SCREENFUL)
+
+    def format_block(self, block: QTextBlock, lo: int | None = None, hi: int | None = None) -> None:
+        """Give the tokens within document positions [lo, hi) (default: the whole block) their formats."""
+        lo = block.position() if lo is None else lo
+        hi = block.position() + block.length() if hi is None else hi
+        self.done[block.blockNumber()] = (lo, hi)
+        base = block.position()
         first = int(np.searchsorted(self.ends, lo, side="right"))
         last = int(np.searchsorted(self.starts, hi, side="left"))
         ranges = []
@@ -143,10 +187,10 @@ class TokenColouring(QObject):
             if b > a:
                 kind = int(self.kinds[i])
                 fmt = self.special if kind == 1 else (self.partial_formats if kind == 2 else self.formats)[i % len(PALETTE)]
-                ranges.append(_format_range(a - lo, b - a, fmt))
+                ranges.append(_format_range(a - base, b - a, fmt))
         for a, b in self.dropped_ranges:
             if a < hi and b > lo:
-                ranges.append(_format_range(max(a, lo) - lo, min(b, hi) - max(a, lo), self.dropped))
+                ranges.append(_format_range(max(a, lo) - base, min(b, hi) - max(a, lo), self.dropped))
         self._formatting = True
         try:
             block.layout().setFormats(ranges)
@@ -187,7 +231,7 @@ class TokenTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if role != Qt.ItemDataRole.DisplayRole or self.result is None:
             return None
-        span = self.result.spans[index.row()]
+        span = self.result.arrays.span(index.row())
         col = index.column()
         if col == 0:
             return index.row()
@@ -461,20 +505,14 @@ class TokenLab(Retranslating, QWidget):
         self.lanes_box.insertWidget(min(index * 2 + 1, self.lanes_box.count()), view)
         view.viewport().installEventFilter(self)
         view.selectionChanged.connect(lambda k=key: self._view_selection_changed(k))
-        self._apply_whitespace(self.whitespace.isChecked())
+        self._apply_whitespace(self.whitespace.isChecked(), [lane])
         return lane
 
     def _fill(self, lane: Lane, result: Tokenization) -> None:
         offsets = utf16_offsets(result.text)
-        if result.arrays is not None:
-            starts, ends, kinds = result.arrays.starts, result.arrays.ends, result.arrays.kinds
-        else:
-            n = len(result.spans)
-            starts = np.fromiter((s.start for s in result.spans), dtype=np.int64, count=n)
-            ends = np.fromiter((s.end for s in result.spans), dtype=np.int64, count=n)
-            kinds = np.fromiter((1 if s.special else 2 if s.partial else 0 for s in result.spans), dtype=np.int8, count=n)
-        dropped = [(int(offsets[a]), int(offsets[b])) for a, b in result.dropped]
-        lane.colouring.set_spans(offsets[starts], offsets[ends], kinds, dropped)
+        a = result.arrays
+        dropped = [(int(offsets[start]), int(offsets[end])) for start, end in result.dropped]
+        lane.colouring.set_spans(offsets[a.starts], offsets[a.ends], a.kinds, dropped)
         lane.offsets = offsets
         lane.view.setPlainText(display_text(result.text))
 
@@ -490,8 +528,8 @@ class TokenLab(Retranslating, QWidget):
             text += " · " + self.tr("{0} characters the vocabulary cannot represent (red)").format(sum(b - a for a, b in r.dropped))
         lane.header.setText(f"<b>{html.escape(label)}</b> — {html.escape(text)}")
 
-    def _apply_whitespace(self, on: bool) -> None:
-        for lane in self.lanes.values():
+    def _apply_whitespace(self, on: bool, lanes: list[Lane] | None = None) -> None:
+        for lane in self.lanes.values() if lanes is None else lanes:
             option = lane.view.document().defaultTextOption()
             flags = QTextOption.Flag.ShowTabsAndSpaces | QTextOption.Flag.ShowLineAndParagraphSeparators
             option.setFlags(option.flags() | flags if on else option.flags() & ~flags)
@@ -504,14 +542,14 @@ class TokenLab(Retranslating, QWidget):
         lane = self.lanes.get(key)
         if lane is None or lane.result is None:
             return []
-        spans = lane.result.spans
-        i = bisect.bisect_right([s.start for s in spans], char) - 1
+        a = lane.result.arrays
+        i = int(np.searchsorted(a.starts, char, side="right")) - 1
         out = []
-        while i >= 0 and spans[i].end > char:
+        while i >= 0 and a.ends[i] > char:
             out.insert(0, i)
             i -= 1
         j = len(out) and out[-1] + 1
-        while j < len(spans) and spans[j].start <= char < spans[j].end:
+        while j < len(a) and a.starts[j] <= char < a.ends[j]:
             out.append(j)
             j += 1
         return out
@@ -521,16 +559,17 @@ class TokenLab(Retranslating, QWidget):
         assert lane.result is not None
         rows = []
         indices = self.tokens_at(key, char)
+        a = lane.result.arrays
         for i in indices:
-            s = lane.result.spans[i]
+            s = a.span(i)
             flags = " · ".join(f for f, on in (("special", s.special), ("partial", s.partial)) if on)
             rows.append(
                 f"<tr><td>#{i}</td><td><b>{s.id}</b></td><td>{html.escape(repr(s.text))}</td>"
                 f"<td>{s.bytes.hex(' ')}</td><td>[{s.start}, {s.end})</td><td>{flags}</td></tr>"
             )
         head = ""
-        if len(indices) > 1 and any(lane.result.spans[i].partial for i in indices):
-            whole = lane.result.text[lane.result.spans[indices[0]].start : lane.result.spans[indices[-1]].end]
+        if len(indices) > 1 and a.partial[indices].any():
+            whole = lane.result.text[a.starts[indices[0]] : a.ends[indices[-1]]]
             head = self.tr("{0} tokens share {1}").format(len(indices), html.escape(repr(whole))) + "<br>"
         return head + "<table>" + "".join(rows) + "</table>"
 
@@ -571,7 +610,7 @@ class TokenLab(Retranslating, QWidget):
         if key != self.current_key:
             self.current_key = key
             self.table_model.set_result(lane.result)
-        rows = [i for i, s in enumerate(lane.result.spans) if s.start < end and s.end > start or (s.start == start and start == end)]
+        rows = lane.result.arrays.overlapping(start, end).tolist()
         selection = self.table.selectionModel()
         self._syncing = True
         try:
@@ -595,8 +634,8 @@ class TokenLab(Retranslating, QWidget):
         """Selecting tokens selects their characters in the lane. Returns the character range."""
         lane = self.lanes[key]
         assert lane.result is not None
-        start = min(lane.result.spans[r].start for r in rows)
-        end = max(lane.result.spans[r].end for r in rows)
+        start = int(lane.result.arrays.starts[rows].min())
+        end = int(lane.result.arrays.ends[rows].max())
         offsets = lane.offsets
         assert offsets is not None
         cursor = lane.view.textCursor()
@@ -612,7 +651,7 @@ class TokenLab(Retranslating, QWidget):
 
     def ids(self, key: str | None = None) -> list[int]:
         lane = self.lanes.get(key or self.current_key)
-        return [s.id for s in lane.result.spans] if lane and lane.result else []
+        return list(lane.result.arrays.ids) if lane and lane.result else []
 
     def copy_ids(self) -> str:
         text = json.dumps(self.ids())

@@ -9,7 +9,7 @@ import tiktoken
 
 from workbench.engine.client import EngineClient
 from workbench.errors import BadInputError
-from workbench.tokens.spans import Alignment, TokenSpan, align
+from workbench.tokens.spans import Alignment, Encoded, TokenSpan, align
 
 MAX_TEXT_CHARS = 2_000_000  # beyond this the text is cut (with a message), never frozen on
 
@@ -18,8 +18,8 @@ class Tokenizer(Protocol):
     name: str
     kind: str  # "model" | "tiktoken"
 
-    def encode(self, text: str) -> list[tuple[int, bytes, bool]]:
-        """(id, bytes, is_special) per token; special tokens written in the text are recognised."""
+    def encode(self, text: str) -> Encoded:
+        """Ids, bytes and is-special per token; special tokens written in the text are recognised."""
         ...
 
     def decode(self, ids: list[int]) -> bytes: ...
@@ -43,9 +43,10 @@ class TiktokenTokenizer:
                 raise BadInputError(f"Token id {token} is not in {self.name} (0..{self.encoding.n_vocab - 1}).") from None
         return piece
 
-    def encode(self, text: str) -> list[tuple[int, bytes, bool]]:
+    def encode(self, text: str) -> Encoded:
         ids = self.encoding.encode(text, allowed_special="all", disallowed_special=())
-        return [(i, self._piece(i), i in self._special) for i in ids]
+        known, special = self._pieces.get, self._special
+        return Encoded(ids, [known(i) or self._piece(i) for i in ids], [i in special for i in ids])
 
     def decode(self, ids: list[int]) -> bytes:
         return b"".join(self._piece(i) for i in ids)
@@ -60,8 +61,9 @@ class ModelTokenizer:
         self.client = client
         self.name = name
 
-    def encode(self, text: str) -> list[tuple[int, bytes, bool]]:
-        return self.client.tokenize_detailed(text, add_special=False, parse_special=True)
+    def encode(self, text: str) -> Encoded:
+        ids, pieces, special = self.client.tokenize_pieces(text, add_special=False, parse_special=True)
+        return Encoded(ids, [pieces[i] for i in ids], [i in special for i in ids])
 
     def decode(self, ids: list[int]) -> bytes:
         return self.client.detokenize(ids)
@@ -72,13 +74,20 @@ class Tokenization:
     name: str
     kind: str
     text: str
-    spans: list[TokenSpan] = field(repr=False)
-    dropped: list[tuple[int, int]] = field(default_factory=list)  # characters no token carries
-    arrays: Alignment | None = field(default=None, repr=False)  # the spans as numpy arrays
+    arrays: Alignment = field(repr=False)
+
+    @property
+    def spans(self) -> list[TokenSpan]:
+        return self.arrays.spans
+
+    @property
+    def dropped(self) -> list[tuple[int, int]]:
+        """Characters no token carries (a vocabulary without some byte tokens)."""
+        return self.arrays.dropped
 
     @property
     def count(self) -> int:
-        return len(self.spans)
+        return len(self.arrays)
 
     @property
     def chars_per_token(self) -> float:
@@ -90,7 +99,7 @@ class Tokenization:
 
     @property
     def n_partial(self) -> int:
-        return sum(s.partial for s in self.spans)
+        return int(self.arrays.partial.sum())
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -105,8 +114,7 @@ class Tokenization:
 
 
 def tokenize(tokenizer: Tokenizer, text: str) -> Tokenization:
-    alignment = align(text, tokenizer.encode(text))
-    return Tokenization(tokenizer.name, tokenizer.kind, text, alignment.spans, alignment.dropped, alignment)
+    return Tokenization(tokenizer.name, tokenizer.kind, text, align(text, tokenizer.encode(text)))
 
 
 def parse_ids(text: str) -> list[int]:
