@@ -43,7 +43,7 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP): $(PY) pyproject.toml scripts/llama-wheel.sh
+$(STAMP): $(PY) pyproject.toml scripts/llama-wheel.sh workbench/engine/_capture.c
 	rm -f $(VENV)/.installed-*
 	wheel=$$(scripts/llama-wheel.sh $(PY) $(LLAMA_CPP_VERSION) $(GPU)) && \
 		$(PY) -m pip install --quiet --force-reinstall --no-deps "$$wheel"
@@ -56,4 +56,4 @@ screenshot: install
 	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) scripts/screenshot.py assets/screenshot.png
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) workbench/engine/_capture*.so

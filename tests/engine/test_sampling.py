@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -20,6 +21,8 @@ rows = arrays(
 
 
 def _full_partition(row: np.ndarray, k: int) -> np.ndarray:
+    if k == 0:
+        return np.empty(0, dtype=np.int64)
     idx = np.argpartition(row, -k)[-k:]
     return idx[np.argsort(-row[idx], kind="stable")]
 
@@ -72,3 +75,59 @@ def test_ggml_exp_sum_kernel_is_found_and_agrees_with_float64() -> None:
         lse, h = sampling.normaliser_and_entropy(row, np.empty_like(row), llama.exp_sum)
         assert abs(sampling.log_softmax_normaliser(row, None, llama.exp_sum) - exact) < 1e-5
         assert abs(lse - exact) < 1e-5 and abs(h - entropy) < 1e-4
+
+
+@pytest.fixture(params=["C extension", "numpy"])
+def capture_impl(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    from workbench.engine import llama
+
+    if request.param == "numpy":
+        monkeypatch.setattr(sampling, "_capture", None)
+    else:
+        assert sampling._capture is not None, "the _capture C extension was not built: make install builds it"
+    assert llama.exp_sum_address
+    return str(request.param)
+
+
+def _check_capture(row: np.ndarray, k: int, entropy: bool) -> None:
+    from workbench.engine import llama
+
+    for address in (llama.exp_sum_address, 0):  # ggml's kernel, and the extension's own loop
+        lse, h, top = sampling.RowCapture(k, entropy, llama.exp_sum, address)(row)
+        wide = row.astype(np.float64)
+        finite = wide[np.isfinite(wide)]
+        exact = np.log(np.exp(finite - finite.max()).sum()) + finite.max()
+        assert abs(lse - exact) < 1e-5 * max(1.0, abs(exact))
+        assert isinstance(top, list) and np.array_equal(row[top], row[_full_partition(row, min(k, len(row)))])
+        assert top == sampling.top_ids(row, k).tolist()  # ties too: lower id first
+        if entropy:
+            p = np.exp(wide - exact)
+            assert h is not None and abs(h - float(-(p[p > 0] * np.log(p[p > 0])).sum())) < 1e-4
+        else:
+            assert h is None
+
+
+finite_rows = arrays(
+    np.float32,
+    st.integers(1, 3000),
+    elements=st.one_of(st.floats(-40, 40, width=32), st.sampled_from([float("-inf"), 0.0, 1.0])),
+).filter(lambda r: bool(np.isfinite(r).any()))
+
+
+# The fixture only picks the implementation, the same for every generated row.
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(finite_rows, st.integers(0, 100), st.booleans())
+def test_row_capture_equals_the_numpy_functions(capture_impl: str, row: np.ndarray, k: int, entropy: bool) -> None:
+    _check_capture(row, k, entropy)
+
+
+def test_row_capture_on_a_vocabulary_row_and_odd_rows(capture_impl: str) -> None:
+    row = np.random.default_rng(3).normal(scale=5, size=49_152).astype(np.float32)
+    _check_capture(row, 10, True)
+    _check_capture(row, 100, False)
+    with_nan = row.copy()
+    with_nan[5] = np.nan  # numpy's answer, whatever it is, rather than a guess
+    lse, _, top = sampling.RowCapture(10)(with_nan)
+    assert len(top) == 10 and np.isnan(lse)
+    strided = np.repeat(row, 2)[::2]  # not contiguous: numpy path
+    assert sampling.RowCapture(10)(strided)[2] == sampling.top_ids(row, 10).tolist()

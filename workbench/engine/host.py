@@ -48,7 +48,6 @@ class Host:
         self.requests: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self.cancelled: set[int] = set()
         self.current = -1
-        self._scratch: np.ndarray | None = None
         self._flushed_at = 0.0
         self._tokens: TokenBatch | None = None  # tokens of the running generation not yet sent
         self._last_next: tuple[np.ndarray, list[int]] | None = None
@@ -163,7 +162,6 @@ class Host:
                 f"The context ({params.n_ctx}) is larger than the model was trained for "
                 f"({loaded.n_ctx_train}); quality may drop past that."
             )
-        self._scratch = np.empty(loaded.n_vocab, dtype=np.float32)
         self.send({"type": "loaded", "id": self.current, "model": loaded.to_dict()})
 
     def op_unload(self, msg: dict[str, Any]) -> None:
@@ -268,8 +266,7 @@ class Host:
         prompt_s = t1 - t0
         sampler = s.sampler(params.sampler, seed, ids)
         k = params.top_logprobs
-        scratch = self._scratch
-        exp_sum = self.llama.exp_sum
+        capture = sampling.RowCapture(k, params.token_entropy, self.llama.exp_sum, self.llama.exp_sum_address)
         utf8 = codecs.getincrementaldecoder("utf-8")("replace")
         sent: set[int] = set()  # tokens whose bytes this generation has already sent
         batch = self._tokens = TokenBatch(self.current)
@@ -283,17 +280,13 @@ class Host:
                     reason = "cancelled"
                     break
                 row = s.last_logits()
-                if params.token_entropy:
-                    lse, entropy = sampling.normaliser_and_entropy(row, scratch, exp_sum)
-                else:
-                    lse, entropy = sampling.log_softmax_normaliser(row, scratch, exp_sum), None
+                lse, entropy, top = capture(row)
                 token = sampler.sample(s.ctx)  # reads the logits; does not change them
                 if s.is_eog(token) and not params.ignore_eos:
                     reason = "stop"
                     break
                 if k:
-                    top = sampling.top_ids(row, k)
-                    top_ids = top.tolist()
+                    top_ids = top
                     top_logprobs = np.subtract(row[top], lse, dtype=np.float64).tolist()
                     for i in top_ids:
                         if i not in sent:

@@ -50,8 +50,9 @@ def recent_log(n: int = 8, pattern: str | None = None) -> list[str]:
 ExpSum = Callable[[np.ndarray, float, np.ndarray], float]
 
 
-def _find_exp_sum() -> ExpSum | None:
-    """ggml's vectorised ``sum(exp(x - max))`` (it also writes the exponentials), or None.
+def _find_exp_sum() -> tuple[ExpSum | None, int]:
+    """ggml's vectorised ``sum(exp(x - max))`` (it also writes the exponentials) and its address,
+    or (None, 0).
 
     Log-probabilities need this sum over the whole vocabulary after every generated token; numpy's
     three passes cost about 4 % of generation speed on a small machine, ggml's one pass a third of
@@ -64,7 +65,7 @@ def _find_exp_sum() -> ExpSum | None:
     try:
         kernel = load_shared_library("ggml-cpu", base).ggml_vec_soft_max_f32
     except (OSError, RuntimeError, AttributeError, TypeError):
-        return None
+        return None, 0
     kernel.restype = ctypes.c_double
     kernel.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_float]
 
@@ -75,10 +76,10 @@ def _find_exp_sum() -> ExpSum | None:
             raise ValueError("exp_sum needs an output as long as the row")
         return float(kernel(row.shape[0], out.ctypes.data, row.ctypes.data, peak))
 
-    return exp_sum
+    return exp_sum, int(ctypes.cast(kernel, ctypes.c_void_p).value or 0)
 
 
-exp_sum = _find_exp_sum()
+exp_sum, exp_sum_address = _find_exp_sum()
 
 
 def gpu_offload_supported() -> bool:

@@ -8,12 +8,18 @@ min-p -> temperature -> draw (or greedy at temperature 0).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from workbench.engine.protocol import SamplerParams
+
+try:
+    from workbench.engine import _capture
+except ImportError:  # built without a C compiler: RowCapture uses numpy
+    _capture = None
 
 STAGES = ("top_k", "top_p", "min_p", "greedy")
 
@@ -46,24 +52,29 @@ def normaliser_and_entropy(
     buf = scratch if scratch is not None else np.empty_like(row)
     total = (exp_sum or _exp_sum)(row, m, buf)
     lse = m + float(np.log(total))
+    return lse, _entropy(row, buf, total, lse)
+
+
+def _entropy(row: np.ndarray, weights: np.ndarray, total: float, lse: float) -> float:
+    """Entropy in nats from the logits, their weights exp(row - max) and the weights' sum."""
     with np.errstate(invalid="ignore"):
-        weighted = float(np.dot(buf, row))
+        weighted = float(np.dot(weights, row))
     if not np.isfinite(weighted):  # masked (-inf) logits: their weight is 0, and 0 * -inf is NaN
-        alive = buf > 0
-        weighted = float(np.dot(buf[alive], row[alive]))
-    return lse, lse - weighted / total
+        alive = weights > 0
+        weighted = float(np.dot(weights[alive], row[alive]))
+    return lse - weighted / total
 
 
 _GROUP = 64  # entries per group
 
 
 def top_ids(row: np.ndarray, k: int) -> np.ndarray:
-    """Ids of the k largest entries, largest first.
+    """Ids of the k largest entries, largest first, equal values in id order (as a stable sort of
+    the whole row would give them).
 
-    Runs once per generated token, so it avoids partitioning the whole vocabulary: split the row
-    into groups (strided, which numpy reduces fastest); the k-th largest of the group maxima is a
-    floor that at least k entries reach (one in each of those groups), and at most k groups' worth
-    of entries pass it, so only those few are partitioned.
+    Avoids sorting, or even partitioning, the whole vocabulary: split the row into groups (strided,
+    which numpy reduces fastest); the k-th largest of the group maxima is a floor that at least k
+    entries reach (one in each of those groups), and usually only a few dozen pass it.
     """
     n = row.shape[0]
     k = min(k, n)
@@ -71,14 +82,49 @@ def top_ids(row: np.ndarray, k: int) -> np.ndarray:
         return np.empty(0, dtype=np.int64)
     n_groups = n // _GROUP
     if n_groups >= 4 * k:
-        maxima = row[: n_groups * _GROUP].reshape(_GROUP, n_groups).max(axis=0)
-        floor = np.partition(maxima, -k)[-k]
-        near = np.flatnonzero(row >= floor)
-        if near.shape[0] >= k:  # fewer only when NaNs defeat the comparison
-            idx = near[np.argpartition(row[near], -k)[-k:]]
-            return idx[np.argsort(-row[idx], kind="stable")]
-    idx = np.argpartition(row, -k)[-k:]
-    return idx[np.argsort(-row[idx], kind="stable")]
+        floor = np.partition(row[: n_groups * _GROUP].reshape(_GROUP, n_groups).max(axis=0), -k)[-k]
+    else:
+        floor = np.partition(row, -k)[-k]
+    near = np.flatnonzero(row >= floor)
+    if near.shape[0] < k:  # NaNs defeat the comparison
+        near = np.argpartition(row, -k)[-k:]
+    return near[np.argsort(-row[near], kind="stable")[:k]]
+
+
+class RowCapture:
+    """What a generation records at each token: log-sum-exp, entropy if asked, the top-k ids.
+
+    The same answers as ``log_softmax_normaliser``, ``normaliser_and_entropy`` and ``top_ids``.
+    Each numpy call made right after a decode costs several times its warm price (llama.cpp has
+    just evicted the caches), so this makes one call into the ``_capture`` C extension, which
+    finds the maximum and the top-k in one pass and then runs the exp-sum kernel at
+    ``kernel_address`` (ggml's). Without the extension (no C compiler at install), numpy.
+    """
+
+    def __init__(self, k: int, entropy: bool = False, exp_sum: ExpSum | None = None, kernel_address: int = 0) -> None:
+        self.k = k
+        self.entropy = entropy
+        self.exp_sum = exp_sum
+        self.kernel_address = kernel_address
+        self._scratch = np.empty(0, dtype=np.float32)
+
+    def __call__(self, row: np.ndarray) -> tuple[float, float | None, list[int]]:
+        """(log-sum-exp, entropy or None, top-k ids largest first) of one row of logits."""
+        if self._scratch.shape != row.shape:
+            self._scratch = np.empty(row.shape, dtype=np.float32)
+        if _capture is not None and 0 <= self.k <= 128 and row.dtype == np.float32 and row.flags.c_contiguous:
+            found = _capture.capture(row, self._scratch, self.k, self.kernel_address)
+            if found is not None and math.isfinite(found[0]):
+                peak, total, top = found
+                lse = peak + math.log(total)
+                entropy = _entropy(row, self._scratch, total, lse) if self.entropy else None
+                return lse, entropy, top
+        kernel = self.exp_sum if row.dtype == np.float32 and row.flags.c_contiguous else None
+        if self.entropy:
+            lse, entropy = normaliser_and_entropy(row, self._scratch, kernel)
+        else:
+            lse, entropy = log_softmax_normaliser(row, self._scratch, kernel), None
+        return lse, entropy, top_ids(row, self.k).tolist()
 
 
 def entropy_nats(row: np.ndarray, lse: float) -> float:
