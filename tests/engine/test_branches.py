@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 from workbench.engine.branches import BranchTree
 from workbench.engine.client import EngineClient
-from workbench.engine.protocol import GenerateParams, SamplerParams
+from workbench.engine.protocol import Alternative, GenerateParams, SamplerParams, TokenEvent
 
 
 def test_branch_from_an_alternative_continues_from_there(engine: EngineClient) -> None:
@@ -28,3 +30,20 @@ def test_branch_from_an_alternative_continues_from_there(engine: EngineClient) -
     data = tree.to_json()
     assert [b["parent"] for b in data["branches"]] == [None, 0]
     assert "branch 1 from 0 at token 1" in branch.label()
+
+
+def _event(token: int, text: str, logprob: float) -> TokenEvent:
+    return TokenEvent(token, text, text.encode(), logprob, [])
+
+
+def test_tree_shape_shared_prefix_and_branch_statistics() -> None:
+    tree = BranchTree(GenerateParams("Once", max_tokens=8))
+    tree.add_root([_event(1, " upon", -0.5), _event(2, " a", -0.25), _event(3, " time", -1.0)], "length")
+    b1 = tree.add_branch(0, 1, Alternative(9, " the", -2.0, b" the"), [_event(4, " end", -1.0)], "length")
+    b2 = tree.add_branch(1, 2, Alternative(7, " day", -3.0, b" day"), [], "stop")
+    assert [b.id for b in tree.children(0)] == [1] and [b.id for b in tree.children(1)] == [2]
+    assert tree.shared_prefix(0, 1) == 1 and tree.shared_prefix(1, 2) == 2 and tree.shared_prefix(0, 0) == 3
+    assert b1.text == " upon the end" and b2.text == " upon the day"
+    assert b1.mean_logprob == (-0.5 - 2.0 - 1.0) / 3
+    assert b1.perplexity == math.exp(3.5 / 3)
+    assert tree.get(0).perplexity is not None and tree.get(0).perplexity > 1

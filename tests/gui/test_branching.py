@@ -27,9 +27,24 @@ def test_branch_from_an_alternative_and_navigate(qtbot: QtBot, model_path: Path)
     assert branch.tokens[1].id == alt.id != first.tokens[1].id
     assert win.output.toPlainText() == branch.text != main_text
 
-    win.show_branch(0)
-    assert win.output.toPlainText() == main_text
+    # The tree in the Branches panel: main with branch 1 under it, raised when the branch came.
+    panel = win.branches_panel
+    assert win.branches_dock.isVisible()
+    main_item = panel.view.topLevelItem(0)
+    assert panel.view.topLevelItemCount() == 1 and main_item.childCount() == 1
+    child = main_item.child(0)
+    assert child.text(1) == "1" and "%" in child.text(2) and child.text(3) == str(len(branch.tokens))
+    assert float(child.text(4)) == win.tree.get(1).perplexity.__round__(2)
+    # Side by side: the branch against the one it left, the shared first token greyed on both sides.
+    assert (panel.left.currentData(), panel.right.currentData()) == (0, 1)
+    assert panel.left_text.toPlainText().endswith(main_text) and panel.right_text.toPlainText().endswith(branch.text)
+    for side in (panel.left_text, panel.right_text):
+        assert '#8a8a8a;">' + first.tokens[0].text + "</span>" in side.toHtml()
+
+    panel.view.itemClicked.emit(main_item, 0)  # choosing a row shows that branch
+    assert win.branch_id == 0 and win.output.toPlainText() == main_text
     win.show_branch(1)
+    assert panel.view.currentItem() is child
     with qtbot.wait_signal(win.runFinished, timeout=T) as more:
         win.continue_action.trigger()
     assert more.args[0].text.startswith(branch.text) and len(win.tree.get(1).tokens) > len(branch.tokens) - 1

@@ -6,6 +6,7 @@ so any branch can be shown, compared or continued on its own.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,17 @@ class Branch:
     @property
     def text(self) -> str:
         return b"".join(t.bytes for t in self.tokens).decode("utf-8", errors="replace")
+
+    @property
+    def mean_logprob(self) -> float | None:
+        """Average log-probability of the branch's tokens (None when it has none)."""
+        return sum(t.logprob for t in self.tokens) / len(self.tokens) if self.tokens else None
+
+    @property
+    def perplexity(self) -> float | None:
+        """exp(-mean logprob): how surprised the model was by its own output, on average."""
+        mean = self.mean_logprob
+        return math.exp(-mean) if mean is not None else None
 
     def label(self) -> str:
         if self.parent is None:
@@ -44,6 +56,18 @@ class BranchTree:
 
     def get(self, branch_id: int) -> Branch:
         return self.branches[branch_id]
+
+    def children(self, branch_id: int) -> list[Branch]:
+        return [b for b in self.branches if b.parent == branch_id]
+
+    def shared_prefix(self, a: int, b: int) -> int:
+        """How many leading tokens branches ``a`` and ``b`` have in common."""
+        n = 0
+        for x, y in zip(self.get(a).tokens, self.get(b).tokens):
+            if x.id != y.id:
+                break
+            n += 1
+        return n
 
     def branch_params(self, parent_id: int, at: int, choice: Alternative) -> GenerateParams:
         """Generation settings that continue ``parent`` after replacing its token ``at`` by ``choice``."""

@@ -17,6 +17,7 @@ import numpy as np
 
 import llama_cpp
 from workbench.engine.protocol import LoadedModel, LoadParams, SamplerParams
+from workbench.engine.sampling import RowCapture
 from workbench.errors import EngineError, ModelLoadError, NoModelLoaded, PromptError
 
 _log_lines: deque[str] = deque(maxlen=400)
@@ -330,8 +331,8 @@ class LlamaSession:
     def token_logprobs(self, tokens: Sequence[int], should_abort: Callable[[], bool]) -> list[float | None] | None:
         """log p(token_i | tokens before i) for every token (None for the first), or None if cancelled.
 
-        Evaluates in batches with an output row for every position, reducing each batch's
-        (n_batch x n_vocab) logits at once: memory stays O(n_batch x n_vocab) whatever the length.
+        Evaluates in batches with an output row for every position and reduces the rows one by one
+        as they sit in llama.cpp's buffer: memory stays O(n_batch x n_vocab) whatever the length.
         The cache is used from position 0, so the text must fit in the context.
         """
         if self.ctx is None:
@@ -339,6 +340,7 @@ class LlamaSession:
         self.forget()
         n = len(tokens)
         out: list[float | None] = [None]
+        normaliser = RowCapture(0, False, exp_sum, exp_sum_address)  # one pass per row, no n_batch x n_vocab temporaries
         batch = llama_cpp.llama_batch_init(self.n_batch, 0, 1)
         self.set_abort(should_abort)
         try:
@@ -359,12 +361,10 @@ class LlamaSession:
                     raise EngineError(f"llama.cpp failed to evaluate the text (code {code}).")
                 rows = np.ctypeslib.as_array(llama_cpp.llama_get_logits(self.ctx), shape=(len(chunk), self.n_vocab))
                 # Row i predicts token start+i+1.
-                following = np.asarray(tokens[start + 1 : start + len(chunk) + 1], dtype=np.int64)
-                usable = rows[: len(following)]
-                peak = usable.max(axis=1, keepdims=True)
-                lse = peak[:, 0] + np.log(np.exp(usable - peak).sum(axis=1, dtype=np.float64))
-                picked = usable[np.arange(len(following)), following]
-                out.extend((picked - lse).tolist())
+                following = tokens[start + 1 : start + len(chunk) + 1]
+                for i, token in enumerate(following):
+                    lse = normaliser(rows[i])[0]
+                    out.append(float(rows[i, token]) - lse)
             self.past = list(tokens)
             return out
         finally:

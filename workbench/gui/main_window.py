@@ -34,6 +34,7 @@ from workbench.gui.i18n import LANGUAGES, install_language
 from workbench.gui.model_manager import ModelManagerDialog
 from workbench.gui.next_token_panel import NextTokenPanel
 from workbench.gui.output_view import OutputView
+from workbench.gui.branches_panel import BranchesPanel
 from workbench.gui.resample_panel import ResamplePanel
 from workbench.gui.sampling_panel import SamplingPanel
 from workbench.gui.settings import AppSettings
@@ -136,6 +137,10 @@ class MainWindow(Retranslating, QMainWindow):
         self.resample_panel = ResamplePanel(self.bridge.client, self.build_params)
         self.resample_dock = self._dock("resample-dock", self.resample_panel)
         self.tabifyDockWidget(self.surprisal_dock, self.resample_dock)
+        self.branches_panel = BranchesPanel()
+        self.branches_panel.branchSelected.connect(self.show_branch)
+        self.branches_dock = self._dock("branches-dock", self.branches_panel)
+        self.tabifyDockWidget(self.resample_dock, self.branches_dock)
         self.sampling_dock.raise_()
         self.restage_timer = QTimer(self)
         self.restage_timer.setSingleShot(True)
@@ -195,6 +200,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.next_toggle.setShortcut(QKeySequence("Ctrl+Shift+N"))
         self.surprisal_toggle = self.surprisal_dock.toggleViewAction()
         self.resample_toggle = self.resample_dock.toggleViewAction()
+        self.branches_toggle = self.branches_dock.toggleViewAction()
+        self.branches_toggle.setShortcut(QKeySequence("Ctrl+Shift+B"))
 
         toolbar = self.addToolBar("main")
         toolbar.setObjectName("main-toolbar")
@@ -226,6 +233,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.view_menu.addAction(self.next_toggle)
         self.view_menu.addAction(self.surprisal_toggle)
         self.view_menu.addAction(self.resample_toggle)
+        self.view_menu.addAction(self.branches_toggle)
         self.language_menu = QMenu(self)
         self.language_group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
@@ -294,6 +302,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.next_dock.setWindowTitle(self.tr("Next token"))
         self.surprisal_dock.setWindowTitle(self.tr("Prompt surprisal"))
         self.resample_dock.setWindowTitle(self.tr("Resample"))
+        self.branches_dock.setWindowTitle(self.tr("Branches"))
         texts = {
             self.open_action: (self.tr("&Models…"), self.tr("Open, find and load models (Ctrl+O)")),
             self.quit_action: (self.tr("&Quit"), ""),
@@ -616,9 +625,14 @@ class MainWindow(Retranslating, QMainWindow):
         index = self.branch_box.findData(branch_id)
         if index >= 0:
             self.branch_box.setCurrentIndex(index)
+        self.branches_panel.select(branch_id)
 
-    def _refresh_branches(self) -> None:
+    def _refresh_branches(self, new_branch: bool = False) -> None:
         self.branch_box.clear()
+        self.branches_panel.set_tree(self.tree, self.branch_id)
+        if new_branch:
+            self.branches_dock.show()
+            self.branches_dock.raise_()
         if self.tree is None:
             self.branch_box.hide()
             return
@@ -649,6 +663,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     def _on_finished(self, generation: Generation) -> None:
         reason = generation.done.finish_reason if generation.done else ""
+        new_branch = False
         if self._pending_branch is not None and self.tree is not None:
             parent_id, at, choice = self._pending_branch
             self._pending_branch = None
@@ -656,6 +671,7 @@ class MainWindow(Retranslating, QMainWindow):
             prefix = b"".join(t.bytes for t in branch.tokens[: at + 1]).decode("utf-8", "replace")
             generation.tokens, generation.text = list(branch.tokens), prefix + generation.text
             self.branch_id = branch.id
+            new_branch = True
         elif self._continuing and self.last_generation is not None and self.tree is not None:
             generation.text = self.last_generation.text + generation.text
             generation.tokens = self.tree.extend(self.branch_id, generation.tokens, reason).tokens[:]
@@ -664,7 +680,7 @@ class MainWindow(Retranslating, QMainWindow):
             self.tree_model = self.loaded.path if self.loaded else ""
             self.tree.add_root(generation.tokens, reason)
             self.branch_id = 0
-        self._refresh_branches()
+        self._refresh_branches(new_branch)
         self.last_generation = generation
         self.output.truncate(generation.text)
         done = generation.done
@@ -719,7 +735,8 @@ class MainWindow(Retranslating, QMainWindow):
 
     def show_shortcuts(self) -> ShortcutsDialog:
         actions = [self.open_action, self.run_action, self.stop_action, self.regenerate_action, self.continue_action,
-                   self.exact_action, self.sampling_toggle, self.tokens_toggle, self.next_toggle, self.shortcuts_action, self.quit_action]
+                   self.exact_action, self.sampling_toggle, self.tokens_toggle, self.next_toggle, self.branches_toggle,
+                   self.shortcuts_action, self.quit_action]
         dialog = ShortcutsDialog(actions, self)
         dialog.show()
         return dialog

@@ -2,6 +2,69 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>BranchesPanel</name>
+    <message>
+        <location filename="../branches_panel.py" line="71"/>
+        <source>Right-click a token in the output to branch from another choice. Click a branch to show it.</source>
+        <translation>在输出中右键单击一个词元，可从另一个选择分支。单击一个分支即可显示它。</translation>
+    </message>
+    <message>
+        <location filename="../branches_panel.py" line="73"/>
+        <source>Branch</source>
+        <translation>分支</translation>
+    </message>
+    <message>
+        <location filename="../branches_panel.py" line="73"/>
+        <source>At token</source>
+        <translation>分叉位置</translation>
+    </message>
+    <message>
+        <location filename="../branches_panel.py" line="73"/>
+        <source>Chosen</source>
+        <translation>所选词元</translation>
+    </message>
+    <message>
+        <location filename="../branches_panel.py" line="73"/>
+        <source>Tokens</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <location filename="../branches_panel.py" line="73"/>
+        <source>Perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+    <message>
+        <location filename="../branches_panel.py" line="73"/>
+        <source>End</source>
+        <translation>结束</translation>
+    </message>
+    <message>
+        <location filename="../branches_panel.py" line="73"/>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <location filename="../branches_panel.py" line="75"/>
+        <source>Compare:</source>
+        <translation>比较：</translation>
+    </message>
+    <message>
+        <location filename="../branches_panel.py" line="79"/>
+        <source>main</source>
+        <translation>主线</translation>
+    </message>
+    <message>
+        <location filename="../branches_panel.py" line="79"/>
+        <source>branch {0}</source>
+        <translation>分支 {0}</translation>
+    </message>
+    <message>
+        <location filename="../branches_panel.py" line="172"/>
+        <source>{0} tokens · perplexity {1} · mean logprob {2} · {3}</source>
+        <translation>{0} 个词元 · 困惑度 {1} · 平均对数概率 {2} · {3}</translation>
+    </message>
+</context>
+<context>
     <name>ChatEditor</name>
     <message>
         <location filename="../editors.py" line="95"/>
@@ -68,274 +131,279 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="285"/>
+        <location filename="../main_window.py" line="293"/>
         <source>Prompt Workbench</source>
         <translation>提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="286"/>
+        <location filename="../main_window.py" line="294"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="288"/>
+        <location filename="../main_window.py" line="296"/>
         <source>Output · green likely, red surprising · hover a token for alternatives, right-click to branch</source>
         <translation>输出 · 绿色为高概率，红色为意外 · 悬停词元查看候选，右键从此处分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="290"/>
+        <location filename="../main_window.py" line="298"/>
         <source>Colour by probability</source>
         <translation>按概率着色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="290"/>
+        <location filename="../main_window.py" line="298"/>
         <source>Colour by rank</source>
         <translation>按排名着色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="290"/>
+        <location filename="../main_window.py" line="298"/>
         <source>Colour by entropy</source>
         <translation>按熵着色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="292"/>
+        <location filename="../main_window.py" line="300"/>
         <source>Sampling</source>
         <translation>采样</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="293"/>
+        <location filename="../main_window.py" line="301"/>
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="294"/>
+        <location filename="../main_window.py" line="302"/>
         <source>Next token</source>
         <translation>下一个词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="295"/>
+        <location filename="../main_window.py" line="303"/>
         <source>Prompt surprisal</source>
         <translation>提示词意外度</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="296"/>
+        <location filename="../main_window.py" line="304"/>
         <source>Resample</source>
         <translation>重复采样</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="298"/>
+        <location filename="../main_window.py" line="305"/>
+        <source>Branches</source>
+        <translation>分支</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="307"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="298"/>
+        <location filename="../main_window.py" line="307"/>
         <source>Open, find and load models (Ctrl+O)</source>
         <translation>打开、查找并加载模型 (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="299"/>
+        <location filename="../main_window.py" line="308"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="300"/>
+        <location filename="../main_window.py" line="309"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="300"/>
+        <location filename="../main_window.py" line="309"/>
         <source>Run the prompt (Ctrl+Enter)</source>
         <translation>运行提示词 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="301"/>
+        <location filename="../main_window.py" line="310"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="301"/>
+        <location filename="../main_window.py" line="310"/>
         <source>Stop generating (Esc)</source>
         <translation>停止生成 (Esc)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="302"/>
+        <location filename="../main_window.py" line="311"/>
         <source>Re&amp;generate</source>
         <translation>重新生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="302"/>
+        <location filename="../main_window.py" line="311"/>
         <source>Run the last prompt again (Ctrl+R)</source>
         <translation>再次运行上一个提示词 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="303"/>
+        <location filename="../main_window.py" line="312"/>
         <source>&amp;Continue</source>
         <translation>继续(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="303"/>
+        <location filename="../main_window.py" line="312"/>
         <source>Continue the output (Ctrl+Shift+Enter)</source>
         <translation>接着输出继续生成 (Ctrl+Shift+Enter)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="304"/>
+        <location filename="../main_window.py" line="313"/>
         <source>Show &amp;exact prompt</source>
         <translation>显示实际提示词(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="304"/>
+        <location filename="../main_window.py" line="313"/>
         <source>The exact text the model receives (Ctrl+P)</source>
         <translation>模型实际收到的文本 (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="305"/>
+        <location filename="../main_window.py" line="314"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="306"/>
+        <location filename="../main_window.py" line="315"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="311"/>
+        <location filename="../main_window.py" line="320"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="312"/>
+        <location filename="../main_window.py" line="321"/>
         <source>&amp;Recent models</source>
         <translation>最近的模型(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="313"/>
+        <location filename="../main_window.py" line="322"/>
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="314"/>
+        <location filename="../main_window.py" line="323"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="315"/>
+        <location filename="../main_window.py" line="324"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="316"/>
+        <location filename="../main_window.py" line="325"/>
         <source>System default</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="317"/>
+        <location filename="../main_window.py" line="326"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="318"/>
+        <location filename="../main_window.py" line="327"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="319"/>
+        <location filename="../main_window.py" line="328"/>
         <source>Click to dismiss</source>
         <translation>点击关闭</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="325"/>
+        <location filename="../main_window.py" line="334"/>
         <source>%v / %m tokens</source>
         <translation>%v / %m 词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="322"/>
-        <location filename="../main_window.py" line="424"/>
-        <location filename="../main_window.py" line="434"/>
+        <location filename="../main_window.py" line="331"/>
+        <location filename="../main_window.py" line="433"/>
+        <location filename="../main_window.py" line="443"/>
         <source>No model</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="325"/>
+        <location filename="../main_window.py" line="334"/>
         <source>no model</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="374"/>
+        <location filename="../main_window.py" line="383"/>
         <source>A model is already loading. Wait for it or cancel it first.</source>
         <translation>已有模型正在加载。请等待或先取消。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="377"/>
+        <location filename="../main_window.py" line="386"/>
         <source>The engine is busy; stop the current run before loading another model.</source>
         <translation>引擎正忙；请先停止当前运行再加载其他模型。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="391"/>
+        <location filename="../main_window.py" line="400"/>
         <source>Loading {0}…</source>
         <translation>正在加载 {0}…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="444"/>
+        <location filename="../main_window.py" line="453"/>
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="522"/>
+        <location filename="../main_window.py" line="531"/>
         <source>{0} prompt tokens of a {1}-token context</source>
         <translation>提示词 {0} 个词元，上下文共 {1} 个词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="547"/>
+        <location filename="../main_window.py" line="556"/>
         <source>The prompt is empty. Type something to send to the model.</source>
         <translation>提示词为空。请输入要发送给模型的内容。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="601"/>
+        <location filename="../main_window.py" line="610"/>
         <source>Branch</source>
         <translation>分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="602"/>
+        <location filename="../main_window.py" line="611"/>
         <source>This run was made with {0}, which is not loaded. Load it to branch?</source>
         <translation>这次运行使用的是 {0}，它当前未加载。加载它以便分支吗？</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="626"/>
+        <location filename="../main_window.py" line="640"/>
         <source>main</source>
         <translation>主线</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="645"/>
+        <location filename="../main_window.py" line="659"/>
         <source>generating…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="673"/>
+        <location filename="../main_window.py" line="689"/>
         <source>prompt {0} tokens in {1} ms</source>
         <translation>提示词 {0} 个词元，用时 {1} 毫秒</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="675"/>
+        <location filename="../main_window.py" line="691"/>
         <source>{0} tokens · {1} tok/s · seed {2}</source>
         <translation>{0} 个词元 · {1} 词元/秒 · 种子 {2}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="676"/>
+        <location filename="../main_window.py" line="692"/>
         <source> · stopped</source>
         <translation> · 已停止</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="682"/>
+        <location filename="../main_window.py" line="698"/>
         <source>The context is full ({0} tokens): the output stopped there. Load the model with a larger context (Models…).</source>
         <translation>上下文已满（{0} 个词元）：输出在此停止。请用更大的上下文加载模型（模型…）。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="730"/>
+        <location filename="../main_window.py" line="747"/>
         <source>About Prompt Workbench</source>
         <translation>关于提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="731"/>
+        <location filename="../main_window.py" line="748"/>
         <source>Prompt Workbench {0}: see what a local language model does with your prompt. llama.cpp through llama-cpp-python {1}.</source>
         <translation>提示词工作台 {0}：看清本地语言模型如何处理你的提示词。通过 llama-cpp-python {1} 使用 llama.cpp。</translation>
     </message>
@@ -943,90 +1011,90 @@
 <context>
     <name>TokenLab</name>
     <message>
-        <location filename="../token_lab.py" line="314"/>
+        <location filename="../token_lab.py" line="359"/>
         <source>Type or paste text to see how each tokenizer cuts it.</source>
         <translation>输入或粘贴文本，查看每个分词器如何切分它。</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="315"/>
-        <location filename="../token_lab.py" line="651"/>
+        <location filename="../token_lab.py" line="360"/>
+        <location filename="../token_lab.py" line="694"/>
         <source>Import .tiktoken…</source>
         <translation>导入 .tiktoken…</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="316"/>
-        <location filename="../token_lab.py" line="654"/>
-        <location filename="../token_lab.py" line="659"/>
+        <location filename="../token_lab.py" line="361"/>
+        <location filename="../token_lab.py" line="697"/>
+        <location filename="../token_lab.py" line="702"/>
         <source>Open text file…</source>
         <translation>打开文本文件…</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="317"/>
+        <location filename="../token_lab.py" line="362"/>
         <source>Copy ids</source>
         <translation>复制 ID</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="318"/>
+        <location filename="../token_lab.py" line="363"/>
         <source>Show whitespace</source>
         <translation>显示空白字符</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="319"/>
+        <location filename="../token_lab.py" line="364"/>
         <source>Decode ids:</source>
         <translation>解码 ID：</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="320"/>
+        <location filename="../token_lab.py" line="365"/>
         <source>e.g. [9906, 1917]</source>
         <translation>例如 [9906, 1917]</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="321"/>
+        <location filename="../token_lab.py" line="366"/>
         <source>Decode</source>
         <translation>解码</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="329"/>
+        <location filename="../token_lab.py" line="374"/>
         <source>Model: {0}</source>
         <translation>模型：{0}</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="329"/>
+        <location filename="../token_lab.py" line="374"/>
         <source>Model (none loaded)</source>
         <translation>模型（未加载）</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="375"/>
+        <location filename="../token_lab.py" line="420"/>
         <source>Model tokenizer unavailable: no model is loaded. tiktoken encodings still work.</source>
         <translation>模型分词器不可用：未加载模型。tiktoken 编码仍可使用。</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="385"/>
+        <location filename="../token_lab.py" line="432"/>
         <source>The text has {0} characters; tokens are shown for the first {1}.</source>
         <translation>文本共 {0} 个字符；仅显示前 {1} 个字符的词元。</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="484"/>
+        <location filename="../token_lab.py" line="525"/>
         <source>{0} tokens · {1} chars/token · {2} bytes/token · {3} partial</source>
         <translation>{0} 个词元 · 每词元 {1} 个字符 · 每词元 {2} 字节 · {3} 个不完整</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="487"/>
+        <location filename="../token_lab.py" line="528"/>
         <source>{0} characters the vocabulary cannot represent (red)</source>
         <translation>{0} 个字符无法用该词表表示（红色）</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="531"/>
+        <location filename="../token_lab.py" line="573"/>
         <source>{0} tokens share {1}</source>
         <translation>{0} 个词元共同组成 {1}</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="635"/>
+        <location filename="../token_lab.py" line="677"/>
         <source>Only the first 16 MB of the file were read.</source>
         <translation>只读取了文件的前 16 MB。</translation>
     </message>
     <message>
-        <location filename="../token_lab.py" line="645"/>
+        <location filename="../token_lab.py" line="688"/>
         <source>Import a .tiktoken file</source>
         <translation>导入 .tiktoken 文件</translation>
     </message>
