@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from workbench import __version__
+from workbench.cli_history import add_db_arg, cmd_history, open_store
+from workbench.cli_history import add_parser as add_history_parser
 from workbench.errors import PromptError, WorkbenchError
 from workbench.tokens.pieces import piece_label
 
@@ -58,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top-logprobs", type=int, default=5, help="alternatives recorded per token (0-100)")
     p.add_argument("--stop", action="append", default=[], help="stop when this text appears (repeatable)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of streaming text")
+    p.add_argument("--no-history", action="store_true", help="do not save this run in the history")
+    add_db_arg(p)
 
     p = sub.add_parser("next", help="show the next-token distribution after a prompt")
     _add_model_args(p)
@@ -100,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=int, default=None)
     p.add_argument("--no-gui", action="store_true", help="skip the window and event-loop measurements")
     p.add_argument("--json", action="store_true")
+
+    add_history_parser(sub)
     return parser
 
 
@@ -182,7 +188,8 @@ def _prompt_params(args: argparse.Namespace, info: Any, loaded: Any, **extra: An
         )
     elif args.system:
         raise PromptError("--system needs --chat (a system message only exists in a chat).")
-    return GenerateParams(prompt=text, sampler=_sampler(args), parse_special=args.chat, **extra).validate()
+    parse_special = args.chat or getattr(args, "raw_special", False)  # a rendered chat prompt run again
+    return GenerateParams(prompt=text, sampler=_sampler(args), parse_special=parse_special, **extra).validate()
 
 
 def _colour(prob: float) -> str:
@@ -212,20 +219,25 @@ def cmd_run(args: argparse.Namespace) -> int:
         generation = client.generate(params)
         _install_interrupt(client)
         colour = not args.json and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        if args.json:
-            generation.run()
-        else:
-            import codecs
+        try:
+            if args.json:
+                generation.run()
+            else:
+                import codecs
 
-            dec = codecs.getincrementaldecoder("utf-8")("replace")
-            for token in generation:
-                piece = dec.decode(token.bytes)
-                sys.stdout.write(f"{_colour(token.prob)}{piece}\x1b[0m" if colour else piece)
-                sys.stdout.flush()
-            sys.stdout.write(dec.decode(b"", final=True) + "\n")
+                dec = codecs.getincrementaldecoder("utf-8")("replace")
+                for token in generation:
+                    piece = dec.decode(token.bytes)
+                    sys.stdout.write(f"{_colour(token.prob)}{piece}\x1b[0m" if colour else piece)
+                    sys.stdout.flush()
+                sys.stdout.write(dec.decode(b"", final=True) + "\n")
+        except WorkbenchError as e:  # the engine failed mid-way: the history keeps what came
+            _save_run(args, info, loaded, params, generation, error=str(e))
+            raise
         done = generation.done
         assert done is not None
         done.timings.load_s = loaded.load_s
+        run_id = _save_run(args, info, loaded, params, generation)
         if args.json:
             result = {
                 "model": {
@@ -260,6 +272,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                     "gen_s": done.timings.gen_s,
                     "tokens_per_s": done.timings.tokens_per_s,
                 },
+                "run_id": run_id,
             }
             print(json.dumps(result, ensure_ascii=False, indent=2))
         else:
@@ -271,6 +284,37 @@ def cmd_run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     return 0
+
+
+def _save_run(args: argparse.Namespace, info: Any, loaded: Any, params: Any, generation: Any, error: str | None = None) -> int | None:
+    """Record the run in the history; a database problem is a warning, never a lost result."""
+    if getattr(args, "no_history", False):
+        return None
+    from workbench.store.runs import NewRun
+
+    done = generation.done
+    status = "error" if error else ("cancelled" if done is not None and done.finish_reason == "cancelled" else "ok")
+    run = NewRun(
+        source="cli",
+        mode=getattr(args, "mode", None) or ("chat" if args.chat else "completion"),
+        prompt=params.prompt,
+        output=generation.text or b"".join(t.bytes for t in generation.tokens).decode("utf-8", "replace"),
+        params=params,
+        model=info,
+        loaded=loaded,
+        load_params={"n_ctx": loaded.n_ctx, "n_gpu_layers": args.n_gpu_layers, "n_threads": args.threads},
+        tokens=list(generation.tokens),
+        done=done,
+        status=status,
+        error=error,
+        template=getattr(args, "template", None),
+        variant=getattr(args, "variant", None),
+    )
+    try:
+        return open_store(args).save(run)
+    except WorkbenchError as e:
+        print(f"warning: the run was not saved in the history: {e}", file=sys.stderr)
+        return None
 
 
 def cmd_next(args: argparse.Namespace) -> int:
@@ -484,6 +528,7 @@ COMMANDS = {
     "info": cmd_info,
     "tokens": cmd_tokens,
     "bench": cmd_bench,
+    "history": cmd_history,
 }
 
 

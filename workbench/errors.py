@@ -38,6 +38,10 @@ class TemplateError(BadInputError):
     """A template (user or chat template) is broken or tried something forbidden."""
 
 
+class StoreError(WorkbenchError):
+    """The history database cannot be opened, read or written (newer schema, read-only, disk full)."""
+
+
 class EngineError(WorkbenchError):
     """The engine failed in a way that is not the user's input."""
 
@@ -66,6 +70,7 @@ _KINDS: dict[str, type[WorkbenchError]] = {
         PromptError,
         SamplerError,
         TemplateError,
+        StoreError,
         EngineError,
         EngineCrashed,
         EngineClosed,

@@ -1,0 +1,75 @@
+"""`workbench run` saves every run; `workbench history` lists, searches, shows, exports, deletes, reruns."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_cli import workbench
+
+
+def run_saved(prompt: str, *extra: str) -> dict:
+    result = workbench("run", "--prompt", prompt, "--max-tokens", "6", "--temperature", "0", "--json", *extra)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_runs_are_saved_searched_shown_exported_rerun_and_deleted(tmp_path: Path) -> None:
+    db = str(tmp_path / "h.sqlite")
+    first = run_saved("The capital of France is", "--db", db)
+    second = run_saved("今天我很高兴，因为", "--db", db, "--top-logprobs", "3")
+    assert (first["run_id"], second["run_id"]) == (1, 2)
+    assert run_saved("Not kept", "--db", db, "--no-history")["run_id"] is None
+
+    listed = json.loads(workbench("history", "list", "--db", db, "--json").stdout)
+    assert listed["total"] == 2 and [r["id"] for r in listed["runs"]] == [2, 1]
+    assert listed["runs"][1]["output"] == first["text"] and listed["runs"][1]["status"] == "ok"
+    found = json.loads(workbench("history", "search", "高兴", "--db", db, "--json").stdout)
+    assert [r["id"] for r in found["runs"]] == [2]
+
+    shown = json.loads(workbench("history", "show", "2", "--db", db, "--json").stdout)
+    assert shown["prompt"] == "今天我很高兴，因为" and shown["output"] == second["text"]
+    assert len(shown["tokens"]) == len(second["tokens"])
+    for saved, live in zip(shown["tokens"], second["tokens"]):
+        assert {k: saved[k] for k in ("id", "text", "bytes", "logprob")} == {k: live[k] for k in ("id", "text", "bytes", "logprob")}
+        assert [(a["id"], a["text"]) for a in saved["top"]] == [(a["id"], a["text"]) for a in live["top"]]
+        assert [a["logprob"] for a in saved["top"]] == pytest.approx([a["logprob"] for a in live["top"]], rel=1e-6)
+        assert len(saved["top"]) == 3
+    assert shown["model"]["file_name"].endswith(".gguf") and shown["params"]["sampler"]["temperature"] == 0.0
+
+    jsonl = workbench("history", "export", "--db", db, "--format", "jsonl").stdout.splitlines()
+    assert [json.loads(line)["id"] for line in jsonl] == [2, 1]
+    rows = list(csv.DictReader(io.StringIO(workbench("history", "export", "--db", db, "--format", "csv").stdout)))
+    assert rows[1]["prompt"] == "The capital of France is" and rows[1]["status"] == "ok"
+    md = tmp_path / "runs.md"
+    assert workbench("history", "export", "--db", db, "--format", "md", "-o", str(md)).returncode == 0
+    assert "## Run 1" in md.read_text() and "The capital of France is" in md.read_text()
+
+    again = json.loads(workbench("history", "rerun", "1", "--db", db, "--json").stdout)
+    assert again["text"] == first["text"] and again["run_id"] == 3  # greedy: the same output, saved anew
+
+    bad = workbench("history", "delete", "1", "99", "--db", db)
+    assert bad.returncode == 2 and "no run 99" in bad.stderr
+    assert json.loads(workbench("history", "delete", "1", "3", "--db", db, "--json").stdout) == {"deleted": 2}
+    assert json.loads(workbench("history", "list", "--db", db, "--json").stdout)["total"] == 1
+
+
+def test_history_bad_input(tmp_path: Path) -> None:
+    newer = tmp_path / "notes.sqlite"
+    newer.write_text("not a database at all " * 50)
+    result = workbench("history", "list", "--db", str(newer))
+    assert result.returncode == 2 and "not a workbench database" in result.stderr and "Traceback" not in result.stderr
+    result = workbench("history", "list", "--db", str(tmp_path / "h.sqlite"), "--since", "yesterday")
+    assert result.returncode == 2 and "2026-11-23" in result.stderr
+    result = workbench("history", "show", "5", "--db", str(tmp_path / "h.sqlite"))
+    assert result.returncode == 2 and "no run 5" in result.stderr
+    # A run whose history cannot be written still prints its result.
+    unwritable = tmp_path / "dir.sqlite"
+    unwritable.mkdir()
+    out = workbench("run", "--prompt", "Hi", "--max-tokens", "2", "--json", "--db", str(unwritable))
+    assert out.returncode == 0 and json.loads(out.stdout)["run_id"] is None
+    assert "not saved in the history" in out.stderr

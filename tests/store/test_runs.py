@@ -1,0 +1,105 @@
+"""Run history on a real SQLite file: save, read back exactly, search, filter, annotate, delete."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from workbench.engine.branches import BranchTree
+from workbench.engine.protocol import Alternative, GenerateParams, GenerationDone, SamplerParams, Timings, TokenEvent
+from workbench.errors import BadInputError
+from workbench.models.info import model_info
+from workbench.store.database import Database
+from workbench.store.runs import NewRun, RunFilter, RunStore
+from workbench.store.token_codec import decode_tokens, encode_tokens
+
+HALF = "世".encode()
+
+
+def tokens() -> list[TokenEvent]:
+    return [
+        TokenEvent(1, "\ufffd", HALF[:2], -0.25, [Alternative(1, "\ufffd", -0.25, HALF[:2]), Alternative(9, " the", -2.5, b" the")], 3.5),
+        TokenEvent(2, "\ufffd", HALF[2:], -1e-7, [Alternative(2, "\ufffd", -1e-7, HALF[2:])], None),
+        TokenEvent(7, " 好", " 好".encode(), -4.125, [], 0.0),
+    ]
+
+
+def new_run(prompt: str = "The sky is", output: str = "blue today", **kw: object) -> NewRun:
+    params = GenerateParams(prompt, SamplerParams(temperature=0.7, top_k=40, seed=5), max_tokens=16, top_logprobs=2)
+    done = GenerationDone("stop", 4, 3, Timings(prompt_s=0.01, gen_s=0.03, tokens_per_s=100.0), 5)
+    return NewRun(source="cli", mode="completion", prompt=prompt, output=output, params=params, tokens=tokens(), done=done, **kw)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> RunStore:
+    return RunStore(Database(tmp_path / "w.sqlite"))
+
+
+def same_tokens(got: list[TokenEvent], want: list[TokenEvent]) -> bool:
+    """Equal, except that alternatives' logprobs are kept as float32 (llama.cpp's own precision)."""
+    for g, w in zip(got, want, strict=True):
+        assert (g.id, g.text, g.bytes, g.logprob, g.entropy) == (w.id, w.text, w.bytes, w.logprob, w.entropy)
+        assert [(a.id, a.text, a.bytes) for a in g.top] == [(a.id, a.text, a.bytes) for a in w.top]
+        assert [a.logprob for a in g.top] == pytest.approx([a.logprob for a in w.top], rel=1e-6)
+    return True
+
+
+def test_token_blob_round_trips_bytes_logprobs_and_entropy() -> None:
+    back = decode_tokens(encode_tokens(tokens()))
+    assert same_tokens(back, tokens())  # bytes of half characters, None entropy, the token's float64 logprob
+    assert b"".join(t.bytes for t in back).decode() == "世 好"
+
+
+def test_save_and_read_back_a_run_with_its_model_and_branches(store: RunStore, model_path: Path) -> None:
+    tree = BranchTree(GenerateParams("The sky is"))
+    tree.add_root(tokens(), "stop")
+    tree.add_branch(0, 1, Alternative(9, " the", -2.5, b" the"), [], "length")
+    info = model_info(str(model_path))
+    run_id = store.save(new_run(model=info, branches=tree, template="sky@3", variant="direct"))
+    row = store.get(run_id)
+    assert (row.prompt, row.output, row.status, row.finish_reason, row.seed) == ("The sky is", "blue today", "ok", "stop", 5)
+    assert row.params["sampler"]["temperature"] == 0.7 and row.params["top_logprobs"] == 2
+    assert row.model is not None and row.model.file_name == model_path.name and len(row.model.fingerprint) == 64
+    assert row.model.size_bytes == model_path.stat().st_size and row.model.vocab_size == 49152
+    assert same_tokens(store.tokens(run_id), tokens())
+    saved = row.branches["branches"]
+    assert [b["parent"] for b in saved] == [None, 0]
+    assert decode_tokens(bytes.fromhex(saved[1]["tokens"]))[1].id == 9
+    # The same model file again is the same model record.
+    second = store.save(new_run(model=info))
+    assert store.get(second).model_id == row.model_id
+
+
+def test_search_and_filters(store: RunStore) -> None:
+    a = store.save(new_run("Classify the review: 物流很快，包装完好", "正面"))
+    b = store.save(new_run("Summarise the meeting notes", "The team agreed", variant="zero_shot_cot"))
+    c = store.save(new_run("Summarise the review", "too slow", template="review@1"))
+    store.save(new_run("Broken", "", status="error", error="llama.cpp failed"))
+    assert [s.id for s in store.list(RunFilter(query="review"))] == [c, a]
+    assert [s.id for s in store.list(RunFilter(query="summarise review"))] == [c]  # every word must match
+    assert [s.id for s in store.list(RunFilter(query="包装完"))] == [a]  # Chinese, inside a phrase
+    assert [s.id for s in store.list(RunFilter(query="物流"))] == [a]  # two characters: scanned
+    assert [s.id for s in store.list(RunFilter(variant="zero_shot_cot"))] == [b]
+    assert [s.id for s in store.list(RunFilter(template="review"))] == [c]
+    assert store.count(RunFilter(status="error")) == 1
+    assert store.count() == 4
+    assert store.list(RunFilter(since=datetime.now(UTC) + timedelta(hours=1))) == []
+    with pytest.raises(BadInputError, match="Unknown status"):
+        store.list(RunFilter(status="weird"))
+    assert store.list(RunFilter(query='"; DROP TABLE runs; --')) == []  # quoted, not executed
+
+
+def test_annotate_and_delete_keep_the_index_in_step(store: RunStore) -> None:
+    run_id = store.save(new_run())
+    store.annotate(run_id, starred=True, rating=4, note="great answer, keep")
+    summary = store.list(RunFilter(starred=True, min_rating=4))[0]
+    assert summary.id == run_id and summary.starred and summary.rating == 4
+    assert [s.id for s in store.list(RunFilter(query="great answer"))] == [run_id]  # the note is searchable
+    with pytest.raises(BadInputError, match="1 to 5"):
+        store.annotate(run_id, rating=9)
+    assert store.delete([run_id]) == 1
+    assert store.list(RunFilter(query="great answer")) == [] and store.count() == 0
+    with pytest.raises(BadInputError, match="no run"):
+        store.get(run_id)

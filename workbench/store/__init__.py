@@ -1,0 +1,1 @@
+"""The history and library database: SQLite through SQLAlchemy, migrated by Alembic at start-up."""

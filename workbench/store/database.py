@@ -1,0 +1,147 @@
+"""Opening the workbench database: SQLite with safe settings, migrated to this version's schema.
+
+Every connection runs in WAL mode with ``synchronous=FULL`` (a committed run survives a killed
+process or a power cut), foreign keys on and a busy timeout (two app instances can write at
+once: one waits for the other). Sessions are per thread. Alembic migrations ship in the package
+and run on open; a database from a newer version is refused rather than damaged.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+from workbench.errors import StoreError
+from workbench.paths import data_dir
+
+BUSY_TIMEOUT_MS = 10_000
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def default_path() -> Path:
+    return data_dir() / "workbench.sqlite"
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def schema_head() -> str:
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def describe_error(error: Exception, path: Path) -> str:
+    """A message a person can act on, for a failure of SQLite on ``path``."""
+    detail = str(getattr(error, "orig", None) or error).lower()
+    if "disk is full" in detail or "disk i/o" in detail:
+        return f"The disk holding {path} is full (or failing): free some space. Nothing saved before was lost."
+    if "readonly" in detail or "read-only" in detail:
+        return f"{path} is read-only: the history can be browsed but new runs are not saved. Make it writable or use --db."
+    if "locked" in detail or "busy" in detail:
+        return f"{path} stayed locked by another program for {BUSY_TIMEOUT_MS // 1000} s; try again."
+    if "not a database" in detail or "malformed" in detail:
+        return f"{path} is not a workbench database, or it is damaged. Move it aside or use --db."
+    if "unable to open" in detail:
+        return f"{path} cannot be opened: check that its folder exists and is writable, or use --db."
+    return f"The database {path} failed: {error}"
+
+
+class Database:
+    """One database file: an engine, per-thread sessions, and the schema brought up to date."""
+
+    def __init__(self, path: Path | str | None = None, read_only: bool = False) -> None:
+        """Open (creating and migrating as needed) the database at ``path`` (default: the data
+        folder). A file this user cannot write, or ``read_only``, opens for reading only."""
+        self.path = Path(path) if path is not None else default_path()
+        self.read_only = read_only or (self.path.exists() and not os.access(self.path, os.W_OK))
+        if self.read_only and not self.path.exists():
+            raise StoreError(f"There is no database at {self.path} to open read-only.")
+        if not self.path.exists():
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise StoreError(f"Cannot create the folder for the database {self.path}: {e.strerror}.") from None
+        url = f"sqlite:///file:{self.path}?mode=ro&uri=true" if self.read_only else f"sqlite:///{self.path}"
+        self.engine: Engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(self.engine, "connect", self._configure)
+        try:
+            self._migrate()
+        except (OperationalError, DatabaseError, sqlite3.Error) as e:
+            self.engine.dispose()
+            raise StoreError(describe_error(e, self.path)) from None
+        except StoreError:
+            self.engine.dispose()
+            raise
+        self.sessions = scoped_session(sessionmaker(self.engine, expire_on_commit=False))
+
+    def _configure(self, dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if not self.read_only:
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    def _migrate(self) -> None:
+        config = _alembic_config()
+        script = ScriptDirectory.from_config(config)
+        known = {r.revision for r in script.walk_revisions()}
+        head = script.get_current_head()
+        with self.engine.begin() as connection:  # one transaction: a failed upgrade leaves the old schema
+            current = MigrationContext.configure(connection).get_current_revision()
+            if current is not None and current not in known:
+                raise StoreError(
+                    f"{self.path} was written by a newer Prompt Workbench (schema {current}; this version "
+                    f"knows up to {head}). Update the app, or use another database with --db."
+                )
+            if current == head:
+                return
+            if self.read_only:
+                raise StoreError(f"{self.path} is read-only and needs upgrading to this version's schema; make it writable.")
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """This thread's session for one unit of work: committed at the end, rolled back on error.
+        SQLite failures come out as StoreError with a message to show."""
+        session = self.sessions()
+        try:
+            yield session
+            session.commit()
+        except (OperationalError, DatabaseError) as e:
+            session.rollback()
+            raise StoreError(describe_error(e, self.path)) from None
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            self.sessions.remove()
+
+    def integrity_ok(self) -> bool:
+        with self.engine.connect() as connection:
+            return connection.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+
+    def revision(self) -> str | None:
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    def close(self) -> None:
+        self.sessions.remove()
+        self.engine.dispose()

@@ -1,0 +1,64 @@
+"""The database tables as typed SQLAlchemy models (the schema itself is made by the migrations)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, LargeBinary, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ModelRecord(Base):
+    """A model file as runs knew it: identified by content, so a moved file is the same model."""
+
+    __tablename__ = "models"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    path: Mapped[str] = mapped_column(Text)
+    file_name: Mapped[str] = mapped_column(Text)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    name: Mapped[str] = mapped_column(Text, default="")
+    architecture: Mapped[str] = mapped_column(Text, default="")
+    file_type: Mapped[str] = mapped_column(Text, default="")
+    context_length: Mapped[int | None]
+    vocab_size: Mapped[int | None]
+    first_seen: Mapped[datetime]
+
+
+class RunRow(Base):
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime]
+    source: Mapped[str] = mapped_column(String(16))  # "gui" | "cli"
+    model_id: Mapped[int | None] = mapped_column(ForeignKey("models.id", ondelete="SET NULL"))
+    backend: Mapped[str] = mapped_column(Text, default="")
+    load_params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)  # GenerateParams.to_dict(), sampler included
+    mode: Mapped[str] = mapped_column(String(16))  # "completion" | "chat"
+    template: Mapped[str | None] = mapped_column(Text)  # "name@version" when a template made the prompt
+    variant: Mapped[str | None] = mapped_column(String(32))
+    prompt: Mapped[str] = mapped_column(Text)  # exactly what the model received, rendered
+    output: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # "ok" | "cancelled" | "error"
+    error: Mapped[str | None] = mapped_column(Text)
+    finish_reason: Mapped[str] = mapped_column(String(16), default="")
+    seed: Mapped[int | None] = mapped_column(BigInteger)
+    prompt_tokens: Mapped[int] = mapped_column(default=0)
+    completion_tokens: Mapped[int] = mapped_column(default=0)
+    prompt_s: Mapped[float] = mapped_column(default=0.0)
+    gen_s: Mapped[float] = mapped_column(default=0.0)
+    tokens_per_s: Mapped[float] = mapped_column(default=0.0)
+    tokens: Mapped[bytes | None] = mapped_column(LargeBinary)  # token_codec.encode_tokens
+    branches: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # BranchTree.to_json() minus tokens
+    starred: Mapped[bool] = mapped_column(default=False)
+    rating: Mapped[int | None]
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    model: Mapped[ModelRecord | None] = relationship(lazy="joined")

@@ -1,0 +1,283 @@
+"""Run history: save every generation, list and search them, star, rate, note, delete.
+
+Listing never loads the token blobs (a run of 500 tokens with its alternatives is ~40 KB); a
+run's tokens are decoded only when that run is opened.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, delete, func, or_, select, text, update
+
+from workbench.engine.branches import BranchTree
+from workbench.engine.protocol import GenerateParams, GenerationDone, LoadedModel, TokenEvent
+from workbench.errors import BadInputError
+from workbench.models.info import ModelInfo
+from workbench.store.database import Database
+from workbench.store.models import ModelRecord, RunRow
+from workbench.store.token_codec import decode_tokens, encode_tokens
+
+STATUSES = ("ok", "cancelled", "error")
+PREVIEW = 160
+_FINGERPRINT_SPAN = 1 << 20
+
+
+def utc_now() -> datetime:
+    """Times are stored as naive UTC (SQLite has no time zones)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def iso_utc(moment: datetime) -> str:
+    return moment.replace(tzinfo=UTC).isoformat()
+
+
+def fingerprint(path: str) -> str:
+    """A content hash of a model file that stays cheap for a 40 GB file: SHA-256 over its size and
+    its first and last MiB (GGUF metadata and tensor data sit in both)."""
+    size = os.path.getsize(path)
+    digest = hashlib.sha256(size.to_bytes(8, "little"))
+    with open(path, "rb") as f:
+        digest.update(f.read(_FINGERPRINT_SPAN))
+        if size > _FINGERPRINT_SPAN:
+            f.seek(max(_FINGERPRINT_SPAN, size - _FINGERPRINT_SPAN))
+            digest.update(f.read(_FINGERPRINT_SPAN))
+    return digest.hexdigest()
+
+
+@dataclass
+class NewRun:
+    """Everything a finished (or cancelled, or failed) generation leaves behind."""
+
+    source: str  # "gui" | "cli"
+    mode: str  # "completion" | "chat"
+    prompt: str  # the rendered prompt, exactly as the model received it
+    output: str
+    params: GenerateParams
+    model: ModelInfo | None = None
+    loaded: LoadedModel | None = None
+    load_params: dict[str, Any] = field(default_factory=dict)
+    tokens: list[TokenEvent] = field(default_factory=list)
+    done: GenerationDone | None = None
+    status: str = "ok"
+    error: str | None = None
+    template: str | None = None
+    variant: str | None = None
+    branches: BranchTree | None = None
+
+
+@dataclass
+class RunSummary:
+    id: int
+    created_at: datetime
+    source: str
+    model: str
+    mode: str
+    template: str | None
+    variant: str | None
+    status: str
+    prompt: str  # the first PREVIEW characters
+    output: str
+    completion_tokens: int
+    tokens_per_s: float
+    starred: bool
+    rating: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        data = dict(self.__dict__)
+        data["created_at"] = iso_utc(self.created_at)
+        return data
+
+
+@dataclass
+class RunFilter:
+    query: str = ""  # full text, over prompt, output, note and template
+    model: str = ""  # part of the model's name or file name
+    template: str = ""
+    variant: str = ""
+    status: str = ""
+    starred: bool = False
+    min_rating: int = 0
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+class RunStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._fingerprints: dict[tuple[str, int, float], str] = {}
+
+    # -- saving ---------------------------------------------------------------------------
+
+    def _model_id(self, session: Any, info: ModelInfo, loaded: LoadedModel | None) -> int | None:
+        try:
+            stat = os.stat(info.path)
+            key = (info.path, stat.st_size, stat.st_mtime)
+            fp = self._fingerprints.get(key) or self._fingerprints.setdefault(key, fingerprint(info.path))
+        except OSError:
+            return None  # the file went away meanwhile: the run is still worth keeping
+        record = session.scalar(select(ModelRecord).where(ModelRecord.fingerprint == fp))
+        if record is None:
+            record = ModelRecord(
+                fingerprint=fp,
+                path=info.path,
+                file_name=os.path.basename(info.path),
+                size_bytes=info.size_bytes,
+                name=info.display_name,
+                architecture=info.architecture or "",
+                file_type=info.file_type or "",
+                context_length=info.context_length,
+                vocab_size=loaded.n_vocab if loaded else info.vocab_size,
+                first_seen=utc_now(),
+            )
+            session.add(record)
+            session.flush()
+        elif record.path != info.path:
+            record.path = info.path  # the same file, moved
+        return record.id
+
+    def save(self, run: NewRun) -> int:
+        """Store a run; returns its id. Raises StoreError (read-only, disk full...)."""
+        if run.status not in STATUSES:
+            raise BadInputError(f"Unknown run status {run.status!r}.")
+        done, t = run.done, run.done.timings if run.done else None
+        with self.db.session() as session:
+            row = RunRow(
+                created_at=utc_now(),
+                source=run.source,
+                model_id=self._model_id(session, run.model, run.loaded) if run.model else None,
+                backend=run.loaded.backend if run.loaded else "",
+                load_params=run.load_params,
+                params=run.params.to_dict(),
+                mode=run.mode,
+                template=run.template,
+                variant=run.variant,
+                prompt=run.prompt,
+                output=run.output,
+                status=run.status,
+                error=run.error,
+                finish_reason=done.finish_reason if done else "",
+                seed=done.seed if done else None,
+                prompt_tokens=done.prompt_tokens if done else 0,
+                completion_tokens=len(run.tokens),
+                prompt_s=t.prompt_s if t else 0.0,
+                gen_s=t.gen_s if t else 0.0,
+                tokens_per_s=t.tokens_per_s if t else 0.0,
+                tokens=encode_tokens(run.tokens) if run.tokens else None,
+                branches=_branches_json(run.branches) if run.branches and len(run.branches.branches) > 1 else None,
+            )
+            session.add(row)
+            session.flush()
+            return row.id
+
+    # -- reading --------------------------------------------------------------------------
+
+    def _summaries(self, where: Select[Any], limit: int, offset: int) -> list[RunSummary]:
+        model_name = func.coalesce(ModelRecord.name, "")
+        query = (
+            where.add_columns(
+                RunRow.id, RunRow.created_at, RunRow.source, model_name, RunRow.mode, RunRow.template,
+                RunRow.variant, RunRow.status, func.substr(RunRow.prompt, 1, PREVIEW),
+                func.substr(RunRow.output, 1, PREVIEW), RunRow.completion_tokens, RunRow.tokens_per_s,
+                RunRow.starred, RunRow.rating,
+            )
+            .outerjoin(ModelRecord, RunRow.model_id == ModelRecord.id)
+            .order_by(RunRow.created_at.desc(), RunRow.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        with self.db.session() as session:
+            return [RunSummary(*row) for row in session.execute(query)]
+
+    def _where(self, f: RunFilter) -> Select[Any]:
+        q = select().select_from(RunRow)
+        if f.query.strip():
+            long_terms = [t for t in f.query.split() if len(t) >= 3]
+            short_terms = [t for t in f.query.split() if len(t) < 3]
+            if long_terms:
+                match = " ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
+                q = q.where(RunRow.id.in_(select(text("rowid")).select_from(text("runs_fts")).where(text("runs_fts MATCH :match")))).params(match=match)
+            for term in short_terms:  # the trigram index needs 3 characters; scan for shorter ones
+                like = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                q = q.where(or_(RunRow.prompt.like(like, escape="\\"), RunRow.output.like(like, escape="\\"), RunRow.note.like(like, escape="\\")))
+        if f.model:
+            q = q.where(RunRow.model_id.in_(select(ModelRecord.id).where(or_(ModelRecord.name.contains(f.model), ModelRecord.file_name.contains(f.model)))))
+        if f.template:
+            q = q.where(RunRow.template.contains(f.template))
+        if f.variant:
+            q = q.where(RunRow.variant == f.variant)
+        if f.status:
+            if f.status not in STATUSES:
+                raise BadInputError(f"Unknown status {f.status!r}: use one of {', '.join(STATUSES)}.")
+            q = q.where(RunRow.status == f.status)
+        if f.starred:
+            q = q.where(RunRow.starred.is_(True))
+        if f.min_rating:
+            q = q.where(RunRow.rating >= f.min_rating)
+        if f.since:
+            q = q.where(RunRow.created_at >= _naive_utc(f.since))
+        if f.until:
+            q = q.where(RunRow.created_at < _naive_utc(f.until))
+        return q
+
+    def list(self, f: RunFilter | None = None, limit: int = 100, offset: int = 0) -> list[RunSummary]:
+        return self._summaries(self._where(f or RunFilter()), limit, offset)
+
+    def count(self, f: RunFilter | None = None) -> int:
+        with self.db.session() as session:
+            return int(session.scalar(self._where(f or RunFilter()).add_columns(func.count(RunRow.id))) or 0)
+
+    def get(self, run_id: int) -> RunRow:
+        with self.db.session() as session:
+            row = session.get(RunRow, run_id)
+            if row is None:
+                raise BadInputError(f"There is no run {run_id} in {self.db.path}.")
+            return row
+
+    def existing(self, run_ids: list[int]) -> set[int]:
+        with self.db.session() as session:
+            return set(session.scalars(select(RunRow.id).where(RunRow.id.in_(run_ids))))
+
+    def tokens(self, run_id: int) -> list[TokenEvent]:
+        blob = self.get(run_id).tokens
+        return decode_tokens(blob) if blob else []
+
+    # -- changing -------------------------------------------------------------------------
+
+    def annotate(self, run_id: int, *, starred: bool | None = None, rating: int | None = None, note: str | None = None) -> None:
+        values: dict[str, Any] = {}
+        if starred is not None:
+            values["starred"] = starred
+        if rating is not None:
+            if not 0 <= rating <= 5:
+                raise BadInputError("A rating is 1 to 5 stars (0 clears it).")
+            values["rating"] = rating or None
+        if note is not None:
+            values["note"] = note
+        if values:
+            with self.db.session() as session:
+                if session.execute(update(RunRow).where(RunRow.id == run_id).values(**values)).rowcount == 0:
+                    raise BadInputError(f"There is no run {run_id}.")
+
+    def delete(self, run_ids: list[int]) -> int:
+        with self.db.session() as session:
+            return int(session.execute(delete(RunRow).where(RunRow.id.in_(run_ids))).rowcount)
+
+
+def _branches_json(tree: BranchTree) -> dict[str, Any]:
+    """The branch tree with each branch's tokens in the token blob format (hex), so a saved run can
+    be branched again exactly."""
+    return {
+        "branches": [
+            {"id": b.id, "parent": b.parent, "at": b.at, "finish_reason": b.finish_reason, "text": b.text, "tokens": encode_tokens(b.tokens).hex()}
+            for b in tree.branches
+        ]
+    }
