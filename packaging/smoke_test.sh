@@ -112,7 +112,15 @@ need(n == 5, f"{n} tokens generated, expected 5")
 need(why == "length", f"finish_reason {why}, expected length")
 need(inside(d["model"]["path"]), "the engine loaded a model from outside the bundle")
 load_s = t["load_s"]
-print(f"text {text!r} on {backend}, model loaded in {load_s:.2f} s")
+need(d["run_id"] == 1, f"the run was not saved in the history (run_id {d['run_id']})")
+print(f"text {text!r} on {backend}, model loaded in {load_s:.2f} s, saved as run 1")
+'
+
+# 3b. history (SQLAlchemy, Alembic migrations from the bundle, FTS5) --------------------------------
+timeout 60 "$EXE" history search Hello --json >"$TMP/out" 2>"$TMP/err" || fail "history search --json exited with $?" "$TMP/out" "$TMP/err"
+check_json "history search Hello --json" "$JSON_HEAD"'
+need(d["total"] == 1 and d["runs"][0]["prompt"] == "Hello", f"history search found {d}")
+print("the run is in the history database and found by full-text search")
 '
 
 # 4. tokens (tiktoken offline plugin + model tokenizer) ---------------------------------------------
