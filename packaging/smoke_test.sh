@@ -112,7 +112,8 @@ need(n == 5, f"{n} tokens generated, expected 5")
 need(why == "length", f"finish_reason {why}, expected length")
 need(inside(d["model"]["path"]), "the engine loaded a model from outside the bundle")
 load_s = t["load_s"]
-need(d["run_id"] == 1, f"the run was not saved in the history (run_id {d['run_id']})")
+run_id = d["run_id"]
+need(run_id == 1, f"the run was not saved in the history (run_id {run_id})")
 print(f"text {text!r} on {backend}, model loaded in {load_s:.2f} s, saved as run 1")
 '
 

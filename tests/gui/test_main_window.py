@@ -13,6 +13,8 @@ from pytestqt.qtbot import QtBot
 from tests.gui.test_shell import run_completion
 from workbench.gui.app import create_window
 from workbench.gui.main_window import MainWindow
+from workbench.store.database import Database
+from workbench.store.runs import RunStore
 
 LOAD_TIMEOUT_MS = 60_000
 RUN_TIMEOUT_MS = 60_000
@@ -120,3 +122,7 @@ def test_closing_mid_generation_ends_the_engine(qtbot: QtBot, window: MainWindow
     window.close()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+    # The run cut short by the closing window is in the history, as cancelled.
+    qtbot.wait_until(lambda: RunStore(Database()).count() == 1, timeout=RUN_TIMEOUT_MS)
+    [run] = RunStore(Database()).list()
+    assert run.status == "cancelled" and run.prompt == "Tell me a long story" and run.completion_tokens > 0

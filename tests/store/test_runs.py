@@ -103,3 +103,19 @@ def test_annotate_and_delete_keep_the_index_in_step(store: RunStore) -> None:
     assert store.list(RunFilter(query="great answer")) == [] and store.count() == 0
     with pytest.raises(BadInputError, match="no run"):
         store.get(run_id)
+
+
+def test_branches_of_a_run_are_saved_and_come_back(store: RunStore) -> None:
+    tree = BranchTree(GenerateParams("The sky is", max_tokens=8))
+    tree.add_root(tokens(), "stop")
+    run_id = store.save(new_run())
+    assert store.tree(run_id) is None
+    tree.add_branch(0, 2, Alternative(9, " the", -2.5, b" the"), [TokenEvent(4, " end", b" end", -0.5, [])], "length")
+    tree.extend(0, [TokenEvent(5, "!", b"!", -0.1, [])], "stop")  # main continued
+    store.update_tree(run_id, tree)
+    back = store.tree(run_id)
+    assert back is not None and [(b.id, b.parent, b.at) for b in back.branches] == [(0, None, 0), (1, 0, 2)]
+    assert back.get(1).text == tree.get(1).text and back.get(1).tokens[-1].logprob == -0.5
+    row = store.get(run_id)
+    assert row.output == tree.get(0).text and row.completion_tokens == 4 and row.finish_reason == "stop"
+    assert [s.output for s in store.list(RunFilter(query="!"))] == [tree.get(0).text]

@@ -3,6 +3,7 @@ status bar. Layout, open panels and the last model come back on the next start."
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -35,6 +36,9 @@ from workbench.gui.model_manager import ModelManagerDialog
 from workbench.gui.next_token_panel import NextTokenPanel
 from workbench.gui.output_view import OutputView
 from workbench.gui.branches_panel import BranchesPanel
+from workbench.gui.compare_view import CompareDialog
+from workbench.gui.history_panel import HistoryPanel
+from workbench.gui.history_recorder import HistoryRecorder
 from workbench.gui.resample_panel import ResamplePanel
 from workbench.gui.sampling_panel import SamplingPanel
 from workbench.gui.settings import AppSettings
@@ -44,6 +48,7 @@ from workbench.models.catalog import RecentModels
 from workbench.models.info import ModelInfo, model_info
 from workbench.models.memory import estimate, free_ram_bytes
 from workbench.prompts.chat import render_chat
+from workbench.store.runs import NewRun
 from workbench.gui.qt_helpers import Retranslating
 
 TOKEN_COUNT_DELAY_MS = 300
@@ -74,6 +79,8 @@ class MainWindow(Retranslating, QMainWindow):
         self._pending_branch: tuple[int, int, Alternative] | None = None
         self._count_serial = 0
         self.model_manager: ModelManagerDialog | None = None
+        self.recorder = HistoryRecorder(self.settings.database_path() or None, self)
+        self.run_saved: Future[int] | None = None  # the history record of the run shown (its tree)
 
         self.editors = PromptEditors()
         self.output = OutputView()
@@ -141,6 +148,13 @@ class MainWindow(Retranslating, QMainWindow):
         self.branches_panel.branchSelected.connect(self.show_branch)
         self.branches_dock = self._dock("branches-dock", self.branches_panel)
         self.tabifyDockWidget(self.resample_dock, self.branches_dock)
+        self.history_panel = HistoryPanel(self.recorder)
+        self.history_panel.showRequested.connect(self.show_run)
+        self.history_panel.rerunRequested.connect(self.rerun)
+        self.history_panel.compareRequested.connect(self.compare_runs)
+        self.history_dock = self._dock("history-dock", self.history_panel)
+        self.tabifyDockWidget(self.branches_dock, self.history_dock)
+        self.recorder.failed.connect(self.show_error)
         self.sampling_dock.raise_()
         self.restage_timer = QTimer(self)
         self.restage_timer.setSingleShot(True)
@@ -157,6 +171,11 @@ class MainWindow(Retranslating, QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_status_bar()
+        if self.recorder.error:  # the app works on without history; the status bar keeps saying so
+            message = self.tr("The history is unavailable, runs are not saved: {0}").format(self.recorder.error)
+            self.show_error(message)
+            self.history_status.setToolTip(message)
+            self.history_status.show()
         self._connect_bridge()
         self.retranslate()
         self.restore_layout()
@@ -202,6 +221,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.resample_toggle = self.resample_dock.toggleViewAction()
         self.branches_toggle = self.branches_dock.toggleViewAction()
         self.branches_toggle.setShortcut(QKeySequence("Ctrl+Shift+B"))
+        self.history_toggle = self.history_dock.toggleViewAction()
+        self.history_toggle.setShortcut(QKeySequence("Ctrl+Shift+H"))
 
         toolbar = self.addToolBar("main")
         toolbar.setObjectName("main-toolbar")
@@ -234,6 +255,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.view_menu.addAction(self.surprisal_toggle)
         self.view_menu.addAction(self.resample_toggle)
         self.view_menu.addAction(self.branches_toggle)
+        self.view_menu.addAction(self.history_toggle)
         self.language_menu = QMenu(self)
         self.language_group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
@@ -275,6 +297,11 @@ class MainWindow(Retranslating, QMainWindow):
         bar.addPermanentWidget(self.context_gauge)
         bar.addPermanentWidget(self.timing_label)
         bar.addPermanentWidget(self.speed_label)
+        self.history_status = QLabel()
+        self.history_status.setObjectName("history-status")
+        self.history_status.setStyleSheet("color: #b3261e;")
+        self.history_status.hide()
+        bar.addPermanentWidget(self.history_status)
 
     def _connect_bridge(self) -> None:
         b = self.bridge
@@ -303,6 +330,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.surprisal_dock.setWindowTitle(self.tr("Prompt surprisal"))
         self.resample_dock.setWindowTitle(self.tr("Resample"))
         self.branches_dock.setWindowTitle(self.tr("Branches"))
+        self.history_dock.setWindowTitle(self.tr("History"))
+        self.history_status.setText(self.tr("History unavailable"))
         texts = {
             self.open_action: (self.tr("&Models…"), self.tr("Open, find and load models (Ctrl+O)")),
             self.quit_action: (self.tr("&Quit"), ""),
@@ -680,6 +709,10 @@ class MainWindow(Retranslating, QMainWindow):
             self.tree_model = self.loaded.path if self.loaded else ""
             self.tree.add_root(generation.tokens, reason)
             self.branch_id = 0
+            # No "done" at all: the engine was shut down under it (the window closing).
+            self._record(generation, "cancelled" if reason in ("cancelled", "") else "ok")
+        if (new_branch or self._continuing) and self.tree is not None:
+            self.recorder.update_tree(self.run_saved, self.tree)
         self._refresh_branches(new_branch)
         self.last_generation = generation
         self.output.truncate(generation.text)
@@ -706,6 +739,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.runFinished.emit(generation)
 
     def _on_generation_failed(self, message: str) -> None:
+        if self._pending_branch is None and not self._continuing and self.last_params is not None:
+            self._record(None, "error", message)
         self._pending_branch = None
         self.speed_label.setText("")
         self.show_error(message)
@@ -716,6 +751,82 @@ class MainWindow(Retranslating, QMainWindow):
             self.update_token_count()
 
     # -- state ----------------------------------------------------------------------------
+
+    # -- history --------------------------------------------------------------------------
+
+    def _record(self, generation: Generation | None, status: str, error: str | None = None) -> None:
+        """Save the run just finished (or failed) in the history, in the background."""
+        params = self.last_params
+        if params is None:
+            return
+        loaded = self.loaded
+        run = NewRun(
+            source="gui",
+            mode=self.editors.mode(),
+            prompt=params.prompt,
+            output=generation.text if generation else "",
+            params=params,
+            model=self.info,
+            loaded=loaded,
+            load_params={"n_ctx": loaded.n_ctx, "n_gpu_layers": loaded.n_gpu_layers_requested, "n_threads": loaded.n_threads}
+            if loaded
+            else {},
+            tokens=list(generation.tokens) if generation else [],
+            done=generation.done if generation else None,
+            status=status,
+            error=error,
+        )
+        self.run_saved = self.recorder.save(run)
+
+    def show_run(self, run_id: int) -> bool:
+        """Show a saved run in the output: its tokens with their probabilities, and its branches."""
+        store = self.recorder.store
+        if store is None or self.bridge.busy:
+            return False
+        try:
+            row = store.get(run_id)
+            tree = store.tree(run_id)
+            if tree is None:
+                tree = BranchTree(GenerateParams.from_dict(row.params))
+                tree.add_root(store.tokens(run_id), row.finish_reason)
+        except WorkbenchError as e:
+            self.show_error(str(e))
+            return False
+        self.tree, self.tree_model = tree, row.model.path if row.model else ""
+        self.last_params = GenerateParams.from_dict(row.params)
+        self.run_saved = _done_future(run_id)
+        self._refresh_branches()
+        self.show_branch(0)
+        return True
+
+    def rerun(self, run_id: int) -> bool:
+        """Run a saved run's exact prompt again with its settings (the model it used, if loaded)."""
+        store = self.recorder.store
+        if store is None or self.loaded is None or self.bridge.busy:
+            return False
+        try:
+            row = store.get(run_id)
+        except WorkbenchError as e:
+            self.show_error(str(e))
+            return False
+        if row.model is not None and self.info is not None and row.model.path != self.info.path:
+            if self.confirm_load(row.model.path):
+                self.load_model(row.model.path)
+            return False
+        self._start(GenerateParams.from_dict(row.params))
+        return True
+
+    def compare_runs(self, run_ids: list[int]) -> CompareDialog | None:
+        store = self.recorder.store
+        if store is None or len(run_ids) < 2:
+            return None
+        try:
+            dialog = CompareDialog(store, run_ids, self)
+        except WorkbenchError as e:
+            self.show_error(str(e))
+            return None
+        dialog.show()
+        return dialog
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
@@ -735,7 +846,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     def show_shortcuts(self) -> ShortcutsDialog:
         actions = [self.open_action, self.run_action, self.stop_action, self.regenerate_action, self.continue_action,
-                   self.exact_action, self.sampling_toggle, self.tokens_toggle, self.next_toggle, self.branches_toggle,
+                   self.exact_action, self.sampling_toggle, self.tokens_toggle, self.next_toggle, self.branches_toggle, self.history_toggle,
                    self.shortcuts_action, self.quit_action]
         dialog = ShortcutsDialog(actions, self)
         dialog.show()
@@ -753,7 +864,14 @@ class MainWindow(Retranslating, QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self.bridge.shutdown()
+        self.recorder.close()  # the last run's save finishes first
         super().closeEvent(event)
+
+
+def _done_future(value: int) -> Future[int]:
+    future: Future[int] = Future()
+    future.set_result(value)
+    return future
 
 
 def _titled(header: QWidget, widget: QWidget) -> QWidget:

@@ -77,6 +77,13 @@ class AppSettings:
         table[params.path] = {k: v for k, v in params.to_dict().items() if k != "path"}
         self._set("model/settings", json.dumps(table))
 
+    # history database: "" is the default file in the data folder
+    def database_path(self) -> str:
+        return str(self._get("history/database", "") or "")
+
+    def set_database_path(self, path: str) -> None:
+        self._set("history/database", path)
+
     # language: "" follows the system
     def language(self) -> str:
         return str(self._get("ui/language", "") or "")

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Select, delete, func, or_, select, text, update
 
-from workbench.engine.branches import BranchTree
+from workbench.engine.branches import Branch, BranchTree
 from workbench.engine.protocol import GenerateParams, GenerationDone, LoadedModel, TokenEvent
 from workbench.errors import BadInputError
 from workbench.models.info import ModelInfo
@@ -266,6 +266,30 @@ class RunStore:
             with self.db.session() as session:
                 if session.execute(update(RunRow).where(RunRow.id == run_id).values(**values)).rowcount == 0:
                     raise BadInputError(f"There is no run {run_id}.")
+
+    def update_tree(self, run_id: int, tree: BranchTree) -> None:
+        """A run's branches changed (a new branch, or one continued): store the tree; the main
+        branch is the run's own output and tokens."""
+        root = tree.get(0)
+        with self.db.session() as session:
+            row = session.get(RunRow, run_id)
+            if row is None:
+                raise BadInputError(f"There is no run {run_id}.")
+            row.output = root.text
+            row.tokens = encode_tokens(root.tokens) if root.tokens else None
+            row.completion_tokens = len(root.tokens)
+            row.finish_reason = root.finish_reason
+            row.branches = _branches_json(tree) if len(tree.branches) > 1 else None
+
+    def tree(self, run_id: int) -> BranchTree | None:
+        """The saved branch tree of a run (None when it was never branched)."""
+        row = self.get(run_id)
+        if not row.branches:
+            return None
+        tree = BranchTree(GenerateParams.from_dict(row.params))
+        for b in row.branches["branches"]:
+            tree.branches.append(Branch(b["id"], b["parent"], b["at"], decode_tokens(bytes.fromhex(b["tokens"])), b["finish_reason"]))
+        return tree
 
     def delete(self, run_ids: list[int]) -> int:
         with self.db.session() as session:

@@ -93,6 +93,69 @@
     </message>
 </context>
 <context>
+    <name>CompareDialog</name>
+    <message>
+        <location filename="../compare_view.py" line="47"/>
+        <source>Compare runs</source>
+        <translation>比较运行</translation>
+    </message>
+    <message>
+        <location filename="../compare_view.py" line="77"/>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <location filename="../compare_view.py" line="78"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../compare_view.py" line="79"/>
+        <source>Template</source>
+        <translation>模板</translation>
+    </message>
+    <message>
+        <location filename="../compare_view.py" line="81"/>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <location filename="../compare_view.py" line="82"/>
+        <source>Tokens</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <location filename="../compare_view.py" line="83"/>
+        <source>Mean logprob</source>
+        <translation>平均对数概率</translation>
+    </message>
+    <message>
+        <location filename="../compare_view.py" line="84"/>
+        <source>Perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+    <message>
+        <location filename="../compare_view.py" line="85"/>
+        <source>Same tokens as run {0}</source>
+        <translation>与运行 {0} 相同的词元</translation>
+    </message>
+    <message>
+        <location filename="../compare_view.py" line="89"/>
+        <source>tok/s</source>
+        <translation>词元/秒</translation>
+    </message>
+    <message>
+        <location filename="../compare_view.py" line="90"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../compare_view.py" line="98"/>
+        <source>run {0}</source>
+        <translation>运行 {0}</translation>
+    </message>
+</context>
+<context>
     <name>DistributionChart</name>
     <message>
         <location filename="../next_token_panel.py" line="59"/>
@@ -129,281 +192,463 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>HistoryPanel</name>
     <message>
-        <location filename="../main_window.py" line="293"/>
-        <source>Prompt Workbench</source>
-        <translation>提示词工作台</translation>
+        <location filename="../history_panel.py" line="204"/>
+        <source>Search prompts, outputs, notes, templates…</source>
+        <translation>搜索提示词、输出、备注、模板…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="294"/>
+        <location filename="../history_panel.py" line="205"/>
+        <source>Any status</source>
+        <translation>任意状态</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="206"/>
+        <source>Starred</source>
+        <translation>已加星标</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="208"/>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="208"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="208"/>
+        <source>Mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="208"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="208"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="296"/>
-        <source>Output · green likely, red surprising · hover a token for alternatives, right-click to branch</source>
-        <translation>输出 · 绿色为高概率，红色为意外 · 悬停词元查看候选，右键从此处分支</translation>
+        <location filename="../history_panel.py" line="209"/>
+        <source>Output</source>
+        <translation>输出</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="298"/>
-        <source>Colour by probability</source>
-        <translation>按概率着色</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="298"/>
-        <source>Colour by rank</source>
-        <translation>按排名着色</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="298"/>
-        <source>Colour by entropy</source>
-        <translation>按熵着色</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="300"/>
-        <source>Sampling</source>
-        <translation>采样</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="301"/>
+        <location filename="../history_panel.py" line="209"/>
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="302"/>
+        <location filename="../history_panel.py" line="209"/>
+        <source>tok/s</source>
+        <translation>词元/秒</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="209"/>
+        <source>Rating</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="212"/>
+        <source>Star</source>
+        <translation>加星标</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="213"/>
+        <source>Rating:</source>
+        <translation>评分：</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="214"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="215"/>
+        <source>Note (saved when you press Enter)</source>
+        <translation>备注（按回车保存）</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="216"/>
+        <source>Show in output</source>
+        <translation>在输出中显示</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="217"/>
+        <source>Run again</source>
+        <translation>再次运行</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="218"/>
+        <source>Compare selected</source>
+        <translation>比较所选</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="219"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="240"/>
+        <source>History unavailable: {0}</source>
+        <translation>历史记录不可用：{0}</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="244"/>
+        <source>{0} runs</source>
+        <translation>{0} 次运行</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="278"/>
+        <source>unknown model</source>
+        <translation>未知模型</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="281"/>
+        <source>sampler: {0}</source>
+        <translation>采样器：{0}</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="282"/>
+        <source>{0} prompt tokens, {1} generated at {2} tok/s · seed {3} · {4}</source>
+        <translation>{0} 个提示词元，生成 {1} 个，{2} 词元/秒 · 种子 {3} · {4}</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="286"/>
+        <source>template {0} · variant {1}</source>
+        <translation>模板 {0} · 变体 {1}</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="290"/>
+        <source>{0} branches</source>
+        <translation>{0} 个分支</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="305"/>
+        <location filename="../history_panel.py" line="333"/>
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="322"/>
+        <source>Delete runs</source>
+        <translation>删除运行</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="322"/>
+        <source>Delete {0} run(s) from the history? This cannot be undone.</source>
+        <translation>从历史记录中删除 {0} 次运行？此操作无法撤销。</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryRecorder</name>
+    <message>
+        <location filename="../history_recorder.py" line="62"/>
+        <source>The run was not saved in the history: {0}</source>
+        <translation>本次运行未保存到历史记录：{0}</translation>
+    </message>
+    <message>
+        <location filename="../history_recorder.py" line="84"/>
+        <source>The branches were not saved in the history: {0}</source>
+        <translation>分支未保存到历史记录：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../main_window.py" line="320"/>
+        <source>Prompt Workbench</source>
+        <translation>提示词工作台</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="321"/>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="323"/>
+        <source>Output · green likely, red surprising · hover a token for alternatives, right-click to branch</source>
+        <translation>输出 · 绿色为高概率，红色为意外 · 悬停词元查看候选，右键从此处分支</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="325"/>
+        <source>Colour by probability</source>
+        <translation>按概率着色</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="325"/>
+        <source>Colour by rank</source>
+        <translation>按排名着色</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="325"/>
+        <source>Colour by entropy</source>
+        <translation>按熵着色</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="327"/>
+        <source>Sampling</source>
+        <translation>采样</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="328"/>
+        <source>Tokens</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="329"/>
         <source>Next token</source>
         <translation>下一个词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="303"/>
+        <location filename="../main_window.py" line="330"/>
         <source>Prompt surprisal</source>
         <translation>提示词意外度</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="304"/>
+        <location filename="../main_window.py" line="331"/>
         <source>Resample</source>
         <translation>重复采样</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="305"/>
+        <location filename="../main_window.py" line="332"/>
         <source>Branches</source>
         <translation>分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="307"/>
+        <location filename="../main_window.py" line="333"/>
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="334"/>
+        <source>History unavailable</source>
+        <translation>历史记录不可用</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="336"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="307"/>
+        <location filename="../main_window.py" line="336"/>
         <source>Open, find and load models (Ctrl+O)</source>
         <translation>打开、查找并加载模型 (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="308"/>
+        <location filename="../main_window.py" line="337"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="309"/>
+        <location filename="../main_window.py" line="338"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="309"/>
+        <location filename="../main_window.py" line="338"/>
         <source>Run the prompt (Ctrl+Enter)</source>
         <translation>运行提示词 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="310"/>
+        <location filename="../main_window.py" line="339"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="310"/>
+        <location filename="../main_window.py" line="339"/>
         <source>Stop generating (Esc)</source>
         <translation>停止生成 (Esc)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="311"/>
+        <location filename="../main_window.py" line="340"/>
         <source>Re&amp;generate</source>
         <translation>重新生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="311"/>
+        <location filename="../main_window.py" line="340"/>
         <source>Run the last prompt again (Ctrl+R)</source>
         <translation>再次运行上一个提示词 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="312"/>
+        <location filename="../main_window.py" line="341"/>
         <source>&amp;Continue</source>
         <translation>继续(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="312"/>
+        <location filename="../main_window.py" line="341"/>
         <source>Continue the output (Ctrl+Shift+Enter)</source>
         <translation>接着输出继续生成 (Ctrl+Shift+Enter)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="313"/>
+        <location filename="../main_window.py" line="342"/>
         <source>Show &amp;exact prompt</source>
         <translation>显示实际提示词(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="313"/>
+        <location filename="../main_window.py" line="342"/>
         <source>The exact text the model receives (Ctrl+P)</source>
         <translation>模型实际收到的文本 (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="314"/>
+        <location filename="../main_window.py" line="343"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="315"/>
+        <location filename="../main_window.py" line="344"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="320"/>
+        <location filename="../main_window.py" line="349"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="321"/>
+        <location filename="../main_window.py" line="350"/>
         <source>&amp;Recent models</source>
         <translation>最近的模型(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="322"/>
+        <location filename="../main_window.py" line="351"/>
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="323"/>
+        <location filename="../main_window.py" line="352"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="324"/>
+        <location filename="../main_window.py" line="353"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="325"/>
+        <location filename="../main_window.py" line="354"/>
         <source>System default</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="326"/>
+        <location filename="../main_window.py" line="355"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="327"/>
+        <location filename="../main_window.py" line="356"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="328"/>
+        <location filename="../main_window.py" line="357"/>
         <source>Click to dismiss</source>
         <translation>点击关闭</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="334"/>
+        <location filename="../main_window.py" line="363"/>
         <source>%v / %m tokens</source>
         <translation>%v / %m 词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="331"/>
-        <location filename="../main_window.py" line="433"/>
-        <location filename="../main_window.py" line="443"/>
+        <location filename="../main_window.py" line="360"/>
+        <location filename="../main_window.py" line="462"/>
+        <location filename="../main_window.py" line="472"/>
         <source>No model</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="334"/>
+        <location filename="../main_window.py" line="175"/>
+        <source>The history is unavailable, runs are not saved: {0}</source>
+        <translation>历史记录不可用，运行不会被保存：{0}</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="363"/>
         <source>no model</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="383"/>
+        <location filename="../main_window.py" line="412"/>
         <source>A model is already loading. Wait for it or cancel it first.</source>
         <translation>已有模型正在加载。请等待或先取消。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="386"/>
+        <location filename="../main_window.py" line="415"/>
         <source>The engine is busy; stop the current run before loading another model.</source>
         <translation>引擎正忙；请先停止当前运行再加载其他模型。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="400"/>
+        <location filename="../main_window.py" line="429"/>
         <source>Loading {0}…</source>
         <translation>正在加载 {0}…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="453"/>
+        <location filename="../main_window.py" line="482"/>
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="531"/>
+        <location filename="../main_window.py" line="560"/>
         <source>{0} prompt tokens of a {1}-token context</source>
         <translation>提示词 {0} 个词元，上下文共 {1} 个词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="556"/>
+        <location filename="../main_window.py" line="585"/>
         <source>The prompt is empty. Type something to send to the model.</source>
         <translation>提示词为空。请输入要发送给模型的内容。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="610"/>
+        <location filename="../main_window.py" line="639"/>
         <source>Branch</source>
         <translation>分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="611"/>
+        <location filename="../main_window.py" line="640"/>
         <source>This run was made with {0}, which is not loaded. Load it to branch?</source>
         <translation>这次运行使用的是 {0}，它当前未加载。加载它以便分支吗？</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="640"/>
+        <location filename="../main_window.py" line="669"/>
         <source>main</source>
         <translation>主线</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="659"/>
+        <location filename="../main_window.py" line="688"/>
         <source>generating…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="689"/>
+        <location filename="../main_window.py" line="721"/>
         <source>prompt {0} tokens in {1} ms</source>
         <translation>提示词 {0} 个词元，用时 {1} 毫秒</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="691"/>
+        <location filename="../main_window.py" line="723"/>
         <source>{0} tokens · {1} tok/s · seed {2}</source>
         <translation>{0} 个词元 · {1} 词元/秒 · 种子 {2}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="692"/>
+        <location filename="../main_window.py" line="724"/>
         <source> · stopped</source>
         <translation> · 已停止</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="698"/>
+        <location filename="../main_window.py" line="730"/>
         <source>The context is full ({0} tokens): the output stopped there. Load the model with a larger context (Models…).</source>
         <translation>上下文已满（{0} 个词元）：输出在此停止。请用更大的上下文加载模型（模型…）。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="747"/>
+        <location filename="../main_window.py" line="857"/>
         <source>About Prompt Workbench</source>
         <translation>关于提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="748"/>
+        <location filename="../main_window.py" line="858"/>
         <source>Prompt Workbench {0}: see what a local language model does with your prompt. llama.cpp through llama-cpp-python {1}.</source>
         <translation>提示词工作台 {0}：看清本地语言模型如何处理你的提示词。通过 llama-cpp-python {1} 使用 llama.cpp。</translation>
     </message>

@@ -1,0 +1,106 @@
+"""The History panel with the real engine and a real database: runs saved from the window, found,
+annotated, shown again with their tokens and branches, compared, re-run and deleted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from tests.gui.test_shell import T, open_window, run_completion
+from workbench.gui.compare_view import differing_tokens
+from workbench.gui.settings import AppSettings
+
+
+def saved_runs(win) -> list:  # type: ignore[no-untyped-def]
+    win.recorder.flush()
+    return win.recorder.store.list()
+
+
+def test_runs_from_the_window_are_saved_found_and_shown_again(qtbot: QtBot) -> None:
+    win = open_window(qtbot)
+    first = run_completion(qtbot, win, "My favourite fruit is", 6)
+    second = run_completion(qtbot, win, "今天我很高兴，因为", 5)
+    runs = saved_runs(win)
+    assert [r.prompt for r in runs] == ["今天我很高兴，因为", "My favourite fruit is"]
+    assert runs[1].output == first.text and runs[1].source == "gui" and runs[1].model.startswith("Smollm2")
+    stored = win.recorder.store.tokens(runs[1].id)
+    assert [t.id for t in stored] == [t.id for t in first.tokens] and len(stored[0].top) == 10
+
+    panel = win.history_panel
+    qtbot.wait_until(lambda: panel.model.total == 2, timeout=T)
+    panel.search.setText("高兴")
+    qtbot.wait_until(lambda: panel.model.total == 1, timeout=T)
+    assert panel.model.rows[0].output == second.text
+    panel.search.setText("")
+    qtbot.wait_until(lambda: panel.model.total == 2, timeout=T)
+
+    # Branch the first run: the branch is saved with it.
+    win.show_run(runs[1].id)
+    assert win.output.toPlainText() == first.text
+    choice = next(a for a in win.output.tokens[1].top if a.id != first.tokens[1].id)
+    with qtbot.wait_signal(win.runFinished, timeout=T):
+        assert win.branch(1, choice)
+    win.recorder.flush()
+    tree = win.recorder.store.tree(runs[1].id)
+    assert tree is not None and len(tree.branches) == 2 and tree.get(1).tokens[1].id == choice.id
+    assert len(saved_runs(win)) == 2  # a branch belongs to its run, it is not a new run
+
+    # Annotate, filter by star, compare, delete.
+    panel.table.selectRow(1)
+    assert panel.selected_ids() == [runs[1].id] and "My favourite fruit is" in panel.detail.toPlainText()
+    panel.star.setChecked(True)
+    panel.rating.setValue(4)
+    panel.note.setText("good example")
+    panel.note.editingFinished.emit()
+    row = win.recorder.store.get(runs[1].id)
+    assert (row.starred, row.rating, row.note) == (True, 4, "good example")
+    panel.starred.setChecked(True)
+    assert [r.id for r in panel.model.rows] == [runs[1].id]
+    panel.starred.setChecked(False)
+
+    dialog = win.compare_runs([runs[1].id, runs[0].id])
+    assert dialog is not None and len(dialog.outputs) == 2
+    stats = dict(dialog.stat_rows())
+    assert stats["Tokens"] == [str(len(first.tokens)), str(len(second.tokens))]
+    assert "<span" in dialog.outputs[1].toHtml()
+    dialog.close()
+
+    panel.confirm_delete = lambda n: True  # type: ignore[method-assign]
+    panel.table.selectRow(0)
+    panel.delete_button.click()
+    assert [r.id for r in saved_runs(win)] == [runs[1].id]
+    win.close()
+
+
+def test_rerun_repeats_a_seeded_run(qtbot: QtBot) -> None:
+    win = open_window(qtbot)
+    win.sampling.fixed_seed.setChecked(True)
+    win.sampling.seed.setValue(11)
+    first = run_completion(qtbot, win, "Once upon a time", 8, preset=None)
+    run_id = saved_runs(win)[0].id
+    with qtbot.wait_signal(win.runFinished, timeout=T) as again:
+        assert win.rerun(run_id)
+    assert again.args[0].text == first.text
+    assert len(saved_runs(win)) == 2
+    win.close()
+
+
+def test_token_diff_lines_up_shifted_text() -> None:
+    assert differing_tokens([1, 2, 3, 4], [1, 9, 2, 3, 4]) == {1}
+    assert differing_tokens([1, 2, 3], [1, 2, 3]) == set()
+    assert differing_tokens([], [5, 6]) == {0, 1}
+
+
+def test_unusable_database_leaves_the_app_working(qtbot: QtBot, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.sqlite"
+    bad.write_text("not a database " * 100)
+    AppSettings().set_database_path(str(bad))
+    win = open_window(qtbot)
+    assert win.recorder.store is None
+    assert win.history_status.isVisible() and "not a workbench database" in win.history_status.toolTip()
+    assert "unavailable" in win.history_panel.count.text()
+    generation = run_completion(qtbot, win, "Still works", 3)  # no history, but the run goes on
+    assert len(generation.tokens) == 3
+    assert bad.read_text().startswith("not a database")
+    win.close()

@@ -1,0 +1,334 @@
+"""The History panel: every saved run, searchable and filterable, with its details and actions.
+
+The table pages through the database 200 rows at a time as it scrolls (a Qt model with
+canFetchMore/fetchMore), so 100,000 runs open as fast as ten. Choosing a run shows its prompt,
+output and settings; it can be starred, rated, annotated, deleted, shown in the output with its
+token probabilities, run again, or compared with other runs.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.errors import WorkbenchError
+from workbench.gui.history_recorder import HistoryRecorder
+from workbench.gui.qt_helpers import Retranslating
+from workbench.store.runs import RunFilter, RunSummary
+
+PAGE = 200
+
+
+class HistoryModel(QAbstractTableModel):
+    COLUMNS = ("★", "when", "model", "mode", "status", "prompt", "output", "tokens", "tok/s", "rating")
+
+    def __init__(self, recorder: HistoryRecorder, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.recorder = recorder
+        self.filter = RunFilter()
+        self.rows: list[RunSummary] = []
+        self.total = 0
+        self.headers = list(self.COLUMNS)
+        self.error = ""
+
+    def refresh(self, f: RunFilter | None = None) -> None:
+        """Query again from the top (new filter, or the database changed)."""
+        if f is not None:
+            self.filter = f
+        self.beginResetModel()
+        store = self.recorder.store
+        self.error = ""
+        try:
+            self.rows = store.list(self.filter, limit=PAGE) if store else []
+            self.total = store.count(self.filter) if store else 0
+        except WorkbenchError as e:
+            self.rows, self.total, self.error = [], 0, str(e)
+        self.endResetModel()
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:
+        return not parent.isValid() and len(self.rows) < self.total
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:
+        store = self.recorder.store
+        if store is None or parent.isValid():
+            return
+        try:
+            more = store.list(self.filter, limit=PAGE, offset=len(self.rows))
+        except WorkbenchError as e:
+            self.error = str(e)
+            return
+        if not more:
+            self.total = len(self.rows)
+            return
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+        self.rows.extend(more)
+        self.endInsertRows()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        run = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.ToolTipRole and col in (5, 6):
+            return run.prompt if col == 5 else run.output
+        if role == Qt.ItemDataRole.UserRole:
+            return run.id
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return (
+            "★" if run.starred else "",
+            f"{run.created_at:%Y-%m-%d %H:%M}",
+            run.model,
+            run.mode,
+            run.status,
+            " ".join(run.prompt.split())[:80],
+            " ".join(run.output.split())[:80],
+            run.completion_tokens,
+            f"{run.tokens_per_s:.1f}",
+            "★" * (run.rating or 0),
+        )[col]
+
+    def run_id(self, row: int) -> int:
+        return self.rows[row].id
+
+
+class HistoryPanel(Retranslating, QWidget):
+    showRequested = Signal(int)  # run id: show it in the output, tokens and all
+    rerunRequested = Signal(int)
+    compareRequested = Signal(list)  # run ids
+
+    def __init__(self, recorder: HistoryRecorder, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("history-panel")
+        self.recorder = recorder
+        self.model = HistoryModel(recorder, self)
+        self.search = QLineEdit()
+        self.search.setObjectName("history-search")
+        self.search.setClearButtonEnabled(True)
+        self.status = QComboBox()
+        self.status.addItems(["", "ok", "cancelled", "error"])
+        self.starred = QCheckBox()
+        self.count = QLabel()
+        self.table = QTableView()
+        self.table.setObjectName("history-table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.detail = QTextBrowser()
+        self.star = QPushButton()
+        self.star.setCheckable(True)
+        self.rating = QSpinBox()
+        self.rating.setRange(0, 5)
+        self.note = QLineEdit()
+        self.show_button = QPushButton()
+        self.rerun_button = QPushButton()
+        self.compare_button = QPushButton()
+        self.delete_button = QPushButton()
+        self.rating_label = QLabel()
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.status)
+        filters.addWidget(self.starred)
+        filters.addWidget(self.count)
+        actions = QHBoxLayout()
+        for w in (self.star, self.rating_label, self.rating, self.note):
+            actions.addWidget(w)
+        buttons = QHBoxLayout()
+        for w in (self.show_button, self.rerun_button, self.compare_button, self.delete_button):
+            buttons.addWidget(w)
+        buttons.addStretch(1)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addLayout(actions)
+        lower_layout.addWidget(self.detail, 1)
+        lower_layout.addLayout(buttons)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(lower)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(split, 1)
+
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(250)
+        self.search_timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self.search_timer.start())
+        self.status.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.starred.toggled.connect(lambda _on: self.refresh())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+        self.star.toggled.connect(lambda on: self._annotate(starred=on))
+        self.rating.valueChanged.connect(lambda v: self._annotate(rating=v))
+        self.note.editingFinished.connect(lambda: self._annotate(note=self.note.text()))
+        self.show_button.clicked.connect(lambda: self._emit_current(self.showRequested))
+        self.rerun_button.clicked.connect(lambda: self._emit_current(self.rerunRequested))
+        self.compare_button.clicked.connect(lambda: self.compareRequested.emit(self.selected_ids()))
+        self.delete_button.clicked.connect(self._ask_delete)
+        recorder.changed.connect(self.refresh)
+        self._loading = False
+        self.retranslate()
+        self.refresh()
+
+    def retranslate(self) -> None:
+        self.search.setPlaceholderText(self.tr("Search prompts, outputs, notes, templates…"))
+        self.status.setItemText(0, self.tr("Any status"))
+        self.starred.setText(self.tr("Starred"))
+        self.model.headers = [
+            "★", self.tr("When"), self.tr("Model"), self.tr("Mode"), self.tr("Status"), self.tr("Prompt"),
+            self.tr("Output"), self.tr("Tokens"), self.tr("tok/s"), self.tr("Rating"),
+        ]
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.model.headers) - 1)
+        self.star.setText(self.tr("Star"))
+        self.rating_label.setText(self.tr("Rating:"))
+        self.rating.setSpecialValueText(self.tr("none"))
+        self.note.setPlaceholderText(self.tr("Note (saved when you press Enter)"))
+        self.show_button.setText(self.tr("Show in output"))
+        self.rerun_button.setText(self.tr("Run again"))
+        self.compare_button.setText(self.tr("Compare selected"))
+        self.delete_button.setText(self.tr("Delete"))
+        self._update_count()
+        self._selection_changed()
+
+    # -- list -----------------------------------------------------------------------------
+
+    def current_filter(self) -> RunFilter:
+        return RunFilter(query=self.search.text(), status=self.status.currentText() if self.status.currentIndex() > 0 else "", starred=self.starred.isChecked())
+
+    def refresh(self) -> None:
+        self.search_timer.stop()
+        selected = set(self.selected_ids())
+        self.model.refresh(self.current_filter())
+        for row, run in enumerate(self.model.rows):
+            if run.id in selected:
+                self.table.selectRow(row)
+        self._update_count()
+        self._selection_changed()
+
+    def _update_count(self) -> None:
+        if self.recorder.store is None:
+            self.count.setText(self.tr("History unavailable: {0}").format(self.recorder.error))
+        elif self.model.error:
+            self.count.setText(self.model.error)
+        else:
+            self.count.setText(self.tr("{0} runs").format(self.model.total))
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.run_id(r) for r in rows if r < len(self.model.rows)]
+
+    # -- one run --------------------------------------------------------------------------
+
+    def _selection_changed(self) -> None:
+        ids = self.selected_ids()
+        one = len(ids) == 1
+        for w in (self.star, self.rating, self.note, self.show_button, self.rerun_button):
+            w.setEnabled(one)
+        self.compare_button.setEnabled(len(ids) >= 2)
+        self.delete_button.setEnabled(bool(ids))
+        store = self.recorder.store
+        if not one or store is None:
+            self.detail.clear()
+            return
+        try:
+            row = store.get(ids[0])
+        except WorkbenchError as e:
+            self.detail.setPlainText(str(e))
+            return
+        self._loading = True
+        self.star.setChecked(row.starred)
+        self.rating.setValue(row.rating or 0)
+        self.note.setText(row.note)
+        self._loading = False
+        self.detail.setHtml(self._describe(row))
+
+    def _describe(self, row: Any) -> str:
+        sampler = row.params.get("sampler", {})
+        settings = ", ".join(f"{k} {v}" for k, v in sampler.items() if v is not None)
+        model = row.model.name if row.model else self.tr("unknown model")
+        lines = [
+            f"<b>{html.escape(model)}</b> · {html.escape(row.backend)} · {row.created_at:%Y-%m-%d %H:%M:%S} UTC · {html.escape(row.status)}",
+            html.escape(self.tr("sampler: {0}").format(settings)),
+            html.escape(self.tr("{0} prompt tokens, {1} generated at {2} tok/s · seed {3} · {4}").format(
+                row.prompt_tokens, row.completion_tokens, f"{row.tokens_per_s:.1f}", row.seed, row.finish_reason or "–")),
+        ]
+        if row.template:
+            lines.append(html.escape(self.tr("template {0} · variant {1}").format(row.template, row.variant or "–")))
+        if row.error:
+            lines.append(f'<span style="color:#b3261e">{html.escape(row.error)}</span>')
+        if row.branches:
+            lines.append(html.escape(self.tr("{0} branches").format(len(row.branches.get("branches", [])))))
+        body = (
+            f"<h4>{html.escape(self.tr('Prompt'))}</h4><pre>{html.escape(row.prompt)}</pre>"
+            f"<h4>{html.escape(self.tr('Output'))}</h4><pre>{html.escape(row.output)}</pre>"
+        )
+        return "<br>".join(lines) + body
+
+    def _annotate(self, **change: Any) -> None:
+        ids = self.selected_ids()
+        store = self.recorder.store
+        if self._loading or len(ids) != 1 or store is None:
+            return
+        try:
+            store.annotate(ids[0], **change)
+        except WorkbenchError as e:
+            QMessageBox.warning(self, self.tr("History"), str(e))
+            return
+        run = next((r for r in self.model.rows if r.id == ids[0]), None)
+        if run is not None:  # show the change in place, without losing the scroll position
+            run.starred = change.get("starred", run.starred)
+            if "rating" in change:
+                run.rating = change["rating"] or None
+            row = self.model.rows.index(run)
+            self.model.dataChanged.emit(self.model.index(row, 0), self.model.index(row, len(HistoryModel.COLUMNS) - 1))
+
+    def _emit_current(self, signal: Any) -> None:
+        ids = self.selected_ids()
+        if len(ids) == 1:
+            signal.emit(ids[0])
+
+    def confirm_delete(self, n: int) -> bool:
+        """Ask before deleting (tests replace this)."""
+        answer = QMessageBox.question(self, self.tr("Delete runs"), self.tr("Delete {0} run(s) from the history? This cannot be undone.").format(n))
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _ask_delete(self) -> None:
+        ids = self.selected_ids()
+        store = self.recorder.store
+        if not ids or store is None or not self.confirm_delete(len(ids)):
+            return
+        try:
+            store.delete(ids)
+        except WorkbenchError as e:
+            QMessageBox.warning(self, self.tr("History"), str(e))
+        self.refresh()

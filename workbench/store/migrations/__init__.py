@@ -1,1 +1,0 @@
-"""Alembic migrations of the workbench database, shipped in the package and applied on open."""
