@@ -108,7 +108,12 @@ def gui_bench(tokens: int = 256) -> dict[str, Any]:
 
 
 def run_bench(
-    model: str = "default", tokens: int = 128, rounds: int = 12, threads: int | None = None, gui: bool = True
+    model: str = "default",
+    tokens: int = 128,
+    rounds: int = 12,
+    threads: int | None = None,
+    gui: bool = True,
+    store_runs: int = 100_000,
 ) -> dict[str, Any]:
     from workbench.engine.reference import ReferenceRunner
 
@@ -160,4 +165,8 @@ def run_bench(
     }
     if gui:
         report.update(gui_bench())
+    if store_runs:
+        from workbench.store.bench import store_bench
+
+        report.update(store_bench(store_runs))
     return report

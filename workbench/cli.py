@@ -103,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rounds", type=int, default=12, help="paired rounds of reference and workbench")
     p.add_argument("--threads", type=int, default=None)
     p.add_argument("--no-gui", action="store_true", help="skip the window and event-loop measurements")
+    p.add_argument("--store-runs", type=int, default=100_000, help="runs generated for the history database part (0 skips it)")
     p.add_argument("--json", action="store_true")
 
     add_history_parser(sub)
@@ -511,7 +512,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
     """Benchmark speed and memory; see workbench.bench."""
     from workbench.bench import run_bench
 
-    report = run_bench(model=args.model, tokens=args.tokens, rounds=args.rounds, threads=args.threads, gui=not args.no_gui)
+    if args.store_runs < 0:
+        raise PromptError("--store-runs must be 0 (skip) or more.")
+    report = run_bench(
+        model=args.model,
+        tokens=args.tokens,
+        rounds=args.rounds,
+        threads=args.threads,
+        gui=not args.no_gui,
+        store_runs=args.store_runs,
+    )
     if args.json:
         print(json.dumps(report, indent=2))
     else:

@@ -104,3 +104,27 @@ def test_unusable_database_leaves_the_app_working(qtbot: QtBot, tmp_path: Path) 
     assert len(generation.tokens) == 3
     assert bad.read_text().startswith("not a database")
     win.close()
+
+
+def test_the_list_pages_through_many_runs(qtbot: QtBot, tmp_path: Path) -> None:
+    from workbench.gui.history_panel import PAGE, HistoryPanel
+    from workbench.gui.history_recorder import HistoryRecorder
+    from workbench.store.bench import fill
+    from workbench.store.database import Database
+
+    path = tmp_path / "many.sqlite"
+    db = Database(path)
+    fill(db, 2 * PAGE + 50, tokens_per_run=5)
+    db.close()
+    recorder = HistoryRecorder(path)
+    panel = HistoryPanel(recorder)
+    qtbot.addWidget(panel)
+    model = panel.model
+    assert len(model.rows) == PAGE and model.canFetchMore() and panel.count.text() == f"{2 * PAGE + 50} runs"
+    while model.canFetchMore():
+        model.fetchMore()
+    ids = [r.id for r in model.rows]
+    assert len(ids) == 2 * PAGE + 50 and ids == sorted(ids, reverse=True)  # newest first, none twice
+    panel.status.setCurrentIndex(2)  # cancelled: every 50th run of the generated ones
+    assert model.total == len(model.rows) == 9 and {r.status for r in model.rows} == {"cancelled"}
+    recorder.close()

@@ -119,3 +119,12 @@ def test_branches_of_a_run_are_saved_and_come_back(store: RunStore) -> None:
     row = store.get(run_id)
     assert row.output == tree.get(0).text and row.completion_tokens == 4 and row.finish_reason == "stop"
     assert [s.output for s in store.list(RunFilter(query="!"))] == [tree.get(0).text]
+
+
+def test_pages_follow_each_other_without_gaps(store: RunStore) -> None:
+    ids = [store.save(new_run(f"run {i}")) for i in range(7)]
+    pages, after = [], None
+    while page := store.list(limit=3, after=after):
+        pages.append([s.id for s in page])
+        after = page[-1]
+    assert pages == [ids[::-1][:3], ids[::-1][3:6], ids[::-1][6:]]

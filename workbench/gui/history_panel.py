@@ -35,6 +35,7 @@ from workbench.gui.qt_helpers import Retranslating
 from workbench.store.runs import RunFilter, RunSummary
 
 PAGE = 200
+COUNT_CAP = 10_000  # beyond this the panel says "10,000+": counting every match of a common word costs
 
 
 class HistoryModel(QAbstractTableModel):
@@ -45,7 +46,8 @@ class HistoryModel(QAbstractTableModel):
         self.recorder = recorder
         self.filter = RunFilter()
         self.rows: list[RunSummary] = []
-        self.total = 0
+        self.total = 0  # matching runs, counted up to COUNT_CAP + 1
+        self.exhausted = True
         self.headers = list(self.COLUMNS)
         self.error = ""
 
@@ -58,25 +60,26 @@ class HistoryModel(QAbstractTableModel):
         self.error = ""
         try:
             self.rows = store.list(self.filter, limit=PAGE) if store else []
-            self.total = store.count(self.filter) if store else 0
+            self.total = store.count(self.filter, cap=COUNT_CAP + 1) if store else 0
         except WorkbenchError as e:
             self.rows, self.total, self.error = [], 0, str(e)
+        self.exhausted = len(self.rows) < PAGE
         self.endResetModel()
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:
-        return not parent.isValid() and len(self.rows) < self.total
+        return not parent.isValid() and not self.exhausted
 
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:
         store = self.recorder.store
         if store is None or parent.isValid():
             return
         try:
-            more = store.list(self.filter, limit=PAGE, offset=len(self.rows))
+            more = store.list(self.filter, limit=PAGE, after=self.rows[-1] if self.rows else None)
         except WorkbenchError as e:
             self.error = str(e)
             return
+        self.exhausted = len(more) < PAGE
         if not more:
-            self.total = len(self.rows)
             return
         self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
         self.rows.extend(more)
@@ -241,7 +244,8 @@ class HistoryPanel(Retranslating, QWidget):
         elif self.model.error:
             self.count.setText(self.model.error)
         else:
-            self.count.setText(self.tr("{0} runs").format(self.model.total))
+            shown = f"{COUNT_CAP:,}+" if self.model.total > COUNT_CAP else f"{self.model.total:,}"
+            self.count.setText(self.tr("{0} runs").format(shown))
 
     def selected_ids(self) -> list[int]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})

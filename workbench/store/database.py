@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from workbench.errors import StoreError
 from workbench.paths import data_dir
+from workbench.store.search_text import search_text
 
 BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -97,6 +98,8 @@ class Database:
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
+        # The search index's triggers call it (see workbench.store.search_text).
+        dbapi_connection.create_function("wb_search_text", 4, search_text, deterministic=True)
 
     def _migrate(self) -> None:
         config = _alembic_config()

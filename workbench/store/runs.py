@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, or_, select, text, update
+from sqlalchemy import Select, column, delete, func, or_, select, table, text, update
 
 from workbench.engine.branches import Branch, BranchTree
 from workbench.engine.protocol import GenerateParams, GenerationDone, LoadedModel, TokenEvent
@@ -20,11 +20,16 @@ from workbench.errors import BadInputError
 from workbench.models.info import ModelInfo
 from workbench.store.database import Database
 from workbench.store.models import ModelRecord, RunRow
+from workbench.store.search_text import match_query
 from workbench.store.token_codec import decode_tokens, encode_tokens
 
 STATUSES = ("ok", "cancelled", "error")
 PREVIEW = 160
 _FINGERPRINT_SPAN = 1 << 20
+
+
+_SEARCH = table("runs_search", column("rowid"))
+_SEARCH_ROWID = _SEARCH.c.rowid
 
 
 def utc_now() -> datetime:
@@ -180,7 +185,8 @@ class RunStore:
 
     # -- reading --------------------------------------------------------------------------
 
-    def _summaries(self, where: Select[Any], limit: int, offset: int) -> list[RunSummary]:
+    def _summaries(self, f: RunFilter, limit: int, offset: int, after: int | None = None) -> list[RunSummary]:
+        where, searching = self._where(f)
         model_name = func.coalesce(ModelRecord.name, "")
         query = (
             where.add_columns(
@@ -190,24 +196,30 @@ class RunStore:
                 RunRow.starred, RunRow.rating,
             )
             .outerjoin(ModelRecord, RunRow.model_id == ModelRecord.id)
-            .order_by(RunRow.created_at.desc(), RunRow.id.desc())
+            # Newest first, by id (ids follow saving order). A search walks its index backwards
+            # and stops at the page's end instead of collecting every match first.
+            .order_by(_SEARCH_ROWID.desc() if searching else RunRow.id.desc())
             .limit(limit)
             .offset(offset)
         )
+        if after is not None:  # keyset paging: as fast on page 500 as on page 1
+            query = query.where(RunRow.id < after)
         with self.db.session() as session:
             return [RunSummary(*row) for row in session.execute(query)]
 
-    def _where(self, f: RunFilter) -> Select[Any]:
-        q = select().select_from(RunRow)
-        if f.query.strip():
-            long_terms = [t for t in f.query.split() if len(t) >= 3]
-            short_terms = [t for t in f.query.split() if len(t) < 3]
-            if long_terms:
-                match = " ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
-                q = q.where(RunRow.id.in_(select(text("rowid")).select_from(text("runs_fts")).where(text("runs_fts MATCH :match")))).params(match=match)
-            for term in short_terms:  # the trigram index needs 3 characters; scan for shorter ones
-                like = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-                q = q.where(or_(RunRow.prompt.like(like, escape="\\"), RunRow.output.like(like, escape="\\"), RunRow.note.like(like, escape="\\")))
+    def _where(self, f: RunFilter) -> tuple[Select[Any], bool]:
+        """The runs matching ``f`` (no columns yet), and whether the search index drives the query."""
+        match = match_query(f.query)
+        if match:
+            q = (
+                select()
+                .select_from(_SEARCH)
+                .join(RunRow, RunRow.id == _SEARCH_ROWID)
+                .where(text("runs_search MATCH :match"))
+                .params(match=match)
+            )
+        else:
+            q = select().select_from(RunRow)
         if f.model:
             q = q.where(RunRow.model_id.in_(select(ModelRecord.id).where(or_(ModelRecord.name.contains(f.model), ModelRecord.file_name.contains(f.model)))))
         if f.template:
@@ -226,14 +238,25 @@ class RunStore:
             q = q.where(RunRow.created_at >= _naive_utc(f.since))
         if f.until:
             q = q.where(RunRow.created_at < _naive_utc(f.until))
-        return q
+        return q, match is not None
 
-    def list(self, f: RunFilter | None = None, limit: int = 100, offset: int = 0) -> list[RunSummary]:
-        return self._summaries(self._where(f or RunFilter()), limit, offset)
+    def list(
+        self, f: RunFilter | None = None, limit: int = 100, offset: int = 0, after: RunSummary | None = None
+    ) -> list[RunSummary]:
+        """Runs matching ``f``, newest first; ``after``: the page that follows that run."""
+        return self._summaries(f or RunFilter(), limit, offset, after.id if after is not None else None)
 
-    def count(self, f: RunFilter | None = None) -> int:
+    def count(self, f: RunFilter | None = None, cap: int | None = None) -> int:
+        """How many runs match; with ``cap``, counting stops there (a common word can match most
+        of 100,000 runs, and "10,000+" says enough)."""
+        where, searching = self._where(f or RunFilter())
+        # Ordered like the list, so that SQLite walks the search index and looks up each match,
+        # never the reverse (running the full-text query once per run took seconds).
+        where = where.add_columns(RunRow.id).order_by(_SEARCH_ROWID.desc() if searching else RunRow.id.desc())
+        if cap is not None:
+            where = where.limit(cap)
         with self.db.session() as session:
-            return int(session.scalar(self._where(f or RunFilter()).add_columns(func.count(RunRow.id))) or 0)
+            return int(session.scalar(select(func.count()).select_from(where.subquery())) or 0)
 
     def get(self, run_id: int) -> RunRow:
         with self.db.session() as session:

@@ -2,10 +2,12 @@
 
 A run of 500 tokens with 10 alternatives each is 5,500 (id, logprob) pairs; as JSON that is
 ~200 KB, as numpy columns ~46 KB before compression. Each distinct token's bytes are stored once.
+Encoding runs on every save, so it is built from whole columns, not element by element.
 
-Layout (little-endian), zlib-compressed: a JSON header line ``{"v", "n", "k", "pieces": [[id,
-hex], ...]}`` then ids int32[n], logprobs float64[n], entropy float32[n] (NaN for none),
-top ids int32[n*k] (-1 pads a shorter list), top logprobs float32[n*k].
+Layout (little-endian), zlib-compressed: a JSON header line ``{"v", "n", "k", "p"}`` then ids
+int32[n], logprobs float64[n], entropy float32[n] (NaN for none), top ids int32[n*k] (-1 pads a
+shorter list), top logprobs float32[n*k], piece ids int32[p], piece lengths uint32[p], and the
+pieces' bytes one after another.
 """
 
 from __future__ import annotations
@@ -24,25 +26,26 @@ VERSION = 1
 def encode_tokens(tokens: list[TokenEvent]) -> bytes:
     n = len(tokens)
     k = max((len(t.top) for t in tokens), default=0)
-    pieces: dict[int, bytes] = {}
-    ids = np.empty(n, dtype="<i4")
-    logprobs = np.empty(n, dtype="<f8")
-    entropy = np.full(n, np.nan, dtype="<f4")
-    top_ids = np.full((n, k), -1, dtype="<i4")
-    top_logprobs = np.zeros((n, k), dtype="<f4")
-    for i, t in enumerate(tokens):
-        ids[i] = t.id
-        logprobs[i] = t.logprob
-        if t.entropy is not None:
-            entropy[i] = t.entropy
-        pieces.setdefault(t.id, t.bytes)
-        for j, alt in enumerate(t.top):
-            top_ids[i, j] = alt.id
-            top_logprobs[i, j] = alt.logprob
-            pieces.setdefault(alt.id, alt.bytes)
-    header = json.dumps({"v": VERSION, "n": n, "k": k, "pieces": [[i, b.hex()] for i, b in pieces.items()]})
-    body = b"".join(a.tobytes() for a in (ids, logprobs, entropy, top_ids, top_logprobs))
-    return zlib.compress(header.encode() + b"\n" + body, 1)
+    ids = np.fromiter((t.id for t in tokens), dtype="<i4", count=n)
+    logprobs = np.fromiter((t.logprob for t in tokens), dtype="<f8", count=n)
+    entropy = np.fromiter((np.nan if t.entropy is None else t.entropy for t in tokens), dtype="<f4", count=n)
+    if all(len(t.top) == k for t in tokens):
+        alternatives = [a for t in tokens for a in t.top]
+        top_ids = np.fromiter((a.id for a in alternatives), dtype="<i4", count=n * k)
+        top_logprobs = np.fromiter((a.logprob for a in alternatives), dtype="<f4", count=n * k)
+    else:
+        top_ids = np.full((n, k), -1, dtype="<i4")
+        top_logprobs = np.zeros((n, k), dtype="<f4")
+        for i, t in enumerate(tokens):
+            top_ids[i, : len(t.top)] = [a.id for a in t.top]
+            top_logprobs[i, : len(t.top)] = [a.logprob for a in t.top]
+    pieces = {a.id: a.bytes for t in tokens for a in t.top}
+    pieces.update((t.id, t.bytes) for t in tokens)
+    piece_ids = np.fromiter(pieces.keys(), dtype="<i4", count=len(pieces))
+    piece_lens = np.fromiter(map(len, pieces.values()), dtype="<u4", count=len(pieces))
+    header = json.dumps({"v": VERSION, "n": n, "k": k, "p": len(pieces)}).encode()
+    body = b"".join(a.tobytes() for a in (ids, logprobs, entropy, top_ids, top_logprobs, piece_ids, piece_lens))
+    return zlib.compress(header + b"\n" + body + b"".join(pieces.values()), 1)
 
 
 def decode_tokens(blob: bytes) -> list[TokenEvent]:
@@ -52,19 +55,24 @@ def decode_tokens(blob: bytes) -> list[TokenEvent]:
         header = json.loads(header_line)
         if header.get("v") != VERSION:
             raise StoreError(f"These tokens were saved in format {header.get('v')}, which this version cannot read.")
-        n, k = int(header["n"]), int(header["k"])
-        pieces = {int(i): bytes.fromhex(h) for i, h in header["pieces"]}
+        n, k, p = int(header["n"]), int(header["k"]), int(header["p"])
         at = 0
 
         def take(dtype: str, count: int) -> np.ndarray:
             nonlocal at
-            size = np.dtype(dtype).itemsize * count
             arr = np.frombuffer(body, dtype=dtype, count=count, offset=at)
-            at += size
+            at += np.dtype(dtype).itemsize * count
             return arr
 
         ids, logprobs, entropy = take("<i4", n), take("<f8", n), take("<f4", n)
         top_ids, top_logprobs = take("<i4", n * k).reshape(n, k), take("<f4", n * k).reshape(n, k)
+        piece_ids, piece_lens = take("<i4", p).tolist(), take("<u4", p).tolist()
+        pieces: dict[int, bytes] = {}
+        for token, length in zip(piece_ids, piece_lens):
+            pieces[token] = body[at : at + length]
+            at += length
+        if at != len(body):
+            raise ValueError("trailing bytes")
     except (zlib.error, ValueError, KeyError, TypeError) as e:
         raise StoreError(f"The saved tokens of this run are damaged ({e}).") from None
     texts = {i: b.decode("utf-8", "replace") for i, b in pieces.items()}
