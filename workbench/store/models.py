@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -62,3 +62,47 @@ class RunRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
     model: Mapped[ModelRecord | None] = relationship(lazy="joined")
+
+
+class TemplateRow(Base):
+    __tablename__ = "templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    mode: Mapped[str] = mapped_column(String(16))  # "completion" | "chat"
+    archived: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime]
+
+    versions: Mapped[list[TemplateVersionRow]] = relationship(
+        back_populates="template", order_by="TemplateVersionRow.number", cascade="all, delete-orphan", passive_deletes=True
+    )
+    labels: Mapped[list[TemplateLabelRow]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+
+
+class TemplateVersionRow(Base):
+    """One saved state of a template. Never changed once written: an edit makes the next one."""
+
+    __tablename__ = "template_versions"
+    __table_args__ = (UniqueConstraint("template_id", "number", name="one_number_per_template"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("templates.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    system: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text)  # sandboxed Jinja
+    variables: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{name, default, description}]
+    examples: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{input, reasoning, output}]
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+
+    template: Mapped[TemplateRow] = relationship(back_populates="versions")
+
+
+class TemplateLabelRow(Base):
+    __tablename__ = "template_labels"
+
+    template_id: Mapped[int] = mapped_column(ForeignKey("templates.id", ondelete="CASCADE"), primary_key=True)
+    label: Mapped[str] = mapped_column(Text, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("template_versions.id", ondelete="CASCADE"))

@@ -1,0 +1,108 @@
+"""Templates on a real database: immutable versions, labels, diff, rename/copy/archive/delete,
+sandboxed rendering with declared variables, and export/import that keeps every version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workbench.errors import BadInputError, TemplateError
+from workbench.store.database import Database
+from workbench.store.templates import TemplateStore
+
+BODY = "Classify the sentiment of this review as positive or negative.\nReview: {{ review }}\nSentiment:"
+
+
+@pytest.fixture
+def templates(tmp_path: Path) -> TemplateStore:
+    return TemplateStore(Database(tmp_path / "t.sqlite"))
+
+
+def test_edits_make_versions_and_labels_point_at_them(templates: TemplateStore) -> None:
+    v1 = templates.add("sentiment", BODY, variables=[{"name": "review", "description": "the text"}], tags=["舆情分析"])
+    assert (v1.ref, v1.note) == ("sentiment@1", "first version")
+    v2 = templates.edit("sentiment", "answer in one word", body=BODY + " (one word)")
+    assert v2.number == 2 and v2.variables == v1.variables
+    templates.label("sentiment", "production", "1")
+    assert templates.resolve("sentiment@production").body == BODY
+    assert templates.resolve("sentiment").number == 2  # the latest
+    templates.label("sentiment", "production", "2")  # moved
+    assert templates.resolve("sentiment@production").number == 2
+    assert [v.labels for v in templates.versions("sentiment")] == [[], ["production"]]
+    assert templates.versions("sentiment")[0].body == BODY  # version 1 never changed
+    diff = templates.diff("sentiment", "1", "production")
+    assert "-Sentiment:" in diff and "+Sentiment: (one word)" in diff
+    with pytest.raises(BadInputError, match="Nothing changed"):
+        templates.edit("sentiment", "again", body=BODY + " (one word)")
+    with pytest.raises(BadInputError, match="note"):
+        templates.edit("sentiment", " ", body="x")
+    with pytest.raises(BadInputError, match="no label 'staging'"):
+        templates.resolve("sentiment@staging")
+    with pytest.raises(BadInputError, match="versions 1 to 2, not 7"):
+        templates.resolve("sentiment@7")
+    info = templates.list()[0]
+    assert (info.name, info.versions, info.labels, info.tags) == ("sentiment", 2, {"production": 2}, ["舆情分析"])
+
+
+def test_rendering_is_sandboxed_and_checks_variables(templates: TemplateStore) -> None:
+    v = templates.add(
+        "qa", "{% for e in examples %}Q: {{ e.input }}\nA: {{ e.output }}\n{% endfor %}Q: {{ question }}\nA:",
+        system="You answer in {{ language }}.",
+        variables=[{"name": "question"}, {"name": "language", "default": "English"}],
+        examples=[{"input": "2+2?", "output": "4"}],
+    )
+    system, body = v.render({"question": "3+3?"})
+    assert system == "You answer in English." and body == "Q: 2+2?\nA: 4\nQ: 3+3?\nA:"
+    with pytest.raises(TemplateError, match="no variable colour"):
+        v.render({"question": "x", "colour": "red"})
+    with pytest.raises(TemplateError, match="not given"):
+        v.render({})
+    evil = templates.add("evil", "{{ ''.__class__.__mro__[1].__subclasses__() }}")
+    with pytest.raises(TemplateError, match="sandbox"):
+        evil.render({})
+    loop = templates.add("loop", "{% for i in range(99999) %}{% for j in range(99999) %}{{ i }}{% endfor %}{% endfor %}")
+    with pytest.raises(TemplateError, match="more than 1,000,000 characters; rendering was stopped"):
+        loop.render({})
+    with pytest.raises(TemplateError, match="Range too big"):
+        templates.add("huge", "{% for i in range(10**9) %}{% endfor %}").render({})
+    with pytest.raises(TemplateError, match="syntax error on line 1"):
+        templates.add("broken", "{{ question ")
+    assert [t.name for t in templates.list()] == ["evil", "huge", "loop", "qa"]  # the broken one was not saved
+
+
+def test_rename_copy_archive_delete_and_names(templates: TemplateStore) -> None:
+    templates.add("a", "A {{ x }}", variables=[{"name": "x"}])
+    templates.rename("a", "alpha")
+    copy = templates.duplicate("alpha", "beta")
+    assert copy.ref == "beta@1" and copy.note == "copied from alpha@1"
+    with pytest.raises(BadInputError, match="exists already"):
+        templates.rename("beta", "alpha")
+    templates.archive("alpha")
+    assert [t.name for t in templates.list()] == ["beta"]
+    assert [t.name for t in templates.list(include_archived=True)] == ["alpha", "beta"]
+    templates.delete("alpha")
+    with pytest.raises(BadInputError, match="no template 'alpha'"):
+        templates.resolve("alpha")
+    with pytest.raises(BadInputError, match="cannot be a template name"):
+        templates.add("x@1", "body")
+    with pytest.raises(BadInputError, match="identifier"):
+        templates.add("c", "body", variables=[{"name": "not ok"}])
+
+
+def test_export_and_import_keep_versions_labels_and_archive(templates: TemplateStore, tmp_path: Path) -> None:
+    templates.add("s", BODY, variables=[{"name": "review"}], description="sentiment", tags=["demo"])
+    templates.edit("s", "shorter", body="Review: {{ review }}\nSentiment:")
+    templates.label("s", "production", "1")
+    templates.archive("s")
+    data = templates.export()
+    other = TemplateStore(Database(tmp_path / "other.sqlite"))
+    assert other.import_(data) == ["s"]
+    assert [v.body for v in other.versions("s")] == [BODY, "Review: {{ review }}\nSentiment:"]
+    assert other.resolve("s@production").number == 1 and other.list(include_archived=True)[0].archived
+    assert other.export()["templates"][0]["versions"][1]["note"] == "shorter"
+    with pytest.raises(BadInputError, match="exists already"):
+        other.import_(data)
+    assert other.import_(data, replace=True) == ["s"]
+    with pytest.raises(BadInputError, match="not a Prompt Workbench template file"):
+        other.import_({"templates": []})
