@@ -19,6 +19,8 @@ from typing import Any
 from workbench import __version__
 from workbench.cli_history import add_db_arg, cmd_history, open_store
 from workbench.cli_history import add_parser as add_history_parser
+from workbench.cli_templates import add_parser as add_templates_parser
+from workbench.cli_templates import cmd_templates
 from workbench.errors import PromptError, WorkbenchError
 from workbench.tokens.pieces import piece_label
 
@@ -42,7 +44,7 @@ def _add_sampler_args(p: argparse.ArgumentParser) -> None:
 
 
 def _add_prompt_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--prompt", "-p", required=True, help="the prompt text, or - to read standard input")
+    p.add_argument("--prompt", "-p", help="the prompt text, or - to read standard input")
     p.add_argument("--chat", action="store_true", help="wrap the prompt in the model's chat template")
     p.add_argument("--system", default=None, help="system message (with --chat)")
 
@@ -61,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stop", action="append", default=[], help="stop when this text appears (repeatable)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of streaming text")
     p.add_argument("--no-history", action="store_true", help="do not save this run in the history")
+    p.add_argument("--template", "-t", metavar="NAME[@VERSION|@LABEL]", help="render a saved template as the prompt")
+    p.add_argument("--var", action="append", metavar="KEY=VALUE", help="a template variable (repeatable)")
     add_db_arg(p)
 
     p = sub.add_parser("next", help="show the next-token distribution after a prompt")
@@ -107,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     add_history_parser(sub)
+    add_templates_parser(sub)
     return parser
 
 
@@ -114,6 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _read_prompt(args: argparse.Namespace) -> str:
+    if args.prompt is None:
+        raise PromptError("Give the prompt: --prompt TEXT, --prompt - to read standard input" + (", or --template NAME." if hasattr(args, "template") else "."))
     if args.prompt == "-":
         data = sys.stdin.buffer.read()
         try:
@@ -177,6 +184,9 @@ def _prompt_params(args: argparse.Namespace, info: Any, loaded: Any, **extra: An
     from workbench.engine.protocol import GenerateParams
     from workbench.prompts.chat import ChatMessage, render_chat
 
+    if getattr(args, "template", None):
+        text = _template_prompt(args, info, loaded)
+        return GenerateParams(prompt=text, sampler=_sampler(args), parse_special=args.mode == "chat", **extra).validate()
     text = _read_prompt(args)
     if args.chat:
         messages = ([ChatMessage("system", args.system)] if args.system else []) + [ChatMessage("user", text)]
@@ -191,6 +201,25 @@ def _prompt_params(args: argparse.Namespace, info: Any, loaded: Any, **extra: An
         raise PromptError("--system needs --chat (a system message only exists in a chat).")
     parse_special = args.chat or getattr(args, "raw_special", False)  # a rendered chat prompt run again
     return GenerateParams(prompt=text, sampler=_sampler(args), parse_special=parse_special, **extra).validate()
+
+
+def _template_prompt(args: argparse.Namespace, info: Any, loaded: Any) -> str:
+    """Render ``--template`` with ``--var``s: a chat template through the model's chat format, a
+    completion template as text (its system prompt first)."""
+    from workbench.cli_templates import open_templates, parse_vars
+    from workbench.prompts.chat import ChatMessage, render_chat
+
+    if args.prompt is not None:
+        raise PromptError("Give --prompt or --template, not both.")
+    version = open_templates(args).resolve(args.template)
+    system, body = version.render(parse_vars(args.var))
+    system = args.system or system
+    args.template_ref = version.ref
+    args.mode = "chat" if (args.chat or version.mode == "chat") else "completion"
+    if args.mode == "chat":
+        messages = ([ChatMessage("system", system)] if system else []) + [ChatMessage("user", body)]
+        return render_chat(info.chat_template, messages, bos_token=loaded.bos_text, eos_token=loaded.eos_text, tokenizer_adds_bos=loaded.add_bos)
+    return f"{system}\n\n{body}" if system else body
 
 
 def _colour(prob: float) -> str:
@@ -308,7 +337,7 @@ def _save_run(args: argparse.Namespace, info: Any, loaded: Any, params: Any, gen
         done=done,
         status=status,
         error=error,
-        template=getattr(args, "template", None),
+        template=getattr(args, "template_ref", None),
         variant=getattr(args, "variant", None),
     )
     try:
@@ -539,6 +568,7 @@ COMMANDS = {
     "tokens": cmd_tokens,
     "bench": cmd_bench,
     "history": cmd_history,
+    "templates": cmd_templates,
 }
 
 

@@ -163,6 +163,7 @@ def _rerun(args: argparse.Namespace, store: Any) -> int:
     rerun = argparse.Namespace(
         model=row.model.path,
         prompt=row.prompt,
+        var=None,
         chat=False,  # the saved prompt is already rendered, special tokens included
         raw_special=row.mode == "chat" or params.parse_special,
         system=None,
@@ -181,7 +182,8 @@ def _rerun(args: argparse.Namespace, store: Any) -> int:
         json=args.json,
         db=args.db,
         no_history=False,
-        template=row.template,
+        template=None,  # the saved prompt is already rendered
+        template_ref=row.template,
         variant=row.variant,
         mode=row.mode,
     )

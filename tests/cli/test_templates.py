@@ -1,0 +1,61 @@
+"""`workbench templates` and `workbench run --template` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli.test_cli import workbench
+
+
+def test_template_lifecycle_and_run_from_a_label(tmp_path: Path) -> None:
+    db = str(tmp_path / "t.sqlite")
+    body = tmp_path / "body.txt"
+    body.write_text("Review: {{ review }}\nSentiment:", encoding="utf-8")
+    added = workbench("templates", "add", "sentiment", "--body-file", str(body), "--var", "review", "--tag", "舆情分析", "--db", db, "--json")
+    assert added.returncode == 0, added.stderr
+    assert json.loads(added.stdout)["number"] == 1
+    edited = workbench("templates", "edit", "sentiment", "--note", "one word", "--body", "Review: {{ review }}\nOne word:", "--db", db, "--json")
+    assert json.loads(edited.stdout)["number"] == 2
+    assert workbench("templates", "label", "sentiment", "production", "1", "--db", db).returncode == 0
+    listed = json.loads(workbench("templates", "list", "--db", db, "--json").stdout)["templates"]
+    assert listed == [{"name": "sentiment", "description": "", "tags": ["舆情分析"], "mode": "completion", "archived": False,
+                       "versions": 2, "labels": {"production": 1}}]
+    diff = workbench("templates", "diff", "sentiment", "production", "2", "--db", db).stdout
+    assert "-Sentiment:" in diff and "+One word:" in diff
+    versions = json.loads(workbench("templates", "versions", "sentiment", "--db", db, "--json").stdout)["versions"]
+    assert [v["note"] for v in versions] == ["first version", "one word"]
+
+    run = workbench("run", "--template", "sentiment@production", "--var", "review=物流很快", "--max-tokens", "3",
+                    "--temperature", "0", "--json", "--db", db)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert result["prompt"] == "Review: 物流很快\nSentiment:"
+    shown = json.loads(workbench("history", "show", str(result["run_id"]), "--db", db, "--json").stdout)
+    assert shown["template"] == "sentiment@1" and shown["prompt"] == result["prompt"]
+
+    exported = tmp_path / "templates.json"
+    assert workbench("templates", "export", "-o", str(exported), "--db", db).returncode == 0
+    other = str(tmp_path / "other.sqlite")
+    imported = json.loads(workbench("templates", "import", str(exported), "--db", other, "--json").stdout)
+    assert imported == {"imported": ["sentiment"]}
+    assert json.loads(workbench("templates", "show", "sentiment@production", "--db", other, "--json").stdout)["number"] == 1
+
+
+def test_template_bad_input(tmp_path: Path) -> None:
+    db = str(tmp_path / "t.sqlite")
+    broken = workbench("templates", "add", "b", "--body", "{{ x ", "--db", db)
+    assert broken.returncode == 2 and "syntax error on line 1" in broken.stderr and "Traceback" not in broken.stderr
+    assert workbench("templates", "add", "q", "--body", "Q: {{ question }}", "--var", "question", "--db", db).returncode == 0
+    missing = workbench("run", "--template", "q", "--max-tokens", "2", "--db", db)
+    assert missing.returncode == 2 and "not given" in missing.stderr
+    unknown = workbench("run", "--template", "q", "--var", "colour=red", "--max-tokens", "2", "--db", db)
+    assert unknown.returncode == 2 and "no variable colour" in unknown.stderr
+    escape = workbench("templates", "add", "e", "--body", "{{ ''.__class__.__mro__[1].__subclasses__() }}", "--db", db)
+    assert escape.returncode == 0
+    ran = workbench("run", "--template", "e", "--max-tokens", "2", "--db", db)
+    assert ran.returncode == 2 and "sandbox forbids" in ran.stderr
+    both = workbench("run", "--template", "q", "--prompt", "x", "--var", "question=1", "--max-tokens", "2", "--db", db)
+    assert both.returncode == 2 and "not both" in both.stderr
+    nofile = workbench("templates", "import", str(tmp_path / "nope.json"), "--db", db)
+    assert nofile.returncode == 2 and "Cannot read templates" in nofile.stderr
