@@ -145,12 +145,20 @@ class HistoryPanel(Retranslating, QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(24)
+        samples = ("★", "2026-11-23 05:26", "SmolLM2 135M Instr", "completion", "cancelled", "x" * 34, "x" * 34, "10000", "100.0")
+        for column, sample in enumerate(samples):
+            self.table.setColumnWidth(column, self.fontMetrics().horizontalAdvance(sample) + 16)
         self.detail = QTextBrowser()
         self.star = QPushButton()
         self.star.setCheckable(True)
         self.rating = QSpinBox()
         self.rating.setRange(0, 5)
+        self.rating.setMinimumWidth(self.fontMetrics().averageCharWidth() * 8 + 30)
         self.note = QLineEdit()
         self.show_button = QPushButton()
         self.rerun_button = QPushButton()
@@ -292,9 +300,10 @@ class HistoryPanel(Retranslating, QWidget):
             lines.append(f'<span style="color:#b3261e">{html.escape(row.error)}</span>')
         if row.branches:
             lines.append(html.escape(self.tr("{0} branches").format(len(row.branches.get("branches", [])))))
+        pre = '<p style="white-space:pre-wrap; font-family:monospace">{0}</p>'
         body = (
-            f"<h4>{html.escape(self.tr('Prompt'))}</h4><pre>{html.escape(row.prompt)}</pre>"
-            f"<h4>{html.escape(self.tr('Output'))}</h4><pre>{html.escape(row.output)}</pre>"
+            f"<h4>{html.escape(self.tr('Prompt'))}</h4>" + pre.format(html.escape(row.prompt))
+            + f"<h4>{html.escape(self.tr('Output'))}</h4>" + pre.format(html.escape(row.output))
         )
         return "<br>".join(lines) + body
 
