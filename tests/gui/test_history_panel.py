@@ -103,6 +103,14 @@ def test_unusable_database_leaves_the_app_working(qtbot: QtBot, tmp_path: Path) 
     generation = run_completion(qtbot, win, "Still works", 3)  # no history, but the run goes on
     assert len(generation.tokens) == 3
     assert bad.read_text().startswith("not a database")
+    # File > History database...: another file, remembered for the next start.
+    good = tmp_path / "good.sqlite"
+    assert win.use_database(str(good)) and not win.history_status.isVisible()
+    run_completion(qtbot, win, "Now saved", 3)
+    assert [r.prompt for r in saved_runs(win)] == ["Now saved"] and win.recorder.path == good
+    assert AppSettings().database_path() == str(good)
+    assert not win.use_database(str(bad)) and "cannot be used" in win.error.text()
+    assert win.recorder.path == good  # the good one stays in use
     win.close()
 
 

@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, Q
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -211,6 +212,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.exact_action = self._action(["Ctrl+P"], self.show_exact_prompt)
         self.shortcuts_action = self._action(["F1"], self.show_shortcuts)
         self.about_action = self._action(None, self.show_about)
+        self.database_action = self._action(None, self._ask_database)
         self.sampling_toggle = self.sampling_dock.toggleViewAction()
         self.sampling_toggle.setShortcut(QKeySequence("Ctrl+Shift+S"))
         self.tokens_toggle = self.tokens_dock.toggleViewAction()
@@ -241,6 +243,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.recent_menu = QMenu(self)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self.file_menu.addMenu(self.recent_menu)
+        self.file_menu.addAction(self.database_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.generate_menu = bar.addMenu("")
@@ -342,6 +345,7 @@ class MainWindow(Retranslating, QMainWindow):
             self.exact_action: (self.tr("Show &exact prompt"), self.tr("The exact text the model receives (Ctrl+P)")),
             self.shortcuts_action: (self.tr("&Keyboard shortcuts"), ""),
             self.about_action: (self.tr("&About"), ""),
+            self.database_action: (self.tr("History &database…"), self.tr("Choose the file that keeps the run history")),
         }
         for action, (text, tip) in texts.items():
             action.setText(text)
@@ -815,6 +819,25 @@ class MainWindow(Retranslating, QMainWindow):
             return False
         self._start(GenerateParams.from_dict(row.params))
         return True
+
+    def use_database(self, path: str) -> bool:
+        """Keep the history in ``path`` from now on (remembered); False, with the reason shown, if it cannot be used."""
+        if not self.recorder.open(path):
+            self.show_error(self.tr("This history database cannot be used: {0}").format(self.recorder.error))
+            return False
+        self.settings.set_database_path(path)
+        self.run_saved = None
+        self.history_status.hide()
+        self.hide_error()
+        return True
+
+    def _ask_database(self) -> None:
+        current = str(self.recorder.path or "")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("History database"), current, "SQLite (*.sqlite *.db);;*", options=QFileDialog.Option.DontConfirmOverwrite
+        )
+        if path:
+            self.use_database(path)
 
     def compare_runs(self, run_ids: list[int]) -> CompareDialog | None:
         store = self.recorder.store
