@@ -122,7 +122,10 @@ def test_closing_mid_generation_ends_the_engine(qtbot: QtBot, window: MainWindow
     window.close()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
-    # The run cut short by the closing window is in the history, as cancelled.
-    qtbot.wait_until(lambda: RunStore(Database()).count() == 1, timeout=RUN_TIMEOUT_MS)
-    [run] = RunStore(Database()).list()
-    assert run.status == "cancelled" and run.prompt == "Tell me a long story" and run.completion_tokens > 0
+    # The run cut short by the closing window is in the history, as cancelled (unless the model
+    # had already ended it on its own: a random seed can draw an early end-of-text).
+    store = RunStore(Database())
+    qtbot.wait_until(lambda: store.count() == 1, timeout=RUN_TIMEOUT_MS)
+    [run] = store.list()
+    assert run.prompt == "Tell me a long story" and run.completion_tokens > 0
+    assert run.status == "cancelled" or store.get(run.id).finish_reason == "stop"
