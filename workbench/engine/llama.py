@@ -8,6 +8,7 @@ translates llama.cpp's return codes into our own errors.
 from __future__ import annotations
 
 import ctypes
+import math
 import os
 import re
 from collections import deque
@@ -340,7 +341,8 @@ class LlamaSession:
         self.forget()
         n = len(tokens)
         out: list[float | None] = [None]
-        normaliser = RowCapture(0, False, exp_sum, exp_sum_address)  # one pass per row, no n_batch x n_vocab temporaries
+        normaliser = RowCapture(0, False, exp_sum, exp_sum_address)  # one row at a time: no n_batch x n_vocab temporaries
+        scratch = np.empty(self.n_vocab, dtype=np.float32)
         batch = llama_cpp.llama_batch_init(self.n_batch, 0, 1)
         self.set_abort(should_abort)
         try:
@@ -362,9 +364,15 @@ class LlamaSession:
                 rows = np.ctypeslib.as_array(llama_cpp.llama_get_logits(self.ctx), shape=(len(chunk), self.n_vocab))
                 # Row i predicts token start+i+1.
                 following = tokens[start + 1 : start + len(chunk) + 1]
+                # The maxima of the whole batch in one vectorised pass, then one exp-sum per row.
+                peaks = rows[: len(following)].max(axis=1).tolist()
                 for i, token in enumerate(following):
-                    lse = normaliser(rows[i])[0]
-                    out.append(float(rows[i, token]) - lse)
+                    row, peak = rows[i], peaks[i]
+                    if exp_sum is not None and math.isfinite(peak):
+                        lse = peak + math.log(exp_sum(row, peak, scratch))
+                    else:  # no ggml kernel, or a row without a finite maximum
+                        lse = normaliser(row)[0]
+                    out.append(float(row[token]) - lse)
             self.past = list(tokens)
             return out
         finally:

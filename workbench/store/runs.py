@@ -26,8 +26,6 @@ from workbench.store.token_codec import decode_tokens, encode_tokens
 STATUSES = ("ok", "cancelled", "error")
 PREVIEW = 160
 _FINGERPRINT_SPAN = 1 << 20
-
-
 _SEARCH = table("runs_search", column("rowid"))
 _SEARCH_ROWID = _SEARCH.c.rowid
 
