@@ -332,7 +332,6 @@ def _save_run(args: argparse.Namespace, info: Any, loaded: Any, params: Any, gen
         params=params,
         model=info,
         loaded=loaded,
-        load_params={"n_ctx": loaded.n_ctx, "n_gpu_layers": args.n_gpu_layers, "n_threads": args.threads},
         tokens=list(generation.tokens),
         done=done,
         status=status,

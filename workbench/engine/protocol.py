@@ -161,20 +161,6 @@ class TokenEvent(_Message):
             "top": [a.to_dict() for a in self.top],
         }
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> TokenEvent:
-        return cls(
-            id=data["id"],
-            text=data["text"],
-            bytes=bytes.fromhex(data["bytes"]),
-            logprob=data["logprob"],
-            top=[
-                Alternative(a["id"], a["text"], a["logprob"], bytes.fromhex(a["bytes"]) if "bytes" in a else a["text"].encode())
-                for a in data["top"]
-            ],
-            entropy=data.get("entropy"),
-        )
-
     @property
     def rank(self) -> int | None:
         """0 for the most likely token; None when it is not among the recorded alternatives."""

@@ -772,9 +772,6 @@ class MainWindow(Retranslating, QMainWindow):
             params=params,
             model=self.info,
             loaded=loaded,
-            load_params={"n_ctx": loaded.n_ctx, "n_gpu_layers": loaded.n_gpu_layers_requested, "n_threads": loaded.n_threads}
-            if loaded
-            else {},
             tokens=list(generation.tokens) if generation else [],
             done=generation.done if generation else None,
             status=status,

@@ -66,8 +66,7 @@ class NewRun:
     output: str
     params: GenerateParams
     model: ModelInfo | None = None
-    loaded: LoadedModel | None = None
-    load_params: dict[str, Any] = field(default_factory=dict)
+    loaded: LoadedModel | None = None  # its context, GPU layers and threads are kept as the load settings
     tokens: list[TokenEvent] = field(default_factory=list)
     done: GenerationDone | None = None
     status: str = "ok"
@@ -158,7 +157,7 @@ class RunStore:
                 source=run.source,
                 model_id=self._model_id(session, run.model, run.loaded) if run.model else None,
                 backend=run.loaded.backend if run.loaded else "",
-                load_params=run.load_params,
+                load_params=_load_params(run.loaded),
                 params=run.params.to_dict(),
                 mode=run.mode,
                 template=run.template,
@@ -315,6 +314,13 @@ class RunStore:
     def delete(self, run_ids: list[int]) -> int:
         with self.db.session() as session:
             return int(session.execute(delete(RunRow).where(RunRow.id.in_(run_ids))).rowcount)
+
+
+def _load_params(loaded: LoadedModel | None) -> dict[str, Any]:
+    """The load settings a run needs to be repeated (``history rerun``)."""
+    if loaded is None:
+        return {}
+    return {"n_ctx": loaded.n_ctx, "n_gpu_layers": loaded.n_gpu_layers_requested, "n_threads": loaded.n_threads}
 
 
 def _branches_json(tree: BranchTree) -> dict[str, Any]:
