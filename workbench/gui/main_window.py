@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QProgressBar,
+    QSizePolicy,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -110,6 +111,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.colour_box.currentIndexChanged.connect(
             lambda i: self.output.set_colour_mode(("probability", "rank", "entropy")[max(i, 0)])
         )
+        # The long hint gives way (elided by the layout) so the colour and branch pickers keep their width.
+        self.output_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         header_row.addWidget(self.output_title, 1)
         header_row.addWidget(self.colour_box)
         header_row.addWidget(self.branch_box)
@@ -325,6 +328,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.output_title.setText(
             self.tr("Output · green likely, red surprising · hover a token for alternatives, right-click to branch")
         )
+        self.output_title.setToolTip(self.output_title.text())  # the label may be cut short
         for i, text in enumerate((self.tr("Colour by probability"), self.tr("Colour by rank"), self.tr("Colour by entropy"))):
             self.colour_box.setItemText(i, text)
         self.sampling_dock.setWindowTitle(self.tr("Sampling"))
