@@ -24,6 +24,7 @@ from workbench.cli_templates import cmd_templates
 from workbench.errors import PromptError, WorkbenchError
 from workbench.tokens.pieces import piece_label
 
+DEFAULT_MAX_TOKENS = 256
 MAX_SAMPLES = 1000  # runs of `workbench sample`: enough to measure variation, bounded in time
 
 
@@ -58,13 +59,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model_args(p)
     _add_prompt_args(p)
     _add_sampler_args(p)
-    p.add_argument("--max-tokens", type=int, default=256, help="stop after this many tokens (default 256)")
+    p.add_argument("--max-tokens", type=int, default=None, help="stop after this many tokens (default 256, or the variant's)")
     p.add_argument("--top-logprobs", type=int, default=5, help="alternatives recorded per token (0-100)")
     p.add_argument("--stop", action="append", default=[], help="stop when this text appears (repeatable)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of streaming text")
     p.add_argument("--no-history", action="store_true", help="do not save this run in the history")
     p.add_argument("--template", "-t", metavar="NAME[@VERSION|@LABEL]", help="render a saved template as the prompt")
     p.add_argument("--var", action="append", metavar="KEY=VALUE", help="a template variable (repeatable)")
+    p.add_argument(
+        "--variant", metavar="KIND", help="run a chain-of-thought variant: a variant name of the template, or one of "
+        "direct, zero_shot_cot, few_shot_cot, self_consistency, tree_of_thought",
+    )
     add_db_arg(p)
 
     p = sub.add_parser("next", help="show the next-token distribution after a prompt")
@@ -243,9 +248,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Generate text with the model; --json prints tokens, probabilities and timings."""
     client, info, loaded = _open_engine(args)
     with client:
-        params = _prompt_params(
-            args, info, loaded, max_tokens=args.max_tokens, top_logprobs=args.top_logprobs, stop=args.stop
-        )
+        extra = {"max_tokens": args.max_tokens or DEFAULT_MAX_TOKENS, "top_logprobs": args.top_logprobs, "stop": args.stop}
+        if getattr(args, "variant", None):
+            from workbench.cli_variants import run_search_variant, variant_task
+            from workbench.engine.protocol import GenerateParams
+            from workbench.prompts.variant_runner import SEARCH_KINDS, task_record
+
+            task = variant_task(args, info, loaded, GenerateParams(prompt="", sampler=_sampler(args), **extra))
+            task.base.parse_special = args.mode == "chat"
+            if args.max_tokens:
+                task.variant.settings["max_tokens"] = args.max_tokens
+            if task.variant.kind in SEARCH_KINDS:
+                return run_search_variant(args, client, info, loaded, task)
+            params = task.params(task.prompt())
+            args.variant_kind, args.variant_details = task.variant.kind, task_record(task, args.mode)
+        else:
+            params = _prompt_params(args, info, loaded, **extra)
         generation = client.generate(params)
         _install_interrupt(client)
         colour = not args.json and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
@@ -270,16 +288,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         run_id = _save_run(args, info, loaded, params, generation)
         if args.json:
             result = {
-                "model": {
-                    "path": info.path,
-                    "name": info.name,
-                    "architecture": info.architecture,
-                    "file_type": info.file_type,
-                    "size_bytes": info.size_bytes,
-                    "n_ctx": loaded.n_ctx,
-                    "backend": loaded.backend,
-                    "n_gpu_layers_offloaded": loaded.n_gpu_layers_offloaded,
-                },
+                "model": _model_json(info, loaded),
                 "params": {
                     **params.sampler.to_dict(),
                     "seed": done.seed,
@@ -304,6 +313,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                 },
                 "run_id": run_id,
             }
+            if getattr(args, "variant_details", None):
+                result["variant"] = args.variant_details["variant"]
             print(json.dumps(result, ensure_ascii=False, indent=2))
         else:
             t = done.timings
@@ -314,6 +325,19 @@ def cmd_run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     return 0
+
+
+def _model_json(info: Any, loaded: Any) -> dict[str, Any]:
+    return {
+        "path": info.path,
+        "name": info.name,
+        "architecture": info.architecture,
+        "file_type": info.file_type,
+        "size_bytes": info.size_bytes,
+        "n_ctx": loaded.n_ctx,
+        "backend": loaded.backend,
+        "n_gpu_layers_offloaded": loaded.n_gpu_layers_offloaded,
+    }
 
 
 def _save_run(args: argparse.Namespace, info: Any, loaded: Any, params: Any, generation: Any, error: str | None = None) -> int | None:
@@ -337,7 +361,8 @@ def _save_run(args: argparse.Namespace, info: Any, loaded: Any, params: Any, gen
         status=status,
         error=error,
         template=getattr(args, "template_ref", None),
-        variant=getattr(args, "variant", None),
+        variant=getattr(args, "variant_kind", None),
+        details=getattr(args, "variant_details", None),
     )
     try:
         return open_store(args).save(run)

@@ -154,6 +154,7 @@ def _rerun(args: argparse.Namespace, store: Any) -> int:
     """The saved prompt, sampler and model, run again (and saved as a new run)."""
     from workbench.cli import cmd_run
     from workbench.engine.protocol import GenerateParams
+    from workbench.prompts.variant_runner import SEARCH_KINDS
 
     row = store.get(args.id)
     if row.model is None:
@@ -184,7 +185,11 @@ def _rerun(args: argparse.Namespace, store: Any) -> int:
         no_history=False,
         template=None,  # the saved prompt is already rendered
         template_ref=row.template,
-        variant=row.variant,
         mode=row.mode,
     )
+    details = row.details or {}
+    if row.variant in SEARCH_KINDS and "task" in details:  # votes or a tree: run the variant again
+        rerun.variant, rerun.rerun_details = row.variant, details
+    else:  # the saved prompt already carries the variant's cue or examples
+        rerun.variant, rerun.variant_kind, rerun.variant_details = None, row.variant, row.details
     return cmd_run(rerun)

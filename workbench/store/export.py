@@ -57,6 +57,7 @@ def run_json(row: RunRow, with_tokens: bool = True) -> dict[str, Any]:
         "starred": row.starred,
         "rating": row.rating,
         "note": row.note,
+        "details": row.details,
     }
     if with_tokens:
         data["tokens"] = [t.to_dict() for t in decode_tokens(row.tokens)] if row.tokens else []

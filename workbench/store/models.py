@@ -57,6 +57,7 @@ class RunRow(Base):
     tokens_per_s: Mapped[float] = mapped_column(default=0.0)
     tokens: Mapped[bytes | None] = mapped_column(LargeBinary)  # token_codec.encode_tokens
     branches: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # BranchTree.to_json() minus tokens
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # a variant's findings: votes, the tree of thought
     starred: Mapped[bool] = mapped_column(default=False)
     rating: Mapped[int | None]
     note: Mapped[str] = mapped_column(Text, default="")
@@ -94,6 +95,7 @@ class TemplateVersionRow(Base):
     body: Mapped[str] = mapped_column(Text)  # sandboxed Jinja
     variables: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{name, default, description}]
     examples: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{input, reasoning, output}]
+    variants: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{name, kind, settings...}]
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
 

@@ -74,6 +74,7 @@ class NewRun:
     template: str | None = None
     variant: str | None = None
     branches: BranchTree | None = None
+    details: dict[str, Any] | None = None  # what a variant found: votes, the explored tree
 
 
 @dataclass
@@ -175,6 +176,7 @@ class RunStore:
                 tokens_per_s=t.tokens_per_s if t else 0.0,
                 tokens=encode_tokens(run.tokens) if run.tokens else None,
                 branches=_branches_json(run.branches) if run.branches and len(run.branches.branches) > 1 else None,
+                details=run.details,
             )
             session.add(row)
             session.flush()

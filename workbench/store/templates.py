@@ -17,6 +17,9 @@ from sqlalchemy import delete, select
 
 from workbench.errors import BadInputError, TemplateError
 from workbench.prompts.sandbox import make_environment, render
+from workbench.engine.protocol import GenerateParams
+from workbench.prompts.variant_runner import PromptBuilder, VariantTask, make_task
+from workbench.prompts.variants import Variant, check_variants, language_of, pick
 from workbench.store.database import Database
 from workbench.store.models import TemplateLabelRow, TemplateRow, TemplateVersionRow
 from workbench.store.runs import iso_utc, utc_now
@@ -24,7 +27,7 @@ from workbench.store.runs import iso_utc, utc_now
 MODES = ("completion", "chat")
 _NAME = re.compile(r"^[\w][\w .\-]{0,99}$", re.UNICODE)
 _LABEL = re.compile(r"^[A-Za-z][\w\-]{0,39}$")
-VERSION_FIELDS = ("system", "body", "variables", "examples")
+VERSION_FIELDS = ("system", "body", "variables", "examples", "variants")
 
 
 @dataclass
@@ -36,6 +39,7 @@ class TemplateVersion:
     body: str
     variables: list[dict[str, Any]] = field(default_factory=list)
     examples: list[dict[str, Any]] = field(default_factory=list)
+    variants: list[dict[str, Any]] = field(default_factory=list)  # as stored: kind, name, what differs from the defaults
     note: str = ""
     created_at: str = ""
     labels: list[str] = field(default_factory=list)
@@ -59,6 +63,37 @@ class TemplateVersion:
         values.update(given)
         values["examples"] = self.examples
         return values
+
+    @property
+    def language(self) -> str:
+        return language_of(self.body, self.system)
+
+    def variant(self, wanted: str) -> Variant:
+        """A variant by name or kind; a kind the version does not declare runs with its defaults."""
+        return pick(self.variants, wanted, language=self.language)
+
+    def variant_task(self, wanted: str, given: dict[str, str], to_prompt: PromptBuilder, base: GenerateParams) -> VariantTask:
+        """This version rendered with ``given`` and ready to run as variant ``wanted``."""
+        variant = self.variant(wanted)
+        system, body = self.render(given)
+        return make_task(variant, system, body, self.shots(given, variant.get("examples")), to_prompt, base)
+
+    def shots(self, given: dict[str, str], examples: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+        """Worked examples with each input put through the template, so that an example question
+        looks exactly like the real one: the input fills the first declared variable (or an
+        example's own ``variables``), the other variables keep the values given."""
+        out = []
+        for example in self.examples if examples is None else examples:
+            own = example.get("variables")
+            if isinstance(own, dict):
+                values = {**given, **{str(k): str(v) for k, v in own.items()}}
+            elif self.variables:
+                values = {**given, self.variables[0]["name"]: str(example.get("input", ""))}
+            else:
+                out.append(dict(example))
+                continue
+            out.append({**example, "question": self.render(values)[1]})
+        return out
 
     def render(self, given: dict[str, str]) -> tuple[str, str]:
         """(system, body) rendered in the sandbox; a missing variable or a broken template is a TemplateError."""
@@ -124,7 +159,7 @@ class TemplateStore:
         labels = sorted(label.label for label in template.labels if label.version_id == row.id)
         return TemplateVersion(
             template.name, row.number, template.mode, row.system, row.body, list(row.variables), list(row.examples),
-            row.note, iso_utc(row.created_at), labels,
+            list(row.variants or []), row.note, iso_utc(row.created_at), labels,
         )
 
     def resolve(self, spec: str) -> TemplateVersion:
@@ -172,6 +207,7 @@ class TemplateStore:
         def lines(v: TemplateVersion) -> list[str]:
             text = f"# system\n{v.system}\n# body\n{v.body}\n# variables\n{json.dumps(v.variables, ensure_ascii=False, indent=1)}\n"
             text += f"# examples\n{json.dumps(v.examples, ensure_ascii=False, indent=1)}\n"
+            text += f"# variants\n{json.dumps(v.variants, ensure_ascii=False, indent=1)}\n"
             return text.splitlines(keepends=True)
 
         return "".join(difflib.unified_diff(lines(first), lines(second), first.ref, second.ref))
@@ -189,6 +225,7 @@ class TemplateStore:
         system: str = "",
         variables: list[dict[str, Any]] | None = None,
         examples: list[dict[str, Any]] | None = None,
+        variants: list[dict[str, Any]] | None = None,
         note: str = "first version",
     ) -> TemplateVersion:
         if not _NAME.match(name) or "@" in name:
@@ -197,6 +234,7 @@ class TemplateStore:
             raise BadInputError(f"A template's mode is completion or chat, not {mode!r}.")
         check_syntax(body, f"template {name}")
         check_syntax(system, f"system prompt of {name}")
+        variants = check_variants(variants or [], language_of(body, system))
         with self.db.session() as session:
             if session.scalar(select(TemplateRow.id).where(TemplateRow.name == name)) is not None:
                 raise BadInputError(f"A template named {name!r} exists already; edit it to make a new version.")
@@ -204,13 +242,13 @@ class TemplateStore:
             template = TemplateRow(name=name, description=description, tags=list(tags or []), mode=mode, created_at=now)
             template.versions.append(
                 TemplateVersionRow(number=1, system=system, body=body, variables=_check_variables(variables or []),
-                                   examples=list(examples or []), note=note, created_at=now)
+                                   examples=list(examples or []), variants=variants, note=note, created_at=now)
             )
             session.add(template)
         return self.resolve(f"{name}@1")
 
     def edit(self, name: str, note: str, **changes: Any) -> TemplateVersion:
-        """Save a new version: the latest with ``changes`` (system, body, variables, examples)
+        """Save a new version: the latest with ``changes`` (system, body, variables, examples, variants)
         applied. Template-level fields (description, tags, mode) change in place."""
         unknown = set(changes) - set(VERSION_FIELDS) - {"description", "tags", "mode"}
         if unknown:
@@ -229,6 +267,7 @@ class TemplateStore:
             fields = {f: getattr(latest, f) for f in VERSION_FIELDS}
             fields.update({f: changes[f] for f in VERSION_FIELDS if f in changes})
             fields["variables"] = _check_variables(fields["variables"])
+            fields["variants"] = check_variants(fields["variants"] or [], language_of(fields["body"], fields["system"]))
             for attr in ("description", "tags", "mode"):
                 if attr in changes:
                     setattr(template, attr, changes[attr])
@@ -274,7 +313,7 @@ class TemplateStore:
         source = self.resolve(name)
         info = next(t for t in self.list(include_archived=True) if t.name == name)
         return self.add(new_name, source.body, description=info.description, tags=info.tags, mode=source.mode,
-                        system=source.system, variables=source.variables, examples=source.examples,
+                        system=source.system, variables=source.variables, examples=source.examples, variants=source.variants,
                         note=f"copied from {source.ref}")
 
     def archive(self, name: str, archived: bool = True) -> None:
@@ -322,7 +361,8 @@ class TemplateStore:
             first = versions[0]
             self.add(name, first["body"], description=t.get("description", ""), tags=t.get("tags", []),
                      mode=t.get("mode", "completion"), system=first.get("system", ""), variables=first.get("variables", []),
-                     examples=first.get("examples", []), note=first.get("note", "") or "imported")
+                     examples=first.get("examples", []), variants=first.get("variants", []),
+                     note=first.get("note", "") or "imported")
             for v in versions[1:]:
                 self.edit(name, v.get("note", "") or "imported", **{f: v[f] for f in VERSION_FIELDS if f in v})
             for label, number in (t.get("labels") or {}).items():

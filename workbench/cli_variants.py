@@ -1,0 +1,115 @@
+"""`workbench run --variant KIND`: chain-of-thought variants from the command line.
+
+Single-pass variants (direct, zero-shot and few-shot CoT) only change the prompt, and then stream
+like any run. Self-consistency and tree of thought run several generations; their progress goes to
+standard error and their findings (votes, the explored tree) into the run's JSON and history.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from workbench.errors import PromptError, WorkbenchError
+
+
+def variant_task(args: argparse.Namespace, info: Any, loaded: Any, base: Any) -> Any:
+    """The VariantTask that ``--variant`` asks for (with --template or a plain --prompt); None
+    without --variant."""
+    from workbench.prompts.variant_runner import make_task
+    from workbench.prompts.variants import complete, language_of, pick, prompt_builder
+
+    wanted = getattr(args, "variant", None)
+    saved = getattr(args, "rerun_details", None) or {}
+    if not wanted:
+        return None
+
+    def builder(mode: str) -> Any:
+        return prompt_builder(mode, info.chat_template, bos_token=loaded.bos_text, eos_token=loaded.eos_text,
+                              tokenizer_adds_bos=loaded.add_bos)
+
+    if "task" in saved and "variant" in saved:  # history rerun: the same variant on the same inputs
+        t = saved["task"]
+        args.mode = t.get("mode", "completion")
+        variant = complete(saved["variant"], language=language_of(t["body"], t["system"]))
+        return make_task(variant, t["system"], t["body"], t.get("examples", []), builder(args.mode), base)
+    if getattr(args, "template", None):
+        from workbench.cli_templates import open_templates, parse_vars
+
+        if args.prompt is not None:
+            raise PromptError("Give --prompt or --template, not both.")
+        version = open_templates(args).resolve(args.template)
+        args.template_ref = version.ref
+        args.mode = "chat" if (args.chat or version.mode == "chat") else "completion"
+        task = version.variant_task(wanted, parse_vars(args.var), builder(args.mode), base)
+        if args.system:
+            task.system = args.system
+        return task
+    from workbench.cli import _read_prompt
+
+    text = _read_prompt(args)
+    args.mode = "chat" if args.chat else "completion"
+    variant = pick([], wanted, language=language_of(text, args.system or ""))
+    return make_task(variant, args.system or "", text, [], builder(args.mode), base)
+
+
+def run_search_variant(args: argparse.Namespace, client: Any, info: Any, loaded: Any, task: Any) -> int:
+    """Self-consistency or tree of thought: several generations, one saved run."""
+    from workbench.cli import _install_interrupt, _model_json
+    from workbench.prompts.variant_runner import VariantRunner, task_record
+
+    def progress(done: int, total: int, what: str) -> None:
+        if not args.json or sys.stderr.isatty():
+            print(f"[{done}/{total}] {what}", file=sys.stderr, flush=True)
+
+    runner = VariantRunner(client, progress)
+    _install_interrupt(runner)
+    try:
+        result = runner.run(task)
+    except WorkbenchError as e:  # the engine failed mid-way: the history still learns of it
+        if not args.no_history:
+            _save(args, info, loaded, task, None, str(e))
+        raise
+    run_id = None if args.no_history else _save(args, info, loaded, task, result, None)
+    details = {**task_record(task, args.mode), **result.details}
+    if args.json:
+        print(json.dumps({
+            "model": _model_json(info, loaded),
+            "params": {**task.base.sampler.to_dict(), "max_tokens": task.variant.get("max_tokens")},
+            "variant": task.variant.to_json(),
+            "prompt": result.prompt,
+            "text": result.output,
+            "status": result.status,
+            "details": details,
+            "tokens": [t.to_dict() for t in result.tokens],
+            "run_id": run_id,
+        }, ensure_ascii=False, indent=2))
+        return 0 if not result.cancelled else 130
+    print(result.output)
+    if task.variant.kind == "tree_of_thought" and details.get("path"):
+        print("\nbest path:\n" + "\n".join(f"  {i}. {s}" for i, s in enumerate(details["path"], 1)), file=sys.stderr)
+    return 0 if not result.cancelled else 130
+
+
+def _save(args: argparse.Namespace, info: Any, loaded: Any, task: Any, result: Any, error: str | None) -> int | None:
+    from workbench.cli import open_store
+    from workbench.prompts.variant_runner import task_record
+    from workbench.store.runs import NewRun
+
+    details = task_record(task, args.mode)
+    if result is not None:
+        details.update(result.details)
+    run = NewRun(
+        source="cli", mode=args.mode, prompt=result.prompt if result else task.prompt(),
+        output=result.output if result else "", params=task.params(task.prompt()), model=info, loaded=loaded,
+        tokens=list(result.tokens) if result else [], done=result.done if result else None,
+        status="error" if error else result.status, error=error, template=getattr(args, "template_ref", None),
+        variant=task.variant.kind, details=details,
+    )
+    try:
+        return open_store(args).save(run)
+    except WorkbenchError as e:
+        print(f"warning: the run was not saved in the history: {e}", file=sys.stderr)
+        return None

@@ -1,0 +1,277 @@
+"""Run a chain-of-thought variant of a rendered template on an engine client.
+
+Single-pass kinds (direct, zero-shot CoT, few-shot CoT) are one generation of the prompt the variant
+builds. Self-consistency samples N chains of thought, extracts each answer and votes. Tree of
+thought grows a tree: at each depth the model proposes ``breadth`` next steps for every kept node,
+scores each partial solution by the probability it gives to "yes" after a check question, keeps the
+``beam`` best, and finally answers from the best path. The explored tree is returned for saving.
+
+Qt-free: the GUI calls this from a worker thread, the CLI directly.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+from workbench.engine.protocol import Distribution, GenerateParams, GenerationDone, SamplerParams, Timings, TokenEvent
+from workbench.prompts.answers import extract, majority
+from workbench.prompts.chat import ChatMessage
+from workbench.errors import BadInputError
+from workbench.prompts.variants import Variant, conversation, flatten
+
+# What counts as yes / no when the model scores a step (compared after stripping and lower-casing).
+_YES = ("yes", "true", "correct", "sure", "是", "对", "正确")
+_NO = ("no", "false", "incorrect", "wrong", "impossible", "否", "不", "错")
+SCORE_TOP_N = 50
+
+PromptBuilder = Callable[[list[ChatMessage]], str]
+Progress = Callable[[int, int, str], None]  # done, total, what is happening
+
+
+class Engine(Protocol):
+    def generate(self, params: GenerateParams) -> Any: ...
+    def next_token(self, params: GenerateParams, top_n: int = 20) -> Distribution | None: ...
+
+
+@dataclass
+class VariantTask:
+    """A rendered template and the variant to run it with."""
+
+    variant: Variant
+    system: str
+    body: str
+    examples: list[dict[str, Any]]
+    to_prompt: PromptBuilder  # messages → the exact text the model receives (chat template or flat)
+    base: GenerateParams  # sampler, top logprobs, parse_special; the prompt is replaced
+
+    def prompt(self) -> str:
+        return self.to_prompt(conversation(self.variant, self.system, self.body, self.examples))
+
+    @property
+    def chat(self) -> bool:
+        return self.to_prompt is not flatten
+
+    def params(self, prompt: str, **changes: Any) -> GenerateParams:
+        max_tokens = changes.pop("max_tokens", self.variant.get("max_tokens", self.base.max_tokens))
+        if "stop" not in changes and needs_examples(self.variant) and not self.chat:
+            # Worked examples are separated by a blank line; after its own answer the model would
+            # go on writing new questions.
+            changes["stop"] = [*self.base.stop, "\n\n"]
+        return replace(self.base, prompt=prompt, max_tokens=max_tokens, suffix_ids=[], **changes).validate()
+
+
+@dataclass
+class VariantResult:
+    prompt: str  # the (last) prompt the model received
+    output: str
+    tokens: list[TokenEvent] = field(default_factory=list)
+    done: GenerationDone | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+    cancelled: bool = False
+
+    @property
+    def status(self) -> str:
+        return "cancelled" if self.cancelled else "ok"
+
+
+SEARCH_KINDS = ("self_consistency", "tree_of_thought")
+
+
+def needs_examples(variant: Variant) -> bool:
+    return variant.kind == "few_shot_cot" or (variant.kind == "self_consistency" and variant["reasoning"] == "few_shot_cot")
+
+
+def make_task(
+    variant: Variant, system: str, body: str, examples: list[dict[str, Any]], to_prompt: PromptBuilder, base: GenerateParams
+) -> VariantTask:
+    """A task, refused when the variant cannot run on it (few-shot without worked examples)."""
+    if needs_examples(variant) and not examples:
+        raise BadInputError(
+            f"The variant {variant.name!r} shows worked examples, and there are none: add examples to the "
+            "template version (or to the variant), or choose zero_shot_cot."
+        )
+    return VariantTask(variant, system, body, examples, to_prompt, base)
+
+
+def task_record(task: VariantTask, mode: str) -> dict[str, Any]:
+    """What a saved run needs to run its variant again: the variant's settings and its inputs."""
+    return {"variant": task.variant.to_json(),
+            "task": {"mode": mode, "system": task.system, "body": task.body, "examples": task.examples}}
+
+
+def _sampler(base: SamplerParams, temperature: float | None, offset: int) -> SamplerParams:
+    """The base sampler at another temperature; a fixed seed moves on per sample so samples differ
+    but the whole experiment repeats exactly."""
+    seed = None if base.seed is None else base.seed + offset
+    return replace(base, temperature=base.temperature if temperature is None else temperature, seed=seed)
+
+
+class VariantRunner:
+    def __init__(self, engine: Engine, progress: Progress | None = None) -> None:
+        self.engine = engine
+        self.progress = progress or (lambda done, total, what: None)
+        self.stop = threading.Event()
+
+    def cancel(self) -> None:
+        self.stop.set()
+        cancel = getattr(self.engine, "cancel", None)
+        if cancel is not None:
+            cancel()
+
+    def run(self, task: VariantTask) -> VariantResult:
+        kind = task.variant.kind
+        if kind in SEARCH_KINDS and task.base.sampler.seed is None:
+            # Every draw of a search derives from one seed, recorded with the run, so that a
+            # re-run repeats the whole experiment.
+            sampler = replace(task.base.sampler, seed=random.randrange(1 << 31))
+            task = replace(task, base=replace(task.base, sampler=sampler))
+        if kind == "self_consistency":
+            return self._self_consistency(task)
+        if kind == "tree_of_thought":
+            return self._tree_of_thought(task)
+        prompt = task.prompt()
+        generation = self.engine.generate(task.params(prompt)).run()
+        cancelled = generation.done is not None and generation.done.finish_reason == "cancelled"
+        return VariantResult(prompt, generation.text, list(generation.tokens), generation.done, cancelled=cancelled)
+
+    # -- self-consistency -------------------------------------------------------------------
+
+    def _self_consistency(self, task: VariantTask) -> VariantResult:
+        v = task.variant
+        prompt = task.prompt()
+        n = int(v["samples"])
+        samples: list[dict[str, Any]] = []
+        timings = Timings()
+        last: GenerationDone | None = None
+        for i in range(n):
+            if self.stop.is_set():
+                break
+            self.progress(i, n, f"sample {i + 1} of {n}")
+            generation = self.engine.generate(task.params(prompt, sampler=_sampler(task.base.sampler, v["temperature"], i))).run()
+            done = generation.done
+            if done is not None and done.finish_reason == "cancelled":
+                break
+            answer = extract(generation.text, v["extract"])
+            logprobs = [t.logprob for t in generation.tokens]
+            samples.append({
+                "text": generation.text, "answer": answer, "tokens": len(generation.tokens),
+                "mean_logprob": sum(logprobs) / len(logprobs) if logprobs else None,
+                "finish_reason": done.finish_reason if done else "", "seed": done.seed if done else None,
+            })
+            if done is not None:
+                last = done
+                timings.prompt_s += done.timings.prompt_s
+                timings.gen_s += done.timings.gen_s
+        vote = majority([s["answer"] for s in samples])
+        self.progress(len(samples), n, "voted")
+        completion = sum(s["tokens"] for s in samples)
+        if timings.gen_s:
+            timings.tokens_per_s = completion / timings.gen_s
+        done = None
+        if last is not None:
+            done = GenerationDone(last.finish_reason, last.prompt_tokens, completion, timings, task.base.sampler.seed or 0)
+        details = {"kind": "self_consistency", "samples_wanted": n, "samples": samples, "extract": v["extract"], **vote.to_json()}
+        return VariantResult(prompt, _vote_report(vote.to_json(), samples), [], done, details, cancelled=len(samples) < n)
+
+    # -- tree of thought --------------------------------------------------------------------
+
+    def _messages(self, task: VariantTask, steps: list[str], tail: str) -> list[ChatMessage]:
+        messages = [ChatMessage("system", task.system)] if task.system else []
+        reply = "\n".join([*steps, tail]) if tail else "\n".join(steps)
+        return [*messages, ChatMessage("user", task.body), ChatMessage("assistant", reply)]
+
+    def _score(self, task: VariantTask, steps: list[str]) -> tuple[float, float, float]:
+        """(score, P(yes), P(no)) for a partial solution; 0.5 when the model says neither."""
+        v = task.variant
+        numbered = "\n".join(f"{i}. {s}" for i, s in enumerate(steps, 1))
+        question = f"{task.body.rstrip()}\n\n{v['steps_heading']}\n{numbered}\n\n{v['score_prompt']}"
+        messages = ([ChatMessage("system", task.system)] if task.system else []) + [ChatMessage("user", question)]
+        dist = self.engine.next_token(task.params(task.to_prompt(messages)), top_n=SCORE_TOP_N)
+        if dist is None:
+            return 0.5, 0.0, 0.0
+        p_yes = p_no = 0.0
+        for t in dist.tokens:
+            word = re.sub(r"[\W_]+", "", t.text).lower()
+            if not word:
+                continue
+            if word.startswith(_YES):
+                p_yes += t.prob
+            elif word.startswith(_NO):
+                p_no += t.prob
+        score = p_yes / (p_yes + p_no) if p_yes + p_no > 0 else 0.5
+        return score, p_yes, p_no
+
+    def _tree_of_thought(self, task: VariantTask) -> VariantResult:
+        v = task.variant
+        breadth, depth, beam = int(v["breadth"]), int(v["depth"]), int(v["beam"])
+        total = breadth + breadth * beam * (depth - 1) + 1
+        nodes: list[dict[str, Any]] = [{"id": 0, "parent": None, "depth": 0, "step": "", "score": None, "kept": True}]
+        frontier = [0]
+        done_count = 0
+
+        def steps_of(node_id: int) -> list[str]:
+            out = []
+            while node_id:
+                node = nodes[node_id]
+                out.append(node["step"])
+                node_id = node["parent"]
+            return out[::-1]
+
+        for level in range(1, depth + 1):
+            candidates: list[int] = []
+            for parent in frontier:
+                seen: set[str] = set()
+                path = steps_of(parent)
+                for b in range(breadth):
+                    if self.stop.is_set():
+                        break
+                    self.progress(done_count, total, f"depth {level}: proposing step {b + 1} of {breadth}")
+                    prompt = task.to_prompt(self._messages(task, path, v["step_cue"]))
+                    sampler = _sampler(task.base.sampler, v["temperature"], len(nodes))
+                    generation = self.engine.generate(
+                        task.params(prompt, sampler=sampler, max_tokens=v["step_tokens"], stop=[], top_logprobs=0)
+                    ).run()
+                    done_count += 1
+                    # One step is one line; a model that starts with a line break still proposes one.
+                    step = next((line.strip() for line in generation.text.splitlines() if line.strip()), "")
+                    if not step or step in seen:
+                        continue  # an empty or repeated proposal adds nothing to the search
+                    seen.add(step)
+                    score, p_yes, p_no = self._score(task, [*path, step])
+                    nodes.append({"id": len(nodes), "parent": parent, "depth": level, "step": step, "score": score,
+                                  "p_yes": p_yes, "p_no": p_no, "kept": False})
+                    candidates.append(len(nodes) - 1)
+            if self.stop.is_set() or not candidates:
+                break
+            # Best scores first; a tie keeps the earlier proposal.
+            ranked = sorted(candidates, key=lambda i: (-nodes[i]["score"], i))[:beam]
+            for i in ranked:
+                nodes[i]["kept"] = True
+            frontier = ranked
+        best = max(frontier, key=lambda i: (nodes[i]["score"] or 0.0, -i))
+        path = steps_of(best)
+        prompt = task.to_prompt(self._messages(task, path, v["final_cue"]))
+        details: dict[str, Any] = {"kind": "tree_of_thought", "breadth": breadth, "depth": depth, "beam": beam,
+                                   "nodes": nodes, "best": best, "path": path}
+        if self.stop.is_set():
+            return VariantResult(prompt, "", [], None, details, cancelled=True)
+        self.progress(done_count, total, "answering from the best path")
+        generation = self.engine.generate(task.params(prompt)).run()
+        self.progress(total, total, "done")
+        cancelled = generation.done is not None and generation.done.finish_reason == "cancelled"
+        return VariantResult(prompt, generation.text, list(generation.tokens), generation.done, details, cancelled)
+
+
+def _vote_report(vote: dict[str, Any], samples: list[dict[str, Any]]) -> str:
+    """The run's output text: the majority answer with its votes, then every sample."""
+    lines = [f"Answer: {vote['winner'] if vote['winner'] is not None else '(none)'}"]
+    counts = ", ".join(f"{v['answer']} ×{v['count']}" for v in vote["votes"])
+    lines.append(f"Votes: {counts or 'none'}" + (f"; no answer in {vote['unanswered']}" if vote["unanswered"] else ""))
+    for i, s in enumerate(samples, 1):
+        lines += ["", f"--- sample {i} (answer: {s['answer'] if s['answer'] is not None else '-'}) ---", s["text"].strip()]
+    return "\n".join(lines)
