@@ -45,11 +45,12 @@ def add_parser(sub: Any) -> None:
     p.add_argument("label")
     p.add_argument("version")
     _common(p)
-    p = tsub.add_parser("export", help="templates with all their versions, as JSON")
+    p = tsub.add_parser("export", help="templates with all their versions and variants, as JSON or YAML")
     p.add_argument("names", nargs="*")
-    p.add_argument("--output", "-o", metavar="FILE")
+    p.add_argument("--output", "-o", metavar="FILE", help="the file (.yaml or .yml writes YAML)")
+    p.add_argument("--format", choices=("json", "yaml"), default=None, help="default: by the file's extension, else JSON")
     add_db_arg(p)
-    p = tsub.add_parser("import", help="templates from an exported JSON file")
+    p = tsub.add_parser("import", help="templates from an exported JSON or YAML file")
     p.add_argument("file")
     p.add_argument("--replace", action="store_true", help="replace templates of the same name")
     _common(p)
@@ -62,9 +63,12 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def open_templates(args: argparse.Namespace) -> Any:
     from workbench.store.database import Database
+    from workbench.store.starter import ensure_starter_library
     from workbench.store.templates import TemplateStore
 
-    return TemplateStore(Database(args.db) if getattr(args, "db", None) else Database())
+    store = TemplateStore(Database(args.db) if getattr(args, "db", None) else Database())
+    ensure_starter_library(store)
+    return store
 
 
 def parse_vars(pairs: list[str] | None, flag: str = "--var") -> dict[str, str]:
@@ -155,21 +159,24 @@ def cmd_templates(args: argparse.Namespace) -> int:
     elif action == "label":
         _print_version(store.label(args.name, args.label, args.version), args.json)
     elif action == "export":
-        text = json.dumps(store.export(args.names), ensure_ascii=False, indent=2) + "\n"
+        from workbench.store import template_files
+
+        data = store.export(args.names)
         if args.output:
-            try:
-                with open(args.output, "w", encoding="utf-8") as f:
-                    f.write(text)
-            except OSError as e:
-                raise BadInputError(f"Cannot write {args.output}: {e.strerror}.") from None
+            template_files.write(args.output, data, args.format)
         else:
-            sys.stdout.write(text)
+            sys.stdout.write(template_files.dumps(data, args.format or "json"))
     elif action == "import":
-        try:
-            with open(args.file, encoding="utf-8") as f:
-                data = json.load(f)
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise BadInputError(f"Cannot read templates from {args.file}: {e}.") from None
+        from workbench.store import template_files
+
+        data = template_files.read(args.file)
         names = store.import_(data, replace=args.replace)
-        print(json.dumps({"imported": names}, ensure_ascii=False) if args.json else f"imported {len(names)} template(s): {', '.join(names)}")
+        listed = [str(t.get("name")) for t in data.get("templates", [])] if isinstance(data, dict) else []
+        skipped = [n for n in listed if n not in names]
+        if args.json:
+            print(json.dumps({"imported": names, "skipped": skipped}, ensure_ascii=False))
+        else:
+            print(f"imported {len(names)} template(s): {', '.join(names) or '-'}")
+            if skipped:
+                print(f"already here, unchanged: {', '.join(skipped)}")
     return 0

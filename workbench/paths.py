@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -23,3 +24,9 @@ def log_dir() -> Path:
     path = data_dir() / "logs"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def assets_dir() -> Path:
+    """The shipped assets (starter library...): inside the bundle when frozen, else the repository's."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    return Path(bundle) / "assets" if bundle else Path(__file__).resolve().parent.parent / "assets"

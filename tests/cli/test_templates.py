@@ -19,6 +19,8 @@ def test_template_lifecycle_and_run_from_a_label(tmp_path: Path) -> None:
     assert json.loads(edited.stdout)["number"] == 2
     assert workbench("templates", "label", "sentiment", "production", "1", "--db", db).returncode == 0
     listed = json.loads(workbench("templates", "list", "--db", db, "--json").stdout)["templates"]
+    assert {"算术应用题", "arithmetic word problems", "Prompt 攻击和防范"} & {t["name"] for t in listed}  # the starter library
+    listed = [t for t in listed if t["name"] == "sentiment"]
     assert listed == [{"name": "sentiment", "description": "", "tags": ["舆情分析"], "mode": "completion", "archived": False,
                        "versions": 2, "labels": {"production": 1}}]
     diff = workbench("templates", "diff", "sentiment", "production", "2", "--db", db).stdout
@@ -34,11 +36,17 @@ def test_template_lifecycle_and_run_from_a_label(tmp_path: Path) -> None:
     shown = json.loads(workbench("history", "show", str(result["run_id"]), "--db", db, "--json").stdout)
     assert shown["template"] == "sentiment@1" and shown["prompt"] == result["prompt"]
 
-    exported = tmp_path / "templates.json"
-    assert workbench("templates", "export", "-o", str(exported), "--db", db).returncode == 0
+    exported = tmp_path / "templates.yaml"
+    assert workbench("templates", "export", "sentiment", "-o", str(exported), "--db", db).returncode == 0
+    assert exported.read_text(encoding="utf-8").startswith("format: prompt-workbench-templates\n")
+    everything = json.loads(workbench("templates", "export", "--db", db).stdout)
     other = str(tmp_path / "other.sqlite")
     imported = json.loads(workbench("templates", "import", str(exported), "--db", other, "--json").stdout)
-    assert imported == {"imported": ["sentiment"]}
+    assert imported == {"imported": ["sentiment"], "skipped": []}
+    whole = tmp_path / "all.json"
+    whole.write_text(json.dumps(everything), encoding="utf-8")
+    again = json.loads(workbench("templates", "import", str(whole), "--db", other, "--json").stdout)
+    assert again["imported"] == [] and "算术应用题" in again["skipped"]  # the same starter library: skipped
     assert json.loads(workbench("templates", "show", "sentiment@production", "--db", other, "--json").stdout)["number"] == 1
 
 

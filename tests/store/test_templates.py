@@ -101,8 +101,11 @@ def test_export_and_import_keep_versions_labels_and_archive(templates: TemplateS
     assert [v.body for v in other.versions("s")] == [BODY, "Review: {{ review }}\nSentiment:"]
     assert other.resolve("s@production").number == 1 and other.list(include_archived=True)[0].archived
     assert other.export()["templates"][0]["versions"][1]["note"] == "shorter"
-    with pytest.raises(BadInputError, match="exists already"):
+    assert other.import_(data) == []  # the same template again: skipped, nothing doubled
+    data["templates"][0]["versions"][1]["body"] = "Changed: {{ review }}"
+    with pytest.raises(BadInputError, match="exists already and differs"):
         other.import_(data)
     assert other.import_(data, replace=True) == ["s"]
+    assert other.resolve("s").body == "Changed: {{ review }}"
     with pytest.raises(BadInputError, match="not a Prompt Workbench template file"):
         other.import_({"templates": []})

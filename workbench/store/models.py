@@ -108,3 +108,12 @@ class TemplateLabelRow(Base):
     template_id: Mapped[int] = mapped_column(ForeignKey("templates.id", ondelete="CASCADE"), primary_key=True)
     label: Mapped[str] = mapped_column(Text, primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("template_versions.id", ondelete="CASCADE"))
+
+
+class MetaRow(Base):
+    """Facts about the database itself, by key."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

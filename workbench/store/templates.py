@@ -343,9 +343,16 @@ class TemplateStore:
             raise BadInputError(f"There is no template {', '.join(sorted(missing))}.")
         return {"format": "prompt-workbench-templates", "version": 1, "templates": out}
 
+    def _same_versions(self, name: str, versions: list[dict[str, Any]]) -> bool:
+        mine = self.versions(name)
+        return len(mine) == len(versions) and all(
+            all(getattr(m, f) == v.get(f, [] if f in ("variables", "examples", "variants") else "") for f in VERSION_FIELDS)
+            for m, v in zip(mine, versions, strict=True)
+        )
+
     def import_(self, data: dict[str, Any], replace: bool = False) -> list[str]:
-        """Templates from an export, every version kept; a name that exists is an error unless
-        ``replace``. Returns the names imported."""
+        """Templates from an export, every version kept. A name that exists with the same versions
+        is skipped; with different ones it is an error unless ``replace``. Returns the names imported."""
         if not isinstance(data, dict) or data.get("format") != "prompt-workbench-templates":
             raise BadInputError("This is not a Prompt Workbench template file (no \"format\": \"prompt-workbench-templates\").")
         names = []
@@ -356,8 +363,13 @@ class TemplateStore:
                 raise BadInputError("A template in the file has no name or no versions.") from None
             if not versions:
                 raise BadInputError(f"The template {name!r} in the file has no versions.")
-            if replace and name in {i.name for i in self.list(include_archived=True)}:
-                self.delete(name)
+            if name in {i.name for i in self.list(include_archived=True)}:
+                if replace:
+                    self.delete(name)
+                elif self._same_versions(name, versions):
+                    continue  # already here, unchanged (e.g. the starter library in an export)
+                else:
+                    raise BadInputError(f"A template named {name!r} exists already and differs; import with replace to overwrite it.")
             first = versions[0]
             self.add(name, first["body"], description=t.get("description", ""), tags=t.get("tags", []),
                      mode=t.get("mode", "completion"), system=first.get("system", ""), variables=first.get("variables", []),
