@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from datetime import UTC, datetime
 from typing import Any
@@ -29,7 +30,7 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
 
 
 def add_parser(sub: Any) -> None:
-    history = sub.add_parser("history", help="saved runs: list, search, show, export, delete, rerun")
+    history = sub.add_parser("history", help="saved runs: list, search, show, export, delete, compare, rerun")
     hsub = history.add_subparsers(dest="history_command", metavar="ACTION", required=True)
     p = hsub.add_parser("list", help="the latest runs")
     _add_filters(p)
@@ -50,6 +51,10 @@ def add_parser(sub: Any) -> None:
     _add_filters(p)
     p.add_argument("--json", action="store_true", help="print a JSON summary of what was written")
     p = hsub.add_parser("delete", help="delete runs")
+    p.add_argument("ids", type=int, nargs="+")
+    p.add_argument("--json", action="store_true")
+    add_db_arg(p)
+    p = hsub.add_parser("compare", help="two or more runs side by side: settings, text diff, token probabilities")
     p.add_argument("ids", type=int, nargs="+")
     p.add_argument("--json", action="store_true")
     add_db_arg(p)
@@ -145,8 +150,46 @@ def cmd_history(args: argparse.Namespace) -> int:
             raise BadInputError(f"There is no run {', '.join(map(str, missing))}; nothing was deleted.")
         deleted = store.delete(args.ids)
         print(json.dumps({"deleted": deleted}) if args.json else f"deleted {deleted} run(s)")
+    elif action == "compare":
+        return _compare(args, store)
     elif action == "rerun":
         return _rerun(args, store)
+    return 0
+
+
+def _percent(logprob: float | None) -> str:
+    return "not among its alternatives" if logprob is None else f"{math.exp(logprob):.1%}"
+
+
+def _compare(args: argparse.Namespace, store: Any) -> int:
+    from workbench.store.compare import compare_runs
+
+    comparison = compare_runs(store, args.ids)
+    if args.json:
+        print(json.dumps(comparison.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    data = comparison.to_json()
+    for run in data["runs"]:
+        ppl = f", perplexity {run['perplexity']:.2f}" if run["perplexity"] is not None else ""
+        print(f"run {run['id']}: {run['status']}, {run['completion_tokens']} tokens{ppl}")
+    differing = comparison.differing_settings()
+    print("settings that differ: " + ("; ".join(
+        f"{k} " + " | ".join("-" if x is None else (repr(x[:40] + "…") if isinstance(x, str) and len(x) > 40 else str(x)) for x in v)
+        for k, v in differing) or "none"))
+    for pair in comparison.pairs:
+        print(f"\n=== run {pair.a} → run {pair.b}")
+        share = f" ({pair.shared_share:.0%})" if pair.shared_share is not None else ""
+        print(f"shared tokens: {pair.shared_tokens} of {pair.tokens_b}{share}")
+        d = pair.divergence
+        if d is not None:
+            print(f"first divergence at token {d.index}: run {pair.a} drew {d.a['text']!r} ({_percent(d.a['logprob'])}; "
+                  f"run {pair.b} there: {_percent(d.a['logprob_in_b'])}), run {pair.b} drew {d.b['text']!r} "
+                  f"({_percent(d.b['logprob'])}; run {pair.a} there: {_percent(d.b['logprob_in_a'])})")
+        if pair.shifts:
+            print("largest probability changes on shared tokens:")
+            for s in pair.shifts[:10]:
+                print(f"  {s.text!r:<20} {math.exp(s.logprob_a):7.1%} → {math.exp(s.logprob_b):7.1%}  ({s.delta:+.2f} nats)")
+        print(pair.text_diff or "(same text)")
     return 0
 
 

@@ -73,3 +73,34 @@ def test_history_bad_input(tmp_path: Path) -> None:
     out = workbench("run", "--prompt", "Hi", "--max-tokens", "2", "--json", "--db", str(unwritable))
     assert out.returncode == 0 and json.loads(out.stdout)["run_id"] is None
     assert "not saved in the history" in out.stderr
+
+
+def test_compare_reports_settings_text_and_token_probabilities(tmp_path: Path) -> None:
+    db = str(tmp_path / "c.sqlite")
+    cold = run_saved("The best thing about Paris is", "--db", db, "--max-tokens", "12", "--top-logprobs", "10")
+    hot = workbench("run", "--prompt", "The best thing about Paris is", "--max-tokens", "12", "--top-logprobs", "10",
+                    "--temperature", "1.5", "--seed", "4", "--json", "--db", db)
+    hot = json.loads(hot.stdout)
+    same = run_saved("The best thing about Paris is", "--db", db, "--max-tokens", "12", "--top-logprobs", "10")
+    result = workbench("history", "compare", str(cold["run_id"]), str(hot["run_id"]), str(same["run_id"]), "--json", "--db", db)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [r["id"] for r in data["runs"]] == [cold["run_id"], hot["run_id"], same["run_id"]]
+    assert "temperature" in data["differing"] and "top_k" not in data["differing"]
+    to_hot, to_same = data["pairs"]
+    assert to_same["text_diff"] == "" and to_same["shared_tokens"] == 12 and to_same["divergence"] is None
+    assert to_same["shifts"] == []  # greedy twice: the same tokens with the same probabilities
+    ids_cold = [t["id"] for t in cold["tokens"]]
+    ids_hot = [t["id"] for t in hot["tokens"]]
+    assert ids_cold != ids_hot  # seed 4 at temperature 1.5 leaves the greedy path
+    first = next(i for i, (x, y) in enumerate(zip(ids_cold, ids_hot)) if x != y)
+    d = to_hot["divergence"]
+    assert d["index"] == first and d["a"]["logprob"] == cold["tokens"][first]["logprob"]
+    # The greedy run drew the most likely token, so the other run saw it among its alternatives
+    # (stored as float32, like llama.cpp's logits).
+    assert d["a"]["logprob_in_b"] == pytest.approx(max(a["logprob"] for a in hot["tokens"][first]["top"]), abs=1e-6)
+    assert to_hot["text_diff"].startswith(f"--- run {cold['run_id']}\n+++ run {hot['run_id']}\n")
+    text = workbench("history", "compare", str(cold["run_id"]), str(hot["run_id"]), "--db", db).stdout
+    assert "settings that differ: temperature 0.0 | 1.5" in text and "shared tokens:" in text
+    one = workbench("history", "compare", str(cold["run_id"]), "--db", db)
+    assert one.returncode == 2 and "two or more" in one.stderr

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtWidgets import QLabel, QTableWidget
 from pytestqt.qtbot import QtBot
 
 from tests.gui.test_shell import T, open_window, run_completion
-from workbench.gui.compare_view import differing_tokens
 from workbench.gui.settings import AppSettings
+from workbench.store.compare import differing_tokens
 
 
 def saved_runs(win) -> list:  # type: ignore[no-untyped-def]
@@ -64,6 +65,11 @@ def test_runs_from_the_window_are_saved_found_and_shown_again(qtbot: QtBot) -> N
     stats = dict(dialog.stat_rows())
     assert stats["Tokens"] == [str(len(first.tokens)), str(len(second.tokens))]
     assert "<span" in dialog.outputs[1].toHtml()
+    assert dialog.probability_diffs.count() == 1
+    pair = dialog.comparison.pairs[0]
+    divergence = dialog.probability_diffs.widget(0).findChild(QLabel, "divergence").text()
+    assert divergence.startswith("They part at token") == (pair.divergence is not None)
+    assert dialog.probability_diffs.widget(0).findChild(QTableWidget, "shifts").rowCount() == len(pair.shifts)
     dialog.close()
 
     panel.confirm_delete = lambda n: True  # type: ignore[method-assign]

@@ -1,31 +1,38 @@
-"""Runs side by side: their settings and statistics in one table, their outputs token by token.
+"""Runs side by side: their settings and statistics in one table, their outputs token by token,
+and a token-probability diff.
 
 Each output is tinted by the probability of every token (as in the Output view). Against the
 first run, tokens that differ (by a token-level diff, so a shifted but equal passage still lines
-up) are underlined, and the settings that differ are in bold.
+up) are underlined, and the settings that differ are in bold. Below, for each run against the
+first: where they first drew different tokens, and the shared tokens whose probability changed most.
 """
 
 from __future__ import annotations
 
 import html
 import math
-from difflib import SequenceMatcher
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workbench.engine.protocol import TokenEvent
 from workbench.gui.output_view import probability_colour
+from workbench.store.compare import PairDiff, compare_runs, mean_logprob
 from workbench.store.runs import RunStore
 
 
-def differing_tokens(base: list[int], other: list[int]) -> set[int]:
-    """Indices in ``other`` of the tokens a diff against ``base`` does not match."""
-    out: set[int] = set()
-    for tag, _a0, _a1, b0, b1 in SequenceMatcher(a=base, b=other, autojunk=False).get_opcodes():
-        if tag != "equal":
-            out.update(range(b0, b1))
-    return out
+def _percent(logprob: float | None) -> str:
+    return "—" if logprob is None else f"{math.exp(logprob):.1%}"
 
 
 def tinted_html(tokens: list[TokenEvent], different: set[int]) -> str:
@@ -46,31 +53,62 @@ class CompareDialog(QDialog):
         self.setObjectName("compare-runs")
         self.setWindowTitle(self.tr("Compare runs"))
         self.resize(1100, 700)
-        self.rows = [store.get(i) for i in run_ids]
-        self.tokens = [store.tokens(i) for i in run_ids]
+        self.comparison = compare_runs(store, run_ids)
+        self.rows, self.tokens = self.comparison.rows, self.comparison.tokens
         self.stats = QTableWidget()
         self.stats.setObjectName("compare-stats")
         self.outputs: list[QTextBrowser] = []
         panes = QHBoxLayout()
-        base_ids = [t.id for t in self.tokens[0]]
+        pairs = {p.b: p for p in self.comparison.pairs}
         for n, tokens in enumerate(self.tokens):
             view = QTextBrowser()
-            different = set() if n == 0 else differing_tokens(base_ids, [t.id for t in tokens])
+            different = set() if n == 0 else pairs[self.rows[n].id].different_in_b
             view.setHtml(tinted_html(tokens, different) if tokens else f"<pre>{html.escape(self.rows[n].output)}</pre>")
             panes.addWidget(view)
             self.outputs.append(view)
+        self.probability_diffs = QTabWidget()
+        self.probability_diffs.setObjectName("compare-probabilities")
+        for pair in self.comparison.pairs:
+            self.probability_diffs.addTab(self._pair_view(pair), self.tr("run {0} → run {1}").format(pair.a, pair.b))
         layout = QVBoxLayout(self)
-        layout.addWidget(self.stats, 1)
+        layout.addWidget(self.stats, 2)
         layout.addLayout(panes, 3)
+        layout.addWidget(self.probability_diffs, 2)
         self._fill_stats()
+
+    def _pair_view(self, pair: PairDiff) -> QWidget:
+        """Where two runs parted, and the shared tokens whose probability changed most."""
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        d = pair.divergence
+        if d is None:
+            summary = self.tr("The runs drew the same tokens as far as the shorter one goes.")
+        else:
+            summary = self.tr(
+                "They part at token {0}: run {1} drew {2} ({3}; run {4} gave it {5}), run {4} drew {6} ({7}; run {1} gave it {8})."
+            ).format(d.index, pair.a, repr(d.a["text"]), _percent(d.a["logprob"]), pair.b, _percent(d.a["logprob_in_b"]),
+                     repr(d.b["text"]), _percent(d.b["logprob"]), _percent(d.b["logprob_in_a"]))
+        label = QLabel(summary)
+        label.setObjectName("divergence")
+        label.setWordWrap(True)
+        table = QTableWidget(len(pair.shifts), 4)
+        table.setObjectName("shifts")
+        table.setHorizontalHeaderLabels(
+            [self.tr("Shared token"), self.tr("run {0}").format(pair.a), self.tr("run {0}").format(pair.b), self.tr("Change (nats)")]
+        )
+        for i, shift in enumerate(pair.shifts):
+            values = [repr(shift.text), _percent(shift.logprob_a), _percent(shift.logprob_b), f"{shift.delta:+.2f}"]
+            for j, value in enumerate(values):
+                table.setItem(i, j, QTableWidgetItem(value))
+        table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(label)
+        layout.addWidget(table)
+        return box
 
     def stat_rows(self) -> list[tuple[str, list[str]]]:
         def sampler(row: Any, key: str) -> str:
             value = row.params.get("sampler", {}).get(key)
             return "" if value is None else str(value)
-
-        def mean_logprob(tokens: list[TokenEvent]) -> float | None:
-            return sum(t.logprob for t in tokens) / len(tokens) if tokens else None
 
         means = [mean_logprob(t) for t in self.tokens]
         return [
@@ -83,8 +121,8 @@ class CompareDialog(QDialog):
             (self.tr("Mean logprob"), ["" if m is None else f"{m:.3f}" for m in means]),
             (self.tr("Perplexity"), ["" if m is None else f"{math.exp(-m):.2f}" for m in means]),
             (self.tr("Same tokens as run {0}").format(self.rows[0].id), [
-                f"{1 - len(differing_tokens([x.id for x in self.tokens[0]], [x.id for x in t])) / len(t):.0%}" if t else ""
-                for t in self.tokens
+                "100%" if self.tokens[0] else "",
+                *[f"{p.shared_share:.0%}" if p.shared_share is not None else "" for p in self.comparison.pairs],
             ]),
             (self.tr("tok/s"), [f"{r.tokens_per_s:.1f}" for r in self.rows]),
             (self.tr("Status"), [r.status for r in self.rows]),
