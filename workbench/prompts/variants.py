@@ -242,9 +242,11 @@ def flatten(messages: list[ChatMessage]) -> str:
     the next line (after a space when the question ends with "A:"), worked examples separated by a
     blank line. Ends where the model continues."""
     parts: list[str] = []
-    for m in messages:
+    for i, m in enumerate(messages):
         if m.role == "system" or m.role == "user":
-            parts.append(("\n\n" if parts else "") + m.content.rstrip())
+            # The last text is kept exactly: a trailing space or newline changes the tokens.
+            content = m.content if i == len(messages) - 1 else m.content.rstrip()
+            parts.append(("\n\n" if parts else "") + content)
         else:
             before = parts[-1] if parts else ""
             sep = "" if before.endswith("：") else " " if before.endswith(":") else "\n"

@@ -95,62 +95,88 @@
 <context>
     <name>CompareDialog</name>
     <message>
-        <location filename="../compare_view.py" line="47"/>
+        <location filename="../compare_view.py" line="54"/>
         <source>Compare runs</source>
         <translation>比较运行</translation>
     </message>
     <message>
-        <location filename="../compare_view.py" line="77"/>
+        <location filename="../compare_view.py" line="72"/>
+        <source>run {0} → run {1}</source>
+        <translation>运行 {0} → 运行 {1}</translation>
+    </message>
+    <message>
+        <location filename="../compare_view.py" line="85"/>
+        <source>The runs drew the same tokens as far as the shorter one goes.</source>
+        <translation>在较短的那次运行结束之前，两次运行抽到的词元完全相同。</translation>
+    </message>
+    <message>
+        <location filename="../compare_view.py" line="88"/>
+        <source>They part at token {0}: run {1} drew {2} ({3}; run {4} gave it {5}), run {4} drew {6} ({7}; run {1} gave it {8}).</source>
+        <translation>两者在第 {0} 个词元分开：运行 {1} 抽到 {2}（{3}；运行 {4} 给它 {5}），运行 {4} 抽到 {6}（{7}；运行 {1} 给它 {8}）。</translation>
+    </message>
+    <message>
+        <location filename="../compare_view.py" line="97"/>
+        <source>Shared token</source>
+        <translation>共同词元</translation>
+    </message>
+    <message>
+        <location filename="../compare_view.py" line="97"/>
+        <source>Change (nats)</source>
+        <translation>变化（奈特）</translation>
+    </message>
+    <message>
+        <location filename="../compare_view.py" line="115"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../compare_view.py" line="78"/>
+        <location filename="../compare_view.py" line="116"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../compare_view.py" line="79"/>
+        <location filename="../compare_view.py" line="117"/>
         <source>Template</source>
         <translation>模板</translation>
     </message>
     <message>
-        <location filename="../compare_view.py" line="81"/>
+        <location filename="../compare_view.py" line="119"/>
         <source>Seed</source>
         <translation>种子</translation>
     </message>
     <message>
-        <location filename="../compare_view.py" line="82"/>
+        <location filename="../compare_view.py" line="120"/>
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message>
-        <location filename="../compare_view.py" line="83"/>
+        <location filename="../compare_view.py" line="121"/>
         <source>Mean logprob</source>
         <translation>平均对数概率</translation>
     </message>
     <message>
-        <location filename="../compare_view.py" line="84"/>
+        <location filename="../compare_view.py" line="122"/>
         <source>Perplexity</source>
         <translation>困惑度</translation>
     </message>
     <message>
-        <location filename="../compare_view.py" line="85"/>
+        <location filename="../compare_view.py" line="123"/>
         <source>Same tokens as run {0}</source>
         <translation>与运行 {0} 相同的词元</translation>
     </message>
     <message>
-        <location filename="../compare_view.py" line="89"/>
+        <location filename="../compare_view.py" line="127"/>
         <source>tok/s</source>
         <translation>词元/秒</translation>
     </message>
     <message>
-        <location filename="../compare_view.py" line="90"/>
+        <location filename="../compare_view.py" line="128"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../compare_view.py" line="98"/>
+        <location filename="../compare_view.py" line="97"/>
+        <location filename="../compare_view.py" line="136"/>
         <source>run {0}</source>
         <translation>运行 {0}</translation>
     </message>
@@ -359,316 +385,507 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>LibraryPanel</name>
     <message>
-        <location filename="../main_window.py" line="323"/>
-        <source>Prompt Workbench</source>
-        <translation>提示词工作台</translation>
+        <location filename="../library_panel.py" line="159"/>
+        <source>Filter templates by name or tag</source>
+        <translation>按名称或标签筛选模板</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="324"/>
-        <source>Prompt</source>
-        <translation>提示词</translation>
+        <location filename="../library_panel.py" line="160"/>
+        <source>Template</source>
+        <translation>模板</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="326"/>
-        <source>Output · green likely, red surprising · hover a token for alternatives, right-click to branch</source>
-        <translation>输出 · 绿色为高概率，红色为意外 · 悬停词元查看候选，右键从此处分支</translation>
+        <location filename="../library_panel.py" line="160"/>
+        <source>Details</source>
+        <translation>详情</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="328"/>
-        <source>Colour by probability</source>
-        <translation>按概率着色</translation>
+        <location filename="../library_panel.py" line="161"/>
+        <source>Variant:</source>
+        <translation>变体：</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="328"/>
-        <source>Colour by rank</source>
-        <translation>按排名着色</translation>
+        <location filename="../library_panel.py" line="162"/>
+        <source>Put in editor</source>
+        <translation>放入编辑器</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="328"/>
-        <source>Colour by entropy</source>
-        <translation>按熵着色</translation>
+        <location filename="../library_panel.py" line="163"/>
+        <source>Render the template with this variant into the prompt editor</source>
+        <translation>用此变体渲染模板并放入提示词编辑器</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="330"/>
-        <source>Sampling</source>
-        <translation>采样</translation>
+        <location filename="../library_panel.py" line="164"/>
+        <source>Run</source>
+        <translation>运行</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="331"/>
-        <source>Tokens</source>
-        <translation>词元</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="332"/>
-        <source>Next token</source>
-        <translation>下一个词元</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="333"/>
-        <source>Prompt surprisal</source>
-        <translation>提示词意外度</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="334"/>
-        <source>Resample</source>
-        <translation>重复采样</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="335"/>
-        <source>Branches</source>
-        <translation>分支</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="336"/>
-        <source>History</source>
-        <translation>历史记录</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="337"/>
-        <source>History unavailable</source>
-        <translation>历史记录不可用</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="339"/>
-        <source>&amp;Models…</source>
-        <translation>模型(&amp;M)…</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="339"/>
-        <source>Open, find and load models (Ctrl+O)</source>
-        <translation>打开、查找并加载模型 (Ctrl+O)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="340"/>
-        <source>&amp;Quit</source>
-        <translation>退出(&amp;Q)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="341"/>
-        <source>&amp;Run</source>
-        <translation>运行(&amp;R)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="341"/>
-        <source>Run the prompt (Ctrl+Enter)</source>
-        <translation>运行提示词 (Ctrl+Enter)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="342"/>
-        <source>&amp;Stop</source>
-        <translation>停止(&amp;S)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="342"/>
-        <source>Stop generating (Esc)</source>
-        <translation>停止生成 (Esc)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="343"/>
-        <source>Re&amp;generate</source>
-        <translation>重新生成(&amp;G)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="343"/>
-        <source>Run the last prompt again (Ctrl+R)</source>
-        <translation>再次运行上一个提示词 (Ctrl+R)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="344"/>
-        <source>&amp;Continue</source>
-        <translation>继续(&amp;C)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="344"/>
-        <source>Continue the output (Ctrl+Shift+Enter)</source>
-        <translation>接着输出继续生成 (Ctrl+Shift+Enter)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="345"/>
-        <source>Show &amp;exact prompt</source>
-        <translation>显示实际提示词(&amp;E)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="345"/>
-        <source>The exact text the model receives (Ctrl+P)</source>
-        <translation>模型实际收到的文本 (Ctrl+P)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="346"/>
-        <source>&amp;Keyboard shortcuts</source>
-        <translation>键盘快捷键(&amp;K)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="347"/>
-        <source>&amp;About</source>
-        <translation>关于(&amp;A)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="348"/>
-        <source>History &amp;database…</source>
-        <translation>历史数据库(&amp;D)…</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="348"/>
-        <source>Choose the file that keeps the run history</source>
-        <translation>选择保存运行历史的文件</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="353"/>
-        <source>&amp;File</source>
-        <translation>文件(&amp;F)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="354"/>
-        <source>&amp;Recent models</source>
-        <translation>最近的模型(&amp;R)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="355"/>
-        <source>&amp;Generate</source>
-        <translation>生成(&amp;G)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="356"/>
-        <source>&amp;View</source>
-        <translation>视图(&amp;V)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="357"/>
-        <source>&amp;Language</source>
-        <translation>语言(&amp;L)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="358"/>
-        <source>System default</source>
-        <translation>跟随系统</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="359"/>
-        <source>&amp;Help</source>
-        <translation>帮助(&amp;H)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="360"/>
+        <location filename="../library_panel.py" line="165"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
+        <location filename="../library_panel.py" line="166"/>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="167"/>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="168"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="169"/>
+        <source>Answer</source>
+        <translation>答案</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="169"/>
+        <source>Votes</source>
+        <translation>票数</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="169"/>
+        <source>Share</source>
+        <translation>占比</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="170"/>
+        <source>Step</source>
+        <translation>步骤</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="170"/>
+        <source>Score</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="170"/>
+        <source>Kept</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="270"/>
+        <source>required</source>
+        <translation>必填</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="274"/>
+        <source>This template has no variables.</source>
+        <translation>此模板没有变量。</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="280"/>
+        <source>as written (no variant)</source>
+        <translation>按原样（不用变体）</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="286"/>
+        <source>{0} (defaults)</source>
+        <translation>{0}（默认设置）</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="316"/>
+        <source>Running…</source>
+        <translation>运行中…</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="328"/>
+        <source> (stopped early)</source>
+        <translation>（提前停止）</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="332"/>
+        <source>no answer found</source>
+        <translation>未找到答案</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="334"/>
+        <source>Majority answer: {0} · {1} of {2} samples agree · no answer in {3}</source>
+        <translation>多数答案：{0} · {2} 个样本中 {1} 个一致 · {3} 个没有答案</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="344"/>
+        <source>Answer from the best path: {0}</source>
+        <translation>最佳路径给出的答案：{0}</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="362"/>
+        <source>(the question)</source>
+        <translation>（问题）</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="368"/>
+        <source>P(yes) {0:.1%} · P(no) {1:.1%}</source>
+        <translation>P(是) {0:.1%} · P(否) {1:.1%}</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="396"/>
+        <location filename="../library_panel.py" line="401"/>
+        <source>Import templates</source>
+        <translation>导入模板</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="396"/>
+        <source>Templates (*.json *.yaml *.yml)</source>
+        <translation>模板 (*.json *.yaml *.yml)</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="403"/>
+        <source>Imported {0} template(s).</source>
+        <translation>已导入 {0} 个模板。</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="406"/>
+        <location filename="../library_panel.py" line="411"/>
+        <source>Export templates</source>
+        <translation>导出模板</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="406"/>
+        <source>YAML (*.yaml);;JSON (*.json)</source>
+        <translation>YAML (*.yaml);;JSON (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="416"/>
+        <location filename="../library_panel.py" line="427"/>
+        <source>Delete template</source>
+        <translation>删除模板</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="417"/>
+        <source>Delete the template {0} with all its versions? Runs made from it keep their prompts.</source>
+        <translation>删除模板 {0} 及其所有版本？用它生成的运行记录会保留各自的提示词。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../main_window.py" line="346"/>
+        <source>Prompt Workbench</source>
+        <translation>提示词工作台</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="347"/>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="349"/>
+        <source>Output · green likely, red surprising · hover a token for alternatives, right-click to branch</source>
+        <translation>输出 · 绿色为高概率，红色为意外 · 悬停词元查看候选，右键从此处分支</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="352"/>
+        <source>Colour by probability</source>
+        <translation>按概率着色</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="352"/>
+        <source>Colour by rank</source>
+        <translation>按排名着色</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="352"/>
+        <source>Colour by entropy</source>
+        <translation>按熵着色</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="354"/>
+        <source>Sampling</source>
+        <translation>采样</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="355"/>
+        <source>Tokens</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="356"/>
+        <source>Next token</source>
+        <translation>下一个词元</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="357"/>
+        <source>Prompt surprisal</source>
+        <translation>提示词意外度</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="358"/>
+        <source>Resample</source>
+        <translation>重复采样</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="359"/>
+        <source>Branches</source>
+        <translation>分支</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="360"/>
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
         <location filename="../main_window.py" line="361"/>
+        <source>Library</source>
+        <translation>模板库</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="362"/>
+        <source>History unavailable</source>
+        <translation>历史记录不可用</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="364"/>
+        <source>&amp;Models…</source>
+        <translation>模型(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="364"/>
+        <source>Open, find and load models (Ctrl+O)</source>
+        <translation>打开、查找并加载模型 (Ctrl+O)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="365"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="366"/>
+        <source>&amp;Run</source>
+        <translation>运行(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="366"/>
+        <source>Run the prompt (Ctrl+Enter)</source>
+        <translation>运行提示词 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="367"/>
+        <source>&amp;Stop</source>
+        <translation>停止(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="367"/>
+        <source>Stop generating (Esc)</source>
+        <translation>停止生成 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="368"/>
+        <source>Re&amp;generate</source>
+        <translation>重新生成(&amp;G)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="368"/>
+        <source>Run the last prompt again (Ctrl+R)</source>
+        <translation>再次运行上一个提示词 (Ctrl+R)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="369"/>
+        <source>&amp;Continue</source>
+        <translation>继续(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="369"/>
+        <source>Continue the output (Ctrl+Shift+Enter)</source>
+        <translation>接着输出继续生成 (Ctrl+Shift+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="370"/>
+        <source>Show &amp;exact prompt</source>
+        <translation>显示实际提示词(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="370"/>
+        <source>The exact text the model receives (Ctrl+P)</source>
+        <translation>模型实际收到的文本 (Ctrl+P)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="371"/>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="372"/>
+        <source>&amp;About</source>
+        <translation>关于(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="373"/>
+        <source>History &amp;database…</source>
+        <translation>历史数据库(&amp;D)…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="373"/>
+        <source>Choose the file that keeps the run history</source>
+        <translation>选择保存运行历史的文件</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="378"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="379"/>
+        <source>&amp;Recent models</source>
+        <translation>最近的模型(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="380"/>
+        <source>&amp;Generate</source>
+        <translation>生成(&amp;G)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="381"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="382"/>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="383"/>
+        <source>System default</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="384"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="385"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="386"/>
         <source>Click to dismiss</source>
         <translation>点击关闭</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="367"/>
+        <location filename="../main_window.py" line="392"/>
         <source>%v / %m tokens</source>
         <translation>%v / %m 词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="364"/>
-        <location filename="../main_window.py" line="466"/>
-        <location filename="../main_window.py" line="476"/>
+        <location filename="../main_window.py" line="389"/>
+        <location filename="../main_window.py" line="491"/>
+        <location filename="../main_window.py" line="501"/>
         <source>No model</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="176"/>
+        <location filename="../main_window.py" line="193"/>
         <source>The history is unavailable, runs are not saved: {0}</source>
         <translation>历史记录不可用，运行不会被保存：{0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="367"/>
+        <location filename="../main_window.py" line="392"/>
         <source>no model</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="416"/>
+        <location filename="../main_window.py" line="441"/>
         <source>A model is already loading. Wait for it or cancel it first.</source>
         <translation>已有模型正在加载。请等待或先取消。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="419"/>
+        <location filename="../main_window.py" line="444"/>
         <source>The engine is busy; stop the current run before loading another model.</source>
         <translation>引擎正忙；请先停止当前运行再加载其他模型。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="433"/>
+        <location filename="../main_window.py" line="458"/>
         <source>Loading {0}…</source>
         <translation>正在加载 {0}…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="486"/>
+        <location filename="../main_window.py" line="511"/>
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="564"/>
+        <location filename="../main_window.py" line="589"/>
         <source>{0} prompt tokens of a {1}-token context</source>
         <translation>提示词 {0} 个词元，上下文共 {1} 个词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="589"/>
+        <location filename="../main_window.py" line="614"/>
         <source>The prompt is empty. Type something to send to the model.</source>
         <translation>提示词为空。请输入要发送给模型的内容。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="643"/>
+        <location filename="../main_window.py" line="668"/>
         <source>Branch</source>
         <translation>分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="644"/>
+        <location filename="../main_window.py" line="669"/>
         <source>This run was made with {0}, which is not loaded. Load it to branch?</source>
         <translation>这次运行使用的是 {0}，它当前未加载。加载它以便分支吗？</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="673"/>
+        <location filename="../main_window.py" line="698"/>
         <source>main</source>
         <translation>主线</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="692"/>
+        <location filename="../main_window.py" line="717"/>
         <source>generating…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="726"/>
+        <location filename="../main_window.py" line="751"/>
         <source>prompt {0} tokens in {1} ms</source>
         <translation>提示词 {0} 个词元，用时 {1} 毫秒</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="728"/>
+        <location filename="../main_window.py" line="753"/>
         <source>{0} tokens · {1} tok/s · seed {2}</source>
         <translation>{0} 个词元 · {1} 词元/秒 · 种子 {2}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="729"/>
+        <location filename="../main_window.py" line="754"/>
         <source> · stopped</source>
         <translation> · 已停止</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="735"/>
+        <location filename="../main_window.py" line="760"/>
         <source>The context is full ({0} tokens): the output stopped there. Load the model with a larger context (Models…).</source>
         <translation>上下文已满（{0} 个词元）：输出在此停止。请用更大的上下文加载模型（模型…）。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="826"/>
+        <location filename="../main_window.py" line="851"/>
         <source>This history database cannot be used: {0}</source>
         <translation>无法使用此历史数据库：{0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="837"/>
+        <location filename="../main_window.py" line="863"/>
         <source>History database</source>
         <translation>历史数据库</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="881"/>
+        <location filename="../main_window.py" line="931"/>
+        <source>Load a model first (and wait for the current run to end).</source>
+        <translation>请先加载模型（并等待当前运行结束）。</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="1010"/>
         <source>About Prompt Workbench</source>
         <translation>关于提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="882"/>
+        <location filename="../main_window.py" line="1011"/>
         <source>Prompt Workbench {0}: see what a local language model does with your prompt. llama.cpp through llama-cpp-python {1}.</source>
         <translation>提示词工作台 {0}：看清本地语言模型如何处理你的提示词。通过 llama-cpp-python {1} 使用 llama.cpp。</translation>
     </message>

@@ -1,0 +1,106 @@
+"""The Library panel with the real engine and a real database: the starter library is there on first
+start, a template runs with a chain-of-thought variant, and self-consistency and tree of thought show
+their votes and tree and are saved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from tests.gui.test_shell import T, open_window
+from workbench.gui.library_panel import LibraryPanel
+from workbench.store import template_files
+from workbench.store.database import Database
+from workbench.store.templates import TemplateStore
+
+
+def _tree_names(panel: LibraryPanel) -> list[str]:
+    return [panel.tree.topLevelItem(i).text(0) for i in range(panel.tree.topLevelItemCount())]
+
+
+def test_starter_library_variants_run_and_are_saved(qtbot: QtBot) -> None:
+    win = open_window(qtbot)
+    panel = win.library_panel
+    names = _tree_names(panel)
+    assert {"算术应用题", "arithmetic word problems", "舆情分析", "今天我很"} <= set(names)
+
+    panel.filter.setText("arith")
+    visible = [n for i, n in enumerate(names) if not panel.tree.topLevelItem(i).isHidden()]
+    assert visible == ["arithmetic word problems"]
+    panel.filter.setText("")
+
+    # Zero-shot CoT through the editor: streamed like any run, saved with its template and variant.
+    assert panel.select("arithmetic word problems", "zero-shot CoT")
+    panel.fields["question"].setPlainText("Sam has 4 red and 3 blue balls. How many balls?")
+    win.sampling.apply_preset("Deterministic")
+    win.sampling.max_tokens.setValue(6)
+    with qtbot.wait_signal(win.runFinished, timeout=T):
+        panel.run_button.click()
+    assert win.editors.mode() == "completion"
+    assert win.editors.completion.toPlainText().endswith("How many balls?\nA: Let's think step by step.")
+    win.recorder.flush()
+    saved = win.recorder.store.list()[0]
+    assert (saved.template, saved.variant) == ("arithmetic word problems@1", "zero_shot_cot")
+    assert win.recorder.store.get(saved.id).details["variant"]["cue"] == "Let's think step by step."
+
+    # Self-consistency in the background: the votes in the panel, the samples in the history.
+    panel.select("arithmetic word problems", "self-consistency")
+    with qtbot.wait_signal(win.runFinished, timeout=T * 4):
+        panel.run_button.click()
+    win.recorder.flush()
+    row = win.recorder.store.get(win.recorder.store.list()[0].id)
+    assert row.variant == "self_consistency" and len(row.details["samples"]) == row.details["variant"]["samples"]
+    votes = row.details["votes"]
+    assert panel.votes.rowCount() == len(votes) and panel.results.currentWidget() is panel.votes
+    if votes:
+        assert panel.votes.item(0, 0).text() == votes[0]["answer"]
+    assert panel.summary.text().startswith("Majority answer:")
+
+    # Tree of thought: the explored tree with the best path, and the answer coloured in the output.
+    panel.select("算术应用题", "tree-of-thought")
+    with qtbot.wait_signal(win.runFinished, timeout=T * 4):
+        panel.run_button.click()
+    win.recorder.flush()
+    row = win.recorder.store.get(win.recorder.store.list()[0].id)
+    assert row.variant == "tree_of_thought" and row.template == "算术应用题@1"
+    root = panel.thoughts.topLevelItem(0)
+    assert root is not None and root.childCount() == len([n for n in row.details["nodes"] if n["depth"] == 1])
+    assert win.output.toPlainText() == row.output and len(win.output.tokens) == row.completion_tokens
+
+    # Editing the prompt by hand makes it the user's own: no template is recorded for it.
+    panel.select("今天我很")
+    panel.use_button.click()
+    assert win.editors.completion.toPlainText() == "今天我很" and win.origin is not None
+    win.editors.completion.setPlainText("今天我很开心")
+    assert win.origin is None
+    win.close()
+
+
+def test_a_broken_variable_and_files_in_the_panel(qtbot: QtBot, tmp_path: Path) -> None:
+    win = open_window(qtbot, model=None)
+    panel = win.library_panel
+    store: TemplateStore = panel.store
+    store.add("needs", "Q: {{ q }}", variables=[{"name": "q"}])
+    panel.refresh(select="needs")
+    assert panel.version is not None and panel.version.name == "needs"
+    panel.fields["q"].setPlainText("")
+    assert win.use_library(panel.choice()) is not False  # an empty value is still a value
+    panel.use_button.click()
+    assert win.editors.completion.toPlainText() == "Q: "
+
+    store.add("broken", "{{ q | no_such_filter }}", variables=[{"name": "q", "default": "x"}])
+    panel.refresh(select="broken")
+    assert win.use_library(panel.choice()) is False
+    assert "no_such_filter" in panel.summary.text() and win.editors.completion.toPlainText() == "Q: "
+
+    path = tmp_path / "lib.yaml"
+    panel.export_file(str(path))
+    other = TemplateStore(Database(tmp_path / "other.sqlite"))
+    assert "needs" in other.import_(template_files.read(path))
+
+    panel.confirm_delete = lambda name: True  # type: ignore[method-assign]
+    panel.refresh(select="needs")
+    panel.delete_button.click()
+    assert "needs" not in _tree_names(panel)
+    win.close()

@@ -1,0 +1,428 @@
+"""The Library panel: templates → versions → chain-of-thought variants, a form for the chosen
+version's variables, and Run. Self-consistency and tree-of-thought results (votes, the explored
+tree) are shown here; single-pass variants run in the main editor like any prompt.
+
+The panel only reads and renders; the window turns a choice into a run (it knows the model's chat
+template) and saves it."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.errors import WorkbenchError
+from workbench.gui.qt_helpers import Retranslating
+from workbench.prompts.variant_runner import VariantResult
+from workbench.prompts.variants import KINDS
+from workbench.store import template_files
+from workbench.store.starter import ensure_starter_library
+from workbench.store.templates import TemplateStore, TemplateVersion
+
+ROLE = Qt.ItemDataRole.UserRole
+
+
+@dataclass
+class LibraryChoice:
+    """What the user picked: a version, one of its variants (a name or a kind), the variable values."""
+
+    version: TemplateVersion
+    variant: str
+    values: dict[str, str]
+
+
+class LibraryPanel(Retranslating, QWidget):
+    useRequested = Signal(object)  # LibraryChoice: put the rendered prompt in the editor
+    runRequested = Signal(object)  # LibraryChoice: run it
+    cancelRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("library-panel")
+        self.store: TemplateStore | None = None
+        self.version: TemplateVersion | None = None
+        self.filter = QLineEdit()
+        self.filter.setObjectName("library-filter")
+        self.filter.setClearButtonEnabled(True)
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("library-tree")
+        self.tree.setColumnCount(2)
+        self.tree.setUniformRowHeights(True)
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self.description.setObjectName("library-description")
+        self.form_box = QWidget()
+        self.form = QFormLayout(self.form_box)
+        self.fields: dict[str, QPlainTextEdit] = {}
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form_box)
+        self.variant_label = QLabel()
+        self.variant_box = QComboBox()
+        self.variant_box.setObjectName("variant")
+        self.use_button = QPushButton()
+        self.run_button = QPushButton()
+        self.run_button.setObjectName("library-run")
+        self.cancel_button = QPushButton()
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.hide()
+        self.summary = QLabel()
+        self.summary.setObjectName("variant-summary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.votes = QTableWidget(0, 3)
+        self.votes.setObjectName("votes")
+        self.votes.verticalHeader().hide()
+        self.votes.horizontalHeader().setStretchLastSection(True)
+        self.thoughts = QTreeWidget()
+        self.thoughts.setObjectName("thoughts")
+        self.thoughts.setColumnCount(3)
+        self.results = QStackedWidget()
+        self.results.addWidget(QWidget())
+        self.results.addWidget(self.votes)
+        self.results.addWidget(self.thoughts)
+        self.import_button = QPushButton()
+        self.export_button = QPushButton()
+        self.delete_button = QPushButton()
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.filter)
+        top_layout.addWidget(self.tree, 1)
+        files = QHBoxLayout()
+        for w in (self.import_button, self.export_button, self.delete_button):
+            files.addWidget(w)
+        top_layout.addLayout(files)
+        middle = QWidget()
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.setContentsMargins(0, 0, 0, 0)
+        middle_layout.addWidget(self.description)
+        middle_layout.addWidget(scroll, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.variant_label)
+        row.addWidget(self.variant_box, 1)
+        middle_layout.addLayout(row)
+        buttons = QHBoxLayout()
+        for w in (self.use_button, self.run_button, self.cancel_button):
+            buttons.addWidget(w)
+        middle_layout.addLayout(buttons)
+        middle_layout.addWidget(self.progress)
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(self.summary)
+        bottom_layout.addWidget(self.results, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        for w in (top, middle, bottom):
+            splitter.addWidget(w)
+        splitter.setSizes([260, 260, 200])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self.filter.textChanged.connect(self._apply_filter)
+        self.tree.currentItemChanged.connect(lambda item, _old: self._select(item))
+        self.use_button.clicked.connect(lambda: self._emit(self.useRequested))
+        self.run_button.clicked.connect(lambda: self._emit(self.runRequested))
+        self.cancel_button.clicked.connect(self.cancelRequested)
+        self.import_button.clicked.connect(self._ask_import)
+        self.export_button.clicked.connect(self._ask_export)
+        self.delete_button.clicked.connect(self._ask_delete)
+        self.retranslate()
+        self._update_buttons()
+
+    def retranslate(self) -> None:
+        self.filter.setPlaceholderText(self.tr("Filter templates by name or tag"))
+        self.tree.setHeaderLabels([self.tr("Template"), self.tr("Details")])
+        self.variant_label.setText(self.tr("Variant:"))
+        self.use_button.setText(self.tr("Put in editor"))
+        self.use_button.setToolTip(self.tr("Render the template with this variant into the prompt editor"))
+        self.run_button.setText(self.tr("Run"))
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.import_button.setText(self.tr("Import…"))
+        self.export_button.setText(self.tr("Export…"))
+        self.delete_button.setText(self.tr("Delete"))
+        self.votes.setHorizontalHeaderLabels([self.tr("Answer"), self.tr("Votes"), self.tr("Share")])
+        self.thoughts.setHeaderLabels([self.tr("Step"), self.tr("Score"), self.tr("Kept")])
+        if self.version is not None:
+            self._fill_variants(self.version)
+
+    # -- the library ----------------------------------------------------------------------
+
+    def set_store(self, store: TemplateStore | None) -> None:
+        """Show this database's templates (importing the starter library the first time)."""
+        self.store = store
+        if store is not None:
+            ensure_starter_library(store)
+        self.refresh()
+
+    def refresh(self, select: str | None = None) -> None:
+        current = select or (self.version.name if self.version else None)
+        self.tree.clear()
+        self.version = None
+        if self.store is None:
+            return
+        try:
+            infos = self.store.list()
+            versions = {info.name: self.store.versions(info.name) for info in infos}
+        except WorkbenchError as e:
+            self.description.setText(str(e))
+            return
+        chosen: QTreeWidgetItem | None = None
+        for info in infos:
+            item = QTreeWidgetItem([info.name, f"{info.mode} · {', '.join(info.tags)}"])
+            item.setData(0, ROLE, ("template", info.name))
+            item.setToolTip(0, info.description)
+            item.setData(1, ROLE, info.description)
+            for version in reversed(versions[info.name]):
+                labels = f" [{', '.join(version.labels)}]" if version.labels else ""
+                child = QTreeWidgetItem([f"v{version.number}{labels}", version.note])
+                child.setData(0, ROLE, ("version", version))
+                for v in version.variants:
+                    leaf = QTreeWidgetItem([str(v.get("name")), str(v.get("kind"))])
+                    leaf.setData(0, ROLE, ("variant", version, str(v.get("name"))))
+                    child.addChild(leaf)
+                item.addChild(child)
+            self.tree.addTopLevelItem(item)
+            if info.name == current:
+                chosen = item
+        self.tree.resizeColumnToContents(0)
+        self._apply_filter(self.filter.text())
+        if chosen is not None:
+            self.tree.setCurrentItem(chosen)
+
+    def _apply_filter(self, text: str) -> None:
+        needle = text.strip().casefold()
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            haystack = f"{item.text(0)} {item.text(1)} {item.data(1, ROLE) or ''}".casefold()
+            item.setHidden(bool(needle) and needle not in haystack)
+
+    def select(self, name: str, variant: str | None = None) -> bool:
+        """Select a template's newest version (and a variant); False if there is none by that name."""
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if item.text(0) == name:
+                self.tree.setCurrentItem(item)
+                if variant is not None:
+                    index = self.variant_box.findData(variant)
+                    if index < 0:
+                        return False
+                    self.variant_box.setCurrentIndex(index)
+                return True
+        return False
+
+    def _select(self, item: QTreeWidgetItem | None) -> None:
+        data = item.data(0, ROLE) if item is not None else None
+        version: TemplateVersion | None = None
+        variant: str | None = None
+        if data and data[0] == "template":
+            first = item.child(0) if item.childCount() else None  # the newest version
+            version = first.data(0, ROLE)[1] if first is not None else None
+            self.description.setText(item.data(1, ROLE) or "")
+        elif data and data[0] == "version":
+            version = data[1]
+            self.description.setText(item.parent().data(1, ROLE) or "")
+        elif data and data[0] == "variant":
+            version, variant = data[1], data[2]
+            self.description.setText(item.parent().parent().data(1, ROLE) or "")
+        if version is not None and (self.version is None or version.ref != self.version.ref):
+            self._show_version(version)
+        if variant is not None:
+            self.variant_box.setCurrentIndex(max(0, self.variant_box.findData(variant)))
+        self._update_buttons()
+
+    def _show_version(self, version: TemplateVersion) -> None:
+        self.version = version
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.fields = {}
+        for variable in version.variables:
+            edit = QPlainTextEdit(variable.get("default") or "")
+            edit.setObjectName(f"var-{variable['name']}")
+            edit.setMaximumHeight(90)
+            edit.setToolTip(variable.get("description", ""))
+            if variable.get("default") is None:
+                edit.setPlaceholderText(self.tr("required"))
+            self.fields[variable["name"]] = edit
+            self.form.addRow(variable["name"], edit)
+        if not version.variables:
+            self.form.addRow(QLabel(self.tr("This template has no variables.")))
+        self._fill_variants(version)
+
+    def _fill_variants(self, version: TemplateVersion) -> None:
+        current = self.variant_box.currentData()
+        self.variant_box.clear()
+        self.variant_box.addItem(self.tr("as written (no variant)"), "")
+        declared = [str(v.get("name")) for v in version.variants]
+        for v in version.variants:
+            self.variant_box.addItem(f"{v.get('name')} ({v.get('kind')})", str(v.get("name")))
+        for kind in KINDS:
+            if kind not in declared:
+                self.variant_box.addItem(self.tr("{0} (defaults)").format(kind), kind)
+        index = self.variant_box.findData(current)
+        self.variant_box.setCurrentIndex(index if index >= 0 else (1 if version.variants else 0))
+
+    def choice(self) -> LibraryChoice | None:
+        if self.version is None:
+            return None
+        values = {name: edit.toPlainText() for name, edit in self.fields.items()}
+        return LibraryChoice(self.version, self.variant_box.currentData() or "", values)
+
+    def _emit(self, signal: Any) -> None:
+        choice = self.choice()
+        if choice is not None:
+            signal.emit(choice)
+
+    def _update_buttons(self) -> None:
+        ready = self.version is not None and not self.cancel_button.isEnabled()
+        for w in (self.use_button, self.run_button, self.variant_box):
+            w.setEnabled(ready)
+        self.delete_button.setEnabled(self.version is not None and self.store is not None)
+        self.export_button.setEnabled(self.store is not None)
+        self.import_button.setEnabled(self.store is not None)
+
+    # -- running --------------------------------------------------------------------------
+
+    def set_running(self, running: bool) -> None:
+        self.cancel_button.setEnabled(running)
+        self.progress.setVisible(running)
+        if running:
+            self.progress.setRange(0, 0)
+            self.summary.setText(self.tr("Running…"))
+            self.results.setCurrentIndex(0)
+        self._update_buttons()
+
+    def show_progress(self, done: int, total: int, what: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done}/{total} · {what}")
+
+    def show_result(self, result: VariantResult) -> None:
+        self.set_running(False)
+        details = result.details
+        stopped = self.tr(" (stopped early)") if result.cancelled else ""
+        if details.get("kind") == "self_consistency":
+            votes = details["votes"]
+            total = len(details["samples"])
+            winner = details["winner"] if details["winner"] is not None else self.tr("no answer found")
+            self.summary.setText(
+                self.tr("Majority answer: {0} · {1} of {2} samples agree · no answer in {3}").format(
+                    winner, votes[0]["count"] if votes else 0, total, details["unanswered"]) + stopped
+            )
+            self.votes.setRowCount(len(votes))
+            for i, v in enumerate(votes):
+                for j, value in enumerate((v["answer"], str(v["count"]), f"{v['count'] / total:.0%}" if total else "")):
+                    self.votes.setItem(i, j, QTableWidgetItem(value))
+            self.votes.resizeColumnsToContents()
+            self.results.setCurrentWidget(self.votes)
+        elif details.get("kind") == "tree_of_thought":
+            self.summary.setText(self.tr("Answer from the best path: {0}").format(result.output.strip()[:300]) + stopped)
+            self._fill_thoughts(details)
+            self.results.setCurrentWidget(self.thoughts)
+        else:
+            self.summary.setText(result.output[:300] + stopped)
+            self.results.setCurrentIndex(0)
+
+    def _fill_thoughts(self, details: dict[str, Any]) -> None:
+        self.thoughts.clear()
+        items: dict[int, QTreeWidgetItem] = {}
+        on_path = set()
+        node_id = details.get("best")
+        nodes = {n["id"]: n for n in details["nodes"]}
+        while node_id is not None:
+            on_path.add(node_id)
+            node_id = nodes[node_id]["parent"]
+        for node in details["nodes"]:
+            if node["parent"] is None:
+                item = QTreeWidgetItem([self.tr("(the question)"), "", ""])
+                self.thoughts.addTopLevelItem(item)
+            else:
+                score = node["score"]
+                item = QTreeWidgetItem([node["step"], "" if score is None or math.isnan(score) else f"{score:.2f}",
+                                        "✓" if node["kept"] else ""])
+                item.setToolTip(1, self.tr("P(yes) {0:.1%} · P(no) {1:.1%}").format(node.get("p_yes", 0.0), node.get("p_no", 0.0)))
+                items[node["parent"]].addChild(item)
+            if node["id"] in on_path:
+                font = item.font(0)
+                font.setBold(True)
+                item.setFont(0, font)
+            items[node["id"]] = item
+        self.thoughts.expandAll()
+        self.thoughts.resizeColumnToContents(1)
+
+    def show_failure(self, message: str) -> None:
+        self.set_running(False)
+        self.summary.setText(message)
+
+    # -- files ----------------------------------------------------------------------------
+
+    def import_file(self, path: str) -> list[str]:
+        if self.store is None:
+            return []
+        names = self.store.import_(template_files.read(path))
+        self.refresh(select=names[0] if names else None)
+        return names
+
+    def export_file(self, path: str) -> None:
+        if self.store is not None:
+            template_files.write(path, self.store.export())
+
+    def _ask_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Import templates"), "", self.tr("Templates (*.json *.yaml *.yml)"))
+        if path:
+            try:
+                names = self.import_file(path)
+            except WorkbenchError as e:
+                QMessageBox.warning(self, self.tr("Import templates"), str(e))
+                return
+            self.summary.setText(self.tr("Imported {0} template(s).").format(len(names)))
+
+    def _ask_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export templates"), "templates.yaml", self.tr("YAML (*.yaml);;JSON (*.json)"))
+        if path:
+            try:
+                self.export_file(path)
+            except WorkbenchError as e:
+                QMessageBox.warning(self, self.tr("Export templates"), str(e))
+
+    def confirm_delete(self, name: str) -> bool:
+        """Ask before deleting (tests replace this)."""
+        answer = QMessageBox.question(
+            self, self.tr("Delete template"),
+            self.tr("Delete the template {0} with all its versions? Runs made from it keep their prompts.").format(name),
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _ask_delete(self) -> None:
+        if self.version is None or self.store is None or not self.confirm_delete(self.version.name):
+            return
+        try:
+            self.store.delete(self.version.name)
+        except WorkbenchError as e:
+            QMessageBox.warning(self, self.tr("Delete template"), str(e))
+        self.refresh()
