@@ -80,7 +80,7 @@ def test_few_shot_puts_worked_examples_first() -> None:
     assert flatten(messages) == "Q: 1+1?\nA: One and one make two. The answer is 2.\n\nQ: 2+3?\nA:"
     zh = conversation(complete({"kind": "few_shot_cot"}, language="zh"), "", "问：2加3？",
                       [{"input": "1加1？", "reasoning": "一加一等于二。", "output": "2"}])
-    assert zh[1].content == "一加一等于二。答案是 2。"
+    assert zh[1].content == "一加一等于二。答案是2。"
 
 
 def test_direct_puts_its_instruction_before_the_question() -> None:

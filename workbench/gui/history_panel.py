@@ -296,6 +296,17 @@ class HistoryPanel(Retranslating, QWidget):
         ]
         if row.template:
             lines.append(html.escape(self.tr("template {0} · variant {1}").format(row.template, row.variant or "–")))
+        elif row.variant:
+            lines.append(html.escape(self.tr("variant {0}").format(row.variant)))
+        details = row.details or {}
+        if details.get("kind") == "self_consistency":
+            votes = ", ".join(f"{v['answer']} ×{v['count']}" for v in details.get("votes", [])) or "–"
+            lines.append(html.escape(self.tr("votes over {0} samples: {1} · no answer in {2}").format(
+                len(details.get("samples", [])), votes, details.get("unanswered", 0))))
+        elif details.get("kind") == "tree_of_thought":
+            path = " → ".join(details.get("path", [])) or "–"
+            lines.append(html.escape(self.tr("tree of thought: {0} steps explored; best path: {1}").format(
+                len(details.get("nodes", [])) - 1, path)))
         if row.error:
             lines.append(f'<span style="color:#b3261e">{html.escape(row.error)}</span>')
         if row.branches:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -101,6 +102,9 @@ class LibraryPanel(Retranslating, QWidget):
         self.thoughts = QTreeWidget()
         self.thoughts.setObjectName("thoughts")
         self.thoughts.setColumnCount(3)
+        self.thoughts.header().setStretchLastSection(False)
+        self.thoughts.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.thoughts.setWordWrap(True)
         self.results = QStackedWidget()
         self.results.addWidget(QWidget())
         self.results.addWidget(self.votes)
@@ -341,11 +345,12 @@ class LibraryPanel(Retranslating, QWidget):
             self.votes.resizeColumnsToContents()
             self.results.setCurrentWidget(self.votes)
         elif details.get("kind") == "tree_of_thought":
-            self.summary.setText(self.tr("Answer from the best path: {0}").format(result.output.strip()[:300]) + stopped)
+            answer = next((line for line in result.output.splitlines() if line.strip()), "")
+            self.summary.setText(self.tr("Answer from the best path: {0}").format(answer.strip()[:200]) + stopped)
             self._fill_thoughts(details)
             self.results.setCurrentWidget(self.thoughts)
         else:
-            self.summary.setText(result.output[:300] + stopped)
+            self.summary.setText(result.output.strip()[:200] + stopped)
             self.results.setCurrentIndex(0)
 
     def _fill_thoughts(self, details: dict[str, Any]) -> None:
@@ -365,6 +370,7 @@ class LibraryPanel(Retranslating, QWidget):
                 score = node["score"]
                 item = QTreeWidgetItem([node["step"], "" if score is None or math.isnan(score) else f"{score:.2f}",
                                         "✓" if node["kept"] else ""])
+                item.setToolTip(0, node["step"])
                 item.setToolTip(1, self.tr("P(yes) {0:.1%} · P(no) {1:.1%}").format(node.get("p_yes", 0.0), node.get("p_no", 0.0)))
                 items[node["parent"]].addChild(item)
             if node["id"] in on_path:

@@ -960,6 +960,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.output.clear_tokens()
         if result.tokens:  # tree of thought: the answer, coloured by probability
             self.output.append_tokens(result.tokens)
+            self.output.truncate(result.output)  # the stop string is not part of the answer
         else:
             self.output.setPlainText(result.output)
         self.runFinished.emit(result)

@@ -261,7 +261,8 @@ class VariantRunner:
         if self.stop.is_set():
             return VariantResult(prompt, "", [], None, details, cancelled=True)
         self.progress(done_count, total, "answering from the best path")
-        generation = self.engine.generate(task.params(prompt)).run()
+        # The answer completes the final cue's sentence; the next line would be a new attempt.
+        generation = self.engine.generate(task.params(prompt, stop=[*task.base.stop, "\n"])).run()
         self.progress(total, total, "done")
         cancelled = generation.done is not None and generation.done.finish_reason == "cancelled"
         return VariantResult(prompt, generation.text, list(generation.tokens), generation.done, details, cancelled)

@@ -205,7 +205,8 @@ def worked_example(example: dict[str, Any], answer_lead: str) -> tuple[str, str]
     through the template, see TemplateVersion.shots) is used when present, else its raw input."""
     reasoning = str(example.get("reasoning", "")).strip()
     output = str(example.get("output", "")).strip()
-    answer = f"{answer_lead} {output}" if output else ""
+    space = "" if _CJK.search(answer_lead[-1:]) else " "
+    answer = f"{answer_lead}{space}{output}" if output else ""
     if answer and not answer.endswith((".", "。", "!", "！", "?", "？")):
         answer += "。" if language_of(answer_lead) == "zh" else "."
     question = str(example.get("question") or example["input"]).strip()

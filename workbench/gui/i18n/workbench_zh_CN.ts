@@ -350,23 +350,38 @@
         <translation>模板 {0} · 变体 {1}</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="302"/>
+        <location filename="../history_panel.py" line="300"/>
+        <source>variant {0}</source>
+        <translation>变体 {0}</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="304"/>
+        <source>votes over {0} samples: {1} · no answer in {2}</source>
+        <translation>{0} 个样本的投票：{1} · {2} 个没有答案</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="308"/>
+        <source>tree of thought: {0} steps explored; best path: {1}</source>
+        <translation>思维树：探索了 {0} 个步骤；最佳路径：{1}</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="313"/>
         <source>{0} branches</source>
         <translation>{0} 个分支</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="318"/>
-        <location filename="../history_panel.py" line="346"/>
+        <location filename="../history_panel.py" line="329"/>
+        <location filename="../history_panel.py" line="357"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="335"/>
+        <location filename="../history_panel.py" line="346"/>
         <source>Delete runs</source>
         <translation>删除运行</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="335"/>
+        <location filename="../history_panel.py" line="346"/>
         <source>Delete {0} run(s) from the history? This cannot be undone.</source>
         <translation>从历史记录中删除 {0} 次运行？此操作无法撤销。</translation>
     </message>
@@ -387,180 +402,180 @@
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../library_panel.py" line="159"/>
+        <location filename="../library_panel.py" line="163"/>
         <source>Filter templates by name or tag</source>
         <translation>按名称或标签筛选模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="160"/>
+        <location filename="../library_panel.py" line="164"/>
         <source>Template</source>
         <translation>模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="160"/>
+        <location filename="../library_panel.py" line="164"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="161"/>
+        <location filename="../library_panel.py" line="165"/>
         <source>Variant:</source>
         <translation>变体：</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="162"/>
+        <location filename="../library_panel.py" line="166"/>
         <source>Put in editor</source>
         <translation>放入编辑器</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="163"/>
+        <location filename="../library_panel.py" line="167"/>
         <source>Render the template with this variant into the prompt editor</source>
         <translation>用此变体渲染模板并放入提示词编辑器</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="164"/>
+        <location filename="../library_panel.py" line="168"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="165"/>
+        <location filename="../library_panel.py" line="169"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="166"/>
+        <location filename="../library_panel.py" line="170"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="167"/>
+        <location filename="../library_panel.py" line="171"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="168"/>
+        <location filename="../library_panel.py" line="172"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="169"/>
+        <location filename="../library_panel.py" line="173"/>
         <source>Answer</source>
         <translation>答案</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="169"/>
+        <location filename="../library_panel.py" line="173"/>
         <source>Votes</source>
         <translation>票数</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="169"/>
+        <location filename="../library_panel.py" line="173"/>
         <source>Share</source>
         <translation>占比</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="170"/>
+        <location filename="../library_panel.py" line="174"/>
         <source>Step</source>
         <translation>步骤</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="170"/>
+        <location filename="../library_panel.py" line="174"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="170"/>
+        <location filename="../library_panel.py" line="174"/>
         <source>Kept</source>
         <translation>保留</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="270"/>
+        <location filename="../library_panel.py" line="274"/>
         <source>required</source>
         <translation>必填</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="274"/>
+        <location filename="../library_panel.py" line="278"/>
         <source>This template has no variables.</source>
         <translation>此模板没有变量。</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="280"/>
+        <location filename="../library_panel.py" line="284"/>
         <source>as written (no variant)</source>
         <translation>按原样（不用变体）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="286"/>
+        <location filename="../library_panel.py" line="290"/>
         <source>{0} (defaults)</source>
         <translation>{0}（默认设置）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="316"/>
+        <location filename="../library_panel.py" line="320"/>
         <source>Running…</source>
         <translation>运行中…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="328"/>
+        <location filename="../library_panel.py" line="332"/>
         <source> (stopped early)</source>
         <translation>（提前停止）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="332"/>
+        <location filename="../library_panel.py" line="336"/>
         <source>no answer found</source>
         <translation>未找到答案</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="334"/>
+        <location filename="../library_panel.py" line="338"/>
         <source>Majority answer: {0} · {1} of {2} samples agree · no answer in {3}</source>
         <translation>多数答案：{0} · {2} 个样本中 {1} 个一致 · {3} 个没有答案</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="344"/>
+        <location filename="../library_panel.py" line="349"/>
         <source>Answer from the best path: {0}</source>
         <translation>最佳路径给出的答案：{0}</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="362"/>
+        <location filename="../library_panel.py" line="367"/>
         <source>(the question)</source>
         <translation>（问题）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="368"/>
+        <location filename="../library_panel.py" line="374"/>
         <source>P(yes) {0:.1%} · P(no) {1:.1%}</source>
         <translation>P(是) {0:.1%} · P(否) {1:.1%}</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="396"/>
-        <location filename="../library_panel.py" line="401"/>
+        <location filename="../library_panel.py" line="402"/>
+        <location filename="../library_panel.py" line="407"/>
         <source>Import templates</source>
         <translation>导入模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="396"/>
+        <location filename="../library_panel.py" line="402"/>
         <source>Templates (*.json *.yaml *.yml)</source>
         <translation>模板 (*.json *.yaml *.yml)</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="403"/>
+        <location filename="../library_panel.py" line="409"/>
         <source>Imported {0} template(s).</source>
         <translation>已导入 {0} 个模板。</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="406"/>
-        <location filename="../library_panel.py" line="411"/>
+        <location filename="../library_panel.py" line="412"/>
+        <location filename="../library_panel.py" line="417"/>
         <source>Export templates</source>
         <translation>导出模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="406"/>
+        <location filename="../library_panel.py" line="412"/>
         <source>YAML (*.yaml);;JSON (*.json)</source>
         <translation>YAML (*.yaml);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="416"/>
-        <location filename="../library_panel.py" line="427"/>
+        <location filename="../library_panel.py" line="422"/>
+        <location filename="../library_panel.py" line="433"/>
         <source>Delete template</source>
         <translation>删除模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="417"/>
+        <location filename="../library_panel.py" line="423"/>
         <source>Delete the template {0} with all its versions? Runs made from it keep their prompts.</source>
         <translation>删除模板 {0} 及其所有版本？用它生成的运行记录会保留各自的提示词。</translation>
     </message>
