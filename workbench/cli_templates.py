@@ -30,6 +30,8 @@ def add_parser(sub: Any) -> None:
         p.add_argument("--description")
         p.add_argument("--tag", action="append", help="a tag (repeatable)")
         p.add_argument("--var", action="append", metavar="NAME[=DEFAULT]", help="declare a variable (repeatable)")
+        p.add_argument("--examples-file", metavar="FILE", help="worked examples: a JSON or YAML list of {input, reasoning, output}")
+        p.add_argument("--variants-file", metavar="FILE", help="chain-of-thought variants: a JSON or YAML list of {name, kind, ...}")
         p.add_argument("--note", help="what this version changes" + (" (required)" if action == "edit" else ""))
         _common(p)
     p = tsub.add_parser("versions", help="every version of a template")
@@ -100,6 +102,18 @@ def _body(args: argparse.Namespace) -> str | None:
     return args.body
 
 
+def _list_file(path: str | None, what: str) -> list[Any] | None:
+    """A JSON or YAML file holding a list (worked examples, variants); None without a file."""
+    if path is None:
+        return None
+    from workbench.store import template_files
+
+    data = template_files.read(path)
+    if not isinstance(data, list):
+        raise BadInputError(f"{path} should hold a list of {what}, not {type(data).__name__}.")
+    return data
+
+
 def _print_version(v: Any, as_json: bool) -> None:
     if as_json:
         print(json.dumps(v.to_json(), ensure_ascii=False, indent=2))
@@ -109,6 +123,11 @@ def _print_version(v: Any, as_json: bool) -> None:
     for var in v.variables:
         default = "" if var["default"] is None else f" = {var['default']!r}"
         print(f"  variable {var['name']}{default}  {var['description']}")
+    for variant in v.variants:
+        settings = ", ".join(f"{k}={val!r}" for k, val in variant.items() if k not in ("name", "kind"))
+        print(f"  variant {variant.get('name')} ({variant.get('kind')}){': ' + settings if settings else ''}")
+    if v.examples:
+        print(f"  {len(v.examples)} worked example(s)")
     if v.system:
         print(f"--- system ---\n{v.system}")
     print(f"--- body ---\n{v.body}")
@@ -133,6 +152,7 @@ def cmd_templates(args: argparse.Namespace) -> int:
         v = store.add(
             args.name, body, description=args.description or "", tags=args.tag or [], mode=args.mode or "completion",
             system=args.system or "", variables=_declared(args.var), note=args.note or "first version",
+            examples=_list_file(args.examples_file, "examples") or [], variants=_list_file(args.variants_file, "variants") or [],
         )
         _print_version(v, args.json)
     elif action == "edit":
@@ -147,6 +167,10 @@ def cmd_templates(args: argparse.Namespace) -> int:
             changes["tags"] = args.tag
         if args.var:
             changes["variables"] = _declared(args.var)
+        for attr in ("examples", "variants"):
+            value = _list_file(getattr(args, f"{attr}_file"), attr)
+            if value is not None:
+                changes[attr] = value
         _print_version(store.edit(args.name, args.note or "", **changes), args.json)
     elif action == "versions":
         versions = store.versions(args.name)

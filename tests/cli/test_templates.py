@@ -67,3 +67,21 @@ def test_template_bad_input(tmp_path: Path) -> None:
     assert both.returncode == 2 and "not both" in both.stderr
     nofile = workbench("templates", "import", str(tmp_path / "nope.json"), "--db", db)
     assert nofile.returncode == 2 and "Cannot read templates" in nofile.stderr
+
+
+def test_examples_and_variants_from_files(tmp_path: Path) -> None:
+    db = str(tmp_path / "t.sqlite")
+    variants = tmp_path / "variants.yaml"
+    variants.write_text("- name: think\n  kind: zero_shot_cot\n  cue: Think it through.\n", encoding="utf-8")
+    examples = tmp_path / "examples.json"
+    examples.write_text(json.dumps([{"input": "1+1", "reasoning": "One and one.", "output": "2"}]), encoding="utf-8")
+    added = workbench("templates", "add", "sum", "--body", "Q: {{ q }}\nA:", "--var", "q=2+2", "--variants-file", str(variants),
+                      "--examples-file", str(examples), "--db", db)
+    assert added.returncode == 0, added.stderr
+    assert "variant think (zero_shot_cot): cue='Think it through.'" in added.stdout and "1 worked example(s)" in added.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- name: x\n  kind: zero_shot_cot\n  samples: 3\n", encoding="utf-8")
+    refused = workbench("templates", "edit", "sum", "--variants-file", str(bad), "--note", "typo", "--db", db)
+    assert refused.returncode == 2 and "has no setting samples" in refused.stderr
+    run = workbench("run", "-t", "sum", "--variant", "think", "--max-tokens", "2", "--json", "--db", db)
+    assert json.loads(run.stdout)["prompt"] == "Q: 2+2\nA: Think it through."
