@@ -105,6 +105,47 @@ def test_a_broken_variable_and_files_in_the_panel(qtbot: QtBot, tmp_path: Path) 
 
     panel.confirm_delete = lambda name: True  # type: ignore[method-assign]
     panel.refresh(select="needs")
-    panel.delete_button.click()
+    panel.delete_action.trigger()
     assert "needs" not in _tree_names(panel)
+    win.close()
+
+
+def test_write_a_template_and_its_next_version_in_the_editor(qtbot: QtBot) -> None:
+    win = open_window(qtbot, model=None)
+    panel = win.library_panel
+    editor = panel.open_editor(new=True)
+    assert editor is not None
+    editor.name.setText("评论")
+    editor.mode.setCurrentText("completion")
+    editor.body.setPlainText("评论：{{ review }}\n{{ aspect }}：")
+    assert editor.declare_used_variables() == ["review", "aspect"]
+    editor.variants.setPlainText("- name: think\n  kind: zero_shot_cot\n  samples: 3\n")
+    assert not editor.save()  # a setting the kind does not have: refused, the text stays
+    assert "has no setting samples" in editor.error.text() and "samples: 3" in editor.variants.toPlainText()
+    editor.variants.setPlainText("- name: think\n  kind: zero_shot_cot\n")
+    editor.note.setText("first")
+    with qtbot.wait_signal(editor.accepted, timeout=T):
+        assert editor.save()
+    assert panel.version is not None and panel.version.ref == "评论@1"
+    assert panel.store.resolve("评论").variant("think")["cue"] == "让我们一步一步地思考。"
+
+    editor = panel.open_editor(new=False)
+    assert editor is not None and editor.body.toPlainText() == "评论：{{ review }}\n{{ aspect }}："
+    editor.body.setPlainText("评论：{{ review }}\n方面：{{ aspect }}\n情感：")
+    assert not editor.save() and "Say what changed" in editor.error.text()
+    editor.note.setText("ask for the sentiment")
+    with qtbot.wait_signal(editor.accepted, timeout=T):
+        assert editor.save()
+    assert [v.number for v in panel.store.versions("评论")] == [1, 2] and panel.version.number == 2
+
+    panel.ask_text = lambda title, label, default="": "评论副本"  # type: ignore[method-assign]
+    panel.duplicate_action.trigger()
+    assert {"评论", "评论副本"} <= set(_tree_names(panel))
+    panel.ask_text = lambda title, label, default="": "prod"  # type: ignore[method-assign]
+    panel.label_action.trigger()
+    assert panel.store.resolve("评论副本@prod").number == 1
+    panel.archive_action.trigger()
+    assert "评论副本" not in _tree_names(panel)
+    panel.show_archived.setChecked(True)
+    assert "评论副本" in _tree_names(panel)
     win.close()

@@ -13,13 +13,16 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QProgressBar,
@@ -37,11 +40,12 @@ from PySide6.QtWidgets import (
 
 from workbench.errors import WorkbenchError
 from workbench.gui.qt_helpers import Retranslating
+from workbench.gui.template_editor import TemplateEditor
 from workbench.prompts.variant_runner import VariantResult
 from workbench.prompts.variants import KINDS
 from workbench.store import template_files
 from workbench.store.starter import ensure_starter_library
-from workbench.store.templates import TemplateStore, TemplateVersion
+from workbench.store.templates import TemplateInfo, TemplateStore, TemplateVersion
 
 ROLE = Qt.ItemDataRole.UserRole
 
@@ -109,9 +113,24 @@ class LibraryPanel(Retranslating, QWidget):
         self.results.addWidget(QWidget())
         self.results.addWidget(self.votes)
         self.results.addWidget(self.thoughts)
-        self.import_button = QPushButton()
-        self.export_button = QPushButton()
-        self.delete_button = QPushButton()
+        self.new_button = QPushButton()
+        self.edit_button = QPushButton()
+        self.more_button = QPushButton()
+        self.more_menu = QMenu(self)
+        self.duplicate_action = self.more_menu.addAction("", lambda: self._ask_name("duplicate"))
+        self.rename_action = self.more_menu.addAction("", lambda: self._ask_name("rename"))
+        self.label_action = self.more_menu.addAction("", self._ask_label)
+        self.archive_action = self.more_menu.addAction("", self.archive)
+        self.more_menu.addSeparator()
+        self.import_action = self.more_menu.addAction("", self._ask_import)
+        self.export_action = self.more_menu.addAction("", self._ask_export)
+        self.more_menu.addSeparator()
+        self.delete_action = self.more_menu.addAction("", self._ask_delete)
+        self.more_button.setMenu(self.more_menu)
+        self.show_archived = QCheckBox()
+        self.show_archived.toggled.connect(lambda _on: self.refresh())
+        self.infos: dict[str, TemplateInfo] = {}
+        self.editor: TemplateEditor | None = None
 
         top = QWidget()
         top_layout = QVBoxLayout(top)
@@ -119,8 +138,9 @@ class LibraryPanel(Retranslating, QWidget):
         top_layout.addWidget(self.filter)
         top_layout.addWidget(self.tree, 1)
         files = QHBoxLayout()
-        for w in (self.import_button, self.export_button, self.delete_button):
+        for w in (self.new_button, self.edit_button, self.more_button):
             files.addWidget(w)
+        files.addWidget(self.show_archived)
         top_layout.addLayout(files)
         middle = QWidget()
         middle_layout = QVBoxLayout(middle)
@@ -153,9 +173,9 @@ class LibraryPanel(Retranslating, QWidget):
         self.use_button.clicked.connect(lambda: self._emit(self.useRequested))
         self.run_button.clicked.connect(lambda: self._emit(self.runRequested))
         self.cancel_button.clicked.connect(self.cancelRequested)
-        self.import_button.clicked.connect(self._ask_import)
-        self.export_button.clicked.connect(self._ask_export)
-        self.delete_button.clicked.connect(self._ask_delete)
+        self.new_button.clicked.connect(lambda: self.open_editor(new=True))
+        self.edit_button.clicked.connect(lambda: self.open_editor(new=False))
+        self.tree.itemDoubleClicked.connect(lambda item, _col: self._emit(self.useRequested) if item.childCount() == 0 else None)
         self.retranslate()
         self._update_buttons()
 
@@ -167,9 +187,18 @@ class LibraryPanel(Retranslating, QWidget):
         self.use_button.setToolTip(self.tr("Render the template with this variant into the prompt editor"))
         self.run_button.setText(self.tr("Run"))
         self.cancel_button.setText(self.tr("Cancel"))
-        self.import_button.setText(self.tr("Import…"))
-        self.export_button.setText(self.tr("Export…"))
-        self.delete_button.setText(self.tr("Delete"))
+        self.new_button.setText(self.tr("New…"))
+        self.edit_button.setText(self.tr("Edit…"))
+        self.edit_button.setToolTip(self.tr("Write the next version of this template"))
+        self.more_button.setText(self.tr("More"))
+        self.duplicate_action.setText(self.tr("Duplicate…"))
+        self.rename_action.setText(self.tr("Rename…"))
+        self.label_action.setText(self.tr("Label this version…"))
+        self.archive_action.setText(self.tr("Archive / restore"))
+        self.import_action.setText(self.tr("Import…"))
+        self.export_action.setText(self.tr("Export…"))
+        self.delete_action.setText(self.tr("Delete"))
+        self.show_archived.setText(self.tr("Archived"))
         self.votes.setHorizontalHeaderLabels([self.tr("Answer"), self.tr("Votes"), self.tr("Share")])
         self.thoughts.setHeaderLabels([self.tr("Step"), self.tr("Score"), self.tr("Kept")])
         if self.version is not None:
@@ -191,14 +220,16 @@ class LibraryPanel(Retranslating, QWidget):
         if self.store is None:
             return
         try:
-            infos = self.store.list()
+            infos = self.store.list(include_archived=self.show_archived.isChecked())
+            self.infos = {info.name: info for info in infos}
             versions = {info.name: self.store.versions(info.name) for info in infos}
         except WorkbenchError as e:
             self.description.setText(str(e))
             return
         chosen: QTreeWidgetItem | None = None
         for info in infos:
-            item = QTreeWidgetItem([info.name, f"{info.mode} · {', '.join(info.tags)}"])
+            archived = self.tr(" · archived") if info.archived else ""
+            item = QTreeWidgetItem([info.name, f"{info.mode} · {', '.join(info.tags)}{archived}"])
             item.setData(0, ROLE, ("template", info.name))
             item.setToolTip(0, info.description)
             item.setData(1, ROLE, info.description)
@@ -306,9 +337,12 @@ class LibraryPanel(Retranslating, QWidget):
         ready = self.version is not None and not self.cancel_button.isEnabled()
         for w in (self.use_button, self.run_button, self.variant_box):
             w.setEnabled(ready)
-        self.delete_button.setEnabled(self.version is not None and self.store is not None)
-        self.export_button.setEnabled(self.store is not None)
-        self.import_button.setEnabled(self.store is not None)
+        chosen = self.version is not None and self.store is not None
+        for action in (self.duplicate_action, self.rename_action, self.label_action, self.archive_action, self.delete_action):
+            action.setEnabled(chosen)
+        self.edit_button.setEnabled(chosen)
+        for w in (self.new_button, self.more_button):
+            w.setEnabled(self.store is not None)
 
     # -- running --------------------------------------------------------------------------
 
@@ -415,6 +449,63 @@ class LibraryPanel(Retranslating, QWidget):
                 self.export_file(path)
             except WorkbenchError as e:
                 QMessageBox.warning(self, self.tr("Export templates"), str(e))
+
+    # -- editing --------------------------------------------------------------------------
+
+    def open_editor(self, new: bool) -> TemplateEditor | None:
+        """The editor for a new template, or for the next version of the chosen one."""
+        if self.store is None or (not new and self.version is None):
+            return None
+        info = None if new or self.version is None else self.infos.get(self.version.name)
+        self.editor = TemplateEditor(
+            self.store, None if new else self.version, info.description if info else "", info.tags if info else [], self,
+        )
+        self.editor.accepted.connect(lambda: self.refresh(select=self.editor.saved.name if self.editor and self.editor.saved else None))
+        self.editor.open()
+        return self.editor
+
+    def ask_text(self, title: str, label: str, default: str = "") -> str | None:
+        """Ask for a line of text (tests replace this)."""
+        text, ok = QInputDialog.getText(self, title, label, text=default)
+        return text.strip() if ok and text.strip() else None
+
+    def _run_safely(self, title: str, action: Any) -> bool:
+        try:
+            action()
+        except WorkbenchError as e:
+            QMessageBox.warning(self, title, str(e))
+            return False
+        return True
+
+    def _ask_name(self, what: str) -> None:
+        if self.version is None or self.store is None:
+            return
+        store, name = self.store, self.version.name
+        if what == "duplicate":
+            new = self.ask_text(self.tr("Duplicate template"), self.tr("Name of the copy:"), f"{name} copy")
+            if new and self._run_safely(self.tr("Duplicate template"), lambda: store.duplicate(name, new)):
+                self.refresh(select=new)
+        else:
+            new = self.ask_text(self.tr("Rename template"), self.tr("New name:"), name)
+            if new and new != name and self._run_safely(self.tr("Rename template"), lambda: store.rename(name, new)):
+                self.refresh(select=new)
+
+    def _ask_label(self) -> None:
+        if self.version is None or self.store is None:
+            return
+        store, version = self.store, self.version
+        label = self.ask_text(self.tr("Label this version"), self.tr("Label for {0} (e.g. production):").format(version.ref), "production")
+        if label and self._run_safely(self.tr("Label this version"), lambda: store.label(version.name, label, str(version.number))):
+            self.refresh(select=version.name)
+
+    def archive(self) -> None:
+        """Archive the chosen template (hidden unless "Archived" is ticked), or restore an archived one."""
+        if self.version is None or self.store is None:
+            return
+        store, name = self.store, self.version.name
+        info = self.infos.get(name)
+        if self._run_safely(self.tr("Archive"), lambda: store.archive(name, not (info and info.archived))):
+            self.refresh()
 
     def confirm_delete(self, name: str) -> bool:
         """Ask before deleting (tests replace this)."""

@@ -402,180 +402,268 @@
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../library_panel.py" line="163"/>
+        <location filename="../library_panel.py" line="183"/>
         <source>Filter templates by name or tag</source>
         <translation>按名称或标签筛选模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="164"/>
+        <location filename="../library_panel.py" line="184"/>
         <source>Template</source>
         <translation>模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="164"/>
+        <location filename="../library_panel.py" line="184"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="165"/>
+        <location filename="../library_panel.py" line="185"/>
         <source>Variant:</source>
         <translation>变体：</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="166"/>
+        <location filename="../library_panel.py" line="186"/>
         <source>Put in editor</source>
         <translation>放入编辑器</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="167"/>
+        <location filename="../library_panel.py" line="187"/>
         <source>Render the template with this variant into the prompt editor</source>
         <translation>用此变体渲染模板并放入提示词编辑器</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="168"/>
+        <location filename="../library_panel.py" line="188"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="169"/>
+        <location filename="../library_panel.py" line="189"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="170"/>
+        <location filename="../library_panel.py" line="190"/>
+        <source>New…</source>
+        <translation>新建…</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="191"/>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="192"/>
+        <source>Write the next version of this template</source>
+        <translation>为此模板写下一个版本</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="193"/>
+        <source>More</source>
+        <translation>更多</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="194"/>
+        <source>Duplicate…</source>
+        <translation>复制…</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="195"/>
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="196"/>
+        <source>Label this version…</source>
+        <translation>给此版本加标签…</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="197"/>
+        <source>Archive / restore</source>
+        <translation>归档 / 恢复</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="198"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="171"/>
+        <location filename="../library_panel.py" line="199"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="172"/>
+        <location filename="../library_panel.py" line="200"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="173"/>
+        <location filename="../library_panel.py" line="201"/>
+        <source>Archived</source>
+        <translation>已归档</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="202"/>
         <source>Answer</source>
         <translation>答案</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="173"/>
+        <location filename="../library_panel.py" line="202"/>
         <source>Votes</source>
         <translation>票数</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="173"/>
+        <location filename="../library_panel.py" line="202"/>
         <source>Share</source>
         <translation>占比</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="174"/>
+        <location filename="../library_panel.py" line="203"/>
         <source>Step</source>
         <translation>步骤</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="174"/>
+        <location filename="../library_panel.py" line="203"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="174"/>
+        <location filename="../library_panel.py" line="203"/>
         <source>Kept</source>
         <translation>保留</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="274"/>
+        <location filename="../library_panel.py" line="231"/>
+        <source> · archived</source>
+        <translation> · 已归档</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="305"/>
         <source>required</source>
         <translation>必填</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="278"/>
+        <location filename="../library_panel.py" line="309"/>
         <source>This template has no variables.</source>
         <translation>此模板没有变量。</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="284"/>
+        <location filename="../library_panel.py" line="315"/>
         <source>as written (no variant)</source>
         <translation>按原样（不用变体）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="290"/>
+        <location filename="../library_panel.py" line="321"/>
         <source>{0} (defaults)</source>
         <translation>{0}（默认设置）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="320"/>
+        <location filename="../library_panel.py" line="354"/>
         <source>Running…</source>
         <translation>运行中…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="332"/>
+        <location filename="../library_panel.py" line="366"/>
         <source> (stopped early)</source>
         <translation>（提前停止）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="336"/>
+        <location filename="../library_panel.py" line="370"/>
         <source>no answer found</source>
         <translation>未找到答案</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="338"/>
+        <location filename="../library_panel.py" line="372"/>
         <source>Majority answer: {0} · {1} of {2} samples agree · no answer in {3}</source>
         <translation>多数答案：{0} · {2} 个样本中 {1} 个一致 · {3} 个没有答案</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="349"/>
+        <location filename="../library_panel.py" line="383"/>
         <source>Answer from the best path: {0}</source>
         <translation>最佳路径给出的答案：{0}</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="367"/>
+        <location filename="../library_panel.py" line="401"/>
         <source>(the question)</source>
         <translation>（问题）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="374"/>
+        <location filename="../library_panel.py" line="408"/>
         <source>P(yes) {0:.1%} · P(no) {1:.1%}</source>
         <translation>P(是) {0:.1%} · P(否) {1:.1%}</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="402"/>
-        <location filename="../library_panel.py" line="407"/>
+        <location filename="../library_panel.py" line="436"/>
+        <location filename="../library_panel.py" line="441"/>
         <source>Import templates</source>
         <translation>导入模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="402"/>
+        <location filename="../library_panel.py" line="436"/>
         <source>Templates (*.json *.yaml *.yml)</source>
         <translation>模板 (*.json *.yaml *.yml)</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="409"/>
+        <location filename="../library_panel.py" line="443"/>
         <source>Imported {0} template(s).</source>
         <translation>已导入 {0} 个模板。</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="412"/>
-        <location filename="../library_panel.py" line="417"/>
+        <location filename="../library_panel.py" line="446"/>
+        <location filename="../library_panel.py" line="451"/>
         <source>Export templates</source>
         <translation>导出模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="412"/>
+        <location filename="../library_panel.py" line="446"/>
         <source>YAML (*.yaml);;JSON (*.json)</source>
         <translation>YAML (*.yaml);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="422"/>
-        <location filename="../library_panel.py" line="433"/>
+        <location filename="../library_panel.py" line="485"/>
+        <location filename="../library_panel.py" line="486"/>
+        <source>Duplicate template</source>
+        <translation>复制模板</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="485"/>
+        <source>Name of the copy:</source>
+        <translation>副本名称：</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="489"/>
+        <location filename="../library_panel.py" line="490"/>
+        <source>Rename template</source>
+        <translation>重命名模板</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="489"/>
+        <source>New name:</source>
+        <translation>新名称：</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="497"/>
+        <location filename="../library_panel.py" line="498"/>
+        <source>Label this version</source>
+        <translation>给此版本加标签</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="497"/>
+        <source>Label for {0} (e.g. production):</source>
+        <translation>{0} 的标签（例如 production）：</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="507"/>
+        <source>Archive</source>
+        <translation>归档</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="513"/>
+        <location filename="../library_panel.py" line="524"/>
         <source>Delete template</source>
         <translation>删除模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="423"/>
+        <location filename="../library_panel.py" line="514"/>
         <source>Delete the template {0} with all its versions? Runs made from it keep their prompts.</source>
         <translation>删除模板 {0} 及其所有版本？用它生成的运行记录会保留各自的提示词。</translation>
     </message>
@@ -895,12 +983,12 @@
         <translation>请先加载模型（并等待当前运行结束）。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1010"/>
+        <location filename="../main_window.py" line="1011"/>
         <source>About Prompt Workbench</source>
         <translation>关于提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1011"/>
+        <location filename="../main_window.py" line="1012"/>
         <source>Prompt Workbench {0}: see what a local language model does with your prompt. llama.cpp through llama-cpp-python {1}.</source>
         <translation>提示词工作台 {0}：看清本地语言模型如何处理你的提示词。通过 llama-cpp-python {1} 使用 llama.cpp。</translation>
     </message>
@@ -1503,6 +1591,88 @@
         <location filename="../surprisal_panel.py" line="89"/>
         <source>The prompt is longer than the context: scored in {0} windows of {1} tokens.</source>
         <translation>提示词长于上下文：分 {0} 个窗口打分，每个 {1} 个词元。</translation>
+    </message>
+</context>
+<context>
+    <name>TemplateEditor</name>
+    <message>
+        <location filename="../template_editor.py" line="102"/>
+        <source>Declare the variables the texts use</source>
+        <translation>声明文本中用到的变量</translation>
+    </message>
+    <message>
+        <location filename="../template_editor.py" line="113"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../template_editor.py" line="114"/>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <location filename="../template_editor.py" line="115"/>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <location filename="../template_editor.py" line="116"/>
+        <source>Mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <location filename="../template_editor.py" line="119"/>
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <location filename="../template_editor.py" line="120"/>
+        <source>Body (Jinja: {{ variable }})</source>
+        <translation>正文（Jinja：{{ variable }}）</translation>
+    </message>
+    <message>
+        <location filename="../template_editor.py" line="123"/>
+        <source>- name: review
+  default: &quot;...&quot;   # leave out: the value is required
+  description: ...</source>
+        <translation>- name: review
+  default: "..."   # 省略则此变量必填
+  description: ...</translation>
+    </message>
+    <message>
+        <location filename="../template_editor.py" line="127"/>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <location filename="../template_editor.py" line="128"/>
+        <source>Variables</source>
+        <translation>变量</translation>
+    </message>
+    <message>
+        <location filename="../template_editor.py" line="129"/>
+        <source>Worked examples</source>
+        <translation>示例（含推理）</translation>
+    </message>
+    <message>
+        <location filename="../template_editor.py" line="130"/>
+        <source>Variants</source>
+        <translation>变体</translation>
+    </message>
+    <message>
+        <location filename="../template_editor.py" line="139"/>
+        <source>What changed</source>
+        <translation>改动说明</translation>
+    </message>
+    <message>
+        <location filename="../template_editor.py" line="143"/>
+        <source>New template</source>
+        <translation>新建模板</translation>
+    </message>
+    <message>
+        <location filename="../template_editor.py" line="143"/>
+        <source>New version of {0}</source>
+        <translation>{0} 的新版本</translation>
     </message>
 </context>
 <context>
