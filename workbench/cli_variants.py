@@ -18,8 +18,8 @@ from workbench.errors import PromptError, WorkbenchError
 def variant_task(args: argparse.Namespace, info: Any, loaded: Any, base: Any) -> Any:
     """The VariantTask that ``--variant`` asks for (with --template or a plain --prompt); None
     without --variant."""
-    from workbench.prompts.variant_runner import make_task
-    from workbench.prompts.variants import complete, language_of, pick, prompt_builder
+    from workbench.prompts.variant_runner import make_task, task_from_record
+    from workbench.prompts.variants import language_of, pick, prompt_builder
 
     wanted = getattr(args, "variant", None)
     saved = getattr(args, "rerun_details", None) or {}
@@ -31,10 +31,8 @@ def variant_task(args: argparse.Namespace, info: Any, loaded: Any, base: Any) ->
                               tokenizer_adds_bos=loaded.add_bos)
 
     if "task" in saved and "variant" in saved:  # history rerun: the same variant on the same inputs
-        t = saved["task"]
-        args.mode = t.get("mode", "completion")
-        variant = complete(saved["variant"], language=language_of(t["body"], t["system"]))
-        return make_task(variant, t["system"], t["body"], t.get("examples", []), builder(args.mode), base)
+        args.mode = saved["task"].get("mode", "completion")
+        return task_from_record(saved, base, builder)
     if getattr(args, "template", None):
         from workbench.cli_templates import open_templates, parse_vars
 

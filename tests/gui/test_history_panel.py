@@ -59,6 +59,11 @@ def test_runs_from_the_window_are_saved_found_and_shown_again(qtbot: QtBot) -> N
     panel.starred.setChecked(True)
     assert [r.id for r in panel.model.rows] == [runs[1].id]
     panel.starred.setChecked(False)
+    panel.min_rating.setCurrentIndex(4)
+    assert [r.id for r in panel.model.rows] == [runs[1].id]
+    panel.min_rating.setCurrentIndex(5)
+    assert panel.model.rows == []
+    panel.min_rating.setCurrentIndex(0)
 
     dialog = win.compare_runs([runs[1].id, runs[0].id])
     assert dialog is not None and len(dialog.outputs) == 2

@@ -59,6 +59,16 @@ def test_starter_library_variants_run_and_are_saved(qtbot: QtBot) -> None:
     win.history_panel.refresh()
     win.history_panel.table.selectRow(0)
     assert f"votes over {len(row.details['samples'])} samples" in win.history_panel.detail.toPlainText()
+    win.history_panel.variant.setCurrentText("self_consistency")
+    assert [r.id for r in win.history_panel.model.rows] == [row.id]
+    win.history_panel.variant.setCurrentIndex(0)
+    # Re-running it from the History repeats the whole vote with the same seed.
+    with qtbot.wait_signal(win.runFinished, timeout=T * 4):
+        assert win.rerun(row.id)
+    win.recorder.flush()
+    again = win.recorder.store.get(win.recorder.store.list()[0].id)
+    assert again.id != row.id and again.template == row.template and again.variant == "self_consistency"
+    assert [x["text"] for x in again.details["samples"]] == [x["text"] for x in row.details["samples"]]
 
     # Tree of thought: the explored tree with the best path, and the answer coloured in the output.
     panel.select("算术应用题", "tree-of-thought")

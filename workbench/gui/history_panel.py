@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from workbench.errors import WorkbenchError
 from workbench.gui.history_recorder import HistoryRecorder
 from workbench.gui.qt_helpers import Retranslating
+from workbench.prompts.variants import KINDS
 from workbench.store.runs import RunFilter, RunSummary
 
 PAGE = 200
@@ -137,6 +138,12 @@ class HistoryPanel(Retranslating, QWidget):
         self.search.setClearButtonEnabled(True)
         self.status = QComboBox()
         self.status.addItems(["", "ok", "cancelled", "error"])
+        self.variant = QComboBox()
+        self.variant.setObjectName("history-variant")
+        self.variant.addItems(["", *KINDS])
+        self.min_rating = QComboBox()
+        self.min_rating.setObjectName("history-rating")
+        self.min_rating.addItems(["", "★1+", "★2+", "★3+", "★4+", "★5"])
         self.starred = QCheckBox()
         self.count = QLabel()
         self.table = QTableView()
@@ -169,6 +176,8 @@ class HistoryPanel(Retranslating, QWidget):
         filters = QHBoxLayout()
         filters.addWidget(self.search, 1)
         filters.addWidget(self.status)
+        filters.addWidget(self.variant)
+        filters.addWidget(self.min_rating)
         filters.addWidget(self.starred)
         filters.addWidget(self.count)
         actions = QHBoxLayout()
@@ -197,6 +206,8 @@ class HistoryPanel(Retranslating, QWidget):
         self.search_timer.timeout.connect(self.refresh)
         self.search.textChanged.connect(lambda _t: self.search_timer.start())
         self.status.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.variant.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.min_rating.currentIndexChanged.connect(lambda _i: self.refresh())
         self.starred.toggled.connect(lambda _on: self.refresh())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.star.toggled.connect(lambda on: self._annotate(starred=on))
@@ -214,6 +225,8 @@ class HistoryPanel(Retranslating, QWidget):
     def retranslate(self) -> None:
         self.search.setPlaceholderText(self.tr("Search prompts, outputs, notes, templates…"))
         self.status.setItemText(0, self.tr("Any status"))
+        self.variant.setItemText(0, self.tr("Any variant"))
+        self.min_rating.setItemText(0, self.tr("Any rating"))
         self.starred.setText(self.tr("Starred"))
         self.model.headers = [
             "★", self.tr("When"), self.tr("Model"), self.tr("Mode"), self.tr("Status"), self.tr("Prompt"),
@@ -234,7 +247,13 @@ class HistoryPanel(Retranslating, QWidget):
     # -- list -----------------------------------------------------------------------------
 
     def current_filter(self) -> RunFilter:
-        return RunFilter(query=self.search.text(), status=self.status.currentText() if self.status.currentIndex() > 0 else "", starred=self.starred.isChecked())
+        return RunFilter(
+            query=self.search.text(),
+            status=self.status.currentText() if self.status.currentIndex() > 0 else "",
+            variant=self.variant.currentText() if self.variant.currentIndex() > 0 else "",
+            min_rating=self.min_rating.currentIndex(),
+            starred=self.starred.isChecked(),
+        )
 
     def refresh(self) -> None:
         self.search_timer.stop()

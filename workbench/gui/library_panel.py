@@ -249,6 +249,9 @@ class LibraryPanel(Retranslating, QWidget):
         self._apply_filter(self.filter.text())
         if chosen is not None:
             self.tree.setCurrentItem(chosen)
+        else:
+            self._clear_form()
+            self._update_buttons()
 
     def _apply_filter(self, text: str) -> None:
         needle = text.strip().casefold()
@@ -275,27 +278,32 @@ class LibraryPanel(Retranslating, QWidget):
         data = item.data(0, ROLE) if item is not None else None
         version: TemplateVersion | None = None
         variant: str | None = None
+        template_item = item
         if data and data[0] == "template":
             first = item.child(0) if item.childCount() else None  # the newest version
             version = first.data(0, ROLE)[1] if first is not None else None
-            self.description.setText(item.data(1, ROLE) or "")
         elif data and data[0] == "version":
-            version = data[1]
-            self.description.setText(item.parent().data(1, ROLE) or "")
+            version, template_item = data[1], item.parent()
         elif data and data[0] == "variant":
-            version, variant = data[1], data[2]
-            self.description.setText(item.parent().parent().data(1, ROLE) or "")
+            version, variant, template_item = data[1], data[2], item.parent().parent()
         if version is not None and (self.version is None or version.ref != self.version.ref):
             self._show_version(version)
+        if template_item is not None:
+            self.description.setText(template_item.data(1, ROLE) or "")
         if variant is not None:
             self.variant_box.setCurrentIndex(max(0, self.variant_box.findData(variant)))
         self._update_buttons()
 
-    def _show_version(self, version: TemplateVersion) -> None:
-        self.version = version
+    def _clear_form(self) -> None:
         while self.form.rowCount():
             self.form.removeRow(0)
         self.fields = {}
+        self.variant_box.clear()
+        self.description.clear()
+
+    def _show_version(self, version: TemplateVersion) -> None:
+        self.version = version
+        self._clear_form()
         for variable in version.variables:
             edit = QPlainTextEdit(variable.get("default") or "")
             edit.setObjectName(f"var-{variable['name']}")

@@ -52,7 +52,14 @@ from workbench.models.info import ModelInfo, model_info
 from workbench.models.memory import estimate, free_ram_bytes
 from workbench.gui.library_panel import LibraryChoice, LibraryPanel
 from workbench.prompts.chat import ChatMessage, render_chat
-from workbench.prompts.variant_runner import SEARCH_KINDS, PromptBuilder, VariantResult, VariantTask, task_record
+from workbench.prompts.variant_runner import (
+    SEARCH_KINDS,
+    PromptBuilder,
+    VariantResult,
+    VariantTask,
+    task_from_record,
+    task_record,
+)
 from workbench.prompts.variants import conversation, flatten, prompt_builder
 from workbench.store.templates import TemplateStore
 from workbench.store.runs import NewRun
@@ -62,7 +69,7 @@ TOKEN_COUNT_DELAY_MS = 300
 
 
 class MainWindow(Retranslating, QMainWindow):
-    runFinished = Signal(object)  # Generation, after the view has been updated
+    runFinished = Signal(object)  # Generation (a VariantResult after a vote or a search), after the view is updated
     tokenCountUpdated = Signal(int)
 
     def __init__(self, bridge: EngineBridge | None = None, settings: AppSettings | None = None) -> None:
@@ -842,6 +849,18 @@ class MainWindow(Retranslating, QMainWindow):
             if self.confirm_load(row.model.path):
                 self.load_model(row.model.path)
             return False
+        details = row.details or {}
+        if row.variant in SEARCH_KINDS and "task" in details:  # the whole vote or search again
+            base = GenerateParams.from_dict(row.params)
+            base.sampler.seed = row.seed
+            try:
+                task = task_from_record(details, base, self._prompt_builder)
+            except WorkbenchError as e:
+                self.show_error(str(e))
+                return False
+            self.origin = {"template": row.template, "variant": row.variant, "details": None}
+            self.library_panel.set_running(True)
+            return self.bridge.run_variant(task)
         self._start(GenerateParams.from_dict(row.params))
         return True
 

@@ -22,7 +22,7 @@ from workbench.engine.protocol import Distribution, GenerateParams, GenerationDo
 from workbench.prompts.answers import extract, majority
 from workbench.prompts.chat import ChatMessage
 from workbench.errors import BadInputError
-from workbench.prompts.variants import Variant, conversation, flatten
+from workbench.prompts.variants import Variant, complete, conversation, flatten, language_of
 
 # What counts as yes / no when the model scores a step (compared after stripping and lower-casing).
 _YES = ("yes", "true", "correct", "sure", "是", "对", "正确")
@@ -102,6 +102,14 @@ def task_record(task: VariantTask, mode: str) -> dict[str, Any]:
     """What a saved run needs to run its variant again: the variant's settings and its inputs."""
     return {"variant": task.variant.to_json(),
             "task": {"mode": mode, "system": task.system, "body": task.body, "examples": task.examples}}
+
+
+def task_from_record(record: dict[str, Any], base: GenerateParams, builder: Callable[[str], PromptBuilder]) -> VariantTask:
+    """The task a saved run's ``task_record`` describes, ready to run again; ``builder`` gives
+    the prompt builder for a mode (the model's chat template may have changed since)."""
+    t = record["task"]
+    variant = complete(record["variant"], language=language_of(t["body"], t["system"]))
+    return make_task(variant, t["system"], t["body"], t.get("examples", []), builder(t.get("mode", "completion")), base)
 
 
 def _sampler(base: SamplerParams, temperature: float | None, offset: int) -> SamplerParams:

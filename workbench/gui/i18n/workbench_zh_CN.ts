@@ -220,168 +220,178 @@
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../history_panel.py" line="215"/>
+        <location filename="../history_panel.py" line="226"/>
         <source>Search prompts, outputs, notes, templates…</source>
         <translation>搜索提示词、输出、备注、模板…</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="216"/>
+        <location filename="../history_panel.py" line="227"/>
         <source>Any status</source>
         <translation>任意状态</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="217"/>
+        <location filename="../history_panel.py" line="228"/>
+        <source>Any variant</source>
+        <translation>任意变体</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="229"/>
+        <source>Any rating</source>
+        <translation>任意评分</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="230"/>
         <source>Starred</source>
         <translation>已加星标</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="219"/>
+        <location filename="../history_panel.py" line="232"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="219"/>
+        <location filename="../history_panel.py" line="232"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="219"/>
+        <location filename="../history_panel.py" line="232"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="219"/>
+        <location filename="../history_panel.py" line="232"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="219"/>
+        <location filename="../history_panel.py" line="232"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="220"/>
+        <location filename="../history_panel.py" line="233"/>
         <source>Output</source>
         <translation>输出</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="220"/>
+        <location filename="../history_panel.py" line="233"/>
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="220"/>
+        <location filename="../history_panel.py" line="233"/>
         <source>tok/s</source>
         <translation>词元/秒</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="220"/>
+        <location filename="../history_panel.py" line="233"/>
         <source>Rating</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="223"/>
+        <location filename="../history_panel.py" line="236"/>
         <source>Star</source>
         <translation>加星标</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="224"/>
+        <location filename="../history_panel.py" line="237"/>
         <source>Rating:</source>
         <translation>评分：</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="225"/>
+        <location filename="../history_panel.py" line="238"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="226"/>
+        <location filename="../history_panel.py" line="239"/>
         <source>Note (saved when you press Enter)</source>
         <translation>备注（按回车保存）</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="227"/>
+        <location filename="../history_panel.py" line="240"/>
         <source>Show in output</source>
         <translation>在输出中显示</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="228"/>
+        <location filename="../history_panel.py" line="241"/>
         <source>Run again</source>
         <translation>再次运行</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="229"/>
+        <location filename="../history_panel.py" line="242"/>
         <source>Compare selected</source>
         <translation>比较所选</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="230"/>
+        <location filename="../history_panel.py" line="243"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="251"/>
+        <location filename="../history_panel.py" line="270"/>
         <source>History unavailable: {0}</source>
         <translation>历史记录不可用：{0}</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="256"/>
+        <location filename="../history_panel.py" line="275"/>
         <source>{0} runs</source>
         <translation>{0} 次运行</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="290"/>
+        <location filename="../history_panel.py" line="309"/>
         <source>unknown model</source>
         <translation>未知模型</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="293"/>
+        <location filename="../history_panel.py" line="312"/>
         <source>sampler: {0}</source>
         <translation>采样器：{0}</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="294"/>
+        <location filename="../history_panel.py" line="313"/>
         <source>{0} prompt tokens, {1} generated at {2} tok/s · seed {3} · {4}</source>
         <translation>{0} 个提示词元，生成 {1} 个，{2} 词元/秒 · 种子 {3} · {4}</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="298"/>
+        <location filename="../history_panel.py" line="317"/>
         <source>template {0} · variant {1}</source>
         <translation>模板 {0} · 变体 {1}</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="300"/>
+        <location filename="../history_panel.py" line="319"/>
         <source>variant {0}</source>
         <translation>变体 {0}</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="304"/>
+        <location filename="../history_panel.py" line="323"/>
         <source>votes over {0} samples: {1} · no answer in {2}</source>
         <translation>{0} 个样本的投票：{1} · {2} 个没有答案</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="308"/>
+        <location filename="../history_panel.py" line="327"/>
         <source>tree of thought: {0} steps explored; best path: {1}</source>
         <translation>思维树：探索了 {0} 个步骤；最佳路径：{1}</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="313"/>
+        <location filename="../history_panel.py" line="332"/>
         <source>{0} branches</source>
         <translation>{0} 个分支</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="329"/>
-        <location filename="../history_panel.py" line="357"/>
+        <location filename="../history_panel.py" line="348"/>
+        <location filename="../history_panel.py" line="376"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="346"/>
+        <location filename="../history_panel.py" line="365"/>
         <source>Delete runs</source>
         <translation>删除运行</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="346"/>
+        <location filename="../history_panel.py" line="365"/>
         <source>Delete {0} run(s) from the history? This cannot be undone.</source>
         <translation>从历史记录中删除 {0} 次运行？此操作无法撤销。</translation>
     </message>
@@ -537,133 +547,133 @@
         <translation> · 已归档</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="305"/>
+        <location filename="../library_panel.py" line="313"/>
         <source>required</source>
         <translation>必填</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="309"/>
+        <location filename="../library_panel.py" line="317"/>
         <source>This template has no variables.</source>
         <translation>此模板没有变量。</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="315"/>
+        <location filename="../library_panel.py" line="323"/>
         <source>as written (no variant)</source>
         <translation>按原样（不用变体）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="321"/>
+        <location filename="../library_panel.py" line="329"/>
         <source>{0} (defaults)</source>
         <translation>{0}（默认设置）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="354"/>
+        <location filename="../library_panel.py" line="362"/>
         <source>Running…</source>
         <translation>运行中…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="366"/>
+        <location filename="../library_panel.py" line="374"/>
         <source> (stopped early)</source>
         <translation>（提前停止）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="370"/>
+        <location filename="../library_panel.py" line="378"/>
         <source>no answer found</source>
         <translation>未找到答案</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="372"/>
+        <location filename="../library_panel.py" line="380"/>
         <source>Majority answer: {0} · {1} of {2} samples agree · no answer in {3}</source>
         <translation>多数答案：{0} · {2} 个样本中 {1} 个一致 · {3} 个没有答案</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="383"/>
+        <location filename="../library_panel.py" line="391"/>
         <source>Answer from the best path: {0}</source>
         <translation>最佳路径给出的答案：{0}</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="401"/>
+        <location filename="../library_panel.py" line="409"/>
         <source>(the question)</source>
         <translation>（问题）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="408"/>
+        <location filename="../library_panel.py" line="416"/>
         <source>P(yes) {0:.1%} · P(no) {1:.1%}</source>
         <translation>P(是) {0:.1%} · P(否) {1:.1%}</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="436"/>
-        <location filename="../library_panel.py" line="441"/>
+        <location filename="../library_panel.py" line="444"/>
+        <location filename="../library_panel.py" line="449"/>
         <source>Import templates</source>
         <translation>导入模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="436"/>
+        <location filename="../library_panel.py" line="444"/>
         <source>Templates (*.json *.yaml *.yml)</source>
         <translation>模板 (*.json *.yaml *.yml)</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="443"/>
+        <location filename="../library_panel.py" line="451"/>
         <source>Imported {0} template(s).</source>
         <translation>已导入 {0} 个模板。</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="446"/>
-        <location filename="../library_panel.py" line="451"/>
+        <location filename="../library_panel.py" line="454"/>
+        <location filename="../library_panel.py" line="459"/>
         <source>Export templates</source>
         <translation>导出模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="446"/>
+        <location filename="../library_panel.py" line="454"/>
         <source>YAML (*.yaml);;JSON (*.json)</source>
         <translation>YAML (*.yaml);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="485"/>
-        <location filename="../library_panel.py" line="486"/>
+        <location filename="../library_panel.py" line="493"/>
+        <location filename="../library_panel.py" line="494"/>
         <source>Duplicate template</source>
         <translation>复制模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="485"/>
+        <location filename="../library_panel.py" line="493"/>
         <source>Name of the copy:</source>
         <translation>副本名称：</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="489"/>
-        <location filename="../library_panel.py" line="490"/>
+        <location filename="../library_panel.py" line="497"/>
+        <location filename="../library_panel.py" line="498"/>
         <source>Rename template</source>
         <translation>重命名模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="489"/>
+        <location filename="../library_panel.py" line="497"/>
         <source>New name:</source>
         <translation>新名称：</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="497"/>
-        <location filename="../library_panel.py" line="498"/>
+        <location filename="../library_panel.py" line="505"/>
+        <location filename="../library_panel.py" line="506"/>
         <source>Label this version</source>
         <translation>给此版本加标签</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="497"/>
+        <location filename="../library_panel.py" line="505"/>
         <source>Label for {0} (e.g. production):</source>
         <translation>{0} 的标签（例如 production）：</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="507"/>
+        <location filename="../library_panel.py" line="515"/>
         <source>Archive</source>
         <translation>归档</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="513"/>
-        <location filename="../library_panel.py" line="524"/>
+        <location filename="../library_panel.py" line="521"/>
+        <location filename="../library_panel.py" line="532"/>
         <source>Delete template</source>
         <translation>删除模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="514"/>
+        <location filename="../library_panel.py" line="522"/>
         <source>Delete the template {0} with all its versions? Runs made from it keep their prompts.</source>
         <translation>删除模板 {0} 及其所有版本？用它生成的运行记录会保留各自的提示词。</translation>
     </message>
@@ -671,324 +681,324 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="346"/>
+        <location filename="../main_window.py" line="353"/>
         <source>Prompt Workbench</source>
         <translation>提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="347"/>
+        <location filename="../main_window.py" line="354"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="349"/>
+        <location filename="../main_window.py" line="356"/>
         <source>Output · green likely, red surprising · hover a token for alternatives, right-click to branch</source>
         <translation>输出 · 绿色为高概率，红色为意外 · 悬停词元查看候选，右键从此处分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="352"/>
+        <location filename="../main_window.py" line="359"/>
         <source>Colour by probability</source>
         <translation>按概率着色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="352"/>
+        <location filename="../main_window.py" line="359"/>
         <source>Colour by rank</source>
         <translation>按排名着色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="352"/>
+        <location filename="../main_window.py" line="359"/>
         <source>Colour by entropy</source>
         <translation>按熵着色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="354"/>
+        <location filename="../main_window.py" line="361"/>
         <source>Sampling</source>
         <translation>采样</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="355"/>
+        <location filename="../main_window.py" line="362"/>
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="356"/>
+        <location filename="../main_window.py" line="363"/>
         <source>Next token</source>
         <translation>下一个词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="357"/>
+        <location filename="../main_window.py" line="364"/>
         <source>Prompt surprisal</source>
         <translation>提示词意外度</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="358"/>
+        <location filename="../main_window.py" line="365"/>
         <source>Resample</source>
         <translation>重复采样</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="359"/>
+        <location filename="../main_window.py" line="366"/>
         <source>Branches</source>
         <translation>分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="360"/>
+        <location filename="../main_window.py" line="367"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="361"/>
+        <location filename="../main_window.py" line="368"/>
         <source>Library</source>
         <translation>模板库</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="362"/>
+        <location filename="../main_window.py" line="369"/>
         <source>History unavailable</source>
         <translation>历史记录不可用</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="364"/>
+        <location filename="../main_window.py" line="371"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="364"/>
+        <location filename="../main_window.py" line="371"/>
         <source>Open, find and load models (Ctrl+O)</source>
         <translation>打开、查找并加载模型 (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="365"/>
+        <location filename="../main_window.py" line="372"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="366"/>
+        <location filename="../main_window.py" line="373"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="366"/>
+        <location filename="../main_window.py" line="373"/>
         <source>Run the prompt (Ctrl+Enter)</source>
         <translation>运行提示词 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="367"/>
+        <location filename="../main_window.py" line="374"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="367"/>
+        <location filename="../main_window.py" line="374"/>
         <source>Stop generating (Esc)</source>
         <translation>停止生成 (Esc)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="368"/>
+        <location filename="../main_window.py" line="375"/>
         <source>Re&amp;generate</source>
         <translation>重新生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="368"/>
+        <location filename="../main_window.py" line="375"/>
         <source>Run the last prompt again (Ctrl+R)</source>
         <translation>再次运行上一个提示词 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="369"/>
+        <location filename="../main_window.py" line="376"/>
         <source>&amp;Continue</source>
         <translation>继续(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="369"/>
+        <location filename="../main_window.py" line="376"/>
         <source>Continue the output (Ctrl+Shift+Enter)</source>
         <translation>接着输出继续生成 (Ctrl+Shift+Enter)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="370"/>
+        <location filename="../main_window.py" line="377"/>
         <source>Show &amp;exact prompt</source>
         <translation>显示实际提示词(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="370"/>
+        <location filename="../main_window.py" line="377"/>
         <source>The exact text the model receives (Ctrl+P)</source>
         <translation>模型实际收到的文本 (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="371"/>
+        <location filename="../main_window.py" line="378"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="372"/>
+        <location filename="../main_window.py" line="379"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="373"/>
+        <location filename="../main_window.py" line="380"/>
         <source>History &amp;database…</source>
         <translation>历史数据库(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="373"/>
+        <location filename="../main_window.py" line="380"/>
         <source>Choose the file that keeps the run history</source>
         <translation>选择保存运行历史的文件</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="378"/>
+        <location filename="../main_window.py" line="385"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="379"/>
+        <location filename="../main_window.py" line="386"/>
         <source>&amp;Recent models</source>
         <translation>最近的模型(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="380"/>
+        <location filename="../main_window.py" line="387"/>
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="381"/>
+        <location filename="../main_window.py" line="388"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="382"/>
+        <location filename="../main_window.py" line="389"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="383"/>
+        <location filename="../main_window.py" line="390"/>
         <source>System default</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="384"/>
+        <location filename="../main_window.py" line="391"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="385"/>
+        <location filename="../main_window.py" line="392"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="386"/>
+        <location filename="../main_window.py" line="393"/>
         <source>Click to dismiss</source>
         <translation>点击关闭</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="392"/>
+        <location filename="../main_window.py" line="399"/>
         <source>%v / %m tokens</source>
         <translation>%v / %m 词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="389"/>
-        <location filename="../main_window.py" line="491"/>
-        <location filename="../main_window.py" line="501"/>
+        <location filename="../main_window.py" line="396"/>
+        <location filename="../main_window.py" line="498"/>
+        <location filename="../main_window.py" line="508"/>
         <source>No model</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="193"/>
+        <location filename="../main_window.py" line="200"/>
         <source>The history is unavailable, runs are not saved: {0}</source>
         <translation>历史记录不可用，运行不会被保存：{0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="392"/>
+        <location filename="../main_window.py" line="399"/>
         <source>no model</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="441"/>
+        <location filename="../main_window.py" line="448"/>
         <source>A model is already loading. Wait for it or cancel it first.</source>
         <translation>已有模型正在加载。请等待或先取消。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="444"/>
+        <location filename="../main_window.py" line="451"/>
         <source>The engine is busy; stop the current run before loading another model.</source>
         <translation>引擎正忙；请先停止当前运行再加载其他模型。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="458"/>
+        <location filename="../main_window.py" line="465"/>
         <source>Loading {0}…</source>
         <translation>正在加载 {0}…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="511"/>
+        <location filename="../main_window.py" line="518"/>
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="589"/>
+        <location filename="../main_window.py" line="596"/>
         <source>{0} prompt tokens of a {1}-token context</source>
         <translation>提示词 {0} 个词元，上下文共 {1} 个词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="614"/>
+        <location filename="../main_window.py" line="621"/>
         <source>The prompt is empty. Type something to send to the model.</source>
         <translation>提示词为空。请输入要发送给模型的内容。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="668"/>
+        <location filename="../main_window.py" line="675"/>
         <source>Branch</source>
         <translation>分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="669"/>
+        <location filename="../main_window.py" line="676"/>
         <source>This run was made with {0}, which is not loaded. Load it to branch?</source>
         <translation>这次运行使用的是 {0}，它当前未加载。加载它以便分支吗？</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="698"/>
+        <location filename="../main_window.py" line="705"/>
         <source>main</source>
         <translation>主线</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="717"/>
+        <location filename="../main_window.py" line="724"/>
         <source>generating…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="751"/>
+        <location filename="../main_window.py" line="758"/>
         <source>prompt {0} tokens in {1} ms</source>
         <translation>提示词 {0} 个词元，用时 {1} 毫秒</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="753"/>
+        <location filename="../main_window.py" line="760"/>
         <source>{0} tokens · {1} tok/s · seed {2}</source>
         <translation>{0} 个词元 · {1} 词元/秒 · 种子 {2}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="754"/>
+        <location filename="../main_window.py" line="761"/>
         <source> · stopped</source>
         <translation> · 已停止</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="760"/>
+        <location filename="../main_window.py" line="767"/>
         <source>The context is full ({0} tokens): the output stopped there. Load the model with a larger context (Models…).</source>
         <translation>上下文已满（{0} 个词元）：输出在此停止。请用更大的上下文加载模型（模型…）。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="851"/>
+        <location filename="../main_window.py" line="870"/>
         <source>This history database cannot be used: {0}</source>
         <translation>无法使用此历史数据库：{0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="863"/>
+        <location filename="../main_window.py" line="882"/>
         <source>History database</source>
         <translation>历史数据库</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="931"/>
+        <location filename="../main_window.py" line="950"/>
         <source>Load a model first (and wait for the current run to end).</source>
         <translation>请先加载模型（并等待当前运行结束）。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1011"/>
+        <location filename="../main_window.py" line="1030"/>
         <source>About Prompt Workbench</source>
         <translation>关于提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1012"/>
+        <location filename="../main_window.py" line="1031"/>
         <source>Prompt Workbench {0}: see what a local language model does with your prompt. llama.cpp through llama-cpp-python {1}.</source>
         <translation>提示词工作台 {0}：看清本地语言模型如何处理你的提示词。通过 llama-cpp-python {1} 使用 llama.cpp。</translation>
     </message>
@@ -1636,7 +1646,7 @@
   default: &quot;...&quot;   # leave out: the value is required
   description: ...</source>
         <translation>- name: review
-  default: "..."   # 省略则此变量必填
+  default: &quot;...&quot;   # 省略则此变量必填
   description: ...</translation>
     </message>
     <message>
