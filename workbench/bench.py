@@ -56,12 +56,14 @@ def _surprisal_cost(client: EngineClient, n_tokens: int = 2000) -> dict[str, flo
     """Perplexity of a ~2,000-token text against plain evaluation of the same text."""
     words = "the lighthouse keeper read the message again and wondered who had sent it ".split()
     text = " ".join(words[i % len(words)] + str(i % 7) for i in range(n_tokens // 2))
-    plain = []
-    for round_ in range(2):
+    plain: list[float] = []
+    scored = []
+    # Interleaved rounds, the best of each side: a slow spell of the machine hits both alike.
+    for round_ in range(3):
         done = client.generate(GenerateParams(f"{round_} {text}", SamplerParams(temperature=0), max_tokens=1)).run().done
         assert done is not None
         plain.append(done.timings.prompt_s)
-    scored = [client.surprisal(f"{round_} {text}") for round_ in range(2)]
+        scored.append(client.surprisal(f"{round_} {text}"))
     seconds = [s.seconds for s in scored if s is not None]
     return {
         "perplexity_tokens": float(len(scored[0].tokens)) if scored[0] else 0.0,
