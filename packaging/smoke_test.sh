@@ -11,6 +11,7 @@
 #   2. info default --json             the bundled model is found inside the bundle, Q4_1
 #   3. run ... --json                  the engine host starts as `workbench --engine-host`, llama.cpp
 #                                      loads from the bundle and generates 5 tokens
+#   3c. templates export ... yaml      the starter library (assets/) and PyYAML are in the bundle
 #   4. tokens --json "Hello 世界"      tiktoken's offline cl100k_base plugin + the model tokenizer
 #   5. bench's GUI child, offscreen    a real window: model load, token lab, streamed generation;
 #                                      exits by itself
@@ -123,6 +124,12 @@ check_json "history search Hello --json" "$JSON_HEAD"'
 need(d["total"] == 1 and d["runs"][0]["prompt"] == "Hello", f"history search found {d}")
 print("the run is in the history database and found by full-text search")
 '
+
+# 3c. templates (the starter library from the bundle's assets, YAML through PyYAML) -------------------
+timeout 60 "$EXE" templates export 算术应用题 --format yaml >"$TMP/out" 2>"$TMP/err" || fail "templates export --format yaml exited with $?" "$TMP/out" "$TMP/err"
+grep -q "^format: prompt-workbench-templates" "$TMP/out" || fail "templates export did not write YAML" "$TMP/out"
+grep -q "kind: tree_of_thought" "$TMP/out" || fail "the starter template 算术应用题 lacks its variants" "$TMP/out"
+pass "templates export 算术应用题 --format yaml: the starter library came with the bundle, YAML written"
 
 # 4. tokens (tiktoken offline plugin + model tokenizer) ---------------------------------------------
 timeout 120 "$EXE" tokens --json "Hello 世界" >"$TMP/out" 2>"$TMP/err" || fail "tokens --json exited with $?" "$TMP/out" "$TMP/err"
