@@ -43,8 +43,8 @@ def test_logprobs_are_log_softmax_of_llama_cpp_logits(engine: EngineClient, mode
         GenerateParams(PROMPT, SamplerParams(temperature=0.9, seed=7), max_tokens=12, top_logprobs=8, token_entropy=True)
     ).run()
     assert len(gen.tokens) > 3
-    # llama.cpp's default (flash attention "auto") is on for CPU; llama-cpp-python's Llama turns it off.
-    llm = llama_cpp.Llama(str(model_path), n_ctx=2048, verbose=False, n_threads=os.cpu_count(), flash_attn=True)
+    # The engine loads with flash attention off on CPU (see llama.cpu_flash_default); so does this reference.
+    llm = llama_cpp.Llama(str(model_path), n_ctx=2048, verbose=False, n_threads=os.cpu_count(), flash_attn=False)
     llm.eval(llm.tokenize(PROMPT.encode(), add_bos=True))
     for token in gen.tokens:
         raw = llama_cpp.llama_get_logits_ith(llm._ctx.ctx, -1)
@@ -63,7 +63,7 @@ def test_temperature_zero_equals_llama_cpp_greedy(engine: EngineClient, model_pa
     from llama_cpp import Llama
 
     ours = engine.generate(GenerateParams(PROMPT, GREEDY, max_tokens=24)).run()
-    llm = Llama(str(model_path), n_ctx=2048, verbose=False, n_threads=os.cpu_count(), flash_attn=True)
+    llm = Llama(str(model_path), n_ctx=2048, verbose=False, n_threads=os.cpu_count(), flash_attn=False)
     theirs = llm.create_completion(PROMPT, max_tokens=24, temperature=0.0, repeat_penalty=1.0)
     llm.close()
     assert ours.text == theirs["choices"][0]["text"]
@@ -78,6 +78,27 @@ def test_fixed_seed_repeats_exactly(engine: EngineClient) -> None:
     assert first.done and first.done.seed == 1234
     others = {tuple(t.id for t in engine.generate(GenerateParams(PROMPT, SamplerParams(temperature=1.2, top_k=0, top_p=1.0, min_p=0.0, seed=s), max_tokens=30)).run().tokens) for s in (1, 2, 3)}
     assert len(others) > 1  # the seed really changes the draw
+
+
+def test_probabilities_and_seeded_runs_do_not_depend_on_what_the_cache_held(engine: EngineClient) -> None:
+    """The same prompt evaluated fresh, fully cached (only its last token again) or from a shared
+    prefix gives the same distribution, and a seeded full-vocabulary draw repeats (with llama.cpp's
+    CPU flash attention it did not: a token evaluated alone got other logits than in a batch)."""
+    prompt = "Q: Ann has 2 pens and buys 3 more. How many pens?\nA: 2 + 3 = 5. The answer is 5.\n\nQ: Sam has 4 red and 3 blue balls. How many balls?\nA:"
+    wide = SamplerParams(temperature=0.9, top_k=0, top_p=1.0, min_p=0.0, seed=100)
+
+    def state() -> tuple[list[tuple[int, float]], str]:
+        dist = engine.next_token(GenerateParams(prompt, sampler=wide), top_n=5)
+        assert dist is not None
+        text = engine.generate(GenerateParams(prompt, sampler=wide, max_tokens=24, top_logprobs=0)).run().text
+        return [(t.id, round(t.logprob, 5)) for t in dist.tokens], text
+
+    engine.generate(GenerateParams("Something unrelated.", max_tokens=1)).run()
+    fresh = state()
+    cached = state()
+    engine.generate(GenerateParams(prompt[:30] + " and something else", max_tokens=1)).run()
+    partial = state()
+    assert fresh == cached == partial
 
 
 def test_next_token_distribution(engine: EngineClient) -> None:
@@ -236,7 +257,7 @@ def test_surprisal_matches_llama_cpp_logits(engine: EngineClient, model_path: Pa
     assert result is not None and result.windows == 1
     assert result.tokens[0][2] is None
     ids = [i for i, _, _ in result.tokens]
-    llm = llama_cpp.Llama(str(model_path), n_ctx=2048, logits_all=True, flash_attn=True, verbose=False, n_threads=os.cpu_count())
+    llm = llama_cpp.Llama(str(model_path), n_ctx=2048, logits_all=True, flash_attn=False, verbose=False, n_threads=os.cpu_count())
     assert llm.tokenize(text.encode(), add_bos=True) == ids
     llm.eval(ids)
     scores = np.asarray(llm.scores[: len(ids)], dtype=np.float64)

@@ -82,6 +82,11 @@ def test_starter_library_variants_run_and_are_saved(qtbot: QtBot) -> None:
     # (A character cut by the token limit shows as nothing in the view and as U+FFFD in the text.)
     assert win.output.toPlainText() == row.output.rstrip("\ufffd") and len(win.output.tokens) == row.completion_tokens
 
+    # Shown again from the History, a search brings its tree back into the panel.
+    panel.thoughts.clear()
+    assert win.show_run(row.id)
+    assert panel.thoughts.topLevelItem(0).childCount() == len([n for n in row.details["nodes"] if n["depth"] == 1])
+
     # Editing the prompt by hand makes it the user's own: no template is recorded for it.
     panel.select("今天我很")
     panel.use_button.click()

@@ -92,6 +92,18 @@ def llama_cpp_version() -> str:
     return str(getattr(llama_cpp, "__version__", "unknown"))
 
 
+def cpu_flash_default(params: LoadParams) -> bool | None:
+    """Flash attention as loaded: off on CPU unless asked for, else as given (None: llama.cpp decides).
+
+    On CPU, llama.cpp's flash attention computes a token evaluated on its own differently from the
+    same token at the end of a batch: the same prompt's next-token logprobs moved by up to ~0.12 nats
+    here depending on what the cache held, and a seeded run did not repeat. Without it every case
+    agrees, at about the same speed for small models."""
+    if params.flash_attn is None and params.n_gpu_layers == 0:
+        return False
+    return params.flash_attn
+
+
 class LlamaSession:
     """A loaded model with one context. Call ``close()`` to free both."""
 
@@ -138,6 +150,10 @@ class LlamaSession:
         self.n_threads = params.n_threads or os.cpu_count() or 1
 
         self.past: list[int] = []
+        # Where each decode batch that built the cache began. llama.cpp's numbers for a token depend
+        # slightly on the batch it was evaluated in, so a prompt seen again is re-evaluated in the
+        # same batches as before (see evaluate), and a seeded run repeats exactly.
+        self.batch_starts: list[int] = []
         self._pieces: dict[int, bytes] = {}
         self._eog: dict[int, bool] = {}
         if params.vocab_only:  # a tokenizer only: no context, no generation
@@ -151,10 +167,9 @@ class LlamaSession:
         cparams.n_threads = self.n_threads
         cparams.n_threads_batch = self.n_threads
         cparams.no_perf = True
-        if params.flash_attn is not None:
-            cparams.flash_attn_type = (
-                llama_cpp.LLAMA_FLASH_ATTN_TYPE_ENABLED if params.flash_attn else llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
-            )
+        flash = cpu_flash_default(params)
+        if flash is not None:
+            cparams.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_ENABLED if flash else llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
         ctx = llama_cpp.llama_init_from_model(model, cparams)
         if not ctx:
             reasons = " ".join(recent_log(3, r"error|failed|alloc|memory")) or "no reason given"
@@ -275,6 +290,7 @@ class LlamaSession:
                 f"llama.cpp failed to evaluate {len(tokens)} tokens (code {code}). "
                 + " ".join(recent_log(2, r"error|failed"))
             )
+        self.batch_starts.append(len(self.past))
         self.past.extend(tokens)
 
     def evaluate(self, tokens: Sequence[int], should_abort: Callable[[], bool]) -> bool:
@@ -297,11 +313,16 @@ class LlamaSession:
             if a != b:
                 break
             common += 1
+        if common == len(tokens):
+            # This very prompt is in the cache (a run repeated, another sample): evaluate its last
+            # batch again as it was, not just its last token, so its logits come out the same.
+            common = max((start for start in self.batch_starts if start < common), default=0)
         common = min(common, len(tokens) - 1)  # the last token is evaluated again for its logits
         if not llama_cpp.llama_memory_seq_rm(self.memory, 0, common, -1):
             llama_cpp.llama_memory_clear(self.memory, True)
             common = 0
         del self.past[common:]
+        self.batch_starts = [start for start in self.batch_starts if start < common]
         rest = list(tokens[common:])
         self.set_abort(should_abort if len(rest) > 1 else None)
         try:
@@ -318,6 +339,7 @@ class LlamaSession:
         """Drop the whole cache (after an abort its contents are unknown)."""
         llama_cpp.llama_memory_clear(self.memory, True)
         self.past.clear()
+        self.batch_starts.clear()
 
     def step(self, token: int) -> None:
         """Evaluate one more token (generation hot path: no allocation, no abort callback)."""
@@ -327,6 +349,7 @@ class LlamaSession:
         code = llama_cpp.llama_decode(self.ctx, llama_cpp.llama_batch_get_one(self._one, 1))
         if code != 0:
             raise EngineError(f"llama.cpp failed to evaluate a token (code {code}).")
+        self.batch_starts.append(len(self.past))
         self.past.append(token)
 
     def token_logprobs(self, tokens: Sequence[int], should_abort: Callable[[], bool]) -> list[float | None] | None:
@@ -374,6 +397,7 @@ class LlamaSession:
                         lse = normaliser(row)[0]
                     out.append(float(row[token]) - lse)
             self.past = list(tokens)
+            self.batch_starts = list(range(0, n, self.n_batch))
             return out
         finally:
             self.set_abort(None)

@@ -53,7 +53,7 @@ class LoadParams(_Message):
     seed: int | None = None
     use_mmap: bool = True
     use_mlock: bool = False
-    flash_attn: bool | None = None  # None: llama.cpp decides (on where supported, as on CPU)
+    flash_attn: bool | None = None  # None: off on CPU (exact, repeatable logprobs), llama.cpp decides with GPU offload
     vocab_only: bool = False  # the tokenizer alone: fast, small, no generation
 
 

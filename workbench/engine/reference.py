@@ -12,10 +12,10 @@ import llama_cpp
 
 
 class ReferenceRunner:
-    def __init__(self, model_path: str, n_ctx: int, n_threads: int) -> None:
-        # flash_attn=True matches llama.cpp's own default ("auto" is on for CPU), which the engine uses.
+    def __init__(self, model_path: str, n_ctx: int, n_threads: int, flash_attn: bool = False) -> None:
+        # The same flash-attention setting as the engine (off on CPU, see llama.cpu_flash_default).
         self.llm = llama_cpp.Llama(
-            model_path, n_ctx=n_ctx, n_threads=n_threads, n_threads_batch=n_threads, flash_attn=True, verbose=False
+            model_path, n_ctx=n_ctx, n_threads=n_threads, n_threads_batch=n_threads, flash_attn=flash_attn, verbose=False
         )
 
     def generation_rate(self, prompt: str, n_tokens: int, seed: int) -> float:

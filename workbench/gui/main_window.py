@@ -833,6 +833,11 @@ class MainWindow(Retranslating, QMainWindow):
         self.run_saved = _done_future(run_id)
         self._refresh_branches()
         self.show_branch(0)
+        if row.variant in SEARCH_KINDS and row.details:  # its votes or explored tree, in the Library panel
+            self.library_panel.show_result(VariantResult(row.prompt, row.output, [], None, row.details, row.status == "cancelled"))
+            self.library_dock.show()
+            if not row.tokens:
+                self.output.setPlainText(row.output)
         return True
 
     def rerun(self, run_id: int) -> bool:

@@ -275,7 +275,7 @@ class ModelManagerDialog(Retranslating, QDialog):
              self.tr("Flash attention")),
         ):
             label.setText(text)
-        for i, text in enumerate((self.tr("Auto"), self.tr("On"), self.tr("Off"))):
+        for i, text in enumerate((self.tr("Auto (off on CPU)"), self.tr("On"), self.tr("Off"))):
             self.flash.setItemText(i, text)
         self.load_button.setText(self.tr("Load"))
         self.cancel_load.setText(self.tr("Cancel loading"))

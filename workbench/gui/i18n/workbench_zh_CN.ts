@@ -978,27 +978,27 @@
         <translation>上下文已满（{0} 个词元）：输出在此停止。请用更大的上下文加载模型（模型…）。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="870"/>
+        <location filename="../main_window.py" line="875"/>
         <source>This history database cannot be used: {0}</source>
         <translation>无法使用此历史数据库：{0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="882"/>
+        <location filename="../main_window.py" line="887"/>
         <source>History database</source>
         <translation>历史数据库</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="950"/>
+        <location filename="../main_window.py" line="955"/>
         <source>Load a model first (and wait for the current run to end).</source>
         <translation>请先加载模型（并等待当前运行结束）。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1030"/>
+        <location filename="../main_window.py" line="1035"/>
         <source>About Prompt Workbench</source>
         <translation>关于提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1031"/>
+        <location filename="../main_window.py" line="1036"/>
         <source>Prompt Workbench {0}: see what a local language model does with your prompt. llama.cpp through llama-cpp-python {1}.</source>
         <translation>提示词工作台 {0}：看清本地语言模型如何处理你的提示词。通过 llama-cpp-python {1} 使用 llama.cpp。</translation>
     </message>
@@ -1139,9 +1139,8 @@
         <translation>Flash Attention</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="278"/>
         <source>Auto</source>
-        <translation>自动</translation>
+        <translation type="vanished">自动</translation>
     </message>
     <message>
         <location filename="../model_manager.py" line="278"/>
@@ -1152,6 +1151,11 @@
         <location filename="../model_manager.py" line="278"/>
         <source>Off</source>
         <translation>关</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="278"/>
+        <source>Auto (off on CPU)</source>
+        <translation>自动（CPU 上关闭）</translation>
     </message>
     <message>
         <location filename="../model_manager.py" line="280"/>
