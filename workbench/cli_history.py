@@ -61,6 +61,7 @@ def add_parser(sub: Any) -> None:
     p = hsub.add_parser("rerun", help="run a saved run again with the same model and settings")
     p.add_argument("id", type=int)
     p.add_argument("--seed", type=int, help="another seed (default: the saved run's, to repeat it exactly)")
+    p.add_argument("--threads", type=int, default=None, help="CPU threads (default: the saved run's)")
     p.add_argument("--json", action="store_true")
     add_db_arg(p)
 
@@ -84,13 +85,18 @@ def _date(text: str | None, flag: str) -> datetime | None:
 def _filter(args: argparse.Namespace, query: str = "") -> Any:
     from workbench.store.runs import RunFilter
 
+    from workbench.prompts.variants import KINDS
+
     if args.limit < 1:
         raise BadInputError("--limit must be 1 or more.")
+    variant = args.variant.strip().replace("-", "_").replace(" ", "_").lower()
+    if variant and variant not in KINDS:
+        raise BadInputError(f"--variant filters by kind: {', '.join(KINDS)} (not {args.variant!r}).")
     return RunFilter(
         query=query,
         model=args.model,
         template=args.template,
-        variant=args.variant,
+        variant=variant,
         status=args.status,
         starred=args.starred,
         min_rating=args.min_rating,
@@ -221,7 +227,7 @@ def _rerun(args: argparse.Namespace, store: Any) -> int:
         top_logprobs=params.top_logprobs,
         n_gpu_layers=int(row.load_params.get("n_gpu_layers", 0)),
         ctx=int(row.load_params.get("n_ctx", 2048)),
-        threads=row.load_params.get("n_threads"),
+        threads=args.threads if args.threads is not None else row.load_params.get("n_threads"),
         stop=list(params.stop),
         json=args.json,
         db=args.db,

@@ -54,7 +54,7 @@ def add_parser(sub: Any) -> None:
     add_db_arg(p)
     p = tsub.add_parser("import", help="templates from an exported JSON or YAML file")
     p.add_argument("file")
-    p.add_argument("--replace", action="store_true", help="replace templates of the same name")
+    p.add_argument("--replace", action="store_true", help="a template here that differs gets the file's latest version as its next version")
     _common(p)
 
 
@@ -108,7 +108,7 @@ def _list_file(path: str | None, what: str) -> list[Any] | None:
         return None
     from workbench.store import template_files
 
-    data = template_files.read(path)
+    data = template_files.read(path, what)
     if not isinstance(data, list):
         raise BadInputError(f"{path} should hold a list of {what}, not {type(data).__name__}.")
     return data

@@ -72,23 +72,32 @@ def run_search_variant(args: argparse.Namespace, client: Any, info: Any, loaded:
         raise
     run_id = None if args.no_history else _save(args, info, loaded, task, result, None)
     details = {**task_record(task, args.mode), **result.details}
+    done = result.done
+    t = done.timings if done else None
     if args.json:
         print(json.dumps({
             "model": _model_json(info, loaded),
-            "params": {**task.base.sampler.to_dict(), "max_tokens": task.variant.get("max_tokens")},
+            "params": {**task.record_params().sampler.to_dict(), "seed": done.seed if done else None,
+                       "max_tokens": task.variant.get("max_tokens")},
             "variant": task.variant.to_json(),
             "prompt": result.prompt,
+            "prompt_tokens": done.prompt_tokens if done else 0,
             "text": result.output,
             "status": result.status,
+            "finish_reason": done.finish_reason if done else "cancelled",
+            "timings": {"prompt_s": t.prompt_s, "gen_s": t.gen_s, "tokens_per_s": t.tokens_per_s} if t else None,
             "details": details,
             "tokens": [t.to_dict() for t in result.tokens],
             "run_id": run_id,
         }, ensure_ascii=False, indent=2))
-        return 0 if not result.cancelled else 130
+        return 0
     print(result.output)
     if task.variant.kind == "tree_of_thought" and details.get("path"):
-        print("\nbest path:\n" + "\n".join(f"  {i}. {s}" for i, s in enumerate(details["path"], 1)), file=sys.stderr)
-    return 0 if not result.cancelled else 130
+        print("best path:\n" + "\n".join(f"  {i}. {s}" for i, s in enumerate(details["path"], 1)), file=sys.stderr)
+    seed = f", seed {done.seed}" if done else ""
+    saved = f", saved as run {run_id}" if run_id is not None else ""
+    print(f"[{result.status}] {task.variant.name} ({task.variant.kind}){seed}{saved}", file=sys.stderr)
+    return 0
 
 
 def _save(args: argparse.Namespace, info: Any, loaded: Any, task: Any, result: Any, error: str | None) -> int | None:
@@ -101,7 +110,7 @@ def _save(args: argparse.Namespace, info: Any, loaded: Any, task: Any, result: A
         details.update(result.details)
     run = NewRun(
         source="cli", mode=args.mode, prompt=result.prompt if result else task.prompt(),
-        output=result.output if result else "", params=task.params(task.prompt()), model=info, loaded=loaded,
+        output=result.output if result else "", params=task.record_params(), model=info, loaded=loaded,
         tokens=list(result.tokens) if result else [], done=result.done if result else None,
         status="error" if error else result.status, error=error, template=getattr(args, "template_ref", None),
         variant=task.variant.kind, details=details,

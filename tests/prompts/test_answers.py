@@ -29,6 +29,11 @@ def test_last_line_and_json_field() -> None:
     assert extract("no json", {"rule": "json_field", "field": "label"}) is None
 
 
+def test_a_character_cut_by_the_token_limit_is_not_part_of_the_answer() -> None:
+    assert extract("答案是 正面\ufffd", {"rule": "regex", "pattern": "答案是\\s*(.+)"}) == "正面\ufffd"
+    assert majority(["正面\ufffd", "正面"]).votes[0].count == 2
+
+
 def test_normalised_answers_vote_together() -> None:
     assert normalise(" 1,000. ") == normalise("1000") == "1000"
     assert normalise("8.0") == "8"
@@ -41,6 +46,8 @@ def test_majority_counts_ties_and_unanswered() -> None:
     assert [(v.answer, v.count) for v in result.votes] == [("8", 3), ("7", 2)]
     assert result.winner == "8" and result.unanswered == 2
     assert abs(result.agreement - 3 / 7) < 1e-12
+    assert not result.tie
     tie = majority(["b", "a", "a", "b"])
-    assert tie.winner == "b"  # a tie goes to the answer seen first
+    assert tie.winner == "b" and tie.tie  # a tie goes to the answer seen first, and says so
+    assert tie.to_json()["tie"] is True
     assert majority([None, None]).winner is None and majority([]).agreement == 0.0

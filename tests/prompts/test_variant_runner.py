@@ -47,6 +47,16 @@ def test_self_consistency_votes_over_its_samples_and_repeats_with_a_seed(engine:
     assert [s["text"] for s in again.details["samples"]] == [s["text"] for s in details["samples"]]
 
 
+def test_a_chain_of_thought_that_never_states_its_answer_is_asked_for_it(engine: EngineClient) -> None:
+    # Eight tokens of reasoning never reach "The answer is": the second step (Kojima et al.) asks.
+    task = _task("self_consistency", samples=2, max_tokens=8, stop=["\nQ:"])
+    assert task.params(task.prompt()).stop == ["\nQ:"]
+    result = VariantRunner(engine).run(task)
+    for sample in result.details["samples"]:
+        assert "\nThe answer is" in sample["text"] and sample["tokens"] > 8
+    assert task.record_params().sampler.temperature == 0.7  # saved as the samples were drawn
+
+
 def test_tree_of_thought_keeps_the_best_steps_and_answers_from_them(engine: EngineClient) -> None:
     task = _task("tree_of_thought", breadth=2, depth=2, beam=1, step_tokens=16, max_tokens=8)
     result = VariantRunner(engine).run(task)
@@ -67,6 +77,7 @@ def test_tree_of_thought_keeps_the_best_steps_and_answers_from_them(engine: Engi
         node = nodes[node["parent"]]
     assert result.details["path"] == path
     assert all(step in result.prompt for step in path) and result.prompt.endswith("Therefore, the answer is")
+    assert len(set(path)) == len(path) and not any("\ufffd" in n["step"] for n in nodes.values())
     assert len(result.tokens) <= 8
 
 

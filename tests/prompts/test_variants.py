@@ -37,6 +37,7 @@ def test_every_kind_completes_with_defaults_in_both_languages() -> None:
         ({"kind": "self_consistency", "extract": {"rule": "vote"}}, "extract needs a rule"),
         ({"kind": "self_consistency", "extract": {"rule": "json_field"}}, "needs a field"),
         ({"kind": "few_shot_cot", "examples": [{"reasoning": "no input"}]}, "examples is a list"),
+        ({"kind": "direct", "stop": "\n"}, "stop is a list"),
     ],
 )
 def test_bad_settings_are_refused_with_the_reason(bad: dict, message: str) -> None:

@@ -106,6 +106,18 @@ def test_export_and_import_keep_versions_labels_and_archive(templates: TemplateS
     with pytest.raises(BadInputError, match="exists already and differs"):
         other.import_(data)
     assert other.import_(data, replace=True) == ["s"]
-    assert other.resolve("s").body == "Changed: {{ review }}"
+    # Versions are never rewritten: the file's latest became version 3, and 1 and 2 are as they were.
+    assert [v.body for v in other.versions("s")] == [BODY, "Review: {{ review }}\nSentiment:", "Changed: {{ review }}"]
+    assert other.resolve("s").note.startswith("imported")
+    assert other.import_(data, replace=True) == []  # nothing new the second time
     with pytest.raises(BadInputError, match="not a Prompt Workbench template file"):
         other.import_({"templates": []})
+
+
+def test_a_variable_the_text_uses_must_be_declared(templates: TemplateStore) -> None:
+    with pytest.raises(TemplateError, match="uses r without declaring it"):
+        templates.add("b9", "Q: {{ q }} {{ r }}", variables=[{"name": "q", "default": "1"}])
+    templates.add("ok", "{% for line in items.splitlines() %}{{ loop.index }}. {{ line }}\n{% endfor %}{{ examples | length }}",
+                  variables=[{"name": "items", "default": "a\nb"}])  # loop names, globals and examples are fine
+    with pytest.raises(TemplateError, match="uses tone without declaring it"):
+        templates.edit("ok", "add a tone", system="Be {{ tone }}.")

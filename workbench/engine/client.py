@@ -344,7 +344,7 @@ class EngineClient:
                     except EngineCrashed:
                         finished = True
                         if self._killed_for_cancel:
-                            generation.done = self._cancelled_done(generation)
+                            generation.done = self._cancelled_done(generation, params)
                             return
                         raise
                     except WorkbenchError:
@@ -368,11 +368,13 @@ class EngineClient:
                     except (EngineCrashed, EngineClosed):
                         pass
 
-    def _cancelled_done(self, generation: Generation) -> GenerationDone:
+    def _cancelled_done(self, generation: Generation, params: GenerateParams) -> GenerationDone:
+        """The end of a generation whose host was killed to stop it: what this side knows (the
+        tokens, and the seed when it was fixed; a random one died with the host)."""
         from workbench.engine.protocol import Timings
 
         generation.text = b"".join(t.bytes for t in generation.tokens).decode("utf-8", "replace")
-        return GenerationDone("cancelled", 0, len(generation.tokens), Timings(), 0)
+        return GenerationDone("cancelled", 0, len(generation.tokens), Timings(), params.sampler.seed or 0)
 
     def cancel(self) -> None:
         """Stop the running request (generation or prompt evaluation) within half a second."""

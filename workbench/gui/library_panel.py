@@ -376,9 +376,10 @@ class LibraryPanel(Retranslating, QWidget):
             votes = details["votes"]
             total = len(details["samples"])
             winner = details["winner"] if details["winner"] is not None else self.tr("no answer found")
+            tie = self.tr(" (a tie)") if details.get("tie") else ""
             self.summary.setText(
                 self.tr("Majority answer: {0} · {1} of {2} samples agree · no answer in {3}").format(
-                    winner, votes[0]["count"] if votes else 0, total, details["unanswered"]) + stopped
+                    winner, votes[0]["count"] if votes else 0, total, details["unanswered"]) + tie + stopped
             )
             self.votes.setRowCount(len(votes))
             for i, v in enumerate(votes):

@@ -974,7 +974,7 @@ class MainWindow(Retranslating, QMainWindow):
         mode = "chat" if task.chat else "completion"
         details = {**task_record(task, mode), **result.details}
         run = NewRun(
-            source="gui", mode=mode, prompt=result.prompt, output=result.output, params=task.params(task.prompt()),
+            source="gui", mode=mode, prompt=result.prompt, output=result.output, params=task.record_params(),
             model=self.info, loaded=self.loaded, tokens=list(result.tokens), done=result.done, status=result.status,
             template=self.origin["template"] if self.origin else None, variant=task.variant.kind, details=details,
         )

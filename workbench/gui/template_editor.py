@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import jinja2
-import jinja2.meta
 import yaml
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
@@ -27,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.errors import BadInputError, WorkbenchError
+from workbench.prompts.sandbox import used_variables
 from workbench.store.templates import MODES, TemplateStore, TemplateVersion
 
 EXAMPLE_VARIANTS = """\
@@ -55,21 +54,6 @@ def _parse_list(text: str, what: str) -> list[Any]:
     if not isinstance(value, list):
         raise BadInputError(f"The {what} should be a YAML list (lines starting with '- ').")
     return value
-
-
-def used_variables(*sources: str) -> list[str]:
-    """Variables the texts use, in the order of first use (``examples`` is always provided)."""
-    env = jinja2.Environment()
-    found: list[str] = []
-    for source in sources:
-        try:
-            names = jinja2.meta.find_undeclared_variables(env.parse(source))
-        except jinja2.TemplateSyntaxError:
-            continue
-        for name in sorted(names, key=lambda n: source.find(n)):
-            if name not in found and name != "examples":
-                found.append(name)
-    return found
 
 
 class TemplateEditor(QDialog):

@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-_TRAILING = " \t\r\n.。!！?？,，;；:：\"'“”‘’`*"
+_TRAILING = " \t\r\n.。!！?？,，;；:：\"'“”‘’`*\ufffd"  # U+FFFD: a character cut by the token limit
 _NUMBER_COMMAS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 
 
@@ -86,13 +86,18 @@ class VoteResult:
         return self.votes[0].answer if self.votes else None
 
     @property
+    def tie(self) -> bool:
+        """The top answers have as many votes each: the first written wins, but say so."""
+        return len(self.votes) > 1 and self.votes[0].count == self.votes[1].count
+
+    @property
     def agreement(self) -> float:
         """The winner's share of all samples (unanswered ones included)."""
         total = sum(v.count for v in self.votes) + self.unanswered
         return self.votes[0].count / total if self.votes and total else 0.0
 
     def to_json(self) -> dict[str, Any]:
-        return {"winner": self.winner, "agreement": self.agreement, "votes": [v.to_json() for v in self.votes],
+        return {"winner": self.winner, "agreement": self.agreement, "tie": self.tie, "votes": [v.to_json() for v in self.votes],
                 "unanswered": self.unanswered}
 
 

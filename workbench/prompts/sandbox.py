@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import jinja2
+import jinja2.meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from workbench.errors import TemplateError
@@ -73,3 +74,20 @@ def render(
     except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError) as e:
         raise TemplateError(f"The {what} failed while rendering: {e}") from None
     return "".join(parts)
+
+
+def used_variables(*sources: str) -> list[str]:
+    """Variables the texts use (jinja2.meta), in order of first use; the environment's own globals
+    (range, namespace...) and ``examples`` (always provided) are not counted. A text that does not
+    parse adds nothing (its syntax error is reported elsewhere)."""
+    env = make_environment(strict=True)
+    found: list[str] = []
+    for source in sources:
+        try:
+            names = jinja2.meta.find_undeclared_variables(env.parse(source))
+        except jinja2.TemplateSyntaxError:
+            continue
+        for name in sorted(names, key=lambda n: (source.find(n), n)):
+            if name not in found and name != "examples" and name not in env.globals:
+                found.append(name)
+    return found

@@ -56,12 +56,22 @@ class VariantTask:
     def chat(self) -> bool:
         return self.to_prompt is not flatten
 
+    def record_params(self) -> GenerateParams:
+        """The settings to save with the run, as the model was sampled: a vote's samples are drawn at
+        the variant's temperature, not the base sampler's."""
+        params = self.params(self.prompt())
+        if self.variant.kind == "self_consistency":
+            params.sampler = replace(params.sampler, temperature=self.variant["temperature"])
+        return params
+
     def params(self, prompt: str, **changes: Any) -> GenerateParams:
         max_tokens = changes.pop("max_tokens", self.variant.get("max_tokens", self.base.max_tokens))
-        if "stop" not in changes and needs_examples(self.variant) and not self.chat:
-            # Worked examples are separated by a blank line; after its own answer the model would
-            # go on writing new questions.
-            changes["stop"] = [*self.base.stop, "\n\n"]
+        if "stop" not in changes:
+            changes["stop"] = [*self.base.stop, *self.variant["stop"]]
+            if needs_examples(self.variant) and not self.chat:
+                # Worked examples are separated by a blank line; after its own answer the model
+                # would go on writing new questions.
+                changes["stop"].append("\n\n")
         return replace(self.base, prompt=prompt, max_tokens=max_tokens, suffix_ids=[], **changes).validate()
 
 
@@ -92,8 +102,8 @@ def make_task(
     """A task, refused when the variant cannot run on it (few-shot without worked examples)."""
     if needs_examples(variant) and not examples:
         raise BadInputError(
-            f"The variant {variant.name!r} shows worked examples, and there are none: add examples to the "
-            "template version (or to the variant), or choose zero_shot_cot."
+            f"The variant {variant.name!r} shows worked examples, and there are none: they come from a template "
+            "version (its examples, or the variant's own). For a plain prompt, choose zero_shot_cot."
         )
     return VariantTask(variant, system, body, examples, to_prompt, base)
 
@@ -164,10 +174,23 @@ class VariantRunner:
             done = generation.done
             if done is not None and done.finish_reason == "cancelled":
                 break
-            answer = extract(generation.text, v["extract"])
+            text = generation.text
+            answer = extract(text, v["extract"])
+            tokens = len(generation.tokens)
+            if answer is None and v["reasoning"] == "zero_shot_cot" and v["answer_lead"] and not self.stop.is_set():
+                # Kojima et al.'s second step: a chain of thought that never stated its answer is
+                # asked for it ("The answer is"), greedily, and the rule reads the result.
+                lead = ("\n" if text.strip() else "") + v["answer_lead"]
+                follow = self.engine.generate(task.params(
+                    prompt + text.rstrip() + lead, sampler=replace(task.base.sampler, temperature=0.0), max_tokens=16,
+                    stop=[*task.base.stop, "\n"], top_logprobs=0,
+                )).run()
+                text = text.rstrip() + lead + follow.text
+                tokens += len(follow.tokens)
+                answer = extract(text, v["extract"])
             logprobs = [t.logprob for t in generation.tokens]
             samples.append({
-                "text": generation.text, "answer": answer, "tokens": len(generation.tokens),
+                "text": text, "answer": answer, "tokens": tokens,
                 "mean_logprob": sum(logprobs) / len(logprobs) if logprobs else None,
                 "finish_reason": done.finish_reason if done else "", "seed": done.seed if done else None,
             })
@@ -184,7 +207,7 @@ class VariantRunner:
         if last is not None:
             done = GenerationDone(last.finish_reason, last.prompt_tokens, completion, timings, task.base.sampler.seed or 0)
         details = {"kind": "self_consistency", "samples_wanted": n, "samples": samples, "extract": v["extract"], **vote.to_json()}
-        return VariantResult(prompt, _vote_report(vote.to_json(), samples), [], done, details, cancelled=len(samples) < n)
+        return VariantResult(prompt, _vote_report(vote.to_json(), samples, n), [], done, details, cancelled=len(samples) < n)
 
     # -- tree of thought --------------------------------------------------------------------
 
@@ -246,9 +269,11 @@ class VariantRunner:
                     ).run()
                     done_count += 1
                     # One step is one line; a model that starts with a line break still proposes one.
-                    step = next((line.strip() for line in generation.text.splitlines() if line.strip()), "")
-                    if not step or step in seen:
-                        continue  # an empty or repeated proposal adds nothing to the search
+                    # A character cut by the token limit is left out, not carried into later prompts.
+                    text = generation.text.rstrip("\ufffd")
+                    step = next((line.strip() for line in text.splitlines() if line.strip()), "")
+                    if not step or step in seen or step in path:
+                        continue  # an empty or repeated proposal (or a step already taken) adds nothing
                     seen.add(step)
                     score, p_yes, p_no = self._score(task, [*path, step])
                     nodes.append({"id": len(nodes), "parent": parent, "depth": level, "step": step, "score": score,
@@ -270,15 +295,18 @@ class VariantRunner:
             return VariantResult(prompt, "", [], None, details, cancelled=True)
         self.progress(done_count, total, "answering from the best path")
         # The answer completes the final cue's sentence; the next line would be a new attempt.
-        generation = self.engine.generate(task.params(prompt, stop=[*task.base.stop, "\n"])).run()
+        generation = self.engine.generate(task.params(prompt, stop=[*task.base.stop, *v["stop"], "\n"])).run()
         self.progress(total, total, "done")
         cancelled = generation.done is not None and generation.done.finish_reason == "cancelled"
         return VariantResult(prompt, generation.text, list(generation.tokens), generation.done, details, cancelled)
 
 
-def _vote_report(vote: dict[str, Any], samples: list[dict[str, Any]]) -> str:
+def _vote_report(vote: dict[str, Any], samples: list[dict[str, Any]], wanted: int) -> str:
     """The run's output text: the majority answer with its votes, then every sample."""
-    lines = [f"Answer: {vote['winner'] if vote['winner'] is not None else '(none)'}"]
+    tie = " (a tie: the first written wins)" if vote.get("tie") else ""
+    lines = [f"Answer: {vote['winner'] if vote['winner'] is not None else '(none)'}{tie}"]
+    if len(samples) < wanted:
+        lines.append(f"Stopped after {len(samples)} of {wanted} samples.")
     counts = ", ".join(f"{v['answer']} ×{v['count']}" for v in vote["votes"])
     lines.append(f"Votes: {counts or 'none'}" + (f"; no answer in {vote['unanswered']}" if vote["unanswered"] else ""))
     for i, s in enumerate(samples, 1):

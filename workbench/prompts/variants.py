@@ -86,6 +86,11 @@ class Variant:
 
 
 def _defaults(kind: str, language: str) -> dict[str, Any]:
+    """Every setting of a kind with its default; ``stop`` (extra stop strings) belongs to all."""
+    return {**_kind_defaults(kind, language), "stop": []}
+
+
+def _kind_defaults(kind: str, language: str) -> dict[str, Any]:
     t = DEFAULT_TEXTS[language]
     if kind == "direct":
         return {"instruction": t["direct_instruction"], "max_tokens": 128}
@@ -146,6 +151,8 @@ def complete(data: dict[str, Any], *, language: str = "en") -> Variant:
         check_extract(settings["extract"], name)
     if settings.get("examples") is not None:
         check_examples(settings["examples"], name)
+    if not isinstance(settings["stop"], list) or not all(isinstance(x, str) and x for x in settings["stop"]):
+        raise BadInputError(f"The variant {name!r}: stop is a list of non-empty strings.")
     return Variant(name, kind, settings)
 
 

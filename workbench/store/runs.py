@@ -170,7 +170,8 @@ class RunStore:
                 finish_reason=done.finish_reason if done else "",
                 seed=done.seed if done else None,
                 prompt_tokens=done.prompt_tokens if done else 0,
-                completion_tokens=len(run.tokens),
+                # A vote keeps its samples' texts, not their tokens: count what was generated.
+                completion_tokens=len(run.tokens) or (done.completion_tokens if done else 0),
                 prompt_s=t.prompt_s if t else 0.0,
                 gen_s=t.gen_s if t else 0.0,
                 tokens_per_s=t.tokens_per_s if t else 0.0,

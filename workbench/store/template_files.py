@@ -41,24 +41,25 @@ def dumps(data: dict[str, Any], fmt: str) -> str:
     raise BadInputError(f"Templates are written as {' or '.join(FORMATS)}, not {fmt!r}.")
 
 
-def loads(text: str, fmt: str, where: str = "the file") -> Any:
+def loads(text: str, fmt: str, where: str = "the file", what: str = "templates") -> Any:
     try:
         return yaml.safe_load(text) if fmt == "yaml" else json.loads(text)
     except json.JSONDecodeError as e:
-        raise BadInputError(f"Cannot read templates from {where}: invalid JSON on line {e.lineno}: {e.msg}.") from None
+        raise BadInputError(f"Cannot read {what} from {where}: invalid JSON on line {e.lineno}: {e.msg}.") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = f" on line {mark.line + 1}" if mark is not None else ""
-        raise BadInputError(f"Cannot read templates from {where}: invalid YAML{line}: {getattr(e, 'problem', e)}.") from None
+        raise BadInputError(f"Cannot read {what} from {where}: invalid YAML{line}: {getattr(e, 'problem', e)}.") from None
 
 
-def read(path: str | Path) -> Any:
+def read(path: str | Path, what: str = "templates") -> Any:
+    """The data in a JSON or YAML file; ``what`` names it in error messages."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         reason = e.strerror if isinstance(e, OSError) else "it is not UTF-8 text"
-        raise BadInputError(f"Cannot read templates from {path}: {reason}.") from None
-    return loads(text, format_of(path), str(path))
+        raise BadInputError(f"Cannot read {what} from {path}: {reason}.") from None
+    return loads(text, format_of(path), str(path), what)
 
 
 def write(path: str | Path, data: dict[str, Any], fmt: str | None = None) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from workbench.errors import BadInputError, TemplateError
-from workbench.prompts.sandbox import make_environment, render
+from workbench.prompts.sandbox import make_environment, render, used_variables
 from workbench.engine.protocol import GenerateParams
 from workbench.prompts.variant_runner import PromptBuilder, VariantTask, make_task
 from workbench.prompts.variants import Variant, check_variants, language_of, pick
@@ -127,6 +127,19 @@ def check_syntax(source: str, what: str) -> None:
         raise TemplateError(f"The {what} has a syntax error on line {e.lineno}: {e.message}") from None
 
 
+def _check_used(system: str, body: str, variables: list[dict[str, Any]], what: str) -> None:
+    """Every variable the texts use must be declared, or the template could never run (a value
+    for an undeclared variable is refused, and leaving it out fails the render)."""
+    declared = {v["name"] for v in variables}
+    missing = [n for n in used_variables(system, body) if n not in declared]
+    if missing:
+        names = ", ".join(missing)
+        raise TemplateError(
+            f"{what} uses {names} without declaring {'it' if len(missing) == 1 else 'them'}: declare each "
+            f"variable (--var NAME or --var NAME=DEFAULT on the command line)."
+        )
+
+
 def _check_variables(variables: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out, seen = [], set()
     for v in variables:
@@ -235,13 +248,15 @@ class TemplateStore:
         check_syntax(body, f"template {name}")
         check_syntax(system, f"system prompt of {name}")
         variants = check_variants(variants or [], language_of(body, system))
+        checked = _check_variables(variables or [])
+        _check_used(system, body, checked, f"The template {name}")
         with self.db.session() as session:
             if session.scalar(select(TemplateRow.id).where(TemplateRow.name == name)) is not None:
                 raise BadInputError(f"A template named {name!r} exists already; edit it to make a new version.")
             now = utc_now()
             template = TemplateRow(name=name, description=description, tags=list(tags or []), mode=mode, created_at=now)
             template.versions.append(
-                TemplateVersionRow(number=1, system=system, body=body, variables=_check_variables(variables or []),
+                TemplateVersionRow(number=1, system=system, body=body, variables=checked,
                                    examples=list(examples or []), variants=variants, note=note, created_at=now)
             )
             session.add(template)
@@ -268,6 +283,7 @@ class TemplateStore:
             fields.update({f: changes[f] for f in VERSION_FIELDS if f in changes})
             fields["variables"] = _check_variables(fields["variables"])
             fields["variants"] = check_variants(fields["variants"] or [], language_of(fields["body"], fields["system"]))
+            _check_used(fields["system"], fields["body"], fields["variables"], f"The template {name}")
             for attr in ("description", "tags", "mode"):
                 if attr in changes:
                     setattr(template, attr, changes[attr])
@@ -350,9 +366,17 @@ class TemplateStore:
             for m, v in zip(mine, versions, strict=True)
         )
 
+    def _differs(self, name: str, changes: dict[str, Any]) -> bool:
+        latest = self.resolve(name)
+        info = next(i for i in self.list(include_archived=True) if i.name == name)
+        current = {**{f: getattr(latest, f) for f in VERSION_FIELDS}, "description": info.description, "tags": info.tags, "mode": info.mode}
+        return any(current.get(k) != v for k, v in changes.items())
+
     def import_(self, data: dict[str, Any], replace: bool = False) -> list[str]:
-        """Templates from an export, every version kept. A name that exists with the same versions
-        is skipped; with different ones it is an error unless ``replace``. Returns the names imported."""
+        """Templates from an export, every version kept. A template that is here already with the
+        same versions is skipped. One that differs is an error, unless ``replace``: then the file's
+        latest version becomes a new version here (versions are never rewritten, so runs made from
+        the old ones still point at what they used). Returns the names imported or updated."""
         if not isinstance(data, dict) or data.get("format") != "prompt-workbench-templates":
             raise BadInputError("This is not a Prompt Workbench template file (no \"format\": \"prompt-workbench-templates\").")
         names = []
@@ -363,22 +387,36 @@ class TemplateStore:
                 raise BadInputError("A template in the file has no name or no versions.") from None
             if not versions:
                 raise BadInputError(f"The template {name!r} in the file has no versions.")
+            labels = t.get("labels") or {}
             if name in {i.name for i in self.list(include_archived=True)}:
-                if replace:
-                    self.delete(name)
-                elif self._same_versions(name, versions):
+                if self._same_versions(name, versions):
                     continue  # already here, unchanged (e.g. the starter library in an export)
-                else:
-                    raise BadInputError(f"A template named {name!r} exists already and differs; import with replace to overwrite it.")
-            first = versions[0]
-            self.add(name, first["body"], description=t.get("description", ""), tags=t.get("tags", []),
-                     mode=t.get("mode", "completion"), system=first.get("system", ""), variables=first.get("variables", []),
-                     examples=first.get("examples", []), variants=first.get("variants", []),
-                     note=first.get("note", "") or "imported")
-            for v in versions[1:]:
-                self.edit(name, v.get("note", "") or "imported", **{f: v[f] for f in VERSION_FIELDS if f in v})
-            for label, number in (t.get("labels") or {}).items():
-                self.label(name, label, str(number))
+                if not replace:
+                    raise BadInputError(
+                        f"A template named {name!r} exists already and differs; import with --replace to add the "
+                        "file's latest version as its next version."
+                    )
+                latest = versions[-1]
+                changes = {f: latest[f] for f in VERSION_FIELDS if f in latest}
+                changes.update({k: t[k] for k in ("description", "tags", "mode") if k in t})
+                note = f"imported: {latest.get('note') or 'from a file'}"
+                before = self.resolve(name).number
+                added = self.edit(name, note, **changes) if self._differs(name, changes) else None
+                if added is None or added.number == before:
+                    continue  # the file's latest is what this template already says
+                for label, number in labels.items():
+                    if int(number) == int(latest["number"]):
+                        self.label(name, label, str(added.number))
+            else:
+                first = versions[0]
+                self.add(name, first["body"], description=t.get("description", ""), tags=t.get("tags", []),
+                         mode=t.get("mode", "completion"), system=first.get("system", ""), variables=first.get("variables", []),
+                         examples=first.get("examples", []), variants=first.get("variants", []),
+                         note=first.get("note", "") or "imported")
+                for v in versions[1:]:
+                    self.edit(name, v.get("note", "") or "imported", **{f: v[f] for f in VERSION_FIELDS if f in v})
+                for label, number in labels.items():
+                    self.label(name, label, str(number))
             if t.get("archived"):
                 self.archive(name)
             names.append(name)

@@ -582,98 +582,103 @@
         <translation>未找到答案</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="380"/>
+        <location filename="../library_panel.py" line="379"/>
+        <source> (a tie)</source>
+        <translation>（平票）</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="381"/>
         <source>Majority answer: {0} · {1} of {2} samples agree · no answer in {3}</source>
         <translation>多数答案：{0} · {2} 个样本中 {1} 个一致 · {3} 个没有答案</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="391"/>
+        <location filename="../library_panel.py" line="392"/>
         <source>Answer from the best path: {0}</source>
         <translation>最佳路径给出的答案：{0}</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="409"/>
+        <location filename="../library_panel.py" line="410"/>
         <source>(the question)</source>
         <translation>（问题）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="416"/>
+        <location filename="../library_panel.py" line="417"/>
         <source>P(yes) {0:.1%} · P(no) {1:.1%}</source>
         <translation>P(是) {0:.1%} · P(否) {1:.1%}</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="444"/>
-        <location filename="../library_panel.py" line="449"/>
+        <location filename="../library_panel.py" line="445"/>
+        <location filename="../library_panel.py" line="450"/>
         <source>Import templates</source>
         <translation>导入模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="444"/>
+        <location filename="../library_panel.py" line="445"/>
         <source>Templates (*.json *.yaml *.yml)</source>
         <translation>模板 (*.json *.yaml *.yml)</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="451"/>
+        <location filename="../library_panel.py" line="452"/>
         <source>Imported {0} template(s).</source>
         <translation>已导入 {0} 个模板。</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="454"/>
-        <location filename="../library_panel.py" line="459"/>
+        <location filename="../library_panel.py" line="455"/>
+        <location filename="../library_panel.py" line="460"/>
         <source>Export templates</source>
         <translation>导出模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="454"/>
+        <location filename="../library_panel.py" line="455"/>
         <source>YAML (*.yaml);;JSON (*.json)</source>
         <translation>YAML (*.yaml);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="493"/>
         <location filename="../library_panel.py" line="494"/>
+        <location filename="../library_panel.py" line="495"/>
         <source>Duplicate template</source>
         <translation>复制模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="493"/>
+        <location filename="../library_panel.py" line="494"/>
         <source>Name of the copy:</source>
         <translation>副本名称：</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="497"/>
         <location filename="../library_panel.py" line="498"/>
+        <location filename="../library_panel.py" line="499"/>
         <source>Rename template</source>
         <translation>重命名模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="497"/>
+        <location filename="../library_panel.py" line="498"/>
         <source>New name:</source>
         <translation>新名称：</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="505"/>
         <location filename="../library_panel.py" line="506"/>
+        <location filename="../library_panel.py" line="507"/>
         <source>Label this version</source>
         <translation>给此版本加标签</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="505"/>
+        <location filename="../library_panel.py" line="506"/>
         <source>Label for {0} (e.g. production):</source>
         <translation>{0} 的标签（例如 production）：</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="515"/>
+        <location filename="../library_panel.py" line="516"/>
         <source>Archive</source>
         <translation>归档</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="521"/>
-        <location filename="../library_panel.py" line="532"/>
+        <location filename="../library_panel.py" line="522"/>
+        <location filename="../library_panel.py" line="533"/>
         <source>Delete template</source>
         <translation>删除模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="522"/>
+        <location filename="../library_panel.py" line="523"/>
         <source>Delete the template {0} with all its versions? Runs made from it keep their prompts.</source>
         <translation>删除模板 {0} 及其所有版本？用它生成的运行记录会保留各自的提示词。</translation>
     </message>
@@ -1610,42 +1615,42 @@
 <context>
     <name>TemplateEditor</name>
     <message>
-        <location filename="../template_editor.py" line="102"/>
+        <location filename="../template_editor.py" line="86"/>
         <source>Declare the variables the texts use</source>
         <translation>声明文本中用到的变量</translation>
     </message>
     <message>
-        <location filename="../template_editor.py" line="113"/>
+        <location filename="../template_editor.py" line="97"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../template_editor.py" line="114"/>
+        <location filename="../template_editor.py" line="98"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../template_editor.py" line="115"/>
+        <location filename="../template_editor.py" line="99"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../template_editor.py" line="116"/>
+        <location filename="../template_editor.py" line="100"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../template_editor.py" line="119"/>
+        <location filename="../template_editor.py" line="103"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../template_editor.py" line="120"/>
+        <location filename="../template_editor.py" line="104"/>
         <source>Body (Jinja: {{ variable }})</source>
         <translation>正文（Jinja：{{ variable }}）</translation>
     </message>
     <message>
-        <location filename="../template_editor.py" line="123"/>
+        <location filename="../template_editor.py" line="107"/>
         <source>- name: review
   default: &quot;...&quot;   # leave out: the value is required
   description: ...</source>
@@ -1654,37 +1659,37 @@
   description: ...</translation>
     </message>
     <message>
-        <location filename="../template_editor.py" line="127"/>
+        <location filename="../template_editor.py" line="111"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../template_editor.py" line="128"/>
+        <location filename="../template_editor.py" line="112"/>
         <source>Variables</source>
         <translation>变量</translation>
     </message>
     <message>
-        <location filename="../template_editor.py" line="129"/>
+        <location filename="../template_editor.py" line="113"/>
         <source>Worked examples</source>
         <translation>示例（含推理）</translation>
     </message>
     <message>
-        <location filename="../template_editor.py" line="130"/>
+        <location filename="../template_editor.py" line="114"/>
         <source>Variants</source>
         <translation>变体</translation>
     </message>
     <message>
-        <location filename="../template_editor.py" line="139"/>
+        <location filename="../template_editor.py" line="123"/>
         <source>What changed</source>
         <translation>改动说明</translation>
     </message>
     <message>
-        <location filename="../template_editor.py" line="143"/>
+        <location filename="../template_editor.py" line="127"/>
         <source>New template</source>
         <translation>新建模板</translation>
     </message>
     <message>
-        <location filename="../template_editor.py" line="143"/>
+        <location filename="../template_editor.py" line="127"/>
         <source>New version of {0}</source>
         <translation>{0} 的新版本</translation>
     </message>
