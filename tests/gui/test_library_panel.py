@@ -22,6 +22,7 @@ def _tree_names(panel: LibraryPanel) -> list[str]:
 def test_starter_library_variants_run_and_are_saved(qtbot: QtBot) -> None:
     win = open_window(qtbot)
     panel = win.library_panel
+    qtbot.wait_until(lambda: panel.store is not None)
     names = _tree_names(panel)
     assert {"算术应用题", "arithmetic word problems", "舆情分析", "今天我很"} <= set(names)
 
@@ -99,6 +100,7 @@ def test_starter_library_variants_run_and_are_saved(qtbot: QtBot) -> None:
 def test_a_broken_variable_and_files_in_the_panel(qtbot: QtBot, tmp_path: Path) -> None:
     win = open_window(qtbot, model=None)
     panel = win.library_panel
+    qtbot.wait_until(lambda: panel.store is not None)  # the library opens just after the window
     store: TemplateStore = panel.store
     store.add("needs", "Q: {{ q }}", variables=[{"name": "q"}])
     panel.refresh(select="needs")
@@ -128,6 +130,7 @@ def test_a_broken_variable_and_files_in_the_panel(qtbot: QtBot, tmp_path: Path) 
 def test_write_a_template_and_its_next_version_in_the_editor(qtbot: QtBot) -> None:
     win = open_window(qtbot, model=None)
     panel = win.library_panel
+    qtbot.wait_until(lambda: panel.store is not None)  # the library opens just after the window
     editor = panel.open_editor(new=True)
     assert editor is not None
     editor.name.setText("评论")

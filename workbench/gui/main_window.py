@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -66,6 +66,7 @@ from workbench.store.runs import NewRun
 from workbench.gui.qt_helpers import Retranslating
 
 TOKEN_COUNT_DELAY_MS = 300
+LIBRARY_DELAY_MS = 50
 
 
 class MainWindow(Retranslating, QMainWindow):
@@ -178,7 +179,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.library_panel.cancelRequested.connect(self.stop)
         self.library_dock = self._dock("library-dock", self.library_panel)
         self.tabifyDockWidget(self.history_dock, self.library_dock)
-        self._open_library()
+        self._library_opened = False  # opened just after the window first appears (see showEvent)
         self.recorder.failed.connect(self.show_error)
         self.sampling_dock.raise_()
         self.restage_timer = QTimer(self)
@@ -1037,6 +1038,13 @@ class MainWindow(Retranslating, QMainWindow):
                 __version__, self.bridge.client.llama_cpp_version or "?"
             ),
         )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._library_opened:
+            # After the first paint: on a first start this imports the starter library (~0.3 s).
+            self._library_opened = True
+            QTimer.singleShot(LIBRARY_DELAY_MS, self._open_library)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
