@@ -113,7 +113,9 @@ def _print_summaries(summaries: list[Any], as_json: bool, total: int) -> None:
         star = "*" if s.starred else " "
         prompt = " ".join(s.prompt.split())[:50]
         output = " ".join(s.output.split())[:40]
-        print(f"{s.id:>7} {star} {s.created_at:%Y-%m-%d %H:%M} {s.status:<9} {s.model[:24]:<24} {prompt!r} -> {output!r}")
+        origin = " ".join(x for x in (s.template, s.variant) if x)
+        origin = f"[{origin}] " if origin else ""
+        print(f"{s.id:>7} {star} {s.created_at:%Y-%m-%d %H:%M} {s.status:<9} {s.model[:24]:<24} {origin}{prompt!r} -> {output!r}")
     print(f"{len(summaries)} of {total} runs", file=sys.stderr)
 
 
