@@ -321,7 +321,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             reason = "length: the context is full, use a larger --ctx" if done.context_full else done.finish_reason
             print(
                 f"[{reason}] {done.prompt_tokens} prompt tokens in {t.prompt_s:.2f} s, "
-                f"{done.completion_tokens} generated at {t.tokens_per_s:.1f} tok/s, seed {done.seed}",
+                f"{done.completion_tokens} generated at {t.tokens_per_s:.1f} tok/s, seed {done.seed}"
+                + (f", saved as run {run_id}" if run_id is not None else ""),
                 file=sys.stderr,
             )
     return 0
