@@ -12,6 +12,7 @@ from tests.gui.test_shell import T, open_window
 from workbench.gui.library_panel import LibraryPanel
 from workbench.store import template_files
 from workbench.store.database import Database
+from workbench.store.runs import RunStore
 from workbench.store.templates import TemplateStore
 
 
@@ -167,3 +168,22 @@ def test_write_a_template_and_its_next_version_in_the_editor(qtbot: QtBot) -> No
     panel.show_archived.setChecked(True)
     assert "评论副本" in _tree_names(panel)
     win.close()
+
+
+def test_closing_the_window_mid_vote_keeps_what_was_found(qtbot: QtBot) -> None:
+    win = open_window(qtbot)
+    panel = win.library_panel
+    qtbot.wait_until(lambda: panel.store is not None)
+    db_path = win.recorder.store.db.path
+    assert panel.select("arithmetic word problems", "self-consistency")
+    with qtbot.wait_signal(win.bridge.variantProgress, timeout=T, check_params_cb=lambda done, total, what: done >= 1):
+        panel.run_button.click()
+    win.close()  # during the second sample
+    store = RunStore(Database(db_path))
+    qtbot.wait_until(lambda: store.count() == 1, timeout=T)
+    row = store.get(store.list()[0].id)
+    assert row.variant == "self_consistency" and row.status == "cancelled"
+    assert 1 <= len(row.details["samples"]) < row.details["variant"]["samples"]
+    assert "Stopped after" in row.output
+    # The closed engine started no new host for the samples that were left.
+    assert win.bridge.client._proc is None

@@ -85,6 +85,7 @@ class EngineClient:
         self._active: int | None = None
         self._cancel_requested: set[int] = set()
         self._killed_for_cancel = False
+        self._closed = False
         self._stderr_tail: collections.deque[str] = collections.deque(maxlen=200)
         self._log_path = log_path
         self.load_params: LoadParams | None = None
@@ -139,6 +140,8 @@ class EngineClient:
     def _ensure_host(self) -> None:
         if self._proc is not None and self._proc.poll() is None:
             return
+        if self._closed:  # a request after close() (a search between two generations) starts nothing
+            raise EngineClosed("The engine was shut down.")
         if self._proc is not None:
             _close_pipes(self._proc)
         self._proc = None
@@ -404,7 +407,9 @@ class EngineClient:
             raise NoModelLoaded("No model is loaded. Load a model first.")
 
     def close(self) -> None:
-        """Shut the host down (politely, then by force), also in the middle of a generation."""
+        """Shut the host down (politely, then by force), also in the middle of a generation. The
+        client is done after this: a later request raises EngineClosed."""
+        self._closed = True
         self.cancel()
         with self._write_lock:
             proc, self._proc = self._proc, None

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from workbench.engine.protocol import Distribution, GenerateParams, GenerationDone, SamplerParams, Timings, TokenEvent
 from workbench.prompts.answers import extract, majority
 from workbench.prompts.chat import ChatMessage
-from workbench.errors import BadInputError
+from workbench.errors import BadInputError, EngineClosed
 from workbench.prompts.variants import Variant, complete, conversation, flatten, language_of
 
 # What counts as yes / no when the model scores a step (compared after stripping and lower-casing).
@@ -141,6 +141,15 @@ class VariantRunner:
         if cancel is not None:
             cancel()
 
+    def _generate(self, params: GenerateParams) -> Any:
+        """One generation, run to its end; None when the engine was closed under it (the window
+        closing): the search stops, and what it found so far is still returned and saved."""
+        try:
+            return self.engine.generate(params).run()
+        except EngineClosed:
+            self.stop.set()
+            return None
+
     def run(self, task: VariantTask) -> VariantResult:
         kind = task.variant.kind
         if kind in SEARCH_KINDS and task.base.sampler.seed is None:
@@ -153,7 +162,9 @@ class VariantRunner:
         if kind == "tree_of_thought":
             return self._tree_of_thought(task)
         prompt = task.prompt()
-        generation = self.engine.generate(task.params(prompt)).run()
+        generation = self._generate(task.params(prompt))
+        if generation is None:
+            return VariantResult(prompt, "", [], None, cancelled=True)
         cancelled = generation.done is not None and generation.done.finish_reason == "cancelled"
         return VariantResult(prompt, generation.text, list(generation.tokens), generation.done, cancelled=cancelled)
 
@@ -170,7 +181,9 @@ class VariantRunner:
             if self.stop.is_set():
                 break
             self.progress(i, n, f"sample {i + 1} of {n}")
-            generation = self.engine.generate(task.params(prompt, sampler=_sampler(task.base.sampler, v["temperature"], i))).run()
+            generation = self._generate(task.params(prompt, sampler=_sampler(task.base.sampler, v["temperature"], i)))
+            if generation is None:
+                break
             done = generation.done
             if done is not None and done.finish_reason == "cancelled":
                 break
@@ -181,13 +194,14 @@ class VariantRunner:
                 # Kojima et al.'s second step: a chain of thought that never stated its answer is
                 # asked for it ("The answer is"), greedily, and the rule reads the result.
                 lead = ("\n" if text.strip() else "") + v["answer_lead"]
-                follow = self.engine.generate(task.params(
+                follow = self._generate(task.params(
                     prompt + text.rstrip() + lead, sampler=replace(task.base.sampler, temperature=0.0), max_tokens=16,
                     stop=[*task.base.stop, "\n"], top_logprobs=0,
-                )).run()
-                text = text.rstrip() + lead + follow.text
-                tokens += len(follow.tokens)
-                answer = extract(text, v["extract"])
+                ))
+                if follow is not None:
+                    text = text.rstrip() + lead + follow.text
+                    tokens += len(follow.tokens)
+                    answer = extract(text, v["extract"])
             logprobs = [t.logprob for t in generation.tokens]
             samples.append({
                 "text": text, "answer": answer, "tokens": tokens,
@@ -222,7 +236,11 @@ class VariantRunner:
         numbered = "\n".join(f"{i}. {s}" for i, s in enumerate(steps, 1))
         question = f"{task.body.rstrip()}\n\n{v['steps_heading']}\n{numbered}\n\n{v['score_prompt']}"
         messages = ([ChatMessage("system", task.system)] if task.system else []) + [ChatMessage("user", question)]
-        dist = self.engine.next_token(task.params(task.to_prompt(messages)), top_n=SCORE_TOP_N)
+        try:
+            dist = self.engine.next_token(task.params(task.to_prompt(messages)), top_n=SCORE_TOP_N)
+        except EngineClosed:
+            self.stop.set()
+            dist = None
         if dist is None:
             return 0.5, 0.0, 0.0
         p_yes = p_no = 0.0
@@ -264,9 +282,11 @@ class VariantRunner:
                     self.progress(done_count, total, f"depth {level}: proposing step {b + 1} of {breadth}")
                     prompt = task.to_prompt(self._messages(task, path, v["step_cue"]))
                     sampler = _sampler(task.base.sampler, v["temperature"], len(nodes))
-                    generation = self.engine.generate(
+                    generation = self._generate(
                         task.params(prompt, sampler=sampler, max_tokens=v["step_tokens"], stop=[], top_logprobs=0)
-                    ).run()
+                    )
+                    if generation is None:
+                        break
                     done_count += 1
                     # One step is one line; a model that starts with a line break still proposes one.
                     # A character cut by the token limit is left out, not carried into later prompts.
@@ -295,7 +315,9 @@ class VariantRunner:
             return VariantResult(prompt, "", [], None, details, cancelled=True)
         self.progress(done_count, total, "answering from the best path")
         # The answer completes the final cue's sentence; the next line would be a new attempt.
-        generation = self.engine.generate(task.params(prompt, stop=[*task.base.stop, *v["stop"], "\n"])).run()
+        generation = self._generate(task.params(prompt, stop=[*task.base.stop, *v["stop"], "\n"]))
+        if generation is None:
+            return VariantResult(prompt, "", [], None, details, cancelled=True)
         self.progress(total, total, "done")
         cancelled = generation.done is not None and generation.done.finish_reason == "cancelled"
         return VariantResult(prompt, generation.text, list(generation.tokens), generation.done, details, cancelled)
