@@ -64,6 +64,10 @@ def test_runs_from_the_window_are_saved_found_and_shown_again(qtbot: QtBot) -> N
     panel.min_rating.setCurrentIndex(5)
     assert panel.model.rows == []
     panel.min_rating.setCurrentIndex(0)
+    assert panel.model_filter.count() == 2 and panel.model_filter.itemText(1).startswith("Smollm2")
+    panel.model_filter.setCurrentIndex(1)
+    assert len(panel.model.rows) == 2
+    panel.model_filter.setCurrentIndex(0)
 
     dialog = win.compare_runs([runs[1].id, runs[0].id])
     assert dialog is not None and len(dialog.outputs) == 2

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtWidgets import QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
 from tests.gui.test_shell import T, open_window
@@ -156,6 +157,9 @@ def test_write_a_template_and_its_next_version_in_the_editor(qtbot: QtBot) -> No
     with qtbot.wait_signal(editor.accepted, timeout=T):
         assert editor.save()
     assert [v.number for v in panel.store.versions("评论")] == [1, 2] and panel.version.number == 2
+    diff = panel.show_diff()
+    assert diff is not None and "+方面：{{ aspect }}" in diff.findChild(QPlainTextEdit).toPlainText()
+    diff.close()
 
     panel.ask_text = lambda title, label, default="": "评论副本"  # type: ignore[method-assign]
     panel.duplicate_action.trigger()

@@ -136,11 +136,17 @@ class HistoryPanel(Retranslating, QWidget):
         self.search = QLineEdit()
         self.search.setObjectName("history-search")
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(self.fontMetrics().averageCharWidth() * 22)  # the filters beside it give way first
         self.status = QComboBox()
         self.status.addItems(["", "ok", "cancelled", "error"])
         self.variant = QComboBox()
         self.variant.setObjectName("history-variant")
         self.variant.addItems(["", *KINDS])
+        self.model_filter = QComboBox()
+        self.model_filter.setObjectName("history-model")
+        self.model_filter.addItem("")
+        self.model_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.model_filter.setMaximumWidth(self.fontMetrics().averageCharWidth() * 18)
         self.min_rating = QComboBox()
         self.min_rating.setObjectName("history-rating")
         self.min_rating.addItems(["", "★1+", "★2+", "★3+", "★4+", "★5"])
@@ -176,6 +182,7 @@ class HistoryPanel(Retranslating, QWidget):
         filters = QHBoxLayout()
         filters.addWidget(self.search, 1)
         filters.addWidget(self.status)
+        filters.addWidget(self.model_filter)
         filters.addWidget(self.variant)
         filters.addWidget(self.min_rating)
         filters.addWidget(self.starred)
@@ -207,6 +214,7 @@ class HistoryPanel(Retranslating, QWidget):
         self.search.textChanged.connect(lambda _t: self.search_timer.start())
         self.status.currentIndexChanged.connect(lambda _i: self.refresh())
         self.variant.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.model_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.min_rating.currentIndexChanged.connect(lambda _i: self.refresh())
         self.starred.toggled.connect(lambda _on: self.refresh())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
@@ -226,6 +234,7 @@ class HistoryPanel(Retranslating, QWidget):
         self.search.setPlaceholderText(self.tr("Search prompts, outputs, notes, templates…"))
         self.status.setItemText(0, self.tr("Any status"))
         self.variant.setItemText(0, self.tr("Any variant"))
+        self.model_filter.setItemText(0, self.tr("Any model"))
         self.min_rating.setItemText(0, self.tr("Any rating"))
         self.starred.setText(self.tr("Starred"))
         self.model.headers = [
@@ -251,12 +260,31 @@ class HistoryPanel(Retranslating, QWidget):
             query=self.search.text(),
             status=self.status.currentText() if self.status.currentIndex() > 0 else "",
             variant=self.variant.currentText() if self.variant.currentIndex() > 0 else "",
+            model=self.model_filter.currentText() if self.model_filter.currentIndex() > 0 else "",
             min_rating=self.min_rating.currentIndex(),
             starred=self.starred.isChecked(),
         )
 
+    def _fill_models(self) -> None:
+        """The model filter lists the models in this history (kept choice, new names added)."""
+        store = self.recorder.store
+        try:
+            names = store.model_names() if store is not None else []
+        except WorkbenchError:
+            return
+        have = [self.model_filter.itemText(i) for i in range(1, self.model_filter.count())]
+        if names != have:
+            current = self.model_filter.currentText() if self.model_filter.currentIndex() > 0 else ""
+            self.model_filter.blockSignals(True)
+            while self.model_filter.count() > 1:
+                self.model_filter.removeItem(1)
+            self.model_filter.addItems(names)
+            self.model_filter.setCurrentIndex(max(0, self.model_filter.findText(current)) if current else 0)
+            self.model_filter.blockSignals(False)
+
     def refresh(self) -> None:
         self.search_timer.stop()
+        self._fill_models()
         selected = set(self.selected_ids())
         self.model.refresh(self.current_filter())
         for row, run in enumerate(self.model.rows):

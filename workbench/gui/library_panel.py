@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -120,6 +122,7 @@ class LibraryPanel(Retranslating, QWidget):
         self.duplicate_action = self.more_menu.addAction("", lambda: self._ask_name("duplicate"))
         self.rename_action = self.more_menu.addAction("", lambda: self._ask_name("rename"))
         self.label_action = self.more_menu.addAction("", self._ask_label)
+        self.diff_action = self.more_menu.addAction("", self.show_diff)
         self.archive_action = self.more_menu.addAction("", self.archive)
         self.more_menu.addSeparator()
         self.import_action = self.more_menu.addAction("", self._ask_import)
@@ -194,6 +197,7 @@ class LibraryPanel(Retranslating, QWidget):
         self.duplicate_action.setText(self.tr("Duplicate…"))
         self.rename_action.setText(self.tr("Rename…"))
         self.label_action.setText(self.tr("Label this version…"))
+        self.diff_action.setText(self.tr("Changes from the previous version"))
         self.archive_action.setText(self.tr("Archive / restore"))
         self.import_action.setText(self.tr("Import…"))
         self.export_action.setText(self.tr("Export…"))
@@ -348,6 +352,7 @@ class LibraryPanel(Retranslating, QWidget):
         chosen = self.version is not None and self.store is not None
         for action in (self.duplicate_action, self.rename_action, self.label_action, self.archive_action, self.delete_action):
             action.setEnabled(chosen)
+        self.diff_action.setEnabled(chosen and self.version is not None and self.version.number > 1)
         self.edit_button.setEnabled(chosen)
         for w in (self.new_button, self.more_button):
             w.setEnabled(self.store is not None)
@@ -506,6 +511,28 @@ class LibraryPanel(Retranslating, QWidget):
         label = self.ask_text(self.tr("Label this version"), self.tr("Label for {0} (e.g. production):").format(version.ref), "production")
         if label and self._run_safely(self.tr("Label this version"), lambda: store.label(version.name, label, str(version.number))):
             self.refresh(select=version.name)
+
+    def show_diff(self) -> QDialog | None:
+        """The chosen version against the one before it, as a unified diff (prompt texts,
+        variables, worked examples and variants)."""
+        if self.version is None or self.store is None or self.version.number < 2:
+            return None
+        version = self.version
+        try:
+            text = self.store.diff(version.name, str(version.number - 1), str(version.number))
+        except WorkbenchError as e:
+            QMessageBox.warning(self, self.tr("Changes"), str(e))
+            return None
+        dialog = QDialog(self)
+        dialog.setObjectName("template-diff")
+        dialog.setWindowTitle(self.tr("{0}: v{1} → v{2} ({3})").format(version.name, version.number - 1, version.number, version.note))
+        view = QPlainTextEdit(text or self.tr("(no difference)"))
+        view.setReadOnly(True)
+        view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        QVBoxLayout(dialog).addWidget(view)
+        dialog.resize(720, 520)
+        dialog.show()
+        return dialog
 
     def archive(self) -> None:
         """Archive the chosen template (hidden unless "Archived" is ticked), or restore an archived one."""

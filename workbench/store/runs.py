@@ -265,6 +265,11 @@ class RunStore:
                 raise BadInputError(f"There is no run {run_id} in {self.db.path}.")
             return row
 
+    def model_names(self) -> list[str]:
+        """The names of the models runs were made with (for a filter)."""
+        with self.db.session() as session:
+            return sorted(set(session.scalars(select(ModelRecord.name).where(ModelRecord.name != ""))))
+
     def existing(self, run_ids: list[int]) -> set[int]:
         with self.db.session() as session:
             return set(session.scalars(select(RunRow.id).where(RunRow.id.in_(run_ids))))

@@ -220,178 +220,183 @@
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../history_panel.py" line="226"/>
+        <location filename="../history_panel.py" line="233"/>
         <source>Search prompts, outputs, notes, templates…</source>
         <translation>搜索提示词、输出、备注、模板…</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="227"/>
+        <location filename="../history_panel.py" line="234"/>
         <source>Any status</source>
         <translation>任意状态</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="228"/>
+        <location filename="../history_panel.py" line="235"/>
         <source>Any variant</source>
         <translation>任意变体</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="229"/>
+        <location filename="../history_panel.py" line="236"/>
+        <source>Any model</source>
+        <translation>任意模型</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="237"/>
         <source>Any rating</source>
         <translation>任意评分</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="230"/>
+        <location filename="../history_panel.py" line="238"/>
         <source>Starred</source>
         <translation>已加星标</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="232"/>
+        <location filename="../history_panel.py" line="240"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="232"/>
+        <location filename="../history_panel.py" line="240"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="232"/>
+        <location filename="../history_panel.py" line="240"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="232"/>
+        <location filename="../history_panel.py" line="240"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="232"/>
+        <location filename="../history_panel.py" line="240"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="233"/>
+        <location filename="../history_panel.py" line="241"/>
         <source>Output</source>
         <translation>输出</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="233"/>
+        <location filename="../history_panel.py" line="241"/>
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="233"/>
+        <location filename="../history_panel.py" line="241"/>
         <source>tok/s</source>
         <translation>词元/秒</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="233"/>
+        <location filename="../history_panel.py" line="241"/>
         <source>Rating</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="236"/>
+        <location filename="../history_panel.py" line="244"/>
         <source>Star</source>
         <translation>加星标</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="237"/>
+        <location filename="../history_panel.py" line="245"/>
         <source>Rating:</source>
         <translation>评分：</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="238"/>
+        <location filename="../history_panel.py" line="246"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="239"/>
+        <location filename="../history_panel.py" line="247"/>
         <source>Note (saved when you press Enter)</source>
         <translation>备注（按回车保存）</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="240"/>
+        <location filename="../history_panel.py" line="248"/>
         <source>Show in output</source>
         <translation>在输出中显示</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="241"/>
+        <location filename="../history_panel.py" line="249"/>
         <source>Run again</source>
         <translation>再次运行</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="242"/>
+        <location filename="../history_panel.py" line="250"/>
         <source>Compare selected</source>
         <translation>比较所选</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="243"/>
+        <location filename="../history_panel.py" line="251"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="270"/>
+        <location filename="../history_panel.py" line="297"/>
         <source>History unavailable: {0}</source>
         <translation>历史记录不可用：{0}</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="275"/>
+        <location filename="../history_panel.py" line="302"/>
         <source>{0} runs</source>
         <translation>{0} 次运行</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="309"/>
+        <location filename="../history_panel.py" line="336"/>
         <source>unknown model</source>
         <translation>未知模型</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="312"/>
+        <location filename="../history_panel.py" line="339"/>
         <source>sampler: {0}</source>
         <translation>采样器：{0}</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="313"/>
+        <location filename="../history_panel.py" line="340"/>
         <source>{0} prompt tokens, {1} generated at {2} tok/s · seed {3} · {4}</source>
         <translation>{0} 个提示词元，生成 {1} 个，{2} 词元/秒 · 种子 {3} · {4}</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="317"/>
+        <location filename="../history_panel.py" line="344"/>
         <source>template {0} · variant {1}</source>
         <translation>模板 {0} · 变体 {1}</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="319"/>
+        <location filename="../history_panel.py" line="346"/>
         <source>variant {0}</source>
         <translation>变体 {0}</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="323"/>
+        <location filename="../history_panel.py" line="350"/>
         <source>votes over {0} samples: {1} · no answer in {2}</source>
         <translation>{0} 个样本的投票：{1} · {2} 个没有答案</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="327"/>
+        <location filename="../history_panel.py" line="354"/>
         <source>tree of thought: {0} steps explored; best path: {1}</source>
         <translation>思维树：探索了 {0} 个步骤；最佳路径：{1}</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="332"/>
+        <location filename="../history_panel.py" line="359"/>
         <source>{0} branches</source>
         <translation>{0} 个分支</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="348"/>
-        <location filename="../history_panel.py" line="376"/>
+        <location filename="../history_panel.py" line="375"/>
+        <location filename="../history_panel.py" line="403"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="365"/>
+        <location filename="../history_panel.py" line="392"/>
         <source>Delete runs</source>
         <translation>删除运行</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="365"/>
+        <location filename="../history_panel.py" line="392"/>
         <source>Delete {0} run(s) from the history? This cannot be undone.</source>
         <translation>从历史记录中删除 {0} 次运行？此操作无法撤销。</translation>
     </message>
@@ -412,273 +417,293 @@
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../library_panel.py" line="183"/>
+        <location filename="../library_panel.py" line="186"/>
         <source>Filter templates by name or tag</source>
         <translation>按名称或标签筛选模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="184"/>
+        <location filename="../library_panel.py" line="187"/>
         <source>Template</source>
         <translation>模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="184"/>
+        <location filename="../library_panel.py" line="187"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="185"/>
+        <location filename="../library_panel.py" line="188"/>
         <source>Variant:</source>
         <translation>变体：</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="186"/>
+        <location filename="../library_panel.py" line="189"/>
         <source>Put in editor</source>
         <translation>放入编辑器</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="187"/>
+        <location filename="../library_panel.py" line="190"/>
         <source>Render the template with this variant into the prompt editor</source>
         <translation>用此变体渲染模板并放入提示词编辑器</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="188"/>
+        <location filename="../library_panel.py" line="191"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="189"/>
+        <location filename="../library_panel.py" line="192"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="190"/>
+        <location filename="../library_panel.py" line="193"/>
         <source>New…</source>
         <translation>新建…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="191"/>
+        <location filename="../library_panel.py" line="194"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="192"/>
+        <location filename="../library_panel.py" line="195"/>
         <source>Write the next version of this template</source>
         <translation>为此模板写下一个版本</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="193"/>
+        <location filename="../library_panel.py" line="196"/>
         <source>More</source>
         <translation>更多</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="194"/>
+        <location filename="../library_panel.py" line="197"/>
         <source>Duplicate…</source>
         <translation>复制…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="195"/>
+        <location filename="../library_panel.py" line="198"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="196"/>
+        <location filename="../library_panel.py" line="199"/>
         <source>Label this version…</source>
         <translation>给此版本加标签…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="197"/>
+        <location filename="../library_panel.py" line="200"/>
+        <source>Changes from the previous version</source>
+        <translation>与上一版本的差异</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="201"/>
         <source>Archive / restore</source>
         <translation>归档 / 恢复</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="198"/>
+        <location filename="../library_panel.py" line="202"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="199"/>
+        <location filename="../library_panel.py" line="203"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="200"/>
+        <location filename="../library_panel.py" line="204"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="201"/>
+        <location filename="../library_panel.py" line="205"/>
         <source>Archived</source>
         <translation>已归档</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="202"/>
+        <location filename="../library_panel.py" line="206"/>
         <source>Answer</source>
         <translation>答案</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="202"/>
+        <location filename="../library_panel.py" line="206"/>
         <source>Votes</source>
         <translation>票数</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="202"/>
+        <location filename="../library_panel.py" line="206"/>
         <source>Share</source>
         <translation>占比</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="203"/>
+        <location filename="../library_panel.py" line="207"/>
         <source>Step</source>
         <translation>步骤</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="203"/>
+        <location filename="../library_panel.py" line="207"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="203"/>
+        <location filename="../library_panel.py" line="207"/>
         <source>Kept</source>
         <translation>保留</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="231"/>
+        <location filename="../library_panel.py" line="235"/>
         <source> · archived</source>
         <translation> · 已归档</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="313"/>
+        <location filename="../library_panel.py" line="317"/>
         <source>required</source>
         <translation>必填</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="317"/>
+        <location filename="../library_panel.py" line="321"/>
         <source>This template has no variables.</source>
         <translation>此模板没有变量。</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="323"/>
+        <location filename="../library_panel.py" line="327"/>
         <source>as written (no variant)</source>
         <translation>按原样（不用变体）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="329"/>
+        <location filename="../library_panel.py" line="333"/>
         <source>{0} (defaults)</source>
         <translation>{0}（默认设置）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="362"/>
+        <location filename="../library_panel.py" line="367"/>
         <source>Running…</source>
         <translation>运行中…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="374"/>
+        <location filename="../library_panel.py" line="379"/>
         <source> (stopped early)</source>
         <translation>（提前停止）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="378"/>
+        <location filename="../library_panel.py" line="383"/>
         <source>no answer found</source>
         <translation>未找到答案</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="379"/>
+        <location filename="../library_panel.py" line="384"/>
         <source> (a tie)</source>
         <translation>（平票）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="381"/>
+        <location filename="../library_panel.py" line="386"/>
         <source>Majority answer: {0} · {1} of {2} samples agree · no answer in {3}</source>
         <translation>多数答案：{0} · {2} 个样本中 {1} 个一致 · {3} 个没有答案</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="392"/>
+        <location filename="../library_panel.py" line="397"/>
         <source>Answer from the best path: {0}</source>
         <translation>最佳路径给出的答案：{0}</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="410"/>
+        <location filename="../library_panel.py" line="415"/>
         <source>(the question)</source>
         <translation>（问题）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="417"/>
+        <location filename="../library_panel.py" line="422"/>
         <source>P(yes) {0:.1%} · P(no) {1:.1%}</source>
         <translation>P(是) {0:.1%} · P(否) {1:.1%}</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="445"/>
         <location filename="../library_panel.py" line="450"/>
+        <location filename="../library_panel.py" line="455"/>
         <source>Import templates</source>
         <translation>导入模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="445"/>
+        <location filename="../library_panel.py" line="450"/>
         <source>Templates (*.json *.yaml *.yml)</source>
         <translation>模板 (*.json *.yaml *.yml)</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="452"/>
+        <location filename="../library_panel.py" line="457"/>
         <source>Imported {0} template(s).</source>
         <translation>已导入 {0} 个模板。</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="455"/>
         <location filename="../library_panel.py" line="460"/>
+        <location filename="../library_panel.py" line="465"/>
         <source>Export templates</source>
         <translation>导出模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="455"/>
+        <location filename="../library_panel.py" line="460"/>
         <source>YAML (*.yaml);;JSON (*.json)</source>
         <translation>YAML (*.yaml);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="494"/>
-        <location filename="../library_panel.py" line="495"/>
+        <location filename="../library_panel.py" line="499"/>
+        <location filename="../library_panel.py" line="500"/>
         <source>Duplicate template</source>
         <translation>复制模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="494"/>
+        <location filename="../library_panel.py" line="499"/>
         <source>Name of the copy:</source>
         <translation>副本名称：</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="498"/>
-        <location filename="../library_panel.py" line="499"/>
+        <location filename="../library_panel.py" line="503"/>
+        <location filename="../library_panel.py" line="504"/>
         <source>Rename template</source>
         <translation>重命名模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="498"/>
+        <location filename="../library_panel.py" line="503"/>
         <source>New name:</source>
         <translation>新名称：</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="506"/>
-        <location filename="../library_panel.py" line="507"/>
+        <location filename="../library_panel.py" line="511"/>
+        <location filename="../library_panel.py" line="512"/>
         <source>Label this version</source>
         <translation>给此版本加标签</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="506"/>
+        <location filename="../library_panel.py" line="511"/>
         <source>Label for {0} (e.g. production):</source>
         <translation>{0} 的标签（例如 production）：</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="516"/>
+        <location filename="../library_panel.py" line="524"/>
+        <source>Changes</source>
+        <translation>差异</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="528"/>
+        <source>{0}: v{1} → v{2} ({3})</source>
+        <translation>{0}：v{1} → v{2}（{3}）</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="529"/>
+        <source>(no difference)</source>
+        <translation>（没有差异）</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="543"/>
         <source>Archive</source>
         <translation>归档</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="522"/>
-        <location filename="../library_panel.py" line="533"/>
+        <location filename="../library_panel.py" line="549"/>
+        <location filename="../library_panel.py" line="560"/>
         <source>Delete template</source>
         <translation>删除模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="523"/>
+        <location filename="../library_panel.py" line="550"/>
         <source>Delete the template {0} with all its versions? Runs made from it keep their prompts.</source>
         <translation>删除模板 {0} 及其所有版本？用它生成的运行记录会保留各自的提示词。</translation>
     </message>
@@ -686,324 +711,324 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="353"/>
+        <location filename="../main_window.py" line="354"/>
         <source>Prompt Workbench</source>
         <translation>提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="354"/>
+        <location filename="../main_window.py" line="355"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="356"/>
+        <location filename="../main_window.py" line="357"/>
         <source>Output · green likely, red surprising · hover a token for alternatives, right-click to branch</source>
         <translation>输出 · 绿色为高概率，红色为意外 · 悬停词元查看候选，右键从此处分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="359"/>
+        <location filename="../main_window.py" line="360"/>
         <source>Colour by probability</source>
         <translation>按概率着色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="359"/>
+        <location filename="../main_window.py" line="360"/>
         <source>Colour by rank</source>
         <translation>按排名着色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="359"/>
+        <location filename="../main_window.py" line="360"/>
         <source>Colour by entropy</source>
         <translation>按熵着色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="361"/>
+        <location filename="../main_window.py" line="362"/>
         <source>Sampling</source>
         <translation>采样</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="362"/>
+        <location filename="../main_window.py" line="363"/>
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="363"/>
+        <location filename="../main_window.py" line="364"/>
         <source>Next token</source>
         <translation>下一个词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="364"/>
+        <location filename="../main_window.py" line="365"/>
         <source>Prompt surprisal</source>
         <translation>提示词意外度</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="365"/>
+        <location filename="../main_window.py" line="366"/>
         <source>Resample</source>
         <translation>重复采样</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="366"/>
+        <location filename="../main_window.py" line="367"/>
         <source>Branches</source>
         <translation>分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="367"/>
+        <location filename="../main_window.py" line="368"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="368"/>
+        <location filename="../main_window.py" line="369"/>
         <source>Library</source>
         <translation>模板库</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="369"/>
+        <location filename="../main_window.py" line="370"/>
         <source>History unavailable</source>
         <translation>历史记录不可用</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="371"/>
+        <location filename="../main_window.py" line="372"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="371"/>
+        <location filename="../main_window.py" line="372"/>
         <source>Open, find and load models (Ctrl+O)</source>
         <translation>打开、查找并加载模型 (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="372"/>
+        <location filename="../main_window.py" line="373"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="373"/>
+        <location filename="../main_window.py" line="374"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="373"/>
+        <location filename="../main_window.py" line="374"/>
         <source>Run the prompt (Ctrl+Enter)</source>
         <translation>运行提示词 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="374"/>
+        <location filename="../main_window.py" line="375"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="374"/>
+        <location filename="../main_window.py" line="375"/>
         <source>Stop generating (Esc)</source>
         <translation>停止生成 (Esc)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="375"/>
+        <location filename="../main_window.py" line="376"/>
         <source>Re&amp;generate</source>
         <translation>重新生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="375"/>
+        <location filename="../main_window.py" line="376"/>
         <source>Run the last prompt again (Ctrl+R)</source>
         <translation>再次运行上一个提示词 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="376"/>
+        <location filename="../main_window.py" line="377"/>
         <source>&amp;Continue</source>
         <translation>继续(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="376"/>
+        <location filename="../main_window.py" line="377"/>
         <source>Continue the output (Ctrl+Shift+Enter)</source>
         <translation>接着输出继续生成 (Ctrl+Shift+Enter)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="377"/>
+        <location filename="../main_window.py" line="378"/>
         <source>Show &amp;exact prompt</source>
         <translation>显示实际提示词(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="377"/>
+        <location filename="../main_window.py" line="378"/>
         <source>The exact text the model receives (Ctrl+P)</source>
         <translation>模型实际收到的文本 (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="378"/>
+        <location filename="../main_window.py" line="379"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="379"/>
+        <location filename="../main_window.py" line="380"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="380"/>
+        <location filename="../main_window.py" line="381"/>
         <source>History &amp;database…</source>
         <translation>历史数据库(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="380"/>
+        <location filename="../main_window.py" line="381"/>
         <source>Choose the file that keeps the run history</source>
         <translation>选择保存运行历史的文件</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="385"/>
+        <location filename="../main_window.py" line="386"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="386"/>
+        <location filename="../main_window.py" line="387"/>
         <source>&amp;Recent models</source>
         <translation>最近的模型(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="387"/>
+        <location filename="../main_window.py" line="388"/>
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="388"/>
+        <location filename="../main_window.py" line="389"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="389"/>
+        <location filename="../main_window.py" line="390"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="390"/>
+        <location filename="../main_window.py" line="391"/>
         <source>System default</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="391"/>
+        <location filename="../main_window.py" line="392"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="392"/>
+        <location filename="../main_window.py" line="393"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="393"/>
+        <location filename="../main_window.py" line="394"/>
         <source>Click to dismiss</source>
         <translation>点击关闭</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="399"/>
+        <location filename="../main_window.py" line="400"/>
         <source>%v / %m tokens</source>
         <translation>%v / %m 词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="396"/>
-        <location filename="../main_window.py" line="498"/>
-        <location filename="../main_window.py" line="508"/>
+        <location filename="../main_window.py" line="397"/>
+        <location filename="../main_window.py" line="499"/>
+        <location filename="../main_window.py" line="509"/>
         <source>No model</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="200"/>
+        <location filename="../main_window.py" line="201"/>
         <source>The history is unavailable, runs are not saved: {0}</source>
         <translation>历史记录不可用，运行不会被保存：{0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="399"/>
+        <location filename="../main_window.py" line="400"/>
         <source>no model</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="448"/>
+        <location filename="../main_window.py" line="449"/>
         <source>A model is already loading. Wait for it or cancel it first.</source>
         <translation>已有模型正在加载。请等待或先取消。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="451"/>
+        <location filename="../main_window.py" line="452"/>
         <source>The engine is busy; stop the current run before loading another model.</source>
         <translation>引擎正忙；请先停止当前运行再加载其他模型。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="465"/>
+        <location filename="../main_window.py" line="466"/>
         <source>Loading {0}…</source>
         <translation>正在加载 {0}…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="518"/>
+        <location filename="../main_window.py" line="519"/>
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="596"/>
+        <location filename="../main_window.py" line="597"/>
         <source>{0} prompt tokens of a {1}-token context</source>
         <translation>提示词 {0} 个词元，上下文共 {1} 个词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="621"/>
+        <location filename="../main_window.py" line="622"/>
         <source>The prompt is empty. Type something to send to the model.</source>
         <translation>提示词为空。请输入要发送给模型的内容。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="675"/>
+        <location filename="../main_window.py" line="676"/>
         <source>Branch</source>
         <translation>分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="676"/>
+        <location filename="../main_window.py" line="677"/>
         <source>This run was made with {0}, which is not loaded. Load it to branch?</source>
         <translation>这次运行使用的是 {0}，它当前未加载。加载它以便分支吗？</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="705"/>
+        <location filename="../main_window.py" line="706"/>
         <source>main</source>
         <translation>主线</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="724"/>
+        <location filename="../main_window.py" line="725"/>
         <source>generating…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="758"/>
+        <location filename="../main_window.py" line="759"/>
         <source>prompt {0} tokens in {1} ms</source>
         <translation>提示词 {0} 个词元，用时 {1} 毫秒</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="760"/>
+        <location filename="../main_window.py" line="761"/>
         <source>{0} tokens · {1} tok/s · seed {2}</source>
         <translation>{0} 个词元 · {1} 词元/秒 · 种子 {2}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="761"/>
+        <location filename="../main_window.py" line="762"/>
         <source> · stopped</source>
         <translation> · 已停止</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="767"/>
+        <location filename="../main_window.py" line="768"/>
         <source>The context is full ({0} tokens): the output stopped there. Load the model with a larger context (Models…).</source>
         <translation>上下文已满（{0} 个词元）：输出在此停止。请用更大的上下文加载模型（模型…）。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="875"/>
+        <location filename="../main_window.py" line="876"/>
         <source>This history database cannot be used: {0}</source>
         <translation>无法使用此历史数据库：{0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="887"/>
+        <location filename="../main_window.py" line="888"/>
         <source>History database</source>
         <translation>历史数据库</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="955"/>
+        <location filename="../main_window.py" line="956"/>
         <source>Load a model first (and wait for the current run to end).</source>
         <translation>请先加载模型（并等待当前运行结束）。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1035"/>
+        <location filename="../main_window.py" line="1036"/>
         <source>About Prompt Workbench</source>
         <translation>关于提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1036"/>
+        <location filename="../main_window.py" line="1037"/>
         <source>Prompt Workbench {0}: see what a local language model does with your prompt. llama.cpp through llama-cpp-python {1}.</source>
         <translation>提示词工作台 {0}：看清本地语言模型如何处理你的提示词。通过 llama-cpp-python {1} 使用 llama.cpp。</translation>
     </message>
