@@ -102,6 +102,14 @@ def _body(args: argparse.Namespace) -> str | None:
     return args.body
 
 
+def _pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (a Chinese character takes two)."""
+    import unicodedata
+
+    columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(1, width - columns)
+
+
 def _list_file(path: str | None, what: str) -> list[Any] | None:
     """A JSON or YAML file holding a list (worked examples, variants); None without a file."""
     if path is None:
@@ -142,7 +150,7 @@ def cmd_templates(args: argparse.Namespace) -> int:
             print(json.dumps({"templates": [t.to_json() for t in items]}, ensure_ascii=False, indent=2))
         for t in [] if args.json else items:
             labels = ", ".join(f"{k}@{v}" for k, v in t.labels.items())
-            print(f"{t.name:<28} v{t.versions:<3} {t.mode:<10} {labels:<20} {t.description}{' (archived)' if t.archived else ''}")
+            print(f"{_pad(t.name, 30)} v{t.versions:<3} {t.mode:<10} {labels:<20} {t.description}{' (archived)' if t.archived else ''}")
     elif action == "show":
         _print_version(store.resolve(args.spec), args.json)
     elif action == "add":
