@@ -261,7 +261,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             if task.variant.kind in SEARCH_KINDS:
                 return run_search_variant(args, client, info, loaded, task)
             params = task.params(task.prompt())
-            args.variant_kind, args.variant_details = task.variant.kind, task_record(task, args.mode)
+            args.variant_kind, args.variant_details = task.variant.kind, task_record(task)
         else:
             params = _prompt_params(args, info, loaded, **extra)
         generation = client.generate(params)

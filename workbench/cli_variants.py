@@ -71,7 +71,7 @@ def run_search_variant(args: argparse.Namespace, client: Any, info: Any, loaded:
             _save(args, info, loaded, task, None, str(e))
         raise
     run_id = None if args.no_history else _save(args, info, loaded, task, result, None)
-    details = {**task_record(task, args.mode), **result.details}
+    details = {**task_record(task), **result.details}
     done = result.done
     t = done.timings if done else None
     if args.json:
@@ -105,7 +105,7 @@ def _save(args: argparse.Namespace, info: Any, loaded: Any, task: Any, result: A
     from workbench.prompts.variant_runner import task_record
     from workbench.store.runs import NewRun
 
-    details = task_record(task, args.mode)
+    details = task_record(task)
     if result is not None:
         details.update(result.details)
     run = NewRun(

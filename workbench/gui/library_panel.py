@@ -224,9 +224,10 @@ class LibraryPanel(Retranslating, QWidget):
         if self.store is None:
             return
         try:
-            infos = self.store.list(include_archived=self.show_archived.isChecked())
+            catalogue = self.store.catalogue(include_archived=self.show_archived.isChecked())
+            infos = [info for info, _ in catalogue]
             self.infos = {info.name: info for info in infos}
-            versions = {info.name: self.store.versions(info.name) for info in infos}
+            versions = {info.name: found for info, found in catalogue}
         except WorkbenchError as e:
             self.description.setText(str(e))
             return

@@ -944,7 +944,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.origin = {
             "template": choice.version.ref,
             "variant": task.variant.kind if task else None,
-            "details": task_record(task, choice.version.mode) if task else None,
+            "details": task_record(task) if task else None,
         }
         self.hide_error()
         return task
@@ -973,7 +973,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.library_dock.show()
         self.library_dock.raise_()
         mode = "chat" if task.chat else "completion"
-        details = {**task_record(task, mode), **result.details}
+        details = {**task_record(task), **result.details}
         run = NewRun(
             source="gui", mode=mode, prompt=result.prompt, output=result.output, params=task.record_params(),
             model=self.info, loaded=self.loaded, tokens=list(result.tokens), done=result.done, status=result.status,

@@ -108,8 +108,9 @@ def make_task(
     return VariantTask(variant, system, body, examples, to_prompt, base)
 
 
-def task_record(task: VariantTask, mode: str) -> dict[str, Any]:
+def task_record(task: VariantTask) -> dict[str, Any]:
     """What a saved run needs to run its variant again: the variant's settings and its inputs."""
+    mode = "chat" if task.chat else "completion"
     return {"variant": task.variant.to_json(),
             "task": {"mode": mode, "system": task.system, "body": task.body, "examples": task.examples}}
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
 
 from workbench.errors import BadInputError, TemplateError
 from workbench.prompts.sandbox import make_environment, render, used_variables
@@ -199,19 +200,27 @@ class TemplateStore:
             template = self._template(session, name)
             return [self._version(template, v) for v in template.versions]
 
-    def list(self, include_archived: bool = False) -> list[TemplateInfo]:
+    def catalogue(self, include_archived: bool = False) -> list[tuple[TemplateInfo, list[TemplateVersion]]]:
+        """Every template with all its versions, by name, in one query per table (the Library
+        panel and export show them all)."""
         with self.db.session() as session:
-            query = select(TemplateRow).order_by(TemplateRow.name)
+            query = (
+                select(TemplateRow)
+                .options(selectinload(TemplateRow.versions), selectinload(TemplateRow.labels))
+                .order_by(TemplateRow.name)
+            )
             if not include_archived:
                 query = query.where(TemplateRow.archived.is_(False))
             out = []
             for t in session.scalars(query):
                 numbers = {v.id: v.number for v in t.versions}
-                out.append(
-                    TemplateInfo(t.name, t.description, list(t.tags), t.mode, t.archived, len(t.versions),
-                                 {lb.label: numbers[lb.version_id] for lb in t.labels})
-                )
+                info = TemplateInfo(t.name, t.description, list(t.tags), t.mode, t.archived, len(t.versions),
+                                    {lb.label: numbers[lb.version_id] for lb in t.labels})
+                out.append((info, [self._version(t, v) for v in t.versions]))
             return out
+
+    def list(self, include_archived: bool = False) -> list[TemplateInfo]:
+        return [info for info, _versions in self.catalogue(include_archived)]
 
     def diff(self, name: str, a: str, b: str) -> str:
         """A unified diff between two versions (numbers or labels) of one template."""
@@ -344,15 +353,16 @@ class TemplateStore:
     # -- files ----------------------------------------------------------------------------
 
     def export(self, names: list[str] | None = None) -> dict[str, Any]:
-        chosen = names or [t.name for t in self.list(include_archived=True)]
+        catalogue = self.catalogue(include_archived=True)
+        chosen = names or [info.name for info, _ in catalogue]
         out = []
-        for info in self.list(include_archived=True):
+        for info, versions in catalogue:
             if info.name not in chosen:
                 continue
             out.append({
                 **{k: v for k, v in info.to_json().items() if k != "versions"},
                 "versions": [{k: v for k, v in ver.to_json().items() if k not in ("name", "mode", "labels")}
-                             for ver in self.versions(info.name)],
+                             for ver in versions],
             })
         missing = set(chosen) - {t["name"] for t in out}
         if missing:
@@ -380,6 +390,7 @@ class TemplateStore:
         if not isinstance(data, dict) or data.get("format") != "prompt-workbench-templates":
             raise BadInputError("This is not a Prompt Workbench template file (no \"format\": \"prompt-workbench-templates\").")
         names = []
+        existing = {i.name for i in self.list(include_archived=True)}  # once, not per template
         for t in data.get("templates", []):
             try:
                 name, versions = str(t["name"]), sorted(t["versions"], key=lambda v: int(v["number"]))
@@ -388,7 +399,7 @@ class TemplateStore:
             if not versions:
                 raise BadInputError(f"The template {name!r} in the file has no versions.")
             labels = t.get("labels") or {}
-            if name in {i.name for i in self.list(include_archived=True)}:
+            if name in existing:
                 if self._same_versions(name, versions):
                     continue  # already here, unchanged (e.g. the starter library in an export)
                 if not replace:
@@ -417,6 +428,7 @@ class TemplateStore:
                     self.edit(name, v.get("note", "") or "imported", **{f: v[f] for f in VERSION_FIELDS if f in v})
                 for label, number in labels.items():
                     self.label(name, label, str(number))
+                existing.add(name)
             if t.get("archived"):
                 self.archive(name)
             names.append(name)
