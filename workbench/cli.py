@@ -187,7 +187,7 @@ def _open_engine(args: argparse.Namespace) -> tuple[Any, Any, Any]:
 
 def _prompt_params(args: argparse.Namespace, info: Any, loaded: Any, **extra: Any) -> Any:
     from workbench.engine.protocol import GenerateParams
-    from workbench.prompts.chat import ChatMessage, render_chat
+    from workbench.prompts.chat import ChatFormat, ChatMessage
 
     if getattr(args, "template", None):
         text = _template_prompt(args, info, loaded)
@@ -195,13 +195,7 @@ def _prompt_params(args: argparse.Namespace, info: Any, loaded: Any, **extra: An
     text = _read_prompt(args)
     if args.chat:
         messages = ([ChatMessage("system", args.system)] if args.system else []) + [ChatMessage("user", text)]
-        text = render_chat(
-            info.chat_template,
-            messages,
-            bos_token=loaded.bos_text,
-            eos_token=loaded.eos_text,
-            tokenizer_adds_bos=loaded.add_bos,
-        )
+        text = ChatFormat.of(info, loaded).render(messages)
     elif args.system:
         raise PromptError("--system needs --chat (a system message only exists in a chat).")
     parse_special = args.chat or getattr(args, "raw_special", False)  # a rendered chat prompt run again
@@ -212,7 +206,7 @@ def _template_prompt(args: argparse.Namespace, info: Any, loaded: Any) -> str:
     """Render ``--template`` with ``--var``s: a chat template through the model's chat format, a
     completion template as text (its system prompt first)."""
     from workbench.cli_templates import open_templates, parse_vars
-    from workbench.prompts.chat import ChatMessage, render_chat
+    from workbench.prompts.chat import ChatFormat, ChatMessage
 
     if args.prompt is not None:
         raise PromptError("Give --prompt or --template, not both.")
@@ -223,7 +217,7 @@ def _template_prompt(args: argparse.Namespace, info: Any, loaded: Any) -> str:
     args.mode = "chat" if (args.chat or version.mode == "chat") else "completion"
     if args.mode == "chat":
         messages = ([ChatMessage("system", system)] if system else []) + [ChatMessage("user", body)]
-        return render_chat(info.chat_template, messages, bos_token=loaded.bos_text, eos_token=loaded.eos_text, tokenizer_adds_bos=loaded.add_bos)
+        return ChatFormat.of(info, loaded).render(messages)
     return f"{system}\n\n{body}" if system else body
 
 

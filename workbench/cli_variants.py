@@ -18,6 +18,7 @@ from workbench.errors import PromptError, WorkbenchError
 def variant_task(args: argparse.Namespace, info: Any, loaded: Any, base: Any) -> Any:
     """The VariantTask that ``--variant`` asks for (with --template or a plain --prompt); None
     without --variant."""
+    from workbench.prompts.chat import ChatFormat
     from workbench.prompts.variant_runner import make_task, task_from_record
     from workbench.prompts.variants import language_of, pick, prompt_builder
 
@@ -26,9 +27,10 @@ def variant_task(args: argparse.Namespace, info: Any, loaded: Any, base: Any) ->
     if not wanted:
         return None
 
+    chat = ChatFormat.of(info, loaded)
+
     def builder(mode: str) -> Any:
-        return prompt_builder(mode, info.chat_template, bos_token=loaded.bos_text, eos_token=loaded.eos_text,
-                              tokenizer_adds_bos=loaded.add_bos)
+        return prompt_builder(mode, chat)
 
     if "task" in saved and "variant" in saved:  # history rerun: the same variant on the same inputs
         args.mode = saved["task"].get("mode", "completion")

@@ -51,7 +51,7 @@ from workbench.models.catalog import RecentModels
 from workbench.models.info import ModelInfo, model_info
 from workbench.models.memory import estimate, free_ram_bytes
 from workbench.gui.library_panel import LibraryChoice, LibraryPanel
-from workbench.prompts.chat import ChatMessage, render_chat
+from workbench.prompts.chat import ChatFormat, ChatMessage
 from workbench.prompts.variant_runner import (
     SEARCH_KINDS,
     PromptBuilder,
@@ -552,14 +552,7 @@ class MainWindow(Retranslating, QMainWindow):
         """The string the model receives for the current editor (chat template applied)."""
         if self.editors.mode() == "completion":
             return self.editors.completion.toPlainText()
-        loaded = self.loaded
-        return render_chat(
-            self.info.chat_template if self.info else None,
-            self.editors.chat.messages(),
-            bos_token=loaded.bos_text if loaded else "",
-            eos_token=loaded.eos_text if loaded else "",
-            tokenizer_adds_bos=loaded.add_bos if loaded else False,
-        )
+        return ChatFormat.of(self.info, self.loaded).render(self.editors.chat.messages())
 
     def build_params(self, prompt: str | None = None) -> GenerateParams:
         return GenerateParams(
@@ -900,11 +893,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.library_panel.set_store(TemplateStore(store.db) if store is not None else None)
 
     def _prompt_builder(self, mode: str) -> PromptBuilder:
-        loaded = self.loaded
-        return prompt_builder(
-            mode, self.info.chat_template if self.info else None, bos_token=loaded.bos_text if loaded else "",
-            eos_token=loaded.eos_text if loaded else "", tokenizer_adds_bos=loaded.add_bos if loaded else False,
-        )
+        return prompt_builder(mode, ChatFormat.of(self.info, self.loaded))
 
     def _library_task(self, choice: LibraryChoice) -> tuple[list[ChatMessage], VariantTask | None]:
         """The conversation a library choice sends, and its variant task (None: the template as

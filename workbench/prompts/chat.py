@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from workbench.errors import TemplateError
 from workbench.prompts.sandbox import make_environment, render
@@ -66,3 +67,30 @@ def render_chat(
         if end >= 0:
             text = text[: end + len(messages[-1].content)]  # drop the end-of-turn marker after it
     return text
+
+
+@dataclass(frozen=True)
+class ChatFormat:
+    """How one loaded model formats a chat: its chat template and special tokens."""
+
+    template: str | None = None
+    bos_token: str = ""
+    eos_token: str = ""
+    tokenizer_adds_bos: bool = False
+
+    @classmethod
+    def of(cls, info: Any, loaded: Any) -> ChatFormat:
+        """The format of a model from its ModelInfo and LoadedModel (either may be None: no model yet)."""
+        return cls(
+            template=info.chat_template if info is not None else None,
+            bos_token=loaded.bos_text if loaded is not None else "",
+            eos_token=loaded.eos_text if loaded is not None else "",
+            tokenizer_adds_bos=loaded.add_bos if loaded is not None else False,
+        )
+
+    def render(self, messages: list[ChatMessage]) -> str:
+        """The exact text the model receives for these messages."""
+        return render_chat(
+            self.template, messages, bos_token=self.bos_token, eos_token=self.eos_token,
+            tokenizer_adds_bos=self.tokenizer_adds_bos,
+        )

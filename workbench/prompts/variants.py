@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workbench.errors import BadInputError
-from workbench.prompts.chat import ChatMessage, render_chat
+from workbench.prompts.chat import ChatFormat, ChatMessage
 
 KINDS = ("direct", "zero_shot_cot", "few_shot_cot", "self_consistency", "tree_of_thought")
 EXTRACT_RULES = ("regex", "last_line", "json_field")
@@ -262,9 +262,7 @@ def flatten(messages: list[ChatMessage]) -> str:
     return "".join(parts)
 
 
-def prompt_builder(mode: str, chat_template: str | None = None, **chat: Any) -> Callable[[list[ChatMessage]], str]:
-    """messages → the exact text the model receives: through the model's chat template in chat
-    mode (``chat``: bos_token, eos_token, tokenizer_adds_bos), as flat text in completion mode."""
-    if mode == "chat":
-        return lambda messages: render_chat(chat_template, messages, **chat)
-    return flatten
+def prompt_builder(mode: str, chat: ChatFormat) -> Callable[[list[ChatMessage]], str]:
+    """messages → the exact text the model receives: through the model's chat format in chat
+    mode, as flat text in completion mode."""
+    return chat.render if mode == "chat" else flatten
