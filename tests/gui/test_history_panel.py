@@ -10,7 +10,6 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.test_shell import T, open_window, run_completion
 from workbench.gui.settings import AppSettings
-from workbench.store.compare import differing_tokens
 
 
 def saved_runs(win) -> list:  # type: ignore[no-untyped-def]
@@ -99,12 +98,6 @@ def test_rerun_repeats_a_seeded_run(qtbot: QtBot) -> None:
     assert again.args[0].text == first.text
     assert len(saved_runs(win)) == 2
     win.close()
-
-
-def test_token_diff_lines_up_shifted_text() -> None:
-    assert differing_tokens([1, 2, 3, 4], [1, 9, 2, 3, 4]) == {1}
-    assert differing_tokens([1, 2, 3], [1, 2, 3]) == set()
-    assert differing_tokens([], [5, 6]) == {0, 1}
 
 
 def test_unusable_database_leaves_the_app_working(qtbot: QtBot, tmp_path: Path) -> None:

@@ -22,15 +22,6 @@ SAMPLER_KEYS = ("temperature", "top_k", "top_p", "min_p", "repeat_penalty")
 MAX_SHIFTS = 20
 
 
-def differing_tokens(base: list[int], other: list[int]) -> set[int]:
-    """Indices in ``other`` of the tokens a diff against ``base`` does not match."""
-    out: set[int] = set()
-    for tag, _a0, _a1, b0, b1 in difflib.SequenceMatcher(a=base, b=other, autojunk=False).get_opcodes():
-        if tag != "equal":
-            out.update(range(b0, b1))
-    return out
-
-
 def mean_logprob(tokens: list[TokenEvent]) -> float | None:
     return sum(t.logprob for t in tokens) / len(tokens) if tokens else None
 
