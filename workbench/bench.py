@@ -52,24 +52,41 @@ def _prompt_rate(client: EngineClient, n_words: int = 400) -> float:
     return done.timings.prompt_tokens_per_s
 
 
-def _surprisal_cost(client: EngineClient, n_tokens: int = 2000) -> dict[str, float]:
-    """Perplexity of a ~2,000-token text against plain evaluation of the same text."""
+def _surprisal_cost(client: EngineClient, n_tokens: int = 2000, rounds: int = 8) -> dict[str, Any]:
+    """Perplexity of a ~2,000-token text against plain evaluation of the same text.
+
+    Like generation, each round pairs one plain evaluation with one perplexity pass back to back, in
+    alternating order, and the ratio is the median of the rounds' ratios. On the 2-core development
+    machine one round's ratio ranged over 1.02-1.19 for the same code (even with the two sides
+    interleaved every 512 tokens), so it takes eight rounds for the median to settle within a few
+    per cent."""
     words = "the lighthouse keeper read the message again and wondered who had sent it ".split()
     text = " ".join(words[i % len(words)] + str(i % 7) for i in range(n_tokens // 2))
     plain: list[float] = []
     scored = []
-    # Interleaved rounds, the best of each side: a slow spell of the machine hits both alike.
-    for round_ in range(3):
-        done = client.generate(GenerateParams(f"{round_} {text}", SamplerParams(temperature=0), max_tokens=1)).run().done
-        assert done is not None
-        plain.append(done.timings.prompt_s)
-        scored.append(client.surprisal(f"{round_} {text}"))
-    seconds = [s.seconds for s in scored if s is not None]
+    rss_before = client.host_rss_bytes()
+    for round_ in range(rounds):
+        sides = ["plain", "scored"] if round_ % 2 == 0 else ["scored", "plain"]
+        for side in sides:
+            # Each pass its own first word: neither may find the other's text in the cache.
+            first = f"{side[0]}{round_}"
+            if side == "plain":
+                params = GenerateParams(f"{first} {text}", SamplerParams(temperature=0), max_tokens=1)
+                done = client.generate(params).run().done
+                assert done is not None
+                plain.append(done.timings.prompt_s)
+            else:
+                result = client.surprisal(f"{first} {text}")
+                assert result is not None
+                scored.append(result)
+    ratios = [result.seconds / p for result, p in zip(scored, plain, strict=True)]
     return {
-        "perplexity_tokens": float(len(scored[0].tokens)) if scored[0] else 0.0,
-        "perplexity_s": min(seconds),
-        "plain_eval_s": min(plain),
-        "perplexity_vs_eval": min(seconds) / min(plain),
+        "perplexity_tokens": float(len(scored[0].tokens)),
+        "perplexity_s": statistics.median(result.seconds for result in scored),
+        "plain_eval_s": statistics.median(plain),
+        "perplexity_vs_eval": statistics.median(ratios),
+        "perplexity_vs_eval_rounds": ratios,
+        "perplexity_rss_mb": (client.host_rss_bytes() - rss_before) / 2**20,
     }
 
 

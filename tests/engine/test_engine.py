@@ -13,6 +13,7 @@ import pytest
 
 from tests.gguf_writer import write_gguf
 from workbench.engine.client import EngineClient
+from workbench.engine.llama import scoring_rows
 from workbench.engine.protocol import GenerateParams, LoadParams, SamplerParams
 from workbench.errors import EngineCrashed, ModelFileError, ModelLoadError, NoModelLoaded, PromptError, SamplerError
 
@@ -252,9 +253,11 @@ def test_load_reports_progress_and_can_be_cancelled(model_path: Path) -> None:
 def test_surprisal_matches_llama_cpp_logits(engine: EngineClient, model_path: Path) -> None:
     import llama_cpp
 
-    text = "The quick brown fox jumps over the lazy dog. 今天天气很好。"
+    # Long enough to span several scoring batches (256 rows each for this vocabulary).
+    text = "The quick brown fox jumps over the lazy dog. 今天天气很好。" * 30
     result = engine.surprisal(text)
     assert result is not None and result.windows == 1
+    assert len(result.tokens) > 2 * scoring_rows(512, 49152, 0) + 1
     assert result.tokens[0][2] is None
     ids = [i for i, _, _ in result.tokens]
     llm = llama_cpp.Llama(str(model_path), n_ctx=2048, logits_all=True, flash_attn=False, verbose=False, n_threads=os.cpu_count())
@@ -313,3 +316,12 @@ def test_restage_and_manual_decoding(engine: EngineClient) -> None:
     assert [t.kept for t in narrowed.tokens][:3] == [True, True, False]
     step = engine.next_token(GenerateParams("The capital of France is", suffix_ids=[first.tokens[0].id]), top_n=5)
     assert step is not None and step.prompt_tokens == first.prompt_tokens + 1
+
+
+def test_scoring_batches_keep_logits_under_64_mib_on_cpu() -> None:
+    assert scoring_rows(512, 49152, 0) == 256  # SmolLM2: 48 MiB of logits per batch
+    assert scoring_rows(512, 32000, 0) == 512  # never more than the context's batch
+    assert scoring_rows(512, 128256, 0) == 128
+    assert scoring_rows(2048, 10**7, 0) == 32  # a floor, however large the vocabulary
+    assert scoring_rows(16, 49152, 0) == 16
+    assert scoring_rows(512, 49152, -1) == 512  # GPU offload: the batch as configured

@@ -104,6 +104,22 @@ def cpu_flash_default(params: LoadParams) -> bool | None:
     return params.flash_attn
 
 
+SCORING_BYTES = 64 * 2**20
+
+
+def scoring_rows(n_batch: int, n_vocab: int, n_gpu_layers: int) -> int:
+    """Tokens per decode when every position needs its logits (perplexity).
+
+    On CPU each such decode writes rows x n_vocab floats of logits, which llama.cpp copies out and
+    we read once more. Up to 64 MiB of them (256 rows for SmolLM2's 49,152 tokens) the whole pass
+    measured 2-4 % faster than 512-row batches here, and the buffer is half the size. With GPU
+    offload large batches keep the GPU busy, so the context's batch is used as it is."""
+    if n_gpu_layers != 0:
+        return n_batch
+    rows = max(32, SCORING_BYTES // (4 * max(1, n_vocab)))
+    return max(1, min(n_batch, 1 << (rows.bit_length() - 1)))  # a power of two
+
+
 class LlamaSession:
     """A loaded model with one context. Call ``close()`` to free both."""
 
@@ -181,6 +197,7 @@ class LlamaSession:
         self.ctx = ctx
         self.n_ctx = int(llama_cpp.llama_n_ctx(ctx))
         self.n_batch = int(llama_cpp.llama_n_batch(ctx))  # llama.cpp may lower it (never above n_ctx)
+        self.scoring_rows = scoring_rows(self.n_batch, self.n_vocab, params.n_gpu_layers)
         self.memory = llama_cpp.llama_get_memory(ctx)
         self._one = (llama_cpp.llama_token * 1)()
         self._logits_address: int | None = None
@@ -355,8 +372,9 @@ class LlamaSession:
     def token_logprobs(self, tokens: Sequence[int], should_abort: Callable[[], bool]) -> list[float | None] | None:
         """log p(token_i | tokens before i) for every token (None for the first), or None if cancelled.
 
-        Evaluates in batches with an output row for every position and reduces the rows one by one
-        as they sit in llama.cpp's buffer: memory stays O(n_batch x n_vocab) whatever the length.
+        Evaluates in batches of ``scoring_rows`` with an output row for every position and reduces
+        the rows one by one as they sit in llama.cpp's buffer: memory stays O(scoring_rows x n_vocab)
+        whatever the length.
         The cache is used from position 0, so the text must fit in the context.
         """
         if self.ctx is None:
@@ -366,11 +384,12 @@ class LlamaSession:
         out: list[float | None] = [None]
         normaliser = RowCapture(0, False, exp_sum, exp_sum_address)  # one row at a time: no n_batch x n_vocab temporaries
         scratch = np.empty(self.n_vocab, dtype=np.float32)
-        batch = llama_cpp.llama_batch_init(self.n_batch, 0, 1)
+        rows_per_batch = self.scoring_rows
+        batch = llama_cpp.llama_batch_init(rows_per_batch, 0, 1)
         self.set_abort(should_abort)
         try:
-            for start in range(0, n, self.n_batch):
-                chunk = tokens[start : start + self.n_batch]
+            for start in range(0, n, rows_per_batch):
+                chunk = tokens[start : start + rows_per_batch]
                 batch.n_tokens = len(chunk)
                 for i, token in enumerate(chunk):
                     batch.token[i] = token
@@ -397,7 +416,7 @@ class LlamaSession:
                         lse = normaliser(row)[0]
                     out.append(float(row[token]) - lse)
             self.past = list(tokens)
-            self.batch_starts = list(range(0, n, self.n_batch))
+            self.batch_starts = list(range(0, n, rows_per_batch))
             return out
         finally:
             self.set_abort(None)
