@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QLabel, QTableWidget
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableWidget
 from pytestqt.qtbot import QtBot
 
 from tests.gui.test_shell import T, open_window, run_completion
+from tests.store.test_runs import new_run
 from workbench.gui.settings import AppSettings
 
 
@@ -141,6 +142,23 @@ def test_the_list_pages_through_many_runs(qtbot: QtBot, tmp_path: Path) -> None:
         model.fetchMore()
     ids = [r.id for r in model.rows]
     assert len(ids) == 2 * PAGE + 50 and ids == sorted(ids, reverse=True)  # newest first, none twice
+
+    # A run saved while the user reads far down the list leaves the view where it was.
+    panel.resize(900, 600)
+    panel.show()
+    qtbot.wait_exposed(panel)
+    panel.table.scrollTo(model.index(2 * PAGE + 10, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+    top = model.run_id(panel.table.rowAt(0))
+    assert top == ids[2 * PAGE + 10]
+    with qtbot.wait_signal(recorder.changed, timeout=T):
+        assert recorder.save(new_run(prompt="a new run")) is not None
+    assert model.rows[0].prompt == "a new run" and len(model.rows) == 2 * PAGE + 51
+    assert model.run_id(panel.table.rowAt(0)) == top
+    panel.table.scrollToTop()
+    with qtbot.wait_signal(recorder.changed, timeout=T):
+        recorder.save(new_run(prompt="another"))
+    assert model.run_id(panel.table.rowAt(0)) == model.rows[0].id  # at the top, the new run shows
+
     panel.status.setCurrentIndex(2)  # cancelled: every 50th run of the generated ones
     assert model.total == len(model.rows) == 9 and {r.status for r in model.rows} == {"cancelled"}
     recorder.close()

@@ -286,10 +286,23 @@ class HistoryPanel(Retranslating, QWidget):
         self.search_timer.stop()
         self._fill_models()
         selected = set(self.selected_ids())
-        self.model.refresh(self.current_filter())
+        f = self.current_filter()
+        # The same filter: the database changed (a run saved or deleted). Keep the run at the top
+        # of the view where it is, so a run saved while the user reads further down the list does
+        # not send them back to the top. A new filter starts from the top.
+        top = self.table.rowAt(0)
+        anchor = self.model.run_id(top) if f == self.model.filter and top > 0 else None
+        loaded = len(self.model.rows)
+        self.model.refresh(f)
         for row, run in enumerate(self.model.rows):
             if run.id in selected:
                 self.table.selectRow(row)
+        if anchor is not None:
+            while len(self.model.rows) < loaded + 1 and self.model.canFetchMore():
+                self.model.fetchMore()
+            row = next((i for i, run in enumerate(self.model.rows) if run.id == anchor), None)
+            if row is not None:
+                self.table.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop)
         self._update_count()
         self._selection_changed()
 
