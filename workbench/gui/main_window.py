@@ -920,15 +920,24 @@ class MainWindow(Retranslating, QMainWindow):
             if m.role != "system":
                 chat.add_message(m.role, m.content)
 
-    def use_library(self, choice: LibraryChoice) -> VariantTask | None | bool:
+    def use_library(self, choice: LibraryChoice) -> bool:
         """Put a template (with its variant) into the editor; False, with the reason shown, if it
-        cannot be rendered. Returns the variant task (None for the template as written)."""
+        cannot be rendered."""
+        try:
+            self._apply_library(choice)
+        except WorkbenchError:
+            return False
+        return True
+
+    def _apply_library(self, choice: LibraryChoice) -> VariantTask | None:
+        """Fill the editor from a library choice and return its variant task (None: the template
+        as written). A template that cannot be rendered raises, with the reason shown."""
         try:
             messages, task = self._library_task(choice)
         except WorkbenchError as e:
             self.library_panel.show_failure(str(e))
             self.show_error(str(e))
-            return False
+            raise
         self._fill_editor(choice.version.mode, messages)
         self.origin = {
             "template": choice.version.ref,
@@ -944,8 +953,9 @@ class MainWindow(Retranslating, QMainWindow):
         if self.loaded is None or self.bridge.busy:
             self.library_panel.show_failure(self.tr("Load a model first (and wait for the current run to end)."))
             return False
-        task = self.use_library(choice)
-        if task is False:
+        try:
+            task = self._apply_library(choice)
+        except WorkbenchError:
             return False
         if task is None or task.variant.kind not in SEARCH_KINDS:
             self.run()
