@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_sampler_args(p)
     p.add_argument("--top", type=int, default=20, help="how many tokens to list (1-1000)")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(empty_prompt_ok=True)  # an empty prompt: the distribution after the start token
 
     p = sub.add_parser("perplexity", help="log-probability of every token of a text, and its perplexity")
     p.add_argument("text", help="the text, or - to read standard input")
@@ -136,7 +137,7 @@ def _read_prompt(args: argparse.Namespace) -> str:
             text = text.rstrip("\n")  # the newline that ends a piped file is not part of the message
     else:
         text = args.prompt
-    if not text.strip():
+    if not text.strip() and not getattr(args, "empty_prompt_ok", False):
         raise PromptError("The prompt is empty. Pass --prompt TEXT (or --prompt - to read standard input).")
     return text
 
@@ -378,6 +379,8 @@ def cmd_next(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(dist.to_dict(), ensure_ascii=False, indent=2))
         return 0
+    if dist.start_token:
+        print(f"note: the prompt is empty; this is the distribution after the start token {dist.start_token}", file=sys.stderr)
     drawable = "1 token can" if dist.n_kept == 1 else f"{dist.n_kept} tokens can"
     print(f"{dist.prompt_tokens} prompt tokens; entropy {dist.entropy:.3f} nats; {drawable} be drawn")
     for rank, t in enumerate(dist.tokens, 1):

@@ -80,6 +80,15 @@ def test_next_json() -> None:
     assert len(out["tokens"]) == 15
     assert set(out["tokens"][0]) >= {"id", "text", "bytes", "logprob", "prob", "kept"}
     assert [t["kept"] for t in out["tokens"]] == [True] * 3 + [False] * 12
+    assert out["start_token"] == ""
+
+
+def test_next_after_an_empty_prompt_follows_the_start_token() -> None:
+    result = workbench("next", "--prompt", "", "--top", "3")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("1 prompt tokens") and "after the start token <|im_start|>" in result.stderr
+    run = workbench("run", "--prompt", "")  # generating still wants a prompt
+    assert run.returncode == 2 and "prompt is empty" in run.stderr
 
 
 def test_gpu_layers_on_cpu_build_warns_and_runs() -> None:

@@ -50,7 +50,7 @@ class Host:
         self.current = -1
         self._flushed_at = 0.0
         self._tokens: TokenBatch | None = None  # tokens of the running generation not yet sent
-        self._last_next: tuple[np.ndarray, list[int]] | None = None
+        self._last_next: tuple[np.ndarray, list[int], str] | None = None
 
     # -- channel --------------------------------------------------------------------------
 
@@ -194,11 +194,11 @@ class Host:
         self.send({"type": "result", "id": self.current, "rss_bytes": rss_bytes()})
 
     def _prompt_ids(self, s: Any, params: GenerateParams) -> list[int]:
-        ids = s.tokenize(params.prompt, params.add_special, params.parse_special) if params.prompt else s.tokenize("", True, False)
+        ids = s.tokenize(params.prompt, params.add_special, params.parse_special) if params.prompt else s.start_tokens()
         s.check_ids(params.suffix_ids)
         ids = ids + list(params.suffix_ids)
         if not ids:
-            raise PromptError("The prompt is empty (and this model adds no start token). Type a prompt.")
+            raise PromptError("The prompt is empty (and this model has no start token). Type a prompt.")
         return ids
 
     def op_perplexity(self, msg: dict[str, Any]) -> None:
@@ -239,8 +239,9 @@ class Host:
             self.send({"type": "result", "id": self.current, "cancelled": True})
             return
         row = s.last_logits().copy()
-        self._last_next = (row, ids)  # kept so new sampler settings need no new evaluation
-        dist = describe_distribution(s, row, params.sampler, ids, top_n)
+        start = s.piece(ids[0]).decode("utf-8", "replace") if not params.prompt and s.start_tokens() else ""
+        self._last_next = (row, ids, start)  # kept so new sampler settings need no new evaluation
+        dist = describe_distribution(s, row, params.sampler, ids, top_n, start)
         self.send({"type": "result", "id": self.current, "distribution": dist.to_dict()})
 
     def op_restage(self, msg: dict[str, Any]) -> None:
@@ -248,9 +249,9 @@ class Host:
         s = self.need_session()
         if self._last_next is None:
             raise PromptError("No next-token distribution yet: ask for one first.")
-        row, ids = self._last_next
+        row, ids, start = self._last_next
         sampler = SamplerParams.from_dict(msg["sampler"]).validate()
-        dist = describe_distribution(s, row, sampler, ids, max(1, min(int(msg.get("top_n", 20)), 1000)))
+        dist = describe_distribution(s, row, sampler, ids, max(1, min(int(msg.get("top_n", 20)), 1000)), start)
         self.send({"type": "result", "id": self.current, "distribution": dist.to_dict()})
 
     def op_generate(self, msg: dict[str, Any]) -> None:
@@ -338,7 +339,9 @@ def _find_stop(text: str, stops: list[str]) -> int | None:
     return min(hits) if hits else None
 
 
-def describe_distribution(s: Any, row: np.ndarray, params: SamplerParams, history: list[int], top_n: int) -> Distribution:
+def describe_distribution(
+    s: Any, row: np.ndarray, params: SamplerParams, history: list[int], top_n: int, start_token: str = ""
+) -> Distribution:
     """The top-N next tokens with their probabilities and what the sampler does to each."""
     lse = sampling.log_softmax_normaliser(row)
     stages = sampling.run_stages(row, params, history)
@@ -370,6 +373,7 @@ def describe_distribution(s: Any, row: np.ndarray, params: SamplerParams, histor
         n_kept=int(stages.kept.shape[0]),
         stages=[{"stage": "vocabulary", "kept": int(row.shape[0])}]
         + [{"stage": name, "kept": int(alive.shape[0])} for name, alive in stages.survivors],
+        start_token=start_token,
     )
 
 

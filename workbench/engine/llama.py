@@ -161,6 +161,7 @@ class LlamaSession:
         self.model = model
         self.vocab = llama_cpp.llama_model_get_vocab(model)
         self.n_vocab = int(llama_cpp.llama_vocab_n_tokens(self.vocab))
+        self.bos = int(llama_cpp.llama_vocab_bos(self.vocab))  # -1: the model names none
         self.n_layer = int(llama_cpp.llama_model_n_layer(model))
         self.n_ctx_train = int(llama_cpp.llama_model_n_ctx_train(model))
         self.n_threads = params.n_threads or os.cpu_count() or 1
@@ -250,6 +251,12 @@ class LlamaSession:
         if n < 0:
             raise EngineError(f"llama.cpp could not tokenize the text (code {n}).")
         return list(buf[:n])
+
+    def start_tokens(self) -> list[int]:
+        """What an empty prompt starts from: the tokens the tokenizer adds to an empty text, or
+        the model's start token (BOS) when it adds none (SmolLM2 names one but does not add it);
+        [] if the model has neither."""
+        return self.tokenize("", True, False) or ([self.bos] if 0 <= self.bos < self.n_vocab else [])
 
     def piece(self, token: int) -> bytes:
         """The bytes of one token (special tokens rendered as their text)."""

@@ -306,6 +306,7 @@ class Distribution(_Message):
     mass_outside: float  # probability of every token not listed
     n_kept: int  # how many tokens survive the sampler
     stages: list[dict[str, Any]] = field(default_factory=list)  # [{"stage", "kept"}] in chain order
+    start_token: str = ""  # an empty prompt: the start token (BOS) the distribution follows
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -228,6 +228,8 @@ class NextTokenPanel(Retranslating, QWidget):
             )
             + "\n"
             + self.tr("Survivors: {0}").format(stages)
+            + ("\n" + self.tr("The prompt is empty: this is what the model predicts after its start token {0}.").format(
+                dist.start_token) if dist.start_token else "")
         )
         self._update_buttons()
 

@@ -220,183 +220,183 @@
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../history_panel.py" line="233"/>
+        <location filename="../history_panel.py" line="234"/>
         <source>Search prompts, outputs, notes, templates…</source>
         <translation>搜索提示词、输出、备注、模板…</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="234"/>
+        <location filename="../history_panel.py" line="235"/>
         <source>Any status</source>
         <translation>任意状态</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="235"/>
+        <location filename="../history_panel.py" line="236"/>
         <source>Any variant</source>
         <translation>任意变体</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="236"/>
+        <location filename="../history_panel.py" line="237"/>
         <source>Any model</source>
         <translation>任意模型</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="237"/>
+        <location filename="../history_panel.py" line="238"/>
         <source>Any rating</source>
         <translation>任意评分</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="238"/>
+        <location filename="../history_panel.py" line="239"/>
         <source>Starred</source>
         <translation>已加星标</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="240"/>
+        <location filename="../history_panel.py" line="241"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="240"/>
+        <location filename="../history_panel.py" line="241"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="240"/>
+        <location filename="../history_panel.py" line="241"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="240"/>
+        <location filename="../history_panel.py" line="241"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="240"/>
+        <location filename="../history_panel.py" line="241"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="241"/>
+        <location filename="../history_panel.py" line="242"/>
         <source>Output</source>
         <translation>输出</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="241"/>
+        <location filename="../history_panel.py" line="242"/>
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="241"/>
+        <location filename="../history_panel.py" line="242"/>
         <source>tok/s</source>
         <translation>词元/秒</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="241"/>
+        <location filename="../history_panel.py" line="242"/>
         <source>Rating</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="244"/>
+        <location filename="../history_panel.py" line="245"/>
         <source>Star</source>
         <translation>加星标</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="245"/>
+        <location filename="../history_panel.py" line="246"/>
         <source>Rating:</source>
         <translation>评分：</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="246"/>
+        <location filename="../history_panel.py" line="247"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="247"/>
+        <location filename="../history_panel.py" line="248"/>
         <source>Note (saved when you press Enter)</source>
         <translation>备注（按回车保存）</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="248"/>
+        <location filename="../history_panel.py" line="249"/>
         <source>Show in output</source>
         <translation>在输出中显示</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="249"/>
+        <location filename="../history_panel.py" line="250"/>
         <source>Run again</source>
         <translation>再次运行</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="250"/>
+        <location filename="../history_panel.py" line="251"/>
         <source>Compare selected</source>
         <translation>比较所选</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="251"/>
+        <location filename="../history_panel.py" line="252"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="297"/>
+        <location filename="../history_panel.py" line="311"/>
         <source>History unavailable: {0}</source>
         <translation>历史记录不可用：{0}</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="302"/>
+        <location filename="../history_panel.py" line="316"/>
         <source>{0} runs</source>
         <translation>{0} 次运行</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="336"/>
+        <location filename="../history_panel.py" line="350"/>
         <source>unknown model</source>
         <translation>未知模型</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="339"/>
+        <location filename="../history_panel.py" line="353"/>
         <source>sampler: {0}</source>
         <translation>采样器：{0}</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="340"/>
+        <location filename="../history_panel.py" line="354"/>
         <source>{0} prompt tokens, {1} generated at {2} tok/s · seed {3} · {4}</source>
         <translation>{0} 个提示词元，生成 {1} 个，{2} 词元/秒 · 种子 {3} · {4}</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="344"/>
+        <location filename="../history_panel.py" line="358"/>
         <source>template {0} · variant {1}</source>
         <translation>模板 {0} · 变体 {1}</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="346"/>
+        <location filename="../history_panel.py" line="360"/>
         <source>variant {0}</source>
         <translation>变体 {0}</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="350"/>
+        <location filename="../history_panel.py" line="364"/>
         <source>votes over {0} samples: {1} · no answer in {2}</source>
         <translation>{0} 个样本的投票：{1} · {2} 个没有答案</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="354"/>
+        <location filename="../history_panel.py" line="368"/>
         <source>tree of thought: {0} steps explored; best path: {1}</source>
         <translation>思维树：探索了 {0} 个步骤；最佳路径：{1}</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="359"/>
+        <location filename="../history_panel.py" line="373"/>
         <source>{0} branches</source>
         <translation>{0} 个分支</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="375"/>
-        <location filename="../history_panel.py" line="403"/>
+        <location filename="../history_panel.py" line="389"/>
+        <location filename="../history_panel.py" line="417"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="392"/>
+        <location filename="../history_panel.py" line="406"/>
         <source>Delete runs</source>
         <translation>删除运行</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="392"/>
+        <location filename="../history_panel.py" line="406"/>
         <source>Delete {0} run(s) from the history? This cannot be undone.</source>
         <translation>从历史记录中删除 {0} 次运行？此操作无法撤销。</translation>
     </message>
@@ -552,158 +552,158 @@
         <translation>保留</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="235"/>
+        <location filename="../library_panel.py" line="236"/>
         <source> · archived</source>
         <translation> · 已归档</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="317"/>
+        <location filename="../library_panel.py" line="318"/>
         <source>required</source>
         <translation>必填</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="321"/>
+        <location filename="../library_panel.py" line="322"/>
         <source>This template has no variables.</source>
         <translation>此模板没有变量。</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="327"/>
+        <location filename="../library_panel.py" line="328"/>
         <source>as written (no variant)</source>
         <translation>按原样（不用变体）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="333"/>
+        <location filename="../library_panel.py" line="334"/>
         <source>{0} (defaults)</source>
         <translation>{0}（默认设置）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="367"/>
+        <location filename="../library_panel.py" line="368"/>
         <source>Running…</source>
         <translation>运行中…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="379"/>
+        <location filename="../library_panel.py" line="380"/>
         <source> (stopped early)</source>
         <translation>（提前停止）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="383"/>
+        <location filename="../library_panel.py" line="384"/>
         <source>no answer found</source>
         <translation>未找到答案</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="384"/>
+        <location filename="../library_panel.py" line="385"/>
         <source> (a tie)</source>
         <translation>（平票）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="386"/>
+        <location filename="../library_panel.py" line="387"/>
         <source>Majority answer: {0} · {1} of {2} samples agree · no answer in {3}</source>
         <translation>多数答案：{0} · {2} 个样本中 {1} 个一致 · {3} 个没有答案</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="397"/>
+        <location filename="../library_panel.py" line="398"/>
         <source>Answer from the best path: {0}</source>
         <translation>最佳路径给出的答案：{0}</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="415"/>
+        <location filename="../library_panel.py" line="416"/>
         <source>(the question)</source>
         <translation>（问题）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="422"/>
+        <location filename="../library_panel.py" line="423"/>
         <source>P(yes) {0:.1%} · P(no) {1:.1%}</source>
         <translation>P(是) {0:.1%} · P(否) {1:.1%}</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="450"/>
-        <location filename="../library_panel.py" line="455"/>
+        <location filename="../library_panel.py" line="451"/>
+        <location filename="../library_panel.py" line="456"/>
         <source>Import templates</source>
         <translation>导入模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="450"/>
+        <location filename="../library_panel.py" line="451"/>
         <source>Templates (*.json *.yaml *.yml)</source>
         <translation>模板 (*.json *.yaml *.yml)</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="457"/>
+        <location filename="../library_panel.py" line="458"/>
         <source>Imported {0} template(s).</source>
         <translation>已导入 {0} 个模板。</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="460"/>
-        <location filename="../library_panel.py" line="465"/>
+        <location filename="../library_panel.py" line="461"/>
+        <location filename="../library_panel.py" line="466"/>
         <source>Export templates</source>
         <translation>导出模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="460"/>
+        <location filename="../library_panel.py" line="461"/>
         <source>YAML (*.yaml);;JSON (*.json)</source>
         <translation>YAML (*.yaml);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="499"/>
         <location filename="../library_panel.py" line="500"/>
+        <location filename="../library_panel.py" line="501"/>
         <source>Duplicate template</source>
         <translation>复制模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="499"/>
+        <location filename="../library_panel.py" line="500"/>
         <source>Name of the copy:</source>
         <translation>副本名称：</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="503"/>
         <location filename="../library_panel.py" line="504"/>
+        <location filename="../library_panel.py" line="505"/>
         <source>Rename template</source>
         <translation>重命名模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="503"/>
+        <location filename="../library_panel.py" line="504"/>
         <source>New name:</source>
         <translation>新名称：</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="511"/>
         <location filename="../library_panel.py" line="512"/>
+        <location filename="../library_panel.py" line="513"/>
         <source>Label this version</source>
         <translation>给此版本加标签</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="511"/>
+        <location filename="../library_panel.py" line="512"/>
         <source>Label for {0} (e.g. production):</source>
         <translation>{0} 的标签（例如 production）：</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="524"/>
+        <location filename="../library_panel.py" line="525"/>
         <source>Changes</source>
         <translation>差异</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="528"/>
+        <location filename="../library_panel.py" line="529"/>
         <source>{0}: v{1} → v{2} ({3})</source>
         <translation>{0}：v{1} → v{2}（{3}）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="529"/>
+        <location filename="../library_panel.py" line="530"/>
         <source>(no difference)</source>
         <translation>（没有差异）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="543"/>
+        <location filename="../library_panel.py" line="544"/>
         <source>Archive</source>
         <translation>归档</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="549"/>
-        <location filename="../library_panel.py" line="560"/>
+        <location filename="../library_panel.py" line="550"/>
+        <location filename="../library_panel.py" line="561"/>
         <source>Delete template</source>
         <translation>删除模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="550"/>
+        <location filename="../library_panel.py" line="551"/>
         <source>Delete the template {0} with all its versions? Runs made from it keep their prompts.</source>
         <translation>删除模板 {0} 及其所有版本？用它生成的运行记录会保留各自的提示词。</translation>
     </message>
@@ -958,77 +958,77 @@
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="597"/>
+        <location filename="../main_window.py" line="590"/>
         <source>{0} prompt tokens of a {1}-token context</source>
         <translation>提示词 {0} 个词元，上下文共 {1} 个词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="622"/>
+        <location filename="../main_window.py" line="615"/>
         <source>The prompt is empty. Type something to send to the model.</source>
         <translation>提示词为空。请输入要发送给模型的内容。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="676"/>
+        <location filename="../main_window.py" line="669"/>
         <source>Branch</source>
         <translation>分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="677"/>
+        <location filename="../main_window.py" line="670"/>
         <source>This run was made with {0}, which is not loaded. Load it to branch?</source>
         <translation>这次运行使用的是 {0}，它当前未加载。加载它以便分支吗？</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="706"/>
+        <location filename="../main_window.py" line="699"/>
         <source>main</source>
         <translation>主线</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="725"/>
+        <location filename="../main_window.py" line="718"/>
         <source>generating…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="759"/>
+        <location filename="../main_window.py" line="752"/>
         <source>prompt {0} tokens in {1} ms</source>
         <translation>提示词 {0} 个词元，用时 {1} 毫秒</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="761"/>
+        <location filename="../main_window.py" line="754"/>
         <source>{0} tokens · {1} tok/s · seed {2}</source>
         <translation>{0} 个词元 · {1} 词元/秒 · 种子 {2}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="762"/>
+        <location filename="../main_window.py" line="755"/>
         <source> · stopped</source>
         <translation> · 已停止</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="768"/>
+        <location filename="../main_window.py" line="761"/>
         <source>The context is full ({0} tokens): the output stopped there. Load the model with a larger context (Models…).</source>
         <translation>上下文已满（{0} 个词元）：输出在此停止。请用更大的上下文加载模型（模型…）。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="876"/>
+        <location filename="../main_window.py" line="869"/>
         <source>This history database cannot be used: {0}</source>
         <translation>无法使用此历史数据库：{0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="888"/>
+        <location filename="../main_window.py" line="881"/>
         <source>History database</source>
         <translation>历史数据库</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="956"/>
+        <location filename="../main_window.py" line="954"/>
         <source>Load a model first (and wait for the current run to end).</source>
         <translation>请先加载模型（并等待当前运行结束）。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1036"/>
+        <location filename="../main_window.py" line="1035"/>
         <source>About Prompt Workbench</source>
         <translation>关于提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="1037"/>
+        <location filename="../main_window.py" line="1036"/>
         <source>Prompt Workbench {0}: see what a local language model does with your prompt. llama.cpp through llama-cpp-python {1}.</source>
         <translation>提示词工作台 {0}：看清本地语言模型如何处理你的提示词。通过 llama-cpp-python {1} 使用 llama.cpp。</translation>
     </message>
@@ -1339,6 +1339,11 @@
         <location filename="../next_token_panel.py" line="230"/>
         <source>Survivors: {0}</source>
         <translation>各阶段保留：{0}</translation>
+    </message>
+    <message>
+        <location filename="../next_token_panel.py" line="231"/>
+        <source>The prompt is empty: this is what the model predicts after its start token {0}.</source>
+        <translation>提示为空：这是模型在其起始标记 {0} 之后预测的分布。</translation>
     </message>
 </context>
 <context>
