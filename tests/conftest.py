@@ -11,7 +11,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from workbench.engine.client import EngineClient  # noqa: E402
-from workbench.engine.protocol import LoadParams  # noqa: E402
+from workbench.values.params import LoadParams  # noqa: E402
 from workbench.models.bundled import bundled_model_path  # noqa: E402
 
 

@@ -1,12 +1,22 @@
-"""`workbench bench`'s perplexity measurement, at a small scale on the real engine."""
+"""`workbench bench`: its parts, what runs when, and the perplexity measurement, at a small scale on
+the real engine."""
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
-from workbench.bench import _surprisal_cost
+import pytest
+
+from workbench import bench_windows
+from workbench.bench import DEFAULT_PARTS, PARTS, _surprisal_cost, parse_parts, run_bench
 from workbench.engine.client import EngineClient
-from workbench.engine.protocol import LoadParams
+from workbench.errors import BadInputError
+from workbench.values.params import LoadParams
 
 
 def test_perplexity_cost_compares_two_full_passes(model_path: Path) -> None:
@@ -23,3 +33,132 @@ def test_perplexity_cost_compares_two_full_passes(model_path: Path) -> None:
     # cache hit of the other's text (which made a ratio of 5 or more).
     assert all(0.5 < ratio < 2.5 for ratio in report["perplexity_vs_eval_rounds"]), report
     assert report["perplexity_rss_mb"] < 64  # 32 rows of logits, not the context's
+
+
+# -- parts ----------------------------------------------------------------------------------
+
+
+def test_parse_parts_takes_any_subset_in_run_order() -> None:
+    assert parse_parts("gui,next") == ("next", "gui")
+    assert parse_parts(" store , generation ,tokens") == ("generation", "tokens", "store")
+    assert parse_parts("perplexity") == ("perplexity",)
+    assert parse_parts(",".join(reversed(PARTS))) == PARTS
+    assert parse_parts("next,next") == ("next",)
+    assert DEFAULT_PARTS == tuple(p for p in PARTS if p != "store")
+
+
+@pytest.mark.parametrize("text", ["next,speed", "", " , "])
+def test_parse_parts_refuses_unknown_names_and_names_the_valid_ones(text: str) -> None:
+    with pytest.raises(BadInputError) as caught:
+        parse_parts(text)
+    message = str(caught.value)
+    assert all(part in message for part in PARTS)
+    if "speed" in text:
+        assert "speed" in message
+
+
+def _forbid(monkeypatch: pytest.MonkeyPatch, target: str, what: str) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError(f"{what} ran")
+
+    monkeypatch.setattr(target, refuse)
+
+
+def test_only_next_reports_its_keys_and_no_others(model_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _forbid(monkeypatch, "workbench.bench.window_parts", "a window part")
+    report = run_bench(model=str(model_path), parts=("next",))
+    assert set(report) == {"model", "n_threads", "parts", "n_ctx", "backend", "next_step_ms"}
+    assert report["parts"] == ["next"]
+    assert 0 < report["next_step_ms"] < 5000
+
+
+def test_without_the_store_part_no_database_is_written(
+    model_path: Path, tmp_path: Path, workbench_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _forbid(monkeypatch, "workbench.store.bench.store_bench", "the store part")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where the store part writes its database
+    report = run_bench(model=str(model_path), parts=("next",), store_runs=50)
+    assert report["parts"] == ["next"]
+    assert not any(key.startswith("store_") for key in report)
+    written = [p for folder in (scratch, workbench_home) if folder.exists() for p in folder.rglob("*")]
+    assert written == []
+
+
+def test_the_store_part_alone_starts_no_engine_and_sizes_its_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    _forbid(monkeypatch, "workbench.bench.EngineClient", "an engine")
+    _forbid(monkeypatch, "workbench.bench.window_parts", "a window part")
+    sizes: list[int] = []
+
+    def store_bench(runs: int) -> dict[str, object]:
+        sizes.append(runs)
+        return {"store_runs": runs}
+
+    monkeypatch.setattr("workbench.store.bench.store_bench", store_bench)
+    assert run_bench(parts=("store",))["parts"] == ["store"]
+    assert run_bench(parts=("store",), store_runs=50)["store_runs"] == 50
+    assert sizes == [100_000, 50]
+    with pytest.raises(BadInputError):
+        run_bench(parts=("store",), store_runs=0)
+
+
+def _exited(pid: int) -> bool:
+    """Gone, or a zombie (which holds no memory and runs nothing)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def test_window_processes_start_only_after_the_engine_host_exited(
+    model_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hosts: list[int] = []
+
+    class RecordingClient(EngineClient):
+        def load(self, *args: Any, **kwargs: Any) -> Any:
+            loaded = super().load(*args, **kwargs)
+            assert self.host_pid is not None
+            hosts.append(self.host_pid)
+            return loaded
+
+    starts: list[tuple[str, list[bool]]] = []
+
+    def run_window(module: str, args: list[str], env: dict[str, str]) -> bench_windows.WindowRun:
+        starts.append((module, [_exited(pid) for pid in hosts]))
+        return bench_windows.WindowRun(1.0, {"tokens_100k_total_s": 0.1, "gui_stall_p99_ms": 1.0})
+
+    monkeypatch.setattr("workbench.bench.EngineClient", RecordingClient)
+    monkeypatch.setattr(bench_windows, "run_window", run_window)
+    report = run_bench(model=str(model_path), parts=("next", "tokens", "gui"))
+    assert len(hosts) == 1
+    assert starts == [("workbench.gui.bench_bare", [True]), ("workbench.gui.bench_gui", [True])]
+    assert report["parts"] == ["next", "tokens", "gui"]
+    assert report["gui_window_shown_s"] == 1.0 and report["qt_bare_window_s"] == 1.0
+    assert "next_step_ms" in report and "tokens_100k_total_s" in report
+
+
+def _blocked_child() -> subprocess.Popen[bytes]:
+    """A process that runs until its stdin closes."""
+    return subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+
+
+def test_wait_exited_waits_for_the_process_to_end() -> None:
+    with _blocked_child() as child:
+        assert bench_windows.wait_exited(child.pid, timeout_s=0.05) is False
+        assert child.poll() is None
+        assert child.stdin is not None
+        child.stdin.close()
+        assert bench_windows.wait_exited(child.pid, timeout_s=30) is True  # exited, not yet reaped
+        assert child.wait(timeout=5) == 0
+    assert bench_windows.wait_exited(child.pid, timeout_s=0) is True  # reaped
+
+
+def test_a_host_that_does_not_exit_is_killed_before_the_next_part(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bench_windows, "HOST_EXIT_S", 0.05)
+    with _blocked_child() as child:
+        bench_windows.wait_hosts_exited([child.pid])
+        assert _exited(child.pid)
+        assert child.wait(timeout=5) == -signal.SIGKILL

@@ -1,31 +1,67 @@
-"""`workbench bench`: speed and memory of the workbench against plain llama-cpp-python.
+"""`workbench bench`: speed and memory of the workbench against plain llama-cpp-python, in parts.
 
-Rounds alternate (a) the reference, llama-cpp-python generating in-process with no probability
-capture, and (b) the workbench engine host generating with top-10 logprob capture, streamed to
-this process. A shared 2-core machine drifts by 10-20 % within a minute, so each round pairs one
-(a) with one (b) run back to back, in alternating order, and ``ratio`` is the median of the
-per-round ratios. Memory: the host's resident set before and after a
-capture run, beside what ``logits_all`` would allocate for the same context.
+The parts, in the order they run (``PARTS``; ``parse_parts`` reads a comma-separated subset):
+
+- ``generation``: rounds alternate (a) the reference, llama-cpp-python generating in-process with
+  no probability capture, and (b) the workbench engine host generating with top-10 logprob
+  capture, streamed to this process. A shared 2-core machine drifts by 10-20 % within a minute,
+  so each round pairs one (a) with one (b) run back to back, in alternating order, and ``ratio``
+  is the median of the per-round ratios. Memory: the host's resident set before and after the
+  capture runs, beside what ``logits_all`` would allocate for the same context. Then prompt speed.
+- ``perplexity``: a perplexity pass against plain evaluation of the same text, paired the same way.
+- ``next``: manual decoding, one next-token distribution after another.
+- ``tokens`` and ``gui``: the real app in a fresh offscreen process (see ``workbench.bench_windows``),
+  with a bare Qt window started the same way as the baseline of its start.
+- ``store``: the history database at scale (``workbench.store.bench``); not run by default, it
+  writes 100,000 runs (4 GB) unless told fewer.
+
+Each part meets a quiet machine: generation, perplexity and next share one engine host (the
+reference lives only as long as the generation part), and it has exited before a window process
+starts; the window app's own host has exited before the next part.
+
+Sizes, chosen for a default run (all but ``store``) of under 4 minutes on a 2-core machine: the
+perplexity text is 1,000 tokens instead of 2,000 (still eight paired rounds, the number its median
+needs, see ``_surprisal_cost``). Two passes over 2,000 tokens took ~20 s a round, 160 s of the old
+run's 4+ minutes; at 1,000 a round takes half that, the ratio compares the same work (the output
+layer at every position dominates both sides, per token) and the two passes of a pair run closer
+together, so drift cuts less into the pairing. Generation keeps twelve rounds of 128 tokens (each
+round's ratio still ranges ~0.9-1.1 here, the median needs them) and the window's stall
+measurement its 256 tokens (~500 ticks of 5 ms, enough for a 99th percentile).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
+from collections.abc import Sequence
 from typing import Any
 
+from workbench.bench_windows import WINDOW_PARTS, window_parts
 from workbench.engine.client import EngineClient
-from workbench.engine.protocol import GenerateParams, LoadParams, SamplerParams
+from workbench.errors import BadInputError
+from workbench.values.params import GenerateParams, LoadParams, SamplerParams
 from workbench.models.info import model_info
 
 BENCH_PROMPT = "Write a long story about a lighthouse keeper who finds a message in a bottle. Once upon a time,"
 BENCH_CTX = 2048
 CAPTURE_K = 10
+PERPLEXITY_TOKENS = 1000
+STORE_RUNS = 100_000
+
+PARTS = ("generation", "perplexity", "next", "tokens", "gui", "store")
+DEFAULT_PARTS = tuple(p for p in PARTS if p != "store")
+ENGINE_PARTS = ("generation", "perplexity", "next")  # one shared engine host
+
+
+def parse_parts(text: str) -> tuple[str, ...]:
+    """``"gui,next"`` -> ``("next", "gui")``: the named parts, in the order they run."""
+    names = {name.strip().lower() for name in text.split(",") if name.strip()}
+    unknown = sorted(names - set(PARTS))
+    if unknown or not names:
+        what = f"Unknown bench part: {', '.join(unknown)}." if unknown else "No bench part given."
+        raise BadInputError(f"{what} The parts are: {', '.join(PARTS)}.")
+    return tuple(p for p in PARTS if p in names)
 
 
 def _workbench_rate(client: EngineClient, n_tokens: int, seed: int) -> float:
@@ -47,13 +83,13 @@ def _workbench_rate(client: EngineClient, n_tokens: int, seed: int) -> float:
 def _prompt_rate(client: EngineClient, n_words: int = 400) -> float:
     """Prompt evaluation speed on a fresh prompt (a new first word defeats the prefix cache)."""
     text = f"{time.time_ns()} " + "the lighthouse keeper read the message again " * (n_words // 7)
-    done = client.generate(GenerateParams(text, SamplerParams(temperature=0), max_tokens=1)).run().done
+    done = client.generate(GenerateParams(text, SamplerParams(temperature=0), max_tokens=1)).result().done
     assert done is not None
     return done.timings.prompt_tokens_per_s
 
 
-def _surprisal_cost(client: EngineClient, n_tokens: int = 2000, rounds: int = 8) -> dict[str, Any]:
-    """Perplexity of a ~2,000-token text against plain evaluation of the same text.
+def _surprisal_cost(client: EngineClient, n_tokens: int = PERPLEXITY_TOKENS, rounds: int = 8) -> dict[str, Any]:
+    """Perplexity of a ``n_tokens``-token text against plain evaluation of the same text.
 
     Like generation, each round pairs one plain evaluation with one perplexity pass back to back, in
     alternating order, and the ratio is the median of the rounds' ratios. On the 2-core development
@@ -72,7 +108,7 @@ def _surprisal_cost(client: EngineClient, n_tokens: int = 2000, rounds: int = 8)
             first = f"{side[0]}{round_}"
             if side == "plain":
                 params = GenerateParams(f"{first} {text}", SamplerParams(temperature=0), max_tokens=1)
-                done = client.generate(params).run().done
+                done = client.generate(params).result().done
                 assert done is not None
                 plain.append(done.timings.prompt_s)
             else:
@@ -104,44 +140,67 @@ def _next_step_ms(client: EngineClient, steps: int = 10) -> float:
     return statistics.median(times)
 
 
-def gui_bench(tokens: int = 256) -> dict[str, Any]:
-    """Time to a visible window and p99 event-loop stall while streaming, in a fresh offscreen app."""
-    with tempfile.TemporaryDirectory() as home:
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", WORKBENCH_HOME=home)
-        started = time.perf_counter()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "workbench.gui.bench_gui", str(tokens)],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
-        )
-        assert proc.stdout is not None
-        shown_s = None
-        report: dict[str, Any] = {}
-        for line in proc.stdout:
-            if line.strip() == "shown" and shown_s is None:
-                shown_s = time.perf_counter() - started
-            elif line.startswith("{"):
-                report = json.loads(line)
-        proc.wait()
-    report["gui_window_shown_s"] = shown_s
-    return report
-
-
 def run_bench(
     model: str = "default",
     tokens: int = 128,
     rounds: int = 12,
     threads: int | None = None,
-    gui: bool = True,
-    store_runs: int = 100_000,
+    parts: Sequence[str] = DEFAULT_PARTS,
+    store_runs: int | None = None,
 ) -> dict[str, Any]:
-    from workbench.engine.reference import ReferenceRunner
-
+    """Run ``parts`` (any subset of ``PARTS``, run in that order) and report their measurements,
+    plus ``model``, ``n_threads`` and ``parts`` (the list that ran). ``store_runs``: the size of the
+    ``store`` part's database (None: ``STORE_RUNS``); ignored without that part."""
+    parts = parse_parts(parts if isinstance(parts, str) else ",".join(parts))
+    if "store" in parts and store_runs is not None and store_runs < 1:
+        raise BadInputError("The store part needs at least 1 run (leave `store` out to skip it).")
     info = model_info(model)
     n_threads = threads or os.cpu_count() or 1
+    report: dict[str, Any] = {"model": info.display_name, "n_threads": n_threads, "parts": list(parts)}
+    hosts: list[int] = []
+    if any(p in ENGINE_PARTS for p in parts):
+        report.update(_engine_parts(info.path, parts, tokens, rounds, n_threads, hosts))
+    if any(p in WINDOW_PARTS for p in parts):
+        report.update(window_parts(parts, after_hosts=hosts))
+    if "store" in parts:
+        from workbench.store.bench import store_bench
+
+        report.update(store_bench(STORE_RUNS if store_runs is None else store_runs))
+    return report
+
+
+def _engine_parts(
+    model_path: str, parts: Sequence[str], tokens: int, rounds: int, n_threads: int, hosts: list[int]
+) -> dict[str, Any]:
+    """The parts that need an engine, on one host; its pid goes into ``hosts`` (it has been
+    closed, and reaped, when this returns)."""
     client = EngineClient()
-    reference = ReferenceRunner(info.path, BENCH_CTX, n_threads)
     try:
-        loaded = client.load(LoadParams(path=info.path, n_ctx=BENCH_CTX, n_threads=n_threads))
+        loaded = client.load(LoadParams(path=model_path, n_ctx=BENCH_CTX, n_threads=n_threads))
+        assert loaded is not None
+        if client.host_pid is not None:
+            hosts.append(client.host_pid)
+        report: dict[str, Any] = {"n_ctx": BENCH_CTX, "backend": loaded.backend}
+        if "generation" in parts:
+            report.update(_generation(client, loaded.n_vocab, model_path, tokens, rounds, n_threads))
+        if "perplexity" in parts:
+            report.update(_surprisal_cost(client))
+        if "next" in parts:
+            report["next_step_ms"] = _next_step_ms(client)
+    finally:
+        client.close()
+    return report
+
+
+def _generation(
+    client: EngineClient, n_vocab: int, model_path: str, tokens: int, rounds: int, n_threads: int
+) -> dict[str, Any]:
+    """Paired rounds of the reference and the workbench engine, then prompt speed. The reference
+    (llama.cpp in this process) lives only as long as this part."""
+    from workbench.engine.llamacpp.reference import ReferenceRunner
+
+    reference = ReferenceRunner(model_path, BENCH_CTX, n_threads)
+    try:
         # Warm both (page in the weights, first-run allocations).
         reference.generation_rate(BENCH_PROMPT, 16, seed=0)
         _workbench_rate(client, 16, seed=0)
@@ -156,36 +215,19 @@ def run_bench(
                 wb_rates.append(_workbench_rate(client, tokens, seed=r + 1))
                 ref_rates.append(reference.generation_rate(BENCH_PROMPT, tokens, seed=r + 1))
         rss_after = client.host_rss_bytes()
-        prompt_rates = [_prompt_rate(client) for _ in range(2)]
-        surprisal = _surprisal_cost(client)
-        next_ms = _next_step_ms(client)
     finally:
         reference.close()
-        client.close()
-    ref, wb = statistics.median(ref_rates), statistics.median(wb_rates)
-    report = {
-        "model": info.display_name,
-        "n_threads": n_threads,
-        "n_ctx": BENCH_CTX,
+    prompt_rates = [_prompt_rate(client) for _ in range(2)]
+    return {
         "tokens": tokens,
         "rounds": rounds,
-        "backend": loaded.backend,
-        "reference_tok_s": ref,
-        "workbench_tok_s": wb,
+        "reference_tok_s": statistics.median(ref_rates),
+        "workbench_tok_s": statistics.median(wb_rates),
         "ratio": statistics.median(w / r for w, r in zip(wb_rates, ref_rates)),
         "prompt_tok_s": statistics.median(prompt_rates),
         "capture_k": CAPTURE_K,
         "capture_rss_mb": (rss_after - rss_before) / 2**20,
-        "logits_all_would_allocate_mb": BENCH_CTX * loaded.n_vocab * 4 / 2**20,
-        **surprisal,
-        "next_step_ms": next_ms,
+        "logits_all_would_allocate_mb": BENCH_CTX * n_vocab * 4 / 2**20,
         "reference_runs_tok_s": ref_rates,
         "workbench_runs_tok_s": wb_rates,
     }
-    if gui:
-        report.update(gui_bench())
-    if store_runs:
-        from workbench.store.bench import store_bench
-
-        report.update(store_bench(store_runs))
-    return report

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from workbench.engine.protocol import SamplerParams
+from workbench.values.params import SamplerParams
 from workbench.errors import BadInputError
 from workbench.paths import data_dir
 

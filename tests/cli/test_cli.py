@@ -12,11 +12,7 @@ import pytest
 
 from workbench import __version__
 
-
-def workbench(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "workbench", *args], input=stdin, capture_output=True, text=True, timeout=120
-    )
+from tests.helpers.cli import workbench
 
 
 def test_version() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import workbench
+from tests.helpers.cli import workbench
 
 
 def run_saved(prompt: str, *extra: str) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli.test_cli import workbench
+from tests.helpers.cli import workbench
 
 
 def test_template_lifecycle_and_run_from_a_label(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli.test_cli import workbench
+from tests.helpers.cli import workbench
 
 LIBRARY = {
     "format": "prompt-workbench-templates",

@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.gguf_writer import write_gguf
+from tests.helpers.gguf_writer import write_gguf
 from workbench.engine.client import EngineClient
-from workbench.engine.llama import scoring_rows
-from workbench.engine.protocol import GenerateParams, LoadParams, SamplerParams
+from workbench.engine.llamacpp.session import scoring_rows
+from workbench.values.params import GenerateParams, LoadParams, SamplerParams
 from workbench.errors import EngineCrashed, ModelFileError, ModelLoadError, NoModelLoaded, PromptError, SamplerError
 
 PROMPT = "The three primary colours are"
@@ -42,9 +42,9 @@ def test_logprobs_are_log_softmax_of_llama_cpp_logits(engine: EngineClient, mode
 
     gen = engine.generate(
         GenerateParams(PROMPT, SamplerParams(temperature=0.9, seed=7), max_tokens=12, top_logprobs=8, token_entropy=True)
-    ).run()
+    ).result()
     assert len(gen.tokens) > 3
-    # The engine loads with flash attention off on CPU (see llama.cpu_flash_default); so does this reference.
+    # The engine loads with flash attention off on CPU (see session.cpu_flash_default); so does this reference.
     llm = llama_cpp.Llama(str(model_path), n_ctx=2048, verbose=False, n_threads=os.cpu_count(), flash_attn=False)
     llm.eval(llm.tokenize(PROMPT.encode(), add_bos=True))
     for token in gen.tokens:
@@ -63,7 +63,7 @@ def test_logprobs_are_log_softmax_of_llama_cpp_logits(engine: EngineClient, mode
 def test_temperature_zero_equals_llama_cpp_greedy(engine: EngineClient, model_path: Path) -> None:
     from llama_cpp import Llama
 
-    ours = engine.generate(GenerateParams(PROMPT, GREEDY, max_tokens=24)).run()
+    ours = engine.generate(GenerateParams(PROMPT, GREEDY, max_tokens=24)).result()
     llm = Llama(str(model_path), n_ctx=2048, verbose=False, n_threads=os.cpu_count(), flash_attn=False)
     theirs = llm.create_completion(PROMPT, max_tokens=24, temperature=0.0, repeat_penalty=1.0)
     llm.close()
@@ -73,11 +73,11 @@ def test_temperature_zero_equals_llama_cpp_greedy(engine: EngineClient, model_pa
 
 def test_fixed_seed_repeats_exactly(engine: EngineClient) -> None:
     params = GenerateParams(PROMPT, SamplerParams(temperature=1.2, top_k=0, top_p=1.0, min_p=0.0, seed=1234), max_tokens=30)
-    first = engine.generate(params).run()
-    second = engine.generate(params).run()
+    first = engine.generate(params).result()
+    second = engine.generate(params).result()
     assert [t.id for t in first.tokens] == [t.id for t in second.tokens]
     assert first.done and first.done.seed == 1234
-    others = {tuple(t.id for t in engine.generate(GenerateParams(PROMPT, SamplerParams(temperature=1.2, top_k=0, top_p=1.0, min_p=0.0, seed=s), max_tokens=30)).run().tokens) for s in (1, 2, 3)}
+    others = {tuple(t.id for t in engine.generate(GenerateParams(PROMPT, SamplerParams(temperature=1.2, top_k=0, top_p=1.0, min_p=0.0, seed=s), max_tokens=30)).result().tokens) for s in (1, 2, 3)}
     assert len(others) > 1  # the seed really changes the draw
 
 
@@ -91,13 +91,13 @@ def test_probabilities_and_seeded_runs_do_not_depend_on_what_the_cache_held(engi
     def state() -> tuple[list[tuple[int, float]], str]:
         dist = engine.next_token(GenerateParams(prompt, sampler=wide), top_n=5)
         assert dist is not None
-        text = engine.generate(GenerateParams(prompt, sampler=wide, max_tokens=24, top_logprobs=0)).run().text
+        text = engine.generate(GenerateParams(prompt, sampler=wide, max_tokens=24, top_logprobs=0)).result().text
         return [(t.id, round(t.logprob, 5)) for t in dist.tokens], text
 
-    engine.generate(GenerateParams("Something unrelated.", max_tokens=1)).run()
+    engine.generate(GenerateParams("Something unrelated.", max_tokens=1)).result()
     fresh = state()
     cached = state()
-    engine.generate(GenerateParams(prompt[:30] + " and something else", max_tokens=1)).run()
+    engine.generate(GenerateParams(prompt[:30] + " and something else", max_tokens=1)).result()
     partial = state()
     assert fresh == cached == partial
 
@@ -125,8 +125,8 @@ def _is_partial(data: bytes) -> bool:
 
 def test_prompt_longer_than_context_is_refused(engine: EngineClient) -> None:
     with pytest.raises(PromptError, match=r"is \d+ tokens but the context holds 2048"):
-        engine.generate(GenerateParams("word " * 3000, max_tokens=4)).run()
-    assert engine.generate(GenerateParams(PROMPT, GREEDY, max_tokens=2)).run().tokens  # still usable
+        engine.generate(GenerateParams("word " * 3000, max_tokens=4)).result()
+    assert engine.generate(GenerateParams(PROMPT, GREEDY, max_tokens=2)).result().tokens  # still usable
 
 
 def test_invalid_sampler_values() -> None:
@@ -164,16 +164,17 @@ def test_cancel_during_generation_is_fast(own_engine: EngineClient) -> None:
             cancelled_at = time.monotonic()
             own_engine.cancel()
     elapsed = time.monotonic() - cancelled_at
-    assert gen.done is not None and gen.done.finish_reason == "cancelled"
+    result = gen.result()
+    assert result.done is not None and result.done.finish_reason == "cancelled"
     assert elapsed < 0.5
-    assert 5 <= len(gen.tokens) < 3000
+    assert 5 <= len(result.tokens) < 3000
 
 
 def test_cancel_during_long_prompt_evaluation(own_engine: EngineClient) -> None:
     long_prompt = "The quick brown fox jumps over the lazy dog. " * 70  # ~700 tokens: seconds to evaluate here
     results: list = []
     worker = threading.Thread(
-        target=lambda: results.append(own_engine.generate(GenerateParams(long_prompt, GREEDY, max_tokens=5)).run())
+        target=lambda: results.append(own_engine.generate(GenerateParams(long_prompt, GREEDY, max_tokens=5)).result())
     )
     worker.start()
     pause = threading.Event()
@@ -189,7 +190,7 @@ def test_cancel_during_long_prompt_evaluation(own_engine: EngineClient) -> None:
     assert gen.tokens == []
     assert elapsed < 0.5
     # The same prompt, uncancelled, takes much longer than the cancel did: the test is meaningful.
-    full = own_engine.generate(GenerateParams(long_prompt, GREEDY, max_tokens=1)).run()
+    full = own_engine.generate(GenerateParams(long_prompt, GREEDY, max_tokens=1)).result()
     assert full.done is not None and full.done.timings.prompt_s > 1.0
 
 
@@ -202,7 +203,7 @@ def test_host_crash_mid_generation_then_recovery(own_engine: EngineClient) -> No
             if i == 3:
                 os.kill(pid, signal.SIGKILL)
     # The next request starts a fresh host and reloads the model by itself.
-    again = own_engine.generate(GenerateParams(PROMPT, GREEDY, max_tokens=3)).run()
+    again = own_engine.generate(GenerateParams(PROMPT, GREEDY, max_tokens=3)).result()
     assert len(again.tokens) == 3
     assert own_engine.host_pid not in (None, pid)
 
@@ -217,7 +218,7 @@ def test_closing_mid_generation_leaves_no_process(model_path: Path) -> None:
 
     def consume() -> None:
         try:
-            gen.run()
+            gen.result()
         except Exception as e:  # the stream ends one way or another
             results.append(e)
 
@@ -270,7 +271,7 @@ def test_surprisal_matches_llama_cpp_logits(engine: EngineClient, model_path: Pa
     assert [lp for _, _, lp in result.tokens[1:]] == pytest.approx(expected, abs=2e-3)
     assert result.perplexity == pytest.approx(float(np.exp(-np.mean(expected))), rel=1e-3)
     # The engine still generates normally afterwards (the cache was reset and refilled).
-    assert engine.generate(GenerateParams(PROMPT, GREEDY, max_tokens=2)).run().tokens
+    assert engine.generate(GenerateParams(PROMPT, GREEDY, max_tokens=2)).result().tokens
 
 
 def test_surprisal_of_long_text_uses_windows(model_path: Path) -> None:
@@ -301,7 +302,7 @@ def test_sampled_token_is_always_marked_kept(engine: EngineClient) -> None:
         assert len(kept) == dist.n_kept or dist.n_kept > 1000
         for seed in range(8):
             sampler.seed = seed
-            drawn = engine.generate(GenerateParams(prompt, sampler, max_tokens=1)).run().tokens[0].id
+            drawn = engine.generate(GenerateParams(prompt, sampler, max_tokens=1)).result().tokens[0].id
             assert drawn in kept, (sampler, seed)
     greedy = engine.next_token(GenerateParams(prompt, SamplerParams(temperature=0.0)), top_n=5)
     assert greedy is not None and [t.kept for t in greedy.tokens] == [True, False, False, False, False]

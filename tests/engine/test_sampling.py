@@ -61,9 +61,9 @@ def test_float32_normaliser_matches_float64() -> None:
 
 
 def test_ggml_exp_sum_kernel_is_found_and_agrees_with_float64() -> None:
-    from workbench.engine import llama
+    from workbench.engine.llamacpp import kernels
 
-    assert llama.exp_sum is not None, "ggml's soft-max kernel was not found: generation falls back to numpy"
+    assert kernels.exp_sum is not None, "ggml's soft-max kernel was not found: generation falls back to numpy"
     rng = np.random.default_rng(2)
     for scale, shift in ((1.0, 0.0), (6.0, 40.0), (20.0, -90.0)):
         row = (rng.normal(scale=scale, size=49_152) + shift).astype(np.float32)
@@ -72,28 +72,28 @@ def test_ggml_exp_sum_kernel_is_found_and_agrees_with_float64() -> None:
         exact = np.log(np.exp(wide - wide.max()).sum()) + wide.max()
         p = np.exp(wide - exact)
         entropy = float(-(p[p > 0] * np.log(p[p > 0])).sum())
-        lse, h = sampling.normaliser_and_entropy(row, np.empty_like(row), llama.exp_sum)
-        assert abs(sampling.log_softmax_normaliser(row, None, llama.exp_sum) - exact) < 1e-5
+        lse, h = sampling.normaliser_and_entropy(row, np.empty_like(row), kernels.exp_sum)
+        assert abs(sampling.log_softmax_normaliser(row, None, kernels.exp_sum) - exact) < 1e-5
         assert abs(lse - exact) < 1e-5 and abs(h - entropy) < 1e-4
 
 
 @pytest.fixture(params=["C extension", "numpy"])
 def capture_impl(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    from workbench.engine import llama
+    from workbench.engine.llamacpp import kernels
 
     if request.param == "numpy":
         monkeypatch.setattr(sampling, "_capture", None)
     else:
         assert sampling._capture is not None, "the _capture C extension was not built: make install builds it"
-    assert llama.exp_sum_address
+    assert kernels.exp_sum_address
     return str(request.param)
 
 
 def _check_capture(row: np.ndarray, k: int, entropy: bool) -> None:
-    from workbench.engine import llama
+    from workbench.engine.llamacpp import kernels
 
-    for address in (llama.exp_sum_address, 0):  # ggml's kernel, and the extension's own loop
-        lse, h, top = sampling.RowCapture(k, entropy, llama.exp_sum, address)(row)
+    for address in (kernels.exp_sum_address, 0):  # ggml's kernel, and the extension's own loop
+        lse, h, top = sampling.RowCapture(k, entropy, kernels.exp_sum, address)(row)
         wide = row.astype(np.float64)
         finite = wide[np.isfinite(wide)]
         exact = np.log(np.exp(finite - finite.max()).sum()) + finite.max()

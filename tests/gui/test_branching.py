@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from tests.gui.test_shell import T, open_window, run_completion
+from tests.helpers.window import T, open_window, run_completion
 
 
 def test_branch_from_an_alternative_and_navigate(qtbot: QtBot, model_path: Path) -> None:
@@ -21,9 +21,9 @@ def test_branch_from_an_alternative_and_navigate(qtbot: QtBot, model_path: Path)
     with qtbot.wait_signal(win.runFinished, timeout=T) as branched:
         choices[0].trigger()
     branch = branched.args[0]
-    alt = win.tree.get(1).tokens[1]
+    alt = win.runs.session.tree.get(1).tokens[1]
     assert win.branch_box.isVisible() and win.branch_box.count() == 2
-    assert win.branch_id == 1 and branch.tokens[0].id == first.tokens[0].id
+    assert win.runs.session.branch_id == 1 and branch.tokens[0].id == first.tokens[0].id
     assert branch.tokens[1].id == alt.id != first.tokens[1].id
     assert win.output.toPlainText() == branch.text != main_text
 
@@ -34,7 +34,7 @@ def test_branch_from_an_alternative_and_navigate(qtbot: QtBot, model_path: Path)
     assert panel.view.topLevelItemCount() == 1 and main_item.childCount() == 1
     child = main_item.child(0)
     assert child.text(1) == "1" and "%" in child.text(2) and child.text(3) == str(len(branch.tokens))
-    assert float(child.text(4)) == win.tree.get(1).perplexity.__round__(2)
+    assert float(child.text(4)) == win.runs.session.tree.get(1).perplexity.__round__(2)
     # Side by side: the branch against the one it left, the shared first token greyed on both sides.
     assert (panel.left.currentData(), panel.right.currentData()) == (0, 1)
     assert panel.left_text.toPlainText().endswith(main_text) and panel.right_text.toPlainText().endswith(branch.text)
@@ -42,19 +42,19 @@ def test_branch_from_an_alternative_and_navigate(qtbot: QtBot, model_path: Path)
         assert '#8a8a8a;">' + first.tokens[0].text + "</span>" in side.toHtml()
 
     panel.view.itemClicked.emit(main_item, 0)  # choosing a row shows that branch
-    assert win.branch_id == 0 and win.output.toPlainText() == main_text
+    assert win.runs.session.branch_id == 0 and win.output.toPlainText() == main_text
     win.show_branch(1)
     assert panel.view.currentItem() is child
     with qtbot.wait_signal(win.runFinished, timeout=T) as more:
         win.continue_action.trigger()
-    assert more.args[0].text.startswith(branch.text) and len(win.tree.get(1).tokens) > len(branch.tokens) - 1
+    assert more.args[0].text.startswith(branch.text) and len(win.runs.session.tree.get(1).tokens) > len(branch.tokens) - 1
     win.close()
 
 
 def test_branching_a_run_of_another_model_offers_to_load_it(qtbot: QtBot) -> None:
     win = open_window(qtbot)
     run_completion(qtbot, win, "Hello", 3, preset=None)
-    win.tree_model = "/elsewhere/other-model.gguf"  # as if another model were loaded since
+    win.runs.session.tree_model = "/elsewhere/other-model.gguf"  # as if another model were loaded since
     asked: list[str] = []
     win.confirm_load = lambda path: asked.append(path) or False  # type: ignore[method-assign]
     alt = win.output.tokens[0].top[1]

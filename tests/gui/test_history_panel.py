@@ -8,8 +8,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableWidget
 from pytestqt.qtbot import QtBot
 
-from tests.gui.test_shell import T, open_window, run_completion
-from tests.store.test_runs import new_run
+from tests.helpers.window import T, open_window, run_completion
+from tests.helpers.runs import new_run
 from workbench.gui.settings import AppSettings
 
 
@@ -107,14 +107,14 @@ def test_unusable_database_leaves_the_app_working(qtbot: QtBot, tmp_path: Path) 
     AppSettings().set_database_path(str(bad))
     win = open_window(qtbot)
     assert win.recorder.store is None
-    assert win.history_status.isVisible() and "not a workbench database" in win.history_status.toolTip()
+    assert win.status.history_status.isVisible() and "not a workbench database" in win.status.history_status.toolTip()
     assert "unavailable" in win.history_panel.count.text()
     generation = run_completion(qtbot, win, "Still works", 3)  # no history, but the run goes on
     assert len(generation.tokens) == 3
     assert bad.read_text().startswith("not a database")
     # File > History database...: another file, remembered for the next start.
     good = tmp_path / "good.sqlite"
-    assert win.use_database(str(good)) and not win.history_status.isVisible()
+    assert win.use_database(str(good)) and not win.status.history_status.isVisible()
     run_completion(qtbot, win, "Now saved", 3)
     assert [r.prompt for r in saved_runs(win)] == ["Now saved"] and win.recorder.path == good
     assert AppSettings().database_path() == str(good)

@@ -9,12 +9,15 @@ from pathlib import Path
 from PySide6.QtWidgets import QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
-from tests.gui.test_shell import T, open_window
 from workbench.gui.library_panel import LibraryPanel
+from workbench.prompts.templates import variant_of
 from workbench.store import template_files
 from workbench.store.database import Database
 from workbench.store.runs import RunStore
 from workbench.store.templates import TemplateStore
+
+from tests.helpers.stores import template_store
+from tests.helpers.window import T, open_window
 
 
 def _tree_names(panel: LibraryPanel) -> list[str]:
@@ -93,9 +96,9 @@ def test_starter_library_variants_run_and_are_saved(qtbot: QtBot) -> None:
     # Editing the prompt by hand makes it the user's own: no template is recorded for it.
     panel.select("今天我很")
     panel.use_button.click()
-    assert win.editors.completion.toPlainText() == "今天我很" and win.origin is not None
+    assert win.editors.completion.toPlainText() == "今天我很" and win.runs.origin is not None
     win.editors.completion.setPlainText("今天我很开心")
-    assert win.origin is None
+    assert win.runs.origin is None
     win.close()
 
 
@@ -119,7 +122,7 @@ def test_a_broken_variable_and_files_in_the_panel(qtbot: QtBot, tmp_path: Path) 
 
     path = tmp_path / "lib.yaml"
     panel.export_file(str(path))
-    other = TemplateStore(Database(tmp_path / "other.sqlite"))
+    other = template_store(tmp_path / "other.sqlite")
     assert "needs" in other.import_(template_files.read(path))
 
     panel.confirm_delete = lambda name: True  # type: ignore[method-assign]
@@ -147,7 +150,7 @@ def test_write_a_template_and_its_next_version_in_the_editor(qtbot: QtBot) -> No
     with qtbot.wait_signal(editor.accepted, timeout=T):
         assert editor.save()
     assert panel.version is not None and panel.version.ref == "评论@1"
-    assert panel.store.resolve("评论").variant("think")["cue"] == "让我们一步一步地思考。"
+    assert variant_of(panel.store.resolve("评论"), "think")["cue"] == "让我们一步一步地思考。"
 
     editor = panel.open_editor(new=False)
     assert editor is not None and editor.body.toPlainText() == "评论：{{ review }}\n{{ aspect }}："

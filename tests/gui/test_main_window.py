@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from tests.gui.test_shell import run_completion
+from tests.helpers.window import run_completion
 from workbench.gui.app import create_window
 from workbench.gui.main_window import MainWindow
 from workbench.store.database import Database
@@ -38,11 +38,11 @@ def test_model_loads_in_background_with_progress(qtbot: QtBot) -> None:
     assert not win.run_action.isEnabled()  # nothing to run yet
     with qtbot.wait_signal(win.bridge.modelLoaded, timeout=LOAD_TIMEOUT_MS):
         win.load_model("default")
-        assert win.load_progress.isVisible()
-        assert win.model_label.text().startswith("Loading")
-    assert not win.load_progress.isVisible()
-    assert "Smollm2" in win.model_label.text()
-    assert win.backend_label.text() == "CPU"
+        assert win.status.load_progress.isVisible()
+        assert win.status.model_label.text().startswith("Loading")
+    assert not win.status.load_progress.isVisible()
+    assert "Smollm2" in win.status.model_label.text()
+    assert win.status.backend_label.text() == "CPU"
     assert win.run_action.isEnabled()
     win.close()
 
@@ -54,8 +54,8 @@ def test_run_streams_coloured_tokens(qtbot: QtBot, window: MainWindow) -> None:
     assert generation.done.finish_reason in ("stop", "length")
     assert window.output.tokens and len(window.output.tokens) == len(generation.tokens)
     assert window.output.toPlainText() == generation.text
-    assert "tok/s" in window.speed_label.text()
-    assert window.context_gauge.value() == generation.done.prompt_tokens + generation.done.completion_tokens
+    assert "tok/s" in window.status.speed_label.text()
+    assert window.status.context_gauge.value() == generation.done.prompt_tokens + generation.done.completion_tokens
     tip = window.output.tooltip_html(window.output.tokens[0])
     assert "%" in tip and "logprob" in tip
     assert window.output.token_at(0) is window.output.tokens[0]
@@ -72,7 +72,7 @@ def test_stop_cancels_a_long_run(qtbot: QtBot, window: MainWindow) -> None:
         assert window.stop_action.isEnabled() and not window.run_action.isEnabled()
         window.stop_action.trigger()
     assert finished.args[0].done.finish_reason == "cancelled"
-    assert "stopped" in window.speed_label.text()
+    assert "stopped" in window.status.speed_label.text()
     qtbot.wait_until(lambda: window.run_action.isEnabled())
     assert not window.stop_action.isEnabled()
 
@@ -99,11 +99,11 @@ def test_engine_crash_is_reported_and_next_run_works(qtbot: QtBot, window: MainW
     window.editors.completion.setPlainText("Once upon a time")
     pid = window.bridge.client.host_pid
     assert pid
-    with qtbot.wait_signal(window.bridge.generationFailed, timeout=RUN_TIMEOUT_MS) as failed:
+    with qtbot.wait_signal(window.bridge.runFinished, timeout=RUN_TIMEOUT_MS) as failed:
         with qtbot.wait_signal(window.bridge.tokensArrived, timeout=RUN_TIMEOUT_MS):
             window.run_action.trigger()
         os.kill(pid, signal.SIGKILL)
-    assert "SIGKILL" in failed.args[0]
+    assert "SIGKILL" in str(failed.args[0].error)
     assert window.error.isVisible()
     qtbot.wait_until(lambda: window.run_action.isEnabled())
     generation = run_completion(qtbot, window, "Hello", 4, preset=None)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from tests.gui.test_shell import T, open_window
-from workbench.engine.protocol import SamplerParams
+from tests.helpers.window import T, open_window
+from workbench.values.params import SamplerParams
 
 
 def test_next_token_chart_manual_decoding_and_restage(qtbot: QtBot) -> None:

@@ -13,7 +13,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from pytestqt.qtbot import QtBot
 
-from workbench.engine.protocol import SamplerParams
+from workbench.values.params import SamplerParams
 from workbench.errors import BadInputError
 from workbench.gui.app import create_window
 from workbench.gui.main_window import MainWindow
@@ -21,30 +21,7 @@ from workbench.gui.sampling_panel import SamplingPanel
 from workbench.gui.settings import AppSettings
 from workbench.presets import PresetStore
 
-T = 60_000
-
-
-def open_window(qtbot: QtBot, model: str | None = "default") -> MainWindow:
-    win = create_window(model=None)
-    qtbot.addWidget(win)
-    win.show()
-    if model:
-        with qtbot.wait_signal(win.bridge.modelLoaded, timeout=T):
-            assert win.load_model(model)
-    return win
-
-
-def run_completion(qtbot: QtBot, win: MainWindow, text: str, max_tokens: int, preset: str | None = "Deterministic") -> object:
-    """Run ``text`` in completion mode and return the finished Generation."""
-    win.editors.set_mode("completion")
-    win.editors.completion.setPlainText(text)
-    if preset:
-        win.sampling.apply_preset(preset)
-    win.sampling.max_tokens.setValue(max_tokens)
-    with qtbot.wait_signal(win.runFinished, timeout=T) as finished:
-        win.run_action.trigger()
-    return finished.args[0]
-
+from tests.helpers.window import T, open_window, run_completion
 
 @pytest.fixture
 def window(qtbot: QtBot) -> Iterator[MainWindow]:
@@ -181,8 +158,8 @@ def test_token_count_follows_typing(qtbot: QtBot, window: MainWindow) -> None:
         window.editors.completion.setPlainText("one two three four five six seven eight")
     first = counted.args[0]
     assert first >= 8
-    assert window.context_gauge.value() == first
-    assert window.context_gauge.maximum() == window.loaded.n_ctx
+    assert window.status.context_gauge.value() == first
+    assert window.status.context_gauge.maximum() == window.loaded.n_ctx
     with qtbot.wait_signal(window.tokenCountUpdated, timeout=T) as counted:
         window.editors.completion.setPlainText("one two three four five six seven eight nine ten eleven twelve")
     assert counted.args[0] > first
@@ -286,7 +263,7 @@ def test_cancel_loading(qtbot: QtBot, model_path: Path) -> None:
     win.bridge.loadProgress.connect(lambda _f: win.bridge.cancel(), Qt.ConnectionType.DirectConnection)
     with qtbot.wait_signal(win.bridge.loadCancelled, timeout=T):
         assert win.load_model(str(model_path))
-    assert win.loaded is None and win.model_label.text() == "No model"
+    assert win.loaded is None and win.status.model_label.text() == "No model"
     assert not win.run_action.isEnabled()
     with qtbot.wait_signal(win.bridge.modelLoaded, timeout=T):
         win.bridge.loadProgress.disconnect()

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from workbench.engine.client import EngineClient
-from workbench.engine.protocol import LoadParams
+from workbench.values.params import LoadParams
+from workbench.gui.bridge import EngineBridge
 from workbench.gui.token_lab import MAX_VIEW_CHARS, MODEL_KEY, TokenLab, display_text, utf16_offsets
 
 T = 30_000
@@ -28,7 +29,7 @@ def vocab_client(model_path: Path) -> Iterator[EngineClient]:
 
 @pytest.fixture
 def lab(qtbot: QtBot, vocab_client: EngineClient) -> TokenLab:
-    widget = TokenLab(vocab_client)
+    widget = TokenLab(EngineBridge(vocab_client))
     qtbot.addWidget(widget)
     widget.resize(900, 800)
     widget.show()
@@ -125,7 +126,7 @@ def test_copy_ids_and_decoder(qtbot: QtBot, lab: TokenLab) -> None:
 
 
 def test_no_model_loaded_keeps_tiktoken_working(qtbot: QtBot) -> None:
-    lab = TokenLab(EngineClient())
+    lab = TokenLab(EngineBridge(EngineClient()))
     qtbot.addWidget(lab)
     show(qtbot, lab, "still works")
     assert lab.lanes[MODEL_KEY].result is None

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.gguf_writer import gguf_bytes, write_gguf
+from tests.helpers.gguf_writer import gguf_bytes, write_gguf
 from workbench.errors import ModelFileError
 from workbench.models.gguf import MAX_ARRAY_LENGTH, ArraySummary, read_header
 from workbench.models.info import model_info

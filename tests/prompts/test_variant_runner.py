@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from workbench.engine.client import EngineClient
-from workbench.engine.protocol import CandidateToken, Distribution, GenerateParams, SamplerParams
+from workbench.values.params import GenerateParams, SamplerParams
+from workbench.values.results import CandidateToken, Distribution
 from workbench.errors import BadInputError
 from workbench.prompts.answers import extract
 from workbench.prompts.variant_runner import VariantRunner, VariantTask, make_task

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from workbench.engine.protocol import Alternative, TokenEvent
+from workbench.values.tokens import Alternative, TokenEvent
 from workbench.store.compare import pair_diff
 from workbench.store.models import RunRow
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, text
 
-from tests.store.test_runs import new_run
+from tests.helpers.runs import new_run
 from workbench.errors import StoreError
 from workbench.store.database import SCHEMA_HEAD, Database, schema_head
 from workbench.store.runs import RunFilter, RunStore
@@ -22,7 +22,7 @@ WRITER = """
 import sys
 from workbench.store.database import Database
 from workbench.store.runs import RunStore
-from tests.store.test_runs import new_run
+from tests.helpers.runs import new_run
 store = RunStore(Database(sys.argv[1]))
 for i in range(int(sys.argv[2])):
     run_id = store.save(new_run(f"writer {sys.argv[3]} run {i}", "x" * 2000))

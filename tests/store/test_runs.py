@@ -7,29 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from workbench.engine.branches import BranchTree
-from workbench.engine.protocol import Alternative, GenerateParams, GenerationDone, SamplerParams, Timings, TokenEvent
+from workbench.values.branches import BranchTree
+from workbench.values.params import GenerateParams, SamplerParams
+from workbench.values.results import GenerationDone, Timings
+from workbench.values.tokens import Alternative, TokenEvent
 from workbench.errors import BadInputError
 from workbench.models.info import model_info
 from workbench.store.database import Database
 from workbench.store.runs import NewRun, RunFilter, RunStore
 from workbench.store.token_codec import decode_tokens, encode_tokens
 
-HALF = "世".encode()
+from tests.helpers.runs import HALF, new_run, tokens
 
-
-def tokens() -> list[TokenEvent]:
-    return [
-        TokenEvent(1, "\ufffd", HALF[:2], -0.25, [Alternative(1, "\ufffd", -0.25, HALF[:2]), Alternative(9, " the", -2.5, b" the")], 3.5),
-        TokenEvent(2, "\ufffd", HALF[2:], -1e-7, [Alternative(2, "\ufffd", -1e-7, HALF[2:])], None),
-        TokenEvent(7, " 好", " 好".encode(), -4.125, [], 0.0),
-    ]
-
-
-def new_run(prompt: str = "The sky is", output: str = "blue today", **kw: object) -> NewRun:
-    params = GenerateParams(prompt, SamplerParams(temperature=0.7, top_k=40, seed=5), max_tokens=16, top_logprobs=2)
-    done = GenerationDone("stop", 4, 3, Timings(prompt_s=0.01, gen_s=0.03, tokens_per_s=100.0), 5)
-    return NewRun(source="cli", mode="completion", prompt=prompt, output=output, params=params, tokens=tokens(), done=done, **kw)  # type: ignore[arg-type]
 
 
 @pytest.fixture

@@ -8,12 +8,14 @@ import pytest
 
 from workbench.errors import BadInputError
 from workbench.store import template_files
-from workbench.store.database import Database
+from workbench.prompts.templates import variant_of
 from workbench.store.templates import TemplateStore
+
+from tests.helpers.stores import template_store
 
 
 def _library(tmp_path: Path) -> TemplateStore:
-    store = TemplateStore(Database(tmp_path / "a.sqlite"))
+    store = template_store(tmp_path / "a.sqlite")
     store.add(
         "算术", "问：{{ question }}\n答：", variables=[{"name": "question", "default": "3加5等于几？"}],
         examples=[{"input": "1加1？", "reasoning": "一加一等于二。", "output": "2"}],
@@ -35,13 +37,13 @@ def test_a_library_round_trips_through_a_file(tmp_path: Path, suffix: str) -> No
     assert "问：" in text  # Chinese stays readable, not escaped
     if suffix != ".json":
         assert "body: |" in text  # multi-line prompts as YAML block scalars
-    other = TemplateStore(Database(tmp_path / "b.sqlite"))
+    other = template_store(tmp_path / "b.sqlite")
     assert other.import_(template_files.read(path)) == ["算术"]
     def versions(s: TemplateStore) -> list[dict]:
         return [{k: v for k, v in ver.items() if k != "created_at"} for ver in s.export()["templates"][0]["versions"]]
 
     assert versions(other) == versions(store)
-    assert other.resolve("算术@production").variant("投票")["samples"] == 3
+    assert variant_of(other.resolve("算术@production"), "投票")["samples"] == 3
 
 
 def test_broken_files_say_what_and_where(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
-"""Templates on a real database: immutable versions, labels, diff, rename/copy/archive/delete,
-sandboxed rendering with declared variables, and export/import that keeps every version."""
+"""Templates on a real database: immutable versions, labels, diff, rename/copy/archive/delete, the
+checks a version passes when saved, and export/import that keeps every version."""
 
 from __future__ import annotations
 
@@ -8,15 +8,16 @@ from pathlib import Path
 import pytest
 
 from workbench.errors import BadInputError, TemplateError
-from workbench.store.database import Database
 from workbench.store.templates import TemplateStore
+
+from tests.helpers.stores import template_store
 
 BODY = "Classify the sentiment of this review as positive or negative.\nReview: {{ review }}\nSentiment:"
 
 
 @pytest.fixture
 def templates(tmp_path: Path) -> TemplateStore:
-    return TemplateStore(Database(tmp_path / "t.sqlite"))
+    return template_store(tmp_path / "t.sqlite")
 
 
 def test_edits_make_versions_and_labels_point_at_them(templates: TemplateStore) -> None:
@@ -45,32 +46,6 @@ def test_edits_make_versions_and_labels_point_at_them(templates: TemplateStore) 
     assert (info.name, info.versions, info.labels, info.tags) == ("sentiment", 2, {"production": 2}, ["舆情分析"])
 
 
-def test_rendering_is_sandboxed_and_checks_variables(templates: TemplateStore) -> None:
-    v = templates.add(
-        "qa", "{% for e in examples %}Q: {{ e.input }}\nA: {{ e.output }}\n{% endfor %}Q: {{ question }}\nA:",
-        system="You answer in {{ language }}.",
-        variables=[{"name": "question"}, {"name": "language", "default": "English"}],
-        examples=[{"input": "2+2?", "output": "4"}],
-    )
-    system, body = v.render({"question": "3+3?"})
-    assert system == "You answer in English." and body == "Q: 2+2?\nA: 4\nQ: 3+3?\nA:"
-    with pytest.raises(TemplateError, match="no variable colour"):
-        v.render({"question": "x", "colour": "red"})
-    with pytest.raises(TemplateError, match="not given"):
-        v.render({})
-    evil = templates.add("evil", "{{ ''.__class__.__mro__[1].__subclasses__() }}")
-    with pytest.raises(TemplateError, match="sandbox"):
-        evil.render({})
-    loop = templates.add("loop", "{% for i in range(99999) %}{% for j in range(99999) %}{{ i }}{% endfor %}{% endfor %}")
-    with pytest.raises(TemplateError, match="more than 1,000,000 characters; rendering was stopped"):
-        loop.render({})
-    with pytest.raises(TemplateError, match="Range too big"):
-        templates.add("huge", "{% for i in range(10**9) %}{% endfor %}").render({})
-    with pytest.raises(TemplateError, match="syntax error on line 1"):
-        templates.add("broken", "{{ question ")
-    assert [t.name for t in templates.list()] == ["evil", "huge", "loop", "qa"]  # the broken one was not saved
-
-
 def test_rename_copy_archive_delete_and_names(templates: TemplateStore) -> None:
     templates.add("a", "A {{ x }}", variables=[{"name": "x"}])
     templates.rename("a", "alpha")
@@ -96,7 +71,7 @@ def test_export_and_import_keep_versions_labels_and_archive(templates: TemplateS
     templates.label("s", "production", "1")
     templates.archive("s")
     data = templates.export()
-    other = TemplateStore(Database(tmp_path / "other.sqlite"))
+    other = template_store(tmp_path / "other.sqlite")
     assert other.import_(data) == ["s"]
     assert [v.body for v in other.versions("s")] == [BODY, "Review: {{ review }}\nSentiment:"]
     assert other.resolve("s@production").number == 1 and other.list(include_archived=True)[0].archived

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbench.engine.client import EngineClient
-from workbench.engine.protocol import LoadParams
+from workbench.values.params import LoadParams
 from workbench.errors import BadInputError
 from workbench.tokens.spans import Encoded, align
 from workbench.tokens.tiktoken_encodings import KNOWN, TiktokenRegistry, load_encoding
@@ -133,11 +133,11 @@ def test_special_tokens_are_marked(vocab_engine: EngineClient) -> None:
 
 
 def test_vocab_only_model_cannot_generate(vocab_engine: EngineClient) -> None:
-    from workbench.engine.protocol import GenerateParams
+    from workbench.values.params import GenerateParams
     from workbench.errors import NoModelLoaded
 
     with pytest.raises(NoModelLoaded, match="Only the tokenizer"):
-        vocab_engine.generate(GenerateParams("hi", max_tokens=1)).run()
+        vocab_engine.generate(GenerateParams("hi", max_tokens=1)).result()
 
 
 def test_decode_ids() -> None:

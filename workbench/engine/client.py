@@ -18,20 +18,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from workbench.engine.protocol import (
-    PROTOCOL_VERSION,
-    Distribution,
-    GenerateParams,
-    GenerationDone,
-    LoadedModel,
-    LoadParams,
-    SamplerParams,
-    Surprisal,
-    TokenDecoder,
-    TokenEvent,
-    decode,
-    encode,
-)
+from workbench.engine.protocol import PROTOCOL_VERSION, TokenDecoder, decode, encode
+from workbench.values.params import GenerateParams, LoadParams, SamplerParams
+from workbench.values.results import Distribution, GenerationDone, GenerationResult, LoadedModel, Surprisal, Timings
+from workbench.values.tokens import TokenEvent
 from workbench.errors import EngineClosed, EngineCrashed, EngineError, NoModelLoaded, WorkbenchError, error_from_kind
 from workbench.models.gguf import read_header
 
@@ -55,25 +45,42 @@ def _close_pipes(proc: subprocess.Popen[bytes]) -> None:
                 pass  # a broken pipe to a dead process
 
 
-class Generation:
-    """A running generation: iterate for TokenEvents; ``done`` and ``text`` are set at the end."""
+class GenerationStream:
+    """A running generation: iterate for its TokenEvents as they come; ``result()`` once it ends.
 
-    def __init__(self, events: Iterator[TokenEvent]) -> None:
-        self._events = events
-        self.tokens: list[TokenEvent] = []
-        self.done: GenerationDone | None = None
-        self.text = ""
+    The stream is consumed once. Its final value is a separate, immutable GenerationResult."""
+
+    def __init__(self) -> None:
+        self._events: Iterator[TokenEvent] = iter(())
+        self._tokens: list[TokenEvent] = []
+        self._text: str | None = None
+        self._done: GenerationDone | None = None
 
     def __iter__(self) -> Iterator[TokenEvent]:
         for event in self._events:
-            self.tokens.append(event)
+            self._tokens.append(event)
             yield event
 
-    def run(self) -> Generation:
-        """Consume the whole stream."""
+    def _finish(self, text: str, done: GenerationDone) -> None:
+        self._text, self._done = text, done
+
+    @property
+    def tokens(self) -> list[TokenEvent]:
+        """The tokens received so far."""
+        return list(self._tokens)
+
+    def result(self) -> GenerationResult:
+        """Consume the rest of the stream and return the whole generation."""
         for _ in self:
             pass
-        return self
+        return self.partial()
+
+    def partial(self) -> GenerationResult:
+        """What came so far (after a failure: the tokens before it, ``done`` None)."""
+        text = self._text
+        if text is None:
+            text = b"".join(t.bytes for t in self._tokens).decode("utf-8", "replace")
+        return GenerationResult(list(self._tokens), text, self._done)
 
 
 class EngineClient:
@@ -326,15 +333,15 @@ class EngineClient:
         reply = self._call({"type": "restage", "sampler": sampler.validate().to_dict(), "top_n": top_n})
         return Distribution.from_dict(reply["distribution"])
 
-    def generate(self, params: GenerateParams) -> Generation:
-        """Start generating; iterate the returned Generation for tokens as they come."""
+    def generate(self, params: GenerateParams) -> GenerationStream:
+        """Start generating; iterate the returned stream for tokens as they come."""
         self._need_model()
         params.validate()
-        generation = Generation(iter(()))
-        generation._events = self._stream(params, generation)
-        return generation
+        stream = GenerationStream()
+        stream._events = self._stream(params, stream)
+        return stream
 
-    def _stream(self, params: GenerateParams, generation: Generation) -> Iterator[TokenEvent]:
+    def _stream(self, params: GenerateParams, stream: GenerationStream) -> Iterator[TokenEvent]:
         with self._lock:
             self._ensure_host()
             rid = self._request({"type": "generate", "params": params.to_dict()})
@@ -347,7 +354,7 @@ class EngineClient:
                     except EngineCrashed:
                         finished = True
                         if self._killed_for_cancel:
-                            generation.done = self._cancelled_done(generation, params)
+                            stream._finish(stream.partial().text, self._cancelled_done(stream, params))
                             return
                         raise
                     except WorkbenchError:
@@ -356,8 +363,7 @@ class EngineClient:
                     if msg["type"] == "tokens":
                         yield from decoder.events(msg)
                     elif msg["type"] == "done":
-                        generation.done = GenerationDone.from_dict(msg["done"])
-                        generation.text = msg.get("text", "")
+                        stream._finish(msg.get("text", ""), GenerationDone.from_dict(msg["done"]))
                         finished = True
                         return
             finally:
@@ -371,13 +377,10 @@ class EngineClient:
                     except (EngineCrashed, EngineClosed):
                         pass
 
-    def _cancelled_done(self, generation: Generation, params: GenerateParams) -> GenerationDone:
+    def _cancelled_done(self, stream: GenerationStream, params: GenerateParams) -> GenerationDone:
         """The end of a generation whose host was killed to stop it: what this side knows (the
         tokens, and the seed when it was fixed; a random one died with the host)."""
-        from workbench.engine.protocol import Timings
-
-        generation.text = b"".join(t.bytes for t in generation.tokens).decode("utf-8", "replace")
-        return GenerationDone("cancelled", 0, len(generation.tokens), Timings(), params.sampler.seed or 0)
+        return GenerationDone("cancelled", 0, len(stream.tokens), Timings(), params.sampler.seed or 0)
 
     def cancel(self) -> None:
         """Stop the running request (generation or prompt evaluation) within half a second."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workbench.engine.protocol import SamplerParams
+from workbench.values.params import SamplerParams
 
 try:
     from workbench.engine import _capture

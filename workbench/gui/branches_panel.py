@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.engine.branches import Branch, BranchTree
+from workbench.values.branches import Branch, BranchTree
 from workbench.gui.qt_helpers import Retranslating
 
 PREVIEW_CHARS = 80

@@ -1,4 +1,11 @@
-"""Qt bridge to the engine client: runs engine calls on worker threads and reports with signals.
+"""Qt bridge to the engine: the window's one owner of its engine client.
+
+Every piece of engine work in the window goes through here: loads, runs, votes and searches,
+and every panel's work (next token, surprisal, resample). Such work runs on a worker thread
+under one busy state (``busy``, ``busyChanged``), so an action that needs the engine can be
+disabled whatever started it. Quick reads (token counts, the Tokens panel's model lane) run
+beside it but only while the engine is idle; they are refused while it is busy (ask again on
+``busyChanged(False)``).
 
 The GUI thread never waits on the engine. Tokens are coalesced (at most one signal every ~30 ms)
 so that a fast model cannot flood the event loop.
@@ -13,16 +20,22 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from workbench.engine.client import EngineClient, Generation
-from workbench.engine.protocol import GenerateParams, LoadedModel, LoadParams
-from workbench.errors import EngineClosed, WorkbenchError
+from workbench.app.prompt_spec import PreparedRun
+from workbench.app.runs import RunExecutor, RunResult
+from workbench.engine.client import EngineClient
+from workbench.errors import EngineError, WorkbenchError
 from workbench.gui.qt_helpers import emit_safely
-from workbench.prompts.variant_runner import VariantRunner, VariantTask
+from workbench.values.params import LoadParams
+from workbench.values.results import LoadedModel
 
 COALESCE_S = 0.03
 
+Job = Callable[[EngineClient], Any]
+
 
 class EngineBridge(QObject):
+    """Runs engine work in the background and reports with signals."""
+
     loadProgress = Signal(float)  # 0..1
     modelLoaded = Signal(object)  # LoadedModel
     loadFailed = Signal(str)
@@ -30,12 +43,13 @@ class EngineBridge(QObject):
     tokensCounted = Signal(int, int)  # request serial, token count
     generationStarted = Signal()
     tokensArrived = Signal(list)  # list[TokenEvent], in order
-    generationFinished = Signal(object)  # Generation (done, text, tokens)
-    generationFailed = Signal(str)
+    runFinished = Signal(object)  # RunResult of a single generation (its error set when it failed)
     busyChanged = Signal(bool)
     variantProgress = Signal(int, int, str)  # done, total, what
-    variantFinished = Signal(object, object)  # VariantTask, VariantResult
-    variantFailed = Signal(str)
+    variantFinished = Signal(object)  # RunResult of a vote or a search (its error set when it failed)
+    jobFinished = Signal(int, object)  # serial, result of a submitted job
+    jobFailed = Signal(int, str)  # serial, message
+    failed = Signal(str)  # engine work ended in an unexpected error (a bug of ours): say so
 
     def __init__(self, client: EngineClient | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -44,8 +58,12 @@ class EngineBridge(QObject):
         self._busy = False
         self._loading = False
         self._busy_lock = threading.Lock()
-        self._count_serial = 0
-        self._variant_runner: VariantRunner | None = None
+        self._serial = 0
+        self._callbacks: dict[int, tuple[Callable[[Any], None] | None, Callable[[str], None] | None]] = {}
+        self._executor: RunExecutor | None = None
+        self._cancel_hooks: list[Callable[[], None]] = []
+        self.jobFinished.connect(self._deliver)
+        self.jobFailed.connect(self._deliver_failure)
 
     @property
     def busy(self) -> bool:
@@ -55,13 +73,12 @@ class EngineBridge(QObject):
     def loading(self) -> bool:
         return self._loading
 
+    @property
+    def has_model(self) -> bool:
+        return self.client.load_params is not None
+
     def _emit(self, name: str, *args: object) -> None:
         emit_safely(self, name, *args)
-
-    def _set_busy(self, busy: bool) -> None:
-        with self._busy_lock:
-            self._busy = busy
-        self._emit("busyChanged", busy)
 
     def _run(self, job: Callable[[], tuple[str, tuple[object, ...]]]) -> bool:
         """Run ``job`` on a worker thread. It returns its final signal (name, args), which is
@@ -77,14 +94,56 @@ class EngineBridge(QObject):
             try:
                 final = job()
             except Exception as e:  # never let a worker thread die silently
-                final = ("generationFailed", (f"Unexpected engine error: {e!r}",))
+                final = ("failed", (f"Unexpected engine error: {e!r}",))
             finally:
-                self._set_busy(False)
+                with self._busy_lock:
+                    self._busy = False
+                self._cancel_hooks.clear()
+                self._emit("busyChanged", False)
                 if final is not None:
                     self._emit(final[0], *final[1])
 
         threading.Thread(target=wrapper, daemon=True, name="engine-job").start()
         return True
+
+    # -- exclusive work -------------------------------------------------------------------------
+
+    def submit(
+        self,
+        job: Job,
+        done: Callable[[Any], None] | None = None,
+        failed: Callable[[str], None] | None = None,
+        on_cancel: Callable[[], None] | None = None,
+    ) -> bool:
+        """Run ``job(client)`` in the background under the busy state; ``done(result)`` or
+        ``failed(message)`` then runs on the GUI thread; ``on_cancel`` runs when Stop is pressed.
+        False (nothing runs) when the engine is busy."""
+        self._serial += 1
+        serial = self._serial
+
+        def work() -> tuple[str, tuple[object, ...]]:
+            try:
+                return "jobFinished", (serial, job(self.client))
+            except WorkbenchError as e:
+                return "jobFailed", (serial, str(e))
+
+        self._callbacks[serial] = (done, failed)
+        if not self._run(work):
+            del self._callbacks[serial]
+            return False
+        if on_cancel is not None:
+            self._cancel_hooks.append(on_cancel)
+        return True
+
+    def _deliver(self, serial: int, result: object) -> None:
+        done, _failed = self._callbacks.pop(serial, (None, None))
+        if done is not None:
+            done(result)
+
+    def _deliver_failure(self, serial: int, message: str) -> None:
+        _done, failed = self._callbacks.pop(serial, (None, None))
+        if failed is not None:
+            failed(message)
 
     def load(self, params: LoadParams) -> bool:
         """Load a model in the background. Returns False if the engine is busy."""
@@ -107,72 +166,75 @@ class EngineBridge(QObject):
 
         return self._run(job)
 
+    def run(self, prepared: PreparedRun) -> bool:
+        """Run ``prepared`` in the background: a single generation streams coalesced tokens and
+        ends with runFinished; a vote or a search reports variantProgress and ends with
+        variantFinished. Returns False if busy."""
+        executor = RunExecutor(self.client, lambda done, total, what: self._emit("variantProgress", done, total, what))
+        pending: list[Any] = []
+        last = [time.monotonic()]
+
+        def on_token(token: Any) -> None:
+            pending.append(token)
+            now = time.monotonic()
+            if now - last[0] >= COALESCE_S:
+                self._emit("tokensArrived", pending[:])
+                pending.clear()
+                last[0] = now
+
+        def job() -> tuple[str, tuple[object, ...]]:
+            self._executor = executor
+            try:
+                if not prepared.search:
+                    self._emit("generationStarted")
+                result: RunResult = executor.execute(prepared, on_token=on_token)
+            except Exception as e:  # a bug of ours: the run fails with a message, the window lives on
+                result = RunResult(prepared, error=EngineError(f"Unexpected engine error: {e!r}"))
+            finally:
+                self._executor = None
+            if pending:
+                self._emit("tokensArrived", pending[:])
+            return ("variantFinished" if prepared.search else "runFinished"), (result,)
+
+        return self._run(job)
+
+    # -- quick reads ----------------------------------------------------------------------------
+
+    def read(self, job: Job, done: Callable[[Any], None]) -> bool:
+        """A quick read (tokenizing) beside the busy state, only while the engine is idle and has
+        a model: ``done(result)`` is called on the worker thread (emit a signal from it). False
+        when busy or without a model; a failure is dropped (the reader asks again later)."""
+        if self._busy or not self.has_model:
+            return False
+
+        def work() -> None:
+            try:
+                result = job(self.client)
+            except WorkbenchError:
+                return
+            done(result)
+
+        threading.Thread(target=work, daemon=True, name="engine-read").start()
+        return True
+
     def count_tokens(self, text: str, parse_special: bool) -> int | None:
         """Count tokens in the background; the answer comes as tokensCounted(serial, n).
 
         Returns the request's serial, or None when the engine is busy (ask again later).
         """
-        if self._busy or self.client.load_params is None:
-            return None
-        self._count_serial += 1
-        serial = self._count_serial
+        serial = self._serial = self._serial + 1
+        job = lambda c: len(c.tokenize(text, add_special=True, parse_special=parse_special))  # noqa: E731
+        return serial if self.read(job, lambda n: self._emit("tokensCounted", serial, n)) else None
 
-        def job() -> None:
-            try:
-                n = len(self.client.tokenize(text, add_special=True, parse_special=parse_special))
-            except WorkbenchError:
-                return
-            self._emit("tokensCounted", serial, n)
-
-        threading.Thread(target=job, daemon=True, name="token-count").start()
-        return serial
-
-    def generate(self, params: GenerateParams) -> bool:
-        """Generate in the background, streaming coalesced tokens. Returns False if busy."""
-
-        def job() -> tuple[str, tuple[object, ...]]:
-            self._emit("generationStarted")
-            try:
-                generation: Generation = self.client.generate(params)
-                pending: list[Any] = []
-                last = time.monotonic()
-                for token in generation:
-                    pending.append(token)
-                    now = time.monotonic()
-                    if now - last >= COALESCE_S:
-                        self._emit("tokensArrived", pending)
-                        pending, last = [], now
-                if pending:
-                    self._emit("tokensArrived", pending)
-            except EngineClosed:
-                return "generationFinished", (generation,)  # the window is closing
-            except WorkbenchError as e:
-                return "generationFailed", (str(e),)
-            return "generationFinished", (generation,)
-
-        return self._run(job)
-
-    def run_variant(self, task: VariantTask) -> bool:
-        """Run a self-consistency or tree-of-thought variant (many generations) in the background.
-        Returns False if busy."""
-        runner = VariantRunner(self.client, lambda done, total, what: self._emit("variantProgress", done, total, what))
-
-        def job() -> tuple[str, tuple[object, ...]]:
-            self._variant_runner = runner
-            try:
-                result = runner.run(task)  # the window closing stops it early, with what it found
-            except WorkbenchError as e:
-                return "variantFailed", (str(e),)
-            finally:
-                self._variant_runner = None
-            return "variantFinished", (task, result)
-
-        return self._run(job)
+    # -- stopping -------------------------------------------------------------------------------
 
     def cancel(self) -> None:
-        runner = self._variant_runner
-        if runner is not None:
-            runner.cancel()
+        """Stop whatever runs: a run, a vote or search, a panel's job, a load."""
+        for hook in list(self._cancel_hooks):
+            hook()
+        executor = self._executor
+        if executor is not None:
+            executor.cancel()
         self.client.cancel()
 
     def shutdown(self) -> None:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.engine.protocol import TokenEvent
+from workbench.values.tokens import TokenEvent
 from workbench.gui.output_view import probability_colour
 from workbench.store.compare import PairDiff, compare_runs, mean_logprob
 from workbench.store.runs import RunStore

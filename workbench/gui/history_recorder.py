@@ -15,10 +15,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from workbench.engine.branches import BranchTree
+from workbench.values.branches import BranchTree
 from workbench.errors import WorkbenchError
 from workbench.gui.qt_helpers import emit_safely
-from workbench.store.database import Database
+from workbench.app.workspace import Workspace
 from workbench.store.runs import NewRun, RunStore
 
 
@@ -30,6 +30,7 @@ class HistoryRecorder(QObject):
     def __init__(self, path: Path | str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store: RunStore | None = None
+        self.workspace: Workspace | None = None
         self.error = ""
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="history")
         self._closed = False
@@ -37,15 +38,15 @@ class HistoryRecorder(QObject):
 
     def open(self, path: Path | str | None) -> bool:
         """Use the database at ``path`` (default: the data folder). False (and ``error``) if it cannot be."""
+        workspace = Workspace(path or None)
         try:
-            store = RunStore(Database(path or None))
+            store = workspace.runs  # opens (creates, migrates) the database now, to say at once if it cannot be
         except WorkbenchError as e:
             self.error = str(e)
             return False
-        if self.store is not None:
-            old = self.store
-            self._writer.submit(old.db.close)
-        self.store, self.error = store, ""
+        if self.workspace is not None:
+            self._writer.submit(self.workspace.close)
+        self.workspace, self.store, self.error = workspace, store, ""
         self.changed.emit()
         return True
 
@@ -111,5 +112,5 @@ class HistoryRecorder(QObject):
         """Finish the queued writes; later ones (a run ended by the closing) are written inline."""
         self._closed = True
         self._writer.shutdown(wait=True)
-        if self.store is not None:
-            self.store.db.close()
+        if self.workspace is not None:
+            self.workspace.close()

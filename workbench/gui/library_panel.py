@@ -46,7 +46,6 @@ from workbench.gui.template_editor import TemplateEditor
 from workbench.prompts.variant_runner import VariantResult
 from workbench.prompts.variants import KINDS
 from workbench.store import template_files
-from workbench.store.starter import ensure_starter_library
 from workbench.store.templates import TemplateInfo, TemplateStore, TemplateVersion
 
 ROLE = Qt.ItemDataRole.UserRole
@@ -211,10 +210,8 @@ class LibraryPanel(Retranslating, QWidget):
     # -- the library ----------------------------------------------------------------------
 
     def set_store(self, store: TemplateStore | None) -> None:
-        """Show this database's templates (importing the starter library the first time)."""
+        """Show this database's templates (a workspace's, the starter library imported into it)."""
         self.store = store
-        if store is not None:
-            ensure_starter_library(store)
         self.refresh()
 
     def refresh(self, select: str | None = None) -> None:

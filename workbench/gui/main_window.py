@@ -1,11 +1,13 @@
 """The main window: editors and output in the centre, dockable panels around, menus, toolbar,
-status bar. Layout, open panels and the last model come back on the next start."""
+status bar. Layout, open panels and the last model come back on the next start.
+
+The window lays things out and loads models; its runs are the run controller's
+(``gui/run_controller.py``), its status bar its own module (``gui/status_bar.py``), and all its
+engine work goes through the one bridge (``gui/bridge.py``)."""
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShowEvent
@@ -18,59 +20,49 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QProgressBar,
     QSizePolicy,
     QSplitter,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from workbench import __version__
-from workbench.engine.client import Generation
-from workbench.engine.branches import BranchTree
-from workbench.engine.protocol import Alternative, GenerateParams, LoadedModel, LoadParams, TokenEvent
 from workbench.errors import WorkbenchError
+from workbench.gui.branches_panel import BranchesPanel
 from workbench.gui.bridge import EngineBridge
+from workbench.gui.compare_view import CompareDialog
 from workbench.gui.dialogs import ExactPromptDialog, ShortcutsDialog
 from workbench.gui.editors import PromptEditors
+from workbench.gui.history_panel import HistoryPanel
+from workbench.gui.history_recorder import HistoryRecorder
 from workbench.gui.i18n import LANGUAGES, install_language
+from workbench.gui.library_panel import LibraryChoice, LibraryPanel
 from workbench.gui.model_manager import ModelManagerDialog
 from workbench.gui.next_token_panel import NextTokenPanel
 from workbench.gui.output_view import OutputView
-from workbench.gui.branches_panel import BranchesPanel
-from workbench.gui.compare_view import CompareDialog
-from workbench.gui.history_panel import HistoryPanel
-from workbench.gui.history_recorder import HistoryRecorder
+from workbench.gui.qt_helpers import Retranslating
 from workbench.gui.resample_panel import ResamplePanel
+from workbench.gui.run_controller import RunController
 from workbench.gui.sampling_panel import SamplingPanel
 from workbench.gui.settings import AppSettings
+from workbench.gui.status_bar import StatusBar
 from workbench.gui.surprisal_panel import SurprisalPanel
 from workbench.gui.token_lab import TokenLab
 from workbench.models.catalog import RecentModels
 from workbench.models.info import ModelInfo, model_info
 from workbench.models.memory import estimate, free_ram_bytes
-from workbench.gui.library_panel import LibraryChoice, LibraryPanel
-from workbench.prompts.chat import ChatFormat, ChatMessage
-from workbench.prompts.variant_runner import (
-    SEARCH_KINDS,
-    PromptBuilder,
-    VariantResult,
-    VariantTask,
-    task_from_record,
-    task_record,
-)
-from workbench.prompts.variants import conversation, flatten, prompt_builder
-from workbench.store.templates import TemplateStore
-from workbench.store.runs import NewRun
-from workbench.gui.qt_helpers import Retranslating
+from workbench.values.params import GenerateParams, LoadParams
+from workbench.values.results import LoadedModel
+from workbench.values.tokens import Alternative
 
 TOKEN_COUNT_DELAY_MS = 300
 LIBRARY_DELAY_MS = 50
 
 
 class MainWindow(Retranslating, QMainWindow):
-    runFinished = Signal(object)  # Generation (a VariantResult after a vote or a search), after the view is updated
+    """The workbench's window: prompt, output, panels; runs through its run controller."""
+
+    runFinished = Signal(object)  # GenerationResult (a VariantResult after a vote or a search), after the view is updated
     tokenCountUpdated = Signal(int)
 
     def __init__(self, bridge: EngineBridge | None = None, settings: AppSettings | None = None) -> None:
@@ -83,19 +75,10 @@ class MainWindow(Retranslating, QMainWindow):
         self.recent = RecentModels()
         self.info: ModelInfo | None = None
         self.loaded: LoadedModel | None = None
-        self.last_generation: Generation | None = None
-        self.last_params: GenerateParams | None = None
         self.prompt_tokens: int | None = None
-        self._continuing = False
-        self._base_prompt = ""
-        self.tree: BranchTree | None = None  # the branches of the last run
-        self.tree_model = ""  # the model file they were generated with
-        self.branch_id = 0
-        self._pending_branch: tuple[int, int, Alternative] | None = None
         self._count_serial = 0
         self.model_manager: ModelManagerDialog | None = None
         self.recorder = HistoryRecorder(self.settings.database_path() or None, self)
-        self.run_saved: Future[int] | None = None  # the history record of the run shown (its tree)
 
         self.editors = PromptEditors()
         self.output = OutputView()
@@ -105,6 +88,49 @@ class MainWindow(Retranslating, QMainWindow):
         self.error.setStyleSheet("QLabel { color: white; background: #b3261e; padding: 6px; }")
         self.error.hide()
         self.error.mousePressEvent = lambda _e: self.hide_error()  # click to dismiss
+        self._build_centre()
+        self._build_docks()
+        self.runs = RunController(self)
+        self.editors.changed.connect(self.runs.forget_origin)  # an edited prompt is the user's own
+        self.library_panel.useRequested.connect(self.use_library)
+        self.library_panel.runRequested.connect(self.run_library)
+        self.library_panel.cancelRequested.connect(self.stop)
+        self.history_panel.showRequested.connect(self.show_run)
+        self.history_panel.rerunRequested.connect(self.rerun)
+        self.history_panel.compareRequested.connect(self.compare_runs)
+        self.branches_panel.branchSelected.connect(self.show_branch)
+        self.output.branchRequested.connect(self.branch)
+        self._library_opened = False  # opened just after the window first appears (see showEvent)
+        self.recorder.failed.connect(self.show_error)
+        self.sampling_dock.raise_()
+        self.restage_timer = QTimer(self)
+        self.restage_timer.setSingleShot(True)
+        self.restage_timer.setInterval(150)
+        self.restage_timer.timeout.connect(self.next_panel.restage)
+        self.sampling.changed.connect(self.restage_timer.start)
+
+        self.count_timer = QTimer(self)
+        self.count_timer.setSingleShot(True)
+        self.count_timer.setInterval(TOKEN_COUNT_DELAY_MS)
+        self.count_timer.timeout.connect(self.update_token_count)
+        self.editors.changed.connect(self.count_timer.start)
+
+        self._build_actions()
+        self._build_menus()
+        self.status = StatusBar(self)
+        self.status.cancel_load.clicked.connect(self.bridge.cancel)
+        if self.recorder.error:  # the app works on without history; the status bar keeps saying so
+            message = self.tr("The history is unavailable, runs are not saved: {0}").format(self.recorder.error)
+            self.show_error(message)
+            self.status.history_unavailable(message)
+        self._connect_bridge()
+        self.retranslate()
+        self.restore_layout()
+        self.update_actions()
+
+    # -- construction ---------------------------------------------------------------------
+
+    def _build_centre(self) -> None:
         self.prompt_title = QLabel()
         self.output_title = QLabel()
         self.splitter = QSplitter(Qt.Orientation.Vertical)
@@ -130,7 +156,6 @@ class MainWindow(Retranslating, QMainWindow):
         header_row.addWidget(self.colour_box)
         header_row.addWidget(self.branch_box)
         self.splitter.addWidget(_titled(output_header, self.output))
-        self.output.branchRequested.connect(self.branch)
         self.splitter.setSizes([320, 400])
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -138,76 +163,30 @@ class MainWindow(Retranslating, QMainWindow):
         layout.addWidget(self.splitter)
         self.setCentralWidget(central)
 
+    def _build_docks(self) -> None:
         self.sampling = SamplingPanel()
-        self.sampling_dock = QDockWidget()
-        self.sampling_dock.setObjectName("sampling-dock")
-        self.sampling_dock.setWidget(self.sampling)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.sampling_dock)
-        self.token_lab = TokenLab(self.bridge.client)
-        self.tokens_dock = QDockWidget()
-        self.tokens_dock.setObjectName("tokens-dock")
-        self.tokens_dock.setWidget(self.token_lab)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.tokens_dock)
+        self.sampling_dock = self._dock("sampling-dock", self.sampling)
+        self.token_lab = TokenLab(self.bridge)
+        self.tokens_dock = self._dock("tokens-dock", self.token_lab)
         self.tabifyDockWidget(self.sampling_dock, self.tokens_dock)
-        self.next_panel = NextTokenPanel(self.bridge.client, self.build_params, self.sampling.sampler)
-        self.next_dock = QDockWidget()
-        self.next_dock.setObjectName("next-token-dock")
-        self.next_dock.setWidget(self.next_panel)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.next_dock)
+        self.next_panel = NextTokenPanel(self.bridge, self.build_params, self.sampling.sampler)
+        self.next_dock = self._dock("next-token-dock", self.next_panel)
         self.tabifyDockWidget(self.tokens_dock, self.next_dock)
-        self.surprisal_panel = SurprisalPanel(self.bridge.client, self.exact_prompt)
+        self.surprisal_panel = SurprisalPanel(self.bridge, self.exact_prompt)
         self.surprisal_dock = self._dock("surprisal-dock", self.surprisal_panel)
         self.tabifyDockWidget(self.next_dock, self.surprisal_dock)
-        self.resample_panel = ResamplePanel(self.bridge.client, self.build_params)
+        self.resample_panel = ResamplePanel(self.bridge, self.build_params)
         self.resample_dock = self._dock("resample-dock", self.resample_panel)
         self.tabifyDockWidget(self.surprisal_dock, self.resample_dock)
         self.branches_panel = BranchesPanel()
-        self.branches_panel.branchSelected.connect(self.show_branch)
         self.branches_dock = self._dock("branches-dock", self.branches_panel)
         self.tabifyDockWidget(self.resample_dock, self.branches_dock)
         self.history_panel = HistoryPanel(self.recorder)
-        self.history_panel.showRequested.connect(self.show_run)
-        self.history_panel.rerunRequested.connect(self.rerun)
-        self.history_panel.compareRequested.connect(self.compare_runs)
         self.history_dock = self._dock("history-dock", self.history_panel)
         self.tabifyDockWidget(self.branches_dock, self.history_dock)
-        self.origin: dict[str, Any] | None = None  # the template and variant the editor's prompt came from
-        self.editors.changed.connect(self._forget_origin)  # an edited prompt is the user's own
         self.library_panel = LibraryPanel()
-        self.library_panel.useRequested.connect(self.use_library)
-        self.library_panel.runRequested.connect(self.run_library)
-        self.library_panel.cancelRequested.connect(self.stop)
         self.library_dock = self._dock("library-dock", self.library_panel)
         self.tabifyDockWidget(self.history_dock, self.library_dock)
-        self._library_opened = False  # opened just after the window first appears (see showEvent)
-        self.recorder.failed.connect(self.show_error)
-        self.sampling_dock.raise_()
-        self.restage_timer = QTimer(self)
-        self.restage_timer.setSingleShot(True)
-        self.restage_timer.setInterval(150)
-        self.restage_timer.timeout.connect(self.next_panel.restage)
-        self.sampling.changed.connect(self.restage_timer.start)
-
-        self.count_timer = QTimer(self)
-        self.count_timer.setSingleShot(True)
-        self.count_timer.setInterval(TOKEN_COUNT_DELAY_MS)
-        self.count_timer.timeout.connect(self.update_token_count)
-        self.editors.changed.connect(self.count_timer.start)
-
-        self._build_actions()
-        self._build_menus()
-        self._build_status_bar()
-        if self.recorder.error:  # the app works on without history; the status bar keeps saying so
-            message = self.tr("The history is unavailable, runs are not saved: {0}").format(self.recorder.error)
-            self.show_error(message)
-            self.history_status.setToolTip(message)
-            self.history_status.show()
-        self._connect_bridge()
-        self.retranslate()
-        self.restore_layout()
-        self._update_actions()
-
-    # -- construction ---------------------------------------------------------------------
 
     def _dock(self, name: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget()
@@ -302,53 +281,15 @@ class MainWindow(Retranslating, QMainWindow):
         self.help_menu.addAction(self.shortcuts_action)
         self.help_menu.addAction(self.about_action)
 
-    def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.model_label = QLabel()
-        self.model_label.setObjectName("model-label")
-        self.load_progress = QProgressBar()
-        self.load_progress.setRange(0, 100)
-        self.load_progress.setMaximumWidth(140)
-        self.load_progress.hide()
-        self.cancel_load = QToolButton()
-        self.cancel_load.hide()
-        self.cancel_load.clicked.connect(self.bridge.cancel)
-        self.backend_label = QLabel()
-        self.context_gauge = QProgressBar()
-        self.context_gauge.setObjectName("context-gauge")
-        self.context_gauge.setMaximumWidth(180)
-        self.context_gauge.setRange(0, 1)
-        self.context_gauge.setValue(0)
-        self.timing_label = QLabel()
-        self.speed_label = QLabel()
-        bar.addWidget(self.model_label)
-        bar.addWidget(self.load_progress)
-        bar.addWidget(self.cancel_load)
-        bar.addPermanentWidget(self.backend_label)
-        bar.addPermanentWidget(self.context_gauge)
-        bar.addPermanentWidget(self.timing_label)
-        bar.addPermanentWidget(self.speed_label)
-        self.history_status = QLabel()
-        self.history_status.setObjectName("history-status")
-        self.history_status.setStyleSheet("color: #b3261e;")
-        self.history_status.hide()
-        bar.addPermanentWidget(self.history_status)
-
     def _connect_bridge(self) -> None:
         b = self.bridge
-        b.loadProgress.connect(lambda f: self.load_progress.setValue(int(f * 100)))
+        b.loadProgress.connect(self.status.progress)
         b.modelLoaded.connect(self._on_loaded)
         b.loadFailed.connect(self._on_load_failed)
         b.loadCancelled.connect(self._on_load_cancelled)
-        b.generationStarted.connect(self._on_generation_started)
-        b.tokensArrived.connect(self._on_tokens)
-        b.generationFinished.connect(self._on_finished)
-        b.generationFailed.connect(self._on_generation_failed)
         b.busyChanged.connect(self._on_busy_changed)
         b.tokensCounted.connect(self._on_tokens_counted)
-        b.variantProgress.connect(self.library_panel.show_progress)
-        b.variantFinished.connect(self._on_variant_finished)
-        b.variantFailed.connect(self._on_variant_failed)
+        b.failed.connect(self.show_error)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Prompt Workbench"))
@@ -367,7 +308,6 @@ class MainWindow(Retranslating, QMainWindow):
         self.branches_dock.setWindowTitle(self.tr("Branches"))
         self.history_dock.setWindowTitle(self.tr("History"))
         self.library_dock.setWindowTitle(self.tr("Library"))
-        self.history_status.setText(self.tr("History unavailable"))
         texts = {
             self.open_action: (self.tr("&Models…"), self.tr("Open, find and load models (Ctrl+O)")),
             self.quit_action: (self.tr("&Quit"), ""),
@@ -390,14 +330,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.language_menu.setTitle(self.tr("&Language"))
         self.language_actions[""].setText(self.tr("System default"))
         self.help_menu.setTitle(self.tr("&Help"))
-        self.cancel_load.setText(self.tr("Cancel"))
         self.error.setToolTip(self.tr("Click to dismiss"))
-        self._update_gauge_format()
-        if self.loaded is None and not self.bridge.loading:
-            self.model_label.setText(self.tr("No model"))
-
-    def _update_gauge_format(self) -> None:
-        self.context_gauge.setFormat(self.tr("%v / %m tokens") if self.loaded is not None else self.tr("no model"))
+        self.status.retranslate(self.bridge.loading)
 
     def set_language(self, code: str) -> None:
         self.settings.set_language(code)
@@ -462,25 +396,12 @@ class MainWindow(Retranslating, QMainWindow):
             pass
         self.hide_error()
         self.loaded = None
-        self._update_gauge_format()
-        self.model_label.setText(self.tr("Loading {0}…").format(Path(params.path).name))
-        self.load_progress.setValue(0)
-        self.load_progress.show()
-        self.cancel_load.show()
-        self._update_actions()
-
-    def _end_load(self) -> None:
-        self.load_progress.hide()
-        self.cancel_load.hide()
+        self.status.loading(Path(params.path).name)
+        self.update_actions()
 
     def _on_loaded(self, loaded: LoadedModel) -> None:
-        self._end_load()
         self.loaded = loaded
-        name = self.info.display_name if self.info else Path(loaded.path).stem
-        self.model_label.setText(name)
-        self.backend_label.setText(loaded.backend)
-        self.context_gauge.setRange(0, loaded.n_ctx)
-        self._update_gauge_format()
+        self.status.loaded(loaded, self.info.display_name if self.info else Path(loaded.path).stem)
         self.settings.set_last_model(loaded.path)
         if self.bridge.client.load_params:
             self.settings.remember_load_params(self.bridge.client.load_params)
@@ -488,26 +409,18 @@ class MainWindow(Retranslating, QMainWindow):
         self.token_lab.set_model(Path(loaded.path).stem)
         if loaded.warnings:
             self.show_error(" ".join(loaded.warnings))
-        self._update_actions()
+        self.update_actions()
         self.update_token_count()
 
     def _on_load_failed(self, message: str) -> None:
-        self._end_load()
-        self.loaded = None
-        self.token_lab.set_model("")
-        self._update_gauge_format()
-        self.model_label.setText(self.tr("No model"))
-        self.backend_label.setText("")
+        self._on_load_cancelled(clear_backend=True)
         self.show_error(message)
-        self._update_actions()
 
-    def _on_load_cancelled(self) -> None:
-        self._end_load()
+    def _on_load_cancelled(self, clear_backend: bool = False) -> None:
         self.loaded = None
         self.token_lab.set_model("")
-        self._update_gauge_format()
-        self.model_label.setText(self.tr("No model"))
-        self._update_actions()
+        self.status.no_model(clear_backend)
+        self.update_actions()
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -550,32 +463,23 @@ class MainWindow(Retranslating, QMainWindow):
 
     def exact_prompt(self) -> str:
         """The string the model receives for the current editor (chat template applied)."""
-        if self.editors.mode() == "completion":
-            return self.editors.completion.toPlainText()
-        return ChatFormat.of(self.info, self.loaded).render(self.editors.chat.messages())
+        return self.runs.exact_prompt()
 
     def build_params(self, prompt: str | None = None) -> GenerateParams:
-        return GenerateParams(
-            prompt=self.exact_prompt() if prompt is None else prompt,
-            sampler=self.sampling.sampler(),
-            max_tokens=self.sampling.max_tokens.value(),
-            top_logprobs=10,
-            stop=self.sampling.stop_strings(),
-            parse_special=True,  # <|im_start|> typed in either editor is the special token it looks like
-            token_entropy=True,  # for "colour by entropy"
-        ).validate()
+        """The editor's prompt (or ``prompt``) with the current sampling settings."""
+        return self.runs.build_params(prompt)
 
     def update_token_count(self) -> None:
         if self.loaded is None:
             return
         if self.editors.is_empty():
             self.prompt_tokens = 0
-            self.context_gauge.setValue(0)
+            self.status.context_gauge.setValue(0)
             return
         try:
             text = self.exact_prompt()
         except WorkbenchError as e:
-            self.timing_label.setText(str(e)[:80])
+            self.status.note(str(e))
             return
         serial = self.bridge.count_tokens(text, parse_special=True)
         if serial is not None:
@@ -585,10 +489,13 @@ class MainWindow(Retranslating, QMainWindow):
         if serial != self._count_serial or self.loaded is None:
             return
         self.prompt_tokens = n
-        self.context_gauge.setMaximum(self.loaded.n_ctx)
-        self.context_gauge.setValue(min(n, self.loaded.n_ctx))
-        self.context_gauge.setToolTip(self.tr("{0} prompt tokens of a {1}-token context").format(n, self.loaded.n_ctx))
+        self.status.prompt_tokens(n)
         self.tokenCountUpdated.emit(n)
+
+    def _on_busy_changed(self, busy: bool) -> None:
+        self.update_actions()
+        if not busy and self.count_timer.isActive() is False and self.prompt_tokens is None:
+            self.update_token_count()
 
     def show_exact_prompt(self) -> ExactPromptDialog | None:
         try:
@@ -600,70 +507,46 @@ class MainWindow(Retranslating, QMainWindow):
         dialog.show()
         return dialog
 
-    # -- run ------------------------------------------------------------------------------
+    # -- runs (the run controller's) --------------------------------------------------------
 
-    def _start(self, params: GenerateParams, continuing: bool = False) -> None:
-        self.hide_error()
-        self._continuing = continuing
-        self.last_params = params
-        self.bridge.generate(params)
+    def run(self) -> bool:
+        return self.runs.run()
 
-    def run(self) -> None:
-        if self.loaded is None or self.bridge.busy:
-            return
-        if self.editors.is_empty():
-            self.show_error(self.tr("The prompt is empty. Type something to send to the model."))
-            return
-        try:
-            params = self.build_params()
-        except WorkbenchError as e:
-            self.show_error(str(e))
-            return
-        self._start(params)
+    def regenerate(self) -> bool:
+        return self.runs.regenerate()
 
-    def regenerate(self) -> None:
-        """Run the last prompt again with the current sampler (a new draw unless the seed is fixed)."""
-        if self.last_params is None or self.loaded is None or self.bridge.busy:
-            return
-        try:
-            params = self.build_params(prompt=self.last_params.prompt if not self._continuing else self._base_prompt)
-        except WorkbenchError as e:
-            self.show_error(str(e))
-            return
-        params.parse_special = self.last_params.parse_special
-        self._start(params)
-
-    def continue_generation(self) -> None:
-        """Generate more after the current output, keeping it."""
-        if self.last_generation is None or self.last_params is None or self.loaded is None or self.bridge.busy:
-            return
-        try:
-            params = self.build_params(prompt=self.last_params.prompt + self.last_generation.text)
-        except WorkbenchError as e:
-            self.show_error(str(e))
-            return
-        params.parse_special = self.last_params.parse_special
-        if self.tree is not None:  # continue the exact tokens shown, not a re-tokenized text
-            params.prompt = self.tree.base.prompt
-            params.suffix_ids = list(self.tree.base.suffix_ids) + [t.id for t in self.tree.get(self.branch_id).tokens]
-        self._start(params, continuing=True)
+    def continue_generation(self) -> bool:
+        return self.runs.continue_generation()
 
     def branch(self, index: int, choice: Alternative) -> bool:
-        """Continue the shown branch from token ``index`` with ``choice`` instead."""
-        if self.tree is None or self.bridge.busy:
+        return self.runs.branch(index, choice)
+
+    def show_branch(self, branch_id: int) -> None:
+        self.runs.show_branch(branch_id)
+
+    def stop(self) -> None:
+        self.runs.stop()
+
+    def show_run(self, run_id: int) -> bool:
+        return self.runs.show_run(run_id)
+
+    def rerun(self, run_id: int) -> bool:
+        return self.runs.rerun(run_id)
+
+    def use_library(self, choice: LibraryChoice) -> bool:
+        """Put a template (with its variant) into the editor; False, with the reason shown, if it
+        cannot be rendered."""
+        try:
+            self.runs.apply_library(choice)
+        except WorkbenchError:
             return False
-        if self.loaded is None or self.loaded.path != self.tree_model:
-            if self.confirm_load(self.tree_model):
-                self.load_model(self.tree_model)
-            return False
-        params = self.tree.branch_params(self.branch_id, index, choice)
-        params.sampler = self.sampling.sampler()
-        self._pending_branch = (self.branch_id, index, choice)
-        self._start(params, continuing=False)
         return True
 
+    def run_library(self, choice: LibraryChoice) -> bool:
+        return self.runs.run_library(choice)
+
     def confirm_load(self, path: str) -> bool:
-        """Ask before loading the run's model to branch it (tests replace this)."""
+        """Ask before loading the model a run was made with, to branch or re-run it (tests replace this)."""
         answer = QMessageBox.question(
             self,
             self.tr("Branch"),
@@ -671,197 +554,7 @@ class MainWindow(Retranslating, QMainWindow):
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def show_branch(self, branch_id: int) -> None:
-        if self.tree is None:
-            return
-        branch = self.tree.get(branch_id)
-        self.branch_id = branch_id
-        self.output.clear_tokens()
-        self.output.append_tokens(branch.tokens)
-        shown = Generation(iter(()))
-        shown.tokens, shown.text = list(branch.tokens), branch.text
-        self.last_generation = shown
-        index = self.branch_box.findData(branch_id)
-        if index >= 0:
-            self.branch_box.setCurrentIndex(index)
-        self.branches_panel.select(branch_id)
-
-    def _refresh_branches(self, new_branch: bool = False) -> None:
-        self.branch_box.clear()
-        self.branches_panel.set_tree(self.tree, self.branch_id)
-        if new_branch:
-            self.branches_dock.show()
-            self.branches_dock.raise_()
-        if self.tree is None:
-            self.branch_box.hide()
-            return
-        for b in self.tree.branches:
-            self.branch_box.addItem(b.label() if b.parent is not None else self.tr("main"), b.id)
-        self.branch_box.setVisible(len(self.tree.branches) > 1)
-        self.branch_box.setCurrentIndex(self.branch_box.findData(self.branch_id))
-        self.output.branching = True
-
-    def stop(self) -> None:
-        if self.bridge.busy:
-            self.bridge.cancel()
-
-    def _on_generation_started(self) -> None:
-        if self._pending_branch is not None and self.tree is not None:
-            parent_id, at, choice = self._pending_branch
-            parent = self.tree.get(parent_id)
-            self.output.clear_tokens()
-            chosen = TokenEvent(choice.id, choice.text, choice.bytes, choice.logprob, parent.tokens[at].top)
-            self.output.append_tokens(parent.tokens[:at] + [chosen])
-        elif not self._continuing:
-            self.output.clear_tokens()
-            self._base_prompt = self.last_params.prompt if self.last_params else ""
-        self.speed_label.setText(self.tr("generating…"))
-
-    def _on_tokens(self, tokens: list[TokenEvent]) -> None:
-        self.output.append_tokens(tokens)
-
-    def _on_finished(self, generation: Generation) -> None:
-        reason = generation.done.finish_reason if generation.done else ""
-        new_branch = False
-        if self._pending_branch is not None and self.tree is not None:
-            parent_id, at, choice = self._pending_branch
-            self._pending_branch = None
-            branch = self.tree.add_branch(parent_id, at, choice, generation.tokens, reason)
-            prefix = b"".join(t.bytes for t in branch.tokens[: at + 1]).decode("utf-8", "replace")
-            generation.tokens, generation.text = list(branch.tokens), prefix + generation.text
-            self.branch_id = branch.id
-            new_branch = True
-        elif self._continuing and self.last_generation is not None and self.tree is not None:
-            generation.text = self.last_generation.text + generation.text
-            generation.tokens = self.tree.extend(self.branch_id, generation.tokens, reason).tokens[:]
-        elif self.last_params is not None:
-            self.tree = BranchTree(self.last_params)
-            self.tree_model = self.loaded.path if self.loaded else ""
-            self.tree.add_root(generation.tokens, reason)
-            self.branch_id = 0
-            # No "done" at all: the engine was shut down under it (the window closing).
-            self._record(generation, "cancelled" if reason in ("cancelled", "") else "ok")
-        if (new_branch or self._continuing) and self.tree is not None:
-            self.recorder.update_tree(self.run_saved, self.tree)
-        self._refresh_branches(new_branch)
-        self.last_generation = generation
-        self.output.truncate(generation.text)
-        done = generation.done
-        if done is not None:
-            t = done.timings
-            self.timing_label.setText(self.tr("prompt {0} tokens in {1} ms").format(done.prompt_tokens, f"{t.prompt_s * 1000:.0f}"))
-            self.speed_label.setText(
-                self.tr("{0} tokens · {1} tok/s · seed {2}").format(done.completion_tokens, f"{t.tokens_per_s:.1f}", done.seed)
-                + (self.tr(" · stopped") if done.finish_reason == "cancelled" else "")
-            )
-            if not self.sampling.fixed_seed.isChecked() and done.seed:
-                self.sampling.seed.setValue(done.seed)  # tick "fixed" to repeat this run
-            if done.context_full:
-                self.show_error(
-                    self.tr("The context is full ({0} tokens): the output stopped there. Load the model with a larger context (Models…).").format(
-                        self.loaded.n_ctx if self.loaded else "?"
-                    )
-                )
-            if self.loaded:
-                used = done.prompt_tokens + done.completion_tokens
-                self.context_gauge.setValue(min(used, self.loaded.n_ctx))
-        self._update_actions()
-        self.runFinished.emit(generation)
-
-    def _on_generation_failed(self, message: str) -> None:
-        if self._pending_branch is None and not self._continuing and self.last_params is not None:
-            self._record(None, "error", message)
-        self._pending_branch = None
-        self.speed_label.setText("")
-        self.show_error(message)
-
-    def _on_busy_changed(self, busy: bool) -> None:
-        self._update_actions()
-        if not busy and self.count_timer.isActive() is False and self.prompt_tokens is None:
-            self.update_token_count()
-
-    # -- state ----------------------------------------------------------------------------
-
     # -- history --------------------------------------------------------------------------
-
-    def _record(self, generation: Generation | None, status: str, error: str | None = None) -> None:
-        """Save the run just finished (or failed) in the history, in the background."""
-        params = self.last_params
-        if params is None:
-            return
-        loaded = self.loaded
-        run = NewRun(
-            source="gui",
-            mode=self.editors.mode(),
-            prompt=params.prompt,
-            output=generation.text if generation else "",
-            params=params,
-            model=self.info,
-            loaded=loaded,
-            tokens=list(generation.tokens) if generation else [],
-            done=generation.done if generation else None,
-            status=status,
-            error=error,
-            template=self.origin["template"] if self.origin else None,
-            variant=self.origin["variant"] if self.origin else None,
-            details=self.origin["details"] if self.origin else None,
-        )
-        self.run_saved = self.recorder.save(run)
-
-    def show_run(self, run_id: int) -> bool:
-        """Show a saved run in the output: its tokens with their probabilities, and its branches."""
-        store = self.recorder.store
-        if store is None or self.bridge.busy:
-            return False
-        try:
-            row = store.get(run_id)
-            tree = store.tree(run_id)
-            if tree is None:
-                tree = BranchTree(GenerateParams.from_dict(row.params))
-                tree.add_root(store.tokens(run_id), row.finish_reason)
-        except WorkbenchError as e:
-            self.show_error(str(e))
-            return False
-        self.tree, self.tree_model = tree, row.model.path if row.model else ""
-        self.last_params = GenerateParams.from_dict(row.params)
-        self.run_saved = _done_future(run_id)
-        self._refresh_branches()
-        self.show_branch(0)
-        if row.variant in SEARCH_KINDS and row.details:  # its votes or explored tree, in the Library panel
-            self.library_panel.show_result(VariantResult(row.prompt, row.output, [], None, row.details, row.status == "cancelled"))
-            self.library_dock.show()
-            if not row.tokens:
-                self.output.setPlainText(row.output)
-        return True
-
-    def rerun(self, run_id: int) -> bool:
-        """Run a saved run's exact prompt again with its settings (the model it used, if loaded)."""
-        store = self.recorder.store
-        if store is None or self.loaded is None or self.bridge.busy:
-            return False
-        try:
-            row = store.get(run_id)
-        except WorkbenchError as e:
-            self.show_error(str(e))
-            return False
-        if row.model is not None and self.info is not None and row.model.path != self.info.path:
-            if self.confirm_load(row.model.path):
-                self.load_model(row.model.path)
-            return False
-        details = row.details or {}
-        if row.variant in SEARCH_KINDS and "task" in details:  # the whole vote or search again
-            base = GenerateParams.from_dict(row.params)
-            base.sampler.seed = row.seed
-            try:
-                task = task_from_record(details, base, self._prompt_builder)
-            except WorkbenchError as e:
-                self.show_error(str(e))
-                return False
-            self.origin = {"template": row.template, "variant": row.variant, "details": None}
-            self.library_panel.set_running(True)
-            return self.bridge.run_variant(task)
-        self._start(GenerateParams.from_dict(row.params))
-        return True
 
     def use_database(self, path: str) -> bool:
         """Keep the history in ``path`` from now on (remembered); False, with the reason shown, if it cannot be used."""
@@ -869,9 +562,9 @@ class MainWindow(Retranslating, QMainWindow):
             self.show_error(self.tr("This history database cannot be used: {0}").format(self.recorder.error))
             return False
         self.settings.set_database_path(path)
-        self.run_saved = None
+        self.runs.saved = None
         self._open_library()
-        self.history_status.hide()
+        self.status.history_unavailable(None)
         self.hide_error()
         return True
 
@@ -883,115 +576,14 @@ class MainWindow(Retranslating, QMainWindow):
         if path:
             self.use_database(path)
 
-    # -- library --------------------------------------------------------------------------
-
-    def _forget_origin(self) -> None:
-        self.origin = None
-
     def _open_library(self) -> None:
-        store = self.recorder.store
-        self.library_panel.set_store(TemplateStore(store.db) if store is not None else None)
-
-    def _prompt_builder(self, mode: str) -> PromptBuilder:
-        return prompt_builder(mode, ChatFormat.of(self.info, self.loaded))
-
-    def _library_task(self, choice: LibraryChoice) -> tuple[list[ChatMessage], VariantTask | None]:
-        """The conversation a library choice sends, and its variant task (None: the template as
-        written). Raises WorkbenchError for a broken template or a missing variable."""
-        version = choice.version
-        if not choice.variant:
-            system, body = version.render(choice.values)
-            return ([ChatMessage("system", system)] if system else []) + [ChatMessage("user", body)], None
-        base = self.build_params(prompt="")
-        base.parse_special = version.mode == "chat"
-        task = version.variant_task(choice.variant, choice.values, self._prompt_builder(version.mode), base)
-        return conversation(task.variant, task.system, task.body, task.examples), task
-
-    def _fill_editor(self, mode: str, messages: list[ChatMessage]) -> None:
-        self.editors.set_mode(mode)
-        if mode == "completion":
-            self.editors.completion.setPlainText(flatten(messages))
-            return
-        chat = self.editors.chat
-        chat.system.setPlainText(next((m.content for m in messages if m.role == "system"), ""))
-        for row in list(chat.rows):
-            chat.remove_message(row)
-        for m in messages:
-            if m.role != "system":
-                chat.add_message(m.role, m.content)
-
-    def use_library(self, choice: LibraryChoice) -> bool:
-        """Put a template (with its variant) into the editor; False, with the reason shown, if it
-        cannot be rendered."""
+        workspace = self.recorder.workspace
         try:
-            self._apply_library(choice)
-        except WorkbenchError:
-            return False
-        return True
-
-    def _apply_library(self, choice: LibraryChoice) -> VariantTask | None:
-        """Fill the editor from a library choice and return its variant task (None: the template
-        as written). A template that cannot be rendered raises, with the reason shown."""
-        try:
-            messages, task = self._library_task(choice)
+            templates = workspace.templates if workspace is not None else None
         except WorkbenchError as e:
-            self.library_panel.show_failure(str(e))
             self.show_error(str(e))
-            raise
-        self._fill_editor(choice.version.mode, messages)
-        self.origin = {
-            "template": choice.version.ref,
-            "variant": task.variant.kind if task else None,
-            "details": task_record(task) if task else None,
-        }
-        self.hide_error()
-        return task
-
-    def run_library(self, choice: LibraryChoice) -> bool:
-        """Run a library choice: a single-pass variant through the editor (streamed, coloured),
-        self-consistency and tree of thought in the background with their results in the panel."""
-        if self.loaded is None or self.bridge.busy:
-            self.library_panel.show_failure(self.tr("Load a model first (and wait for the current run to end)."))
-            return False
-        try:
-            task = self._apply_library(choice)
-        except WorkbenchError:
-            return False
-        if task is None or task.variant.kind not in SEARCH_KINDS:
-            self.run()
-            return self.bridge.busy
-        self.library_panel.set_running(True)
-        self.last_params = None  # a search is not a single generation to regenerate or continue
-        if not self.bridge.run_variant(task):
-            self.library_panel.set_running(False)
-            return False
-        return True
-
-    def _on_variant_finished(self, task: VariantTask, result: VariantResult) -> None:
-        self.library_panel.show_result(result)
-        self.library_dock.show()
-        self.library_dock.raise_()
-        mode = "chat" if task.chat else "completion"
-        details = {**task_record(task), **result.details}
-        run = NewRun(
-            source="gui", mode=mode, prompt=result.prompt, output=result.output, params=task.record_params(),
-            model=self.info, loaded=self.loaded, tokens=list(result.tokens), done=result.done, status=result.status,
-            template=self.origin["template"] if self.origin else None, variant=task.variant.kind, details=details,
-        )
-        self.run_saved = self.recorder.save(run)
-        self.tree = None
-        self._refresh_branches()
-        self.output.clear_tokens()
-        if result.tokens:  # tree of thought: the answer, coloured by probability
-            self.output.append_tokens(result.tokens)
-            self.output.truncate(result.output)  # the stop string is not part of the answer
-        else:
-            self.output.setPlainText(result.output)
-        self.runFinished.emit(result)
-
-    def _on_variant_failed(self, message: str) -> None:
-        self.library_panel.show_failure(message)
-        self.show_error(message)
+            templates = None
+        self.library_panel.set_store(templates)
 
     def compare_runs(self, run_ids: list[int]) -> CompareDialog | None:
         store = self.recorder.store
@@ -1012,12 +604,13 @@ class MainWindow(Retranslating, QMainWindow):
     def hide_error(self) -> None:
         self.error.hide()
 
-    def _update_actions(self) -> None:
+    def update_actions(self) -> None:
         busy = self.bridge.busy
         ready = self.loaded is not None and not busy
+        session = self.runs.session
         self.run_action.setEnabled(ready)
-        self.regenerate_action.setEnabled(ready and self.last_params is not None)
-        self.continue_action.setEnabled(ready and self.last_generation is not None)
+        self.regenerate_action.setEnabled(ready and session.prepared is not None)
+        self.continue_action.setEnabled(ready and session.last is not None and session.prepared is not None)
         self.stop_action.setEnabled(busy and not self.bridge.loading)
         self.open_action.setEnabled(True)
 
@@ -1050,12 +643,6 @@ class MainWindow(Retranslating, QMainWindow):
         self.bridge.shutdown()
         self.recorder.close()  # the last run's save finishes first
         super().closeEvent(event)
-
-
-def _done_future(value: int) -> Future[int]:
-    future: Future[int] = Future()
-    future.set_result(value)
-    return future
 
 
 def _titled(header: QWidget, widget: QWidget) -> QWidget:

@@ -37,7 +37,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.engine.protocol import LoadedModel, LoadParams
+from workbench.values.params import LoadParams
+from workbench.values.results import LoadedModel
 from workbench.errors import WorkbenchError
 from workbench.gui.bridge import EngineBridge
 from workbench.gui.settings import AppSettings

@@ -14,10 +14,12 @@ from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from workbench.engine.client import EngineClient
-from workbench.engine.protocol import CandidateToken, Distribution, GenerateParams, SamplerParams
+from workbench.values.params import GenerateParams, SamplerParams
+from workbench.values.results import CandidateToken, Distribution
 from workbench.errors import WorkbenchError
 from workbench.tokens.pieces import piece_label
-from workbench.gui.qt_helpers import Retranslating, run_in_background
+from workbench.gui.bridge import EngineBridge
+from workbench.gui.qt_helpers import Retranslating
 
 ROW_HEIGHT = 22
 TOP_N = 20
@@ -100,18 +102,17 @@ class NextTokenPanel(Retranslating, QWidget):
 
     def __init__(
         self,
-        client: EngineClient,
+        bridge: EngineBridge,
         prompt: Callable[[], GenerateParams],
         sampler: Callable[[], SamplerParams],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("next-token-panel")
-        self.client = client
+        self.bridge = bridge
         self.prompt = prompt
         self.sampler = sampler
         self.steps: list[tuple[int, bytes]] = []  # tokens appended by hand
-        self.busy = False
         self.chart = DistributionChart()
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -142,6 +143,7 @@ class NextTokenPanel(Retranslating, QWidget):
         self.chart.tokenClicked.connect(self.choose)
         self.distributionReady.connect(self._show)
         self.failed.connect(self._show_error)
+        bridge.busyChanged.connect(lambda _busy: self._update_buttons())
         self.retranslate()
         self._update_buttons()
 
@@ -159,16 +161,17 @@ class NextTokenPanel(Retranslating, QWidget):
         self.chart.log_scale = on
         self.chart.update()
 
-    def _run(self, job: Callable[[], Distribution | None]) -> bool:
-        if self.busy:
-            return False
-        self.busy = True
-        self._update_buttons()
-        run_in_background(self, job, "distributionReady", "failed", after=self._idle)
-        return True
+    @property
+    def busy(self) -> bool:
+        return self.bridge.busy
 
-    def _idle(self) -> None:
-        self.busy = False
+    def _run(self, job: Callable[[EngineClient], Distribution | None]) -> bool:
+        """Ask the window's engine; False when it is busy with something else."""
+        return self.bridge.submit(job, self._answered, self.failed.emit)
+
+    def _answered(self, dist: Distribution | None) -> None:
+        if dist is not None:  # None: cancelled
+            self.distributionReady.emit(dist)
 
     def refresh(self) -> bool:
         """Evaluate the prompt (plus the appended tokens) and show the next-token distribution."""
@@ -179,14 +182,14 @@ class NextTokenPanel(Retranslating, QWidget):
             return False
         params.sampler = self.sampler()
         params.suffix_ids = [i for i, _ in self.steps]
-        return self._run(lambda: self.client.next_token(params, top_n=TOP_N))
+        return self._run(lambda client: client.next_token(params, top_n=TOP_N))
 
     def restage(self) -> bool:
         """New sampler settings on the same logits: no model evaluation."""
         if self.chart.dist is None:
             return False
         sampler = self.sampler()
-        return self._run(lambda: self.client.restage(sampler, top_n=TOP_N))
+        return self._run(lambda client: client.restage(sampler, top_n=TOP_N))
 
     def choose(self, index: int) -> bool:
         """Append the token at ``index`` of the chart and step to the next distribution."""
@@ -215,6 +218,7 @@ class NextTokenPanel(Retranslating, QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
+        self.next_button.setEnabled(not self.busy)
         self.undo_button.setEnabled(bool(self.steps) and not self.busy)
         self.clear_button.setEnabled(bool(self.steps) and not self.busy)
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QColor, QContextMenuEvent, QHelpEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QToolTip, QWidget
 
-from workbench.engine.protocol import TokenEvent
+from workbench.values.tokens import TokenEvent
 from workbench.tokens.pieces import piece_text
 from workbench.gui.qt_helpers import Retranslating
 

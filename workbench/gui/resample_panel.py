@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -20,24 +21,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.engine.client import EngineClient
-from workbench.engine.protocol import GenerateParams
+from workbench.app.resample import MAX_SAMPLES, ResampleResult, resample
 from workbench.errors import WorkbenchError
+from workbench.gui.bridge import EngineBridge
 from workbench.gui.qt_helpers import Retranslating, emit_safely
 from workbench.tokens.pieces import piece_label
+from workbench.values.params import GenerateParams
 
-MAX_RUNS = 1000
+MAX_RUNS = MAX_SAMPLES
 
 
 class ResamplePanel(Retranslating, QWidget):
-    progressed = Signal(int, object, object)  # runs done, outputs Counter, first-token Counter
-    finished = Signal(int, bool)  # runs done, cancelled
+    progressed = Signal(object)  # ResampleResult so far
+    finished = Signal(int, bool)  # runs done, cancelled (after the view is updated)
     failed = Signal(str)
 
-    def __init__(self, client: EngineClient, params: Callable[[], GenerateParams], parent: QWidget | None = None) -> None:
+    def __init__(self, bridge: EngineBridge, params: Callable[[], GenerateParams], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("resample-panel")
-        self.client = client
+        self.bridge = bridge
         self.params = params
         self.running = False
         self._stop = threading.Event()
@@ -68,8 +70,8 @@ class ResamplePanel(Retranslating, QWidget):
         self.start_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         self.progressed.connect(self._show)
-        self.finished.connect(self._done)
         self.failed.connect(self._failed)
+        bridge.busyChanged.connect(lambda busy: self.start_button.setEnabled(not busy and not self.running))
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -81,7 +83,8 @@ class ResamplePanel(Retranslating, QWidget):
         self.firsts.setHorizontalHeaderLabels([self.tr("Count"), self.tr("Share"), self.tr("First token")])
 
     def start(self) -> bool:
-        if self.running:
+        """Resample on the window's engine; False when it is busy with something else."""
+        if self.running or self.bridge.busy:
             return False
         try:
             base = self.params()
@@ -89,44 +92,24 @@ class ResamplePanel(Retranslating, QWidget):
             self._failed(str(e))
             return False
         n = self.runs.value()
-        self.running = True
         self._stop.clear()
+
+        def job(client: Any) -> ResampleResult:
+            progress = lambda r: emit_safely(self, "progressed", r)  # noqa: E731 - from the worker thread
+            return resample(client, base, n, progress, self._stop.is_set)
+
+        if not self.bridge.submit(job, self._done, self._failed_run, on_cancel=self._stop.set):
+            return False
+        self.running = True
         self.start_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setRange(0, n)
         self.progress.setValue(0)
-        base.top_logprobs = 0
-
-        def work() -> None:
-            outputs: Counter[str] = Counter()
-            firsts: Counter[str] = Counter()
-            done = 0
-            try:
-                for run in range(n):
-                    if self._stop.is_set():
-                        break
-                    sampler = base.sampler.to_dict()
-                    sampler["seed"] = None if base.sampler.seed is None else (base.sampler.seed + run) % 2**32
-                    params = GenerateParams.from_dict({**base.to_dict(), "sampler": sampler})
-                    generation = self.client.generate(params).run()
-                    if generation.done is None or generation.done.finish_reason == "cancelled":
-                        break
-                    outputs[generation.text] += 1
-                    firsts[piece_label(generation.tokens[0].bytes) if generation.tokens else "—"] += 1
-                    done += 1
-                    emit_safely(self, "progressed", done, Counter(outputs), Counter(firsts))
-            except WorkbenchError as e:
-                emit_safely(self, "failed", str(e))
-            finally:
-                self.running = False
-                emit_safely(self, "finished", done, self._stop.is_set() or done < n)
-
-        threading.Thread(target=work, daemon=True, name="resample").start()
         return True
 
     def cancel(self) -> None:
         self._stop.set()
-        self.client.cancel()
+        self.bridge.cancel()
 
     def _fill(self, table: QTableWidget, counts: Counter[str], total: int, quote: bool) -> None:
         rows = counts.most_common(200)
@@ -135,17 +118,31 @@ class ResamplePanel(Retranslating, QWidget):
             for c, value in enumerate((str(count), f"{count / total * 100:.1f}%", repr(text) if quote else text)):
                 table.setItem(r, c, QTableWidgetItem(value))
 
-    def _show(self, done: int, outputs: Counter[str], firsts: Counter[str]) -> None:
+    def _show(self, result: ResampleResult) -> None:
+        done = result.runs
+        firsts: Counter[str] = Counter()
+        for raw, count in result.first_tokens.items():
+            firsts[piece_label(raw) if raw else "—"] += count  # labelled: "text" or <hex bytes>
         self.progress.setValue(done)
-        self._fill(self.outputs, outputs, done, quote=True)
-        self._fill(self.firsts, firsts, done, quote=False)  # already labelled: "text" or <hex bytes>
-        self.summary.setText(self.tr("{0} runs · {1} distinct outputs · {2} distinct first tokens").format(done, len(outputs), len(firsts)))
+        self._fill(self.outputs, result.outputs, done, quote=True)
+        self._fill(self.firsts, firsts, done, quote=False)
+        self.summary.setText(self.tr("{0} runs · {1} distinct outputs · {2} distinct first tokens").format(done, len(result.outputs), len(firsts)))
 
-    def _done(self, done: int, cancelled: bool) -> None:
+    def _done(self, result: ResampleResult) -> None:
+        self.running = False
+        self._show(result)
         self.start_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
-        if cancelled:
-            self.summary.setText(self.summary.text() + " · " + self.tr("stopped after {0} runs").format(done))
+        if result.cancelled:
+            self.summary.setText(self.summary.text() + " · " + self.tr("stopped after {0} runs").format(result.runs))
+        self.finished.emit(result.runs, result.cancelled)
+
+    def _failed_run(self, message: str) -> None:
+        self.running = False
+        self.start_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self._failed(message)
+        self.finished.emit(0, True)
 
     def _failed(self, message: str) -> None:
         self.summary.setText(message)

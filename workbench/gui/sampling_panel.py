@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.engine.protocol import SamplerParams
+from workbench.values.params import SamplerParams
 from workbench.errors import BadInputError
 from workbench.presets import BUILTIN, PresetStore
 from workbench.gui.qt_helpers import Retranslating

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from workbench.engine.protocol import LoadParams
+from workbench.values.params import LoadParams
 from workbench.paths import data_dir
 
 

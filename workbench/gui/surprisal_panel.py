@@ -9,11 +9,12 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from workbench.engine.client import EngineClient
-from workbench.engine.protocol import Surprisal, TokenEvent
+from workbench.values.results import Surprisal
+from workbench.values.tokens import TokenEvent
 from workbench.errors import WorkbenchError
 from workbench.gui.output_view import OutputView
-from workbench.gui.qt_helpers import Retranslating, run_in_background
+from workbench.gui.bridge import EngineBridge
+from workbench.gui.qt_helpers import Retranslating
 from workbench.tokens.pieces import piece_label
 
 
@@ -21,13 +22,12 @@ class SurprisalPanel(Retranslating, QWidget):
     scored = Signal(object)  # Surprisal
     failed = Signal(str)
 
-    def __init__(self, client: EngineClient, prompt: Callable[[], str], parent: QWidget | None = None) -> None:
+    def __init__(self, bridge: EngineBridge, prompt: Callable[[], str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("surprisal-panel")
-        self.client = client
+        self.bridge = bridge
         self.prompt = prompt
         self.result: Surprisal | None = None
-        self.busy = False
         self.button = QPushButton()
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -41,6 +41,7 @@ class SurprisalPanel(Retranslating, QWidget):
         self.button.clicked.connect(self.score)
         self.scored.connect(self._show)
         self.failed.connect(self._failed)
+        bridge.busyChanged.connect(lambda busy: self.button.setEnabled(not busy))
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -49,7 +50,12 @@ class SurprisalPanel(Retranslating, QWidget):
         if self.result is None:
             self.summary.setText(self.tr("Red tokens surprised the model; the first token has no context to be scored by."))
 
+    @property
+    def busy(self) -> bool:
+        return self.bridge.busy
+
     def score(self) -> bool:
+        """Score the exact prompt on the window's engine; False when it is busy."""
         if self.busy:
             return False
         try:
@@ -57,21 +63,17 @@ class SurprisalPanel(Retranslating, QWidget):
         except WorkbenchError as e:
             self.summary.setText(str(e))
             return False
-        self.busy = True
-        self.button.setEnabled(False)
-        run_in_background(self, lambda: self.client.surprisal(text), "scored", "failed", after=self._idle)
-        return True
+        return self.bridge.submit(lambda client: client.surprisal(text), self._answered, self.failed.emit)
 
-    def _idle(self) -> None:
-        self.busy = False
+    def _answered(self, result: Surprisal | None) -> None:
+        if result is not None:  # None: cancelled
+            self.scored.emit(result)
 
     def _failed(self, message: str) -> None:
-        self.button.setEnabled(True)
         self.summary.setText(message)
 
     def _show(self, result: Surprisal) -> None:
         self.result = result
-        self.button.setEnabled(True)
         self.view.clear_tokens()
         # Unscored tokens (nothing before them) are shown as certain, i.e. not tinted.
         self.view.append_tokens(

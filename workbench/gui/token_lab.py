@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.engine.client import EngineClient
+from workbench.gui.bridge import EngineBridge
 from workbench.errors import WorkbenchError
 from workbench.tokens.tiktoken_encodings import TiktokenRegistry
 from workbench.tokens.tokenizers import ModelTokenizer, TiktokenTokenizer, Tokenization, Tokenizer, parse_ids, read_text_file, tokenize
@@ -249,14 +250,17 @@ class TokenTableModel(QAbstractTableModel):
 
 
 class TokenLab(Retranslating, QWidget):
-    """The tokens panel. ``client`` supplies the model tokenizer (when a model is loaded)."""
+    """The tokens panel. The window's engine ``bridge`` supplies the model tokenizer (when a model
+    is loaded); the model lane is tokenized only while the engine is idle, and waits for it
+    otherwise."""
 
     resultsReady = Signal(int, list)  # request serial, [(key, Tokenization | None, error or "")]
 
-    def __init__(self, client: EngineClient | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, bridge: EngineBridge | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("token-lab")
-        self.client = client
+        self.bridge = bridge
+        self._deferred = False  # a refresh that waits for the engine to be idle
         self.model_name = ""
         self.registry = TiktokenRegistry()
         self.serial = 0
@@ -343,6 +347,8 @@ class TokenLab(Retranslating, QWidget):
         self.input.textChanged.connect(self.timer.start)
         self.chooser.itemChanged.connect(lambda _i: self.refresh())
         self.resultsReady.connect(self._show_results)
+        if bridge is not None:
+            bridge.busyChanged.connect(self._engine_idle)
         self.import_button.clicked.connect(self._ask_import)
         self.open_button.clicked.connect(self._ask_open)
         self.copy_button.clicked.connect(self.copy_ids)
@@ -402,6 +408,11 @@ class TokenLab(Retranslating, QWidget):
             item.setText(self._model_label())
         self.refresh()
 
+    @property
+    def client(self) -> EngineClient | None:
+        """The engine client of the window's bridge (None without one)."""
+        return self.bridge.client if self.bridge is not None else None
+
     def selected(self) -> list[str]:
         return [self.chooser.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.chooser.count())
                 if self.chooser.item(i).checkState() == Qt.CheckState.Checked]
@@ -416,9 +427,10 @@ class TokenLab(Retranslating, QWidget):
 
     def tokenizer(self, key: str) -> Tokenizer:
         if key == MODEL_KEY:
-            if not self.model_name or self.client is None or self.client.load_params is None:
+            client = self.client
+            if not self.model_name or client is None or client.load_params is None:
                 raise WorkbenchError(self.tr("Model tokenizer unavailable: no model is loaded. tiktoken encodings still work."))
-            return ModelTokenizer(self.client, self.model_name)
+            return ModelTokenizer(client, self.model_name)
         if key not in self._tiktoken:  # kept: each one caches the bytes of the tokens it has seen
             self._tiktoken[key] = TiktokenTokenizer(self.registry.get(key), key)
         return self._tiktoken[key]
@@ -457,12 +469,22 @@ class TokenLab(Retranslating, QWidget):
         self.note.setText(" ".join(notes))
         self.note.setVisible(bool(notes))
         keys = self.selected()
+        deliver = lambda results: emit_safely(self, "resultsReady", serial, results)  # noqa: E731 - from a worker
+        self._deferred = False
+        if MODEL_KEY in keys and self.bridge is not None and self.bridge.has_model:
+            if not self.bridge.read(lambda _client: self.compute(text, keys), deliver):
+                self._deferred = True  # the engine is busy: tokenize when it is idle again
+            return serial
 
         def job() -> None:
-            emit_safely(self, "resultsReady", serial, self.compute(text, keys))
+            deliver(self.compute(text, keys))
 
         threading.Thread(target=job, daemon=True, name="tokenize").start()
         return serial
+
+    def _engine_idle(self, busy: bool) -> None:
+        if not busy and self._deferred:
+            self.refresh()
 
     def _show_results(self, serial: int, results: list[tuple[str, Tokenization | None, str]]) -> None:
         if serial != self.serial:

@@ -18,7 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from workbench.engine.protocol import Distribution, GenerateParams, GenerationDone, SamplerParams, Timings, TokenEvent
+from workbench.values.params import GenerateParams, SamplerParams
+from workbench.values.results import Distribution, GenerationDone, Timings
+from workbench.values.tokens import TokenEvent
 from workbench.prompts.answers import extract, majority
 from workbench.prompts.chat import ChatMessage
 from workbench.errors import BadInputError, EngineClosed
@@ -146,7 +148,7 @@ class VariantRunner:
         """One generation, run to its end; None when the engine was closed under it (the window
         closing): the search stops, and what it found so far is still returned and saved."""
         try:
-            return self.engine.generate(params).run()
+            return self.engine.generate(params).result()
         except EngineClosed:
             self.stop.set()
             return None

@@ -18,7 +18,9 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from workbench.engine.protocol import Alternative, GenerateParams, GenerationDone, SamplerParams, Timings, TokenEvent
+from workbench.values.params import GenerateParams, SamplerParams
+from workbench.values.results import GenerationDone, Timings
+from workbench.values.tokens import Alternative, TokenEvent
 from workbench.store.database import Database
 from workbench.store.runs import NewRun, RunFilter, RunStore, utc_now
 from workbench.store.models import RunRow

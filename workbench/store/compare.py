@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from workbench.engine.protocol import TokenEvent
+from workbench.values.tokens import TokenEvent
 from workbench.errors import BadInputError
 from workbench.store.models import RunRow
 from workbench.store.runs import RunStore, iso_utc

@@ -14,8 +14,10 @@ from typing import Any
 
 from sqlalchemy import Select, column, delete, func, or_, select, table, text, update
 
-from workbench.engine.branches import Branch, BranchTree
-from workbench.engine.protocol import GenerateParams, GenerationDone, LoadedModel, TokenEvent
+from workbench.values.branches import Branch, BranchTree
+from workbench.values.params import GenerateParams
+from workbench.values.results import GenerationDone, LoadedModel
+from workbench.values.tokens import TokenEvent
 from workbench.errors import BadInputError
 from workbench.models.info import ModelInfo
 from workbench.store.database import Database

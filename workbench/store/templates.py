@@ -1,5 +1,9 @@
-"""Prompt templates: every edit a new immutable version with a note, labels that point at versions,
-and rendering in the sandbox with declared variables.
+"""Prompt templates as stored: every edit a new immutable version with a note, labels that point at
+versions, export and import.
+
+The store keeps versions as data. What a version's texts mean (Jinja, variables, variants) is
+``workbench.prompts.templates``'s business: it hands the store a ``check`` that every version
+passes before it is saved.
 
 A template is addressed as ``name`` (its latest version), ``name@3`` (version 3) or
 ``name@production`` (whatever version the label points at).
@@ -10,17 +14,14 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
-from workbench.errors import BadInputError, TemplateError
-from workbench.prompts.sandbox import make_environment, render, used_variables
-from workbench.engine.protocol import GenerateParams
-from workbench.prompts.variant_runner import PromptBuilder, VariantTask, make_task
-from workbench.prompts.variants import Variant, check_variants, language_of, pick
+from workbench.errors import BadInputError
 from workbench.store.database import Database
 from workbench.store.models import TemplateLabelRow, TemplateRow, TemplateVersionRow
 from workbench.store.runs import iso_utc, utc_now
@@ -29,6 +30,10 @@ MODES = ("completion", "chat")
 _NAME = re.compile(r"^[\w][\w .\-]{0,99}$", re.UNICODE)
 _LABEL = re.compile(r"^[A-Za-z][\w\-]{0,39}$")
 VERSION_FIELDS = ("system", "body", "variables", "examples", "variants")
+
+# (template name, system, body, declared variables, variants) -> the variants as stored; raises
+# TemplateError or BadInputError for a version that could never run.
+TemplateCheck = Callable[[str, str, str, list[dict[str, Any]], list[Any]], list[dict[str, Any]]]
 
 
 @dataclass
@@ -52,57 +57,6 @@ class TemplateVersion:
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
-    def values(self, given: dict[str, str]) -> dict[str, Any]:
-        """The variables to render with: the given ones over the declared defaults."""
-        declared = {v["name"] for v in self.variables}
-        unknown = sorted(set(given) - declared)
-        if unknown:
-            raise TemplateError(
-                f"{self.ref} has no variable {', '.join(unknown)}; it declares {', '.join(sorted(declared)) or 'none'}."
-            )
-        values: dict[str, Any] = {v["name"]: v["default"] for v in self.variables if v.get("default") is not None}
-        values.update(given)
-        values["examples"] = self.examples
-        return values
-
-    @property
-    def language(self) -> str:
-        return language_of(self.body, self.system)
-
-    def variant(self, wanted: str) -> Variant:
-        """A variant by name or kind; a kind the version does not declare runs with its defaults."""
-        return pick(self.variants, wanted, language=self.language)
-
-    def variant_task(self, wanted: str, given: dict[str, str], to_prompt: PromptBuilder, base: GenerateParams) -> VariantTask:
-        """This version rendered with ``given`` and ready to run as variant ``wanted``."""
-        variant = self.variant(wanted)
-        system, body = self.render(given)
-        return make_task(variant, system, body, self.shots(given, variant.get("examples")), to_prompt, base)
-
-    def shots(self, given: dict[str, str], examples: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-        """Worked examples with each input put through the template, so that an example question
-        looks exactly like the real one: the input fills the first declared variable (or an
-        example's own ``variables``), the other variables keep the values given."""
-        out = []
-        for example in self.examples if examples is None else examples:
-            own = example.get("variables")
-            if isinstance(own, dict):
-                values = {**given, **{str(k): str(v) for k, v in own.items()}}
-            elif self.variables:
-                values = {**given, self.variables[0]["name"]: str(example.get("input", ""))}
-            else:
-                out.append(dict(example))
-                continue
-            out.append({**example, "question": self.render(values)[1]})
-        return out
-
-    def render(self, given: dict[str, str]) -> tuple[str, str]:
-        """(system, body) rendered in the sandbox; a missing variable or a broken template is a TemplateError."""
-        env = make_environment(strict=True)
-        values = self.values(given)
-        system = render(env, self.system, values, what=f"system prompt of {self.ref}") if self.system else ""
-        return system, render(env, self.body, values, what=f"template {self.ref}")
-
 
 @dataclass
 class TemplateInfo:
@@ -116,29 +70,6 @@ class TemplateInfo:
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
-
-
-def check_syntax(source: str, what: str) -> None:
-    """Parse without rendering: a template that cannot even be read is refused when saved."""
-    import jinja2
-
-    try:
-        make_environment(strict=True).parse(source)
-    except jinja2.TemplateSyntaxError as e:
-        raise TemplateError(f"The {what} has a syntax error on line {e.lineno}: {e.message}") from None
-
-
-def _check_used(system: str, body: str, variables: list[dict[str, Any]], what: str) -> None:
-    """Every variable the texts use must be declared, or the template could never run (a value
-    for an undeclared variable is refused, and leaving it out fails the render)."""
-    declared = {v["name"] for v in variables}
-    missing = [n for n in used_variables(system, body) if n not in declared]
-    if missing:
-        names = ", ".join(missing)
-        raise TemplateError(
-            f"{what} uses {names} without declaring {'it' if len(missing) == 1 else 'them'}: declare each "
-            f"variable (--var NAME or --var NAME=DEFAULT on the command line)."
-        )
 
 
 def _check_variables(variables: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -156,8 +87,11 @@ def _check_variables(variables: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 class TemplateStore:
-    def __init__(self, db: Database) -> None:
+    """The templates of one database: the only way in and out of their tables."""
+
+    def __init__(self, db: Database, check: TemplateCheck) -> None:
         self.db = db
+        self.check = check
 
     # -- reading --------------------------------------------------------------------------
 
@@ -254,11 +188,8 @@ class TemplateStore:
             raise BadInputError(f"{name!r} cannot be a template name: use letters, digits, spaces, '.', '-' or '_' (no '@').")
         if mode not in MODES:
             raise BadInputError(f"A template's mode is completion or chat, not {mode!r}.")
-        check_syntax(body, f"template {name}")
-        check_syntax(system, f"system prompt of {name}")
-        variants = check_variants(variants or [], language_of(body, system))
         checked = _check_variables(variables or [])
-        _check_used(system, body, checked, f"The template {name}")
+        variants = self.check(name, system, body, checked, variants or [])
         with self.db.session() as session:
             if session.scalar(select(TemplateRow.id).where(TemplateRow.name == name)) is not None:
                 raise BadInputError(f"A template named {name!r} exists already; edit it to make a new version.")
@@ -279,10 +210,6 @@ class TemplateStore:
             raise BadInputError(f"Unknown template fields: {', '.join(sorted(unknown))}.")
         if not note.strip():
             raise BadInputError("Say what changed: every new version has a note.")
-        if "body" in changes:
-            check_syntax(changes["body"], f"template {name}")
-        if "system" in changes:
-            check_syntax(changes["system"], f"system prompt of {name}")
         if changes.get("mode", "completion") not in MODES:
             raise BadInputError(f"A template's mode is completion or chat, not {changes['mode']!r}.")
         with self.db.session() as session:
@@ -291,8 +218,7 @@ class TemplateStore:
             fields = {f: getattr(latest, f) for f in VERSION_FIELDS}
             fields.update({f: changes[f] for f in VERSION_FIELDS if f in changes})
             fields["variables"] = _check_variables(fields["variables"])
-            fields["variants"] = check_variants(fields["variants"] or [], language_of(fields["body"], fields["system"]))
-            _check_used(fields["system"], fields["body"], fields["variables"], f"The template {name}")
+            fields["variants"] = self.check(name, fields["system"], fields["body"], fields["variables"], fields["variants"] or [])
             for attr in ("description", "tags", "mode"):
                 if attr in changes:
                     setattr(template, attr, changes[attr])

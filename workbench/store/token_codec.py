@@ -17,7 +17,7 @@ import zlib
 
 import numpy as np
 
-from workbench.engine.protocol import Alternative, TokenEvent
+from workbench.values.tokens import Alternative, TokenEvent
 from workbench.errors import StoreError
 
 VERSION = 1

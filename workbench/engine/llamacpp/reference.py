@@ -7,13 +7,16 @@ settings, through llama-cpp-python's own ``Llama.generate`` loop.
 from __future__ import annotations
 
 import time
+from types import TracebackType
 
 import llama_cpp
 
 
 class ReferenceRunner:
+    """llama-cpp-python's high-level `Llama` on the benchmark's settings; a context manager, or call ``close()``."""
+
     def __init__(self, model_path: str, n_ctx: int, n_threads: int, flash_attn: bool = False) -> None:
-        # The same flash-attention setting as the engine (off on CPU, see llama.cpu_flash_default).
+        # The same flash-attention setting as the engine (off on CPU, see session.cpu_flash_default).
         self.llm = llama_cpp.Llama(
             model_path, n_ctx=n_ctx, n_threads=n_threads, n_threads_batch=n_threads, flash_attn=flash_attn, verbose=False
         )
@@ -29,6 +32,14 @@ class ReferenceRunner:
             if len(stamps) >= n_tokens:
                 break
         return (len(stamps) - 1) / (stamps[-1] - stamps[0])
+
+    def __enter__(self) -> ReferenceRunner:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
 
     def close(self) -> None:
         self.llm.close()

@@ -1,6 +1,6 @@
-"""The one place that calls llama.cpp: a loaded model and its context, owned and closed here.
+"""A loaded model and its context: llama.cpp's pointers, owned and freed here.
 
-Only the engine host process imports this module. It uses llama-cpp-python's low-level bindings
+Only the engine host process uses this module. It calls llama-cpp-python's low-level bindings
 directly, reading only the last row of logits after each decode (never ``logits_all``), and
 translates llama.cpp's return codes into our own errors.
 """
@@ -11,77 +11,23 @@ import ctypes
 import math
 import os
 import re
-from collections import deque
 from collections.abc import Callable, Sequence
+from types import TracebackType
 
 import numpy as np
 
 import llama_cpp
-from workbench.engine.protocol import LoadedModel, LoadParams, SamplerParams
+from workbench.engine.llamacpp.kernels import exp_sum, exp_sum_address
+from workbench.engine.llamacpp.logs import clear_log, recent_log
+from workbench.engine.llamacpp.sampler import Sampler
 from workbench.engine.sampling import RowCapture
 from workbench.errors import EngineError, ModelLoadError, NoModelLoaded, PromptError
+from workbench.values.params import LoadParams, SamplerParams
+from workbench.values.results import LoadedModel
 
-_log_lines: deque[str] = deque(maxlen=400)
-_log_partial: list[str] = []
-
-
-@llama_cpp.llama_log_callback
-def _log_callback(level: int, text: bytes, _user: ctypes.c_void_p) -> None:
-    # llama.cpp sends fragments (progress dots) and whole lines; keep whole lines only.
-    _log_partial.append(text.decode("utf-8", errors="replace") if text else "")
-    joined = "".join(_log_partial)
-    if "\n" in joined:
-        *lines, rest = joined.split("\n")
-        _log_lines.extend(line for line in lines if line.strip())
-        _log_partial[:] = [rest] if rest else []
-
-
-llama_cpp.llama_log_set(_log_callback, ctypes.c_void_p(0))
 llama_cpp.llama_backend_init()
 
 _NO_ABORT = llama_cpp.ggml_abort_callback()
-
-
-def recent_log(n: int = 8, pattern: str | None = None) -> list[str]:
-    lines = list(_log_lines)
-    if pattern:
-        lines = [line for line in lines if re.search(pattern, line, re.IGNORECASE)]
-    return lines[-n:]
-
-
-ExpSum = Callable[[np.ndarray, float, np.ndarray], float]
-
-
-def _find_exp_sum() -> tuple[ExpSum | None, int]:
-    """ggml's vectorised ``sum(exp(x - max))`` (it also writes the exponentials) and its address,
-    or (None, 0).
-
-    Log-probabilities need this sum over the whole vocabulary after every generated token; numpy's
-    three passes cost about 4 % of generation speed on a small machine, ggml's one pass a third of
-    that. The function is exported by the CPU backend that llama.cpp has already loaded; builds
-    that name or split that library differently fall back to numpy.
-    """
-    from llama_cpp._ctypes_extensions import load_shared_library
-
-    base = getattr(llama_cpp.llama_cpp, "_base_path", None)
-    try:
-        kernel = load_shared_library("ggml-cpu", base).ggml_vec_soft_max_f32
-    except (OSError, RuntimeError, AttributeError, TypeError):
-        return None, 0
-    kernel.restype = ctypes.c_double
-    kernel.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_float]
-
-    def exp_sum(row: np.ndarray, peak: float, out: np.ndarray) -> float:
-        if not (row.dtype == out.dtype == np.float32 and row.flags.c_contiguous and out.flags.c_contiguous):
-            raise ValueError("exp_sum needs contiguous float32 arrays")
-        if out.shape[0] < row.shape[0]:
-            raise ValueError("exp_sum needs an output as long as the row")
-        return float(kernel(row.shape[0], out.ctypes.data, row.ctypes.data, peak))
-
-    return exp_sum, int(ctypes.cast(kernel, ctypes.c_void_p).value or 0)
-
-
-exp_sum, exp_sum_address = _find_exp_sum()
 
 
 def gpu_offload_supported() -> bool:
@@ -121,7 +67,9 @@ def scoring_rows(n_batch: int, n_vocab: int, n_gpu_layers: int) -> int:
 
 
 class LlamaSession:
-    """A loaded model with one context. Call ``close()`` to free both."""
+    """A loaded model with one context.
+
+    Owns both: use it as a context manager, or call ``close()`` (safe to call twice)."""
 
     def __init__(
         self, params: LoadParams, warnings: list[str], on_progress: Callable[[float], bool] | None = None
@@ -131,7 +79,7 @@ class LlamaSession:
         self.warnings = warnings
         self.model = None
         self.ctx = None
-        _log_lines.clear()
+        clear_log()
         mparams = llama_cpp.llama_model_default_params()
         mparams.n_gpu_layers = params.n_gpu_layers
         mparams.use_mmap = params.use_mmap
@@ -228,6 +176,14 @@ class LlamaSession:
             vocab_only=self.params.vocab_only,
             warnings=self.warnings,
         )
+
+    def __enter__(self) -> LlamaSession:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
 
     def close(self) -> None:
         if self.ctx:
@@ -444,7 +400,12 @@ class LlamaSession:
     # -- sampling -------------------------------------------------------------------------
 
     def sampler(self, params: SamplerParams, seed: int, history: Sequence[int]) -> Sampler:
+        """llama.cpp's sampler chain for this vocabulary; the caller closes it (``with``)."""
         return Sampler(params, seed, history, self.n_vocab)
+
+    def row_capture(self, k: int, entropy: bool) -> RowCapture:
+        """What a generation records from each row of logits, computed with ggml's kernel."""
+        return RowCapture(k, entropy, exp_sum, exp_sum_address)
 
 
 class _Aborted(Exception):
@@ -453,34 +414,3 @@ class _Aborted(Exception):
 
 class LoadCancelled(Exception):
     """The load was cancelled from the progress callback."""
-
-
-class Sampler:
-    """llama.cpp's own sampler chain: repeat penalty -> top-k -> top-p -> min-p -> temperature -> draw."""
-
-    def __init__(self, params: SamplerParams, seed: int, history: Sequence[int], n_vocab: int) -> None:
-        chain = llama_cpp.llama_sampler_chain_init(llama_cpp.llama_sampler_chain_default_params())
-        self.chain = chain
-        add = llama_cpp.llama_sampler_chain_add
-        add(chain, llama_cpp.llama_sampler_init_penalties(n_vocab, params.repeat_last_n, params.repeat_penalty, 0.0, 0.0))
-        if params.temperature == 0:
-            add(chain, llama_cpp.llama_sampler_init_greedy())
-        else:
-            if params.top_k > 0:
-                add(chain, llama_cpp.llama_sampler_init_top_k(params.top_k))
-            add(chain, llama_cpp.llama_sampler_init_top_p(params.top_p, 1))
-            add(chain, llama_cpp.llama_sampler_init_min_p(params.min_p, 1))
-            add(chain, llama_cpp.llama_sampler_init_temp(params.temperature))
-            add(chain, llama_cpp.llama_sampler_init_dist(seed))
-        # The prompt counts towards the repeat penalty, as in llama.cpp's own tools.
-        if params.repeat_penalty != 1.0 and params.repeat_last_n:
-            for token in history[-params.repeat_last_n :]:
-                llama_cpp.llama_sampler_accept(chain, token)
-
-    def sample(self, ctx: llama_cpp.llama_context_p) -> int:
-        return int(llama_cpp.llama_sampler_sample(self.chain, ctx, -1))
-
-    def close(self) -> None:
-        if self.chain:
-            llama_cpp.llama_sampler_free(self.chain)
-            self.chain = None

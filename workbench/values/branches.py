@@ -10,7 +10,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from workbench.engine.protocol import Alternative, GenerateParams, TokenEvent
+from workbench.values.params import GenerateParams
+from workbench.values.tokens import Alternative, TokenEvent
 
 
 @dataclass

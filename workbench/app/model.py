@@ -1,0 +1,95 @@
+"""A model ready to run: its file facts, what the engine reported when it loaded, and its chat format.
+
+``open_model`` validates the settings, starts an engine and loads the file; the CLI opens one per
+command, a re-run opens the model its stored run used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from workbench.engine.client import EngineClient
+from workbench.errors import PromptError
+from workbench.models.info import ModelInfo, model_info
+from workbench.paths import log_dir
+from workbench.prompts.chat import ChatFormat
+from workbench.values.params import LoadParams
+from workbench.values.results import LoadedModel
+
+MIN_CTX = 256  # llama.cpp's smallest context
+
+
+@dataclass(frozen=True)
+class LoadSettings:
+    """How to load a model for a run: a file (or 'default'), context, GPU layers, threads."""
+
+    model: str = "default"
+    n_ctx: int = 4096
+    n_gpu_layers: int = 0  # -1: all
+    n_threads: int | None = None  # None: all cores
+    seed: int | None = None
+
+    def check(self) -> LoadSettings:
+        if self.n_ctx < MIN_CTX:
+            raise PromptError(f"--ctx must be at least {MIN_CTX} tokens (llama.cpp's smallest context), not {self.n_ctx}.")
+        if self.n_threads is not None and self.n_threads < 1:
+            raise PromptError(f"--threads must be 1 or more, not {self.n_threads}.")
+        return self
+
+    def load_params(self, path: str) -> LoadParams:
+        return LoadParams(
+            path=path,
+            n_ctx=self.n_ctx,
+            n_gpu_layers=self.n_gpu_layers if self.n_gpu_layers >= 0 else 999,
+            n_threads=self.n_threads,
+            seed=self.seed,
+        )
+
+
+@dataclass(frozen=True)
+class ModelContext:
+    """A loaded model: the file's facts and what the engine reported."""
+
+    info: ModelInfo | None
+    loaded: LoadedModel | None
+
+    @property
+    def chat_format(self) -> ChatFormat:
+        return ChatFormat.of(self.info, self.loaded)
+
+    @property
+    def path(self) -> str:
+        if self.info is not None:
+            return self.info.path
+        return self.loaded.path if self.loaded is not None else ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``model`` object of ``run --json``."""
+        info, loaded = self.info, self.loaded
+        return {
+            "path": self.path,
+            "name": info.name if info else None,
+            "architecture": info.architecture if info else None,
+            "file_type": info.file_type if info else None,
+            "size_bytes": info.size_bytes if info else None,
+            "n_ctx": loaded.n_ctx if loaded else None,
+            "backend": loaded.backend if loaded else None,
+            "n_gpu_layers_offloaded": loaded.n_gpu_layers_offloaded if loaded else None,
+        }
+
+
+def open_model(settings: LoadSettings, vocab_only: bool = False) -> tuple[EngineClient, ModelContext]:
+    """Check the file and the settings, start an engine and load the model (the caller closes the
+    client). The engine's load warnings are in ``context.loaded.warnings``."""
+    settings.check()
+    info = model_info(settings.model)
+    client = EngineClient(log_path=log_dir() / "engine.log")
+    try:
+        params = settings.load_params(info.path)
+        params.vocab_only = vocab_only
+        loaded = client.load(params)
+    except BaseException:
+        client.close()
+        raise
+    return client, ModelContext(info, loaded)

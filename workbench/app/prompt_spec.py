@@ -1,0 +1,176 @@
+"""Prompt specs: what a person asks to send (plain text, chat messages, or a template with
+variables, optionally as a chain-of-thought variant), rendered into the exact prompt a model
+receives through its chat format.
+
+``prepare`` is the one place that turns a request into generation settings; the CLI, the window
+and re-runs all go through it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from workbench.errors import PromptError
+from workbench.prompts.chat import ChatFormat, ChatMessage
+from workbench.prompts.templates import render_version, shots, variant_of
+from workbench.prompts.variant_runner import SEARCH_KINDS, VariantTask, make_task, task_from_record, task_record
+from workbench.prompts.variants import conversation, language_of, pick, prompt_builder
+from workbench.store.templates import TemplateStore, TemplateVersion
+from workbench.values.params import GenerateParams, SamplerParams
+
+DEFAULT_MAX_TOKENS = 256
+
+Templates = Callable[[], TemplateStore]  # opened only when a spec names a template
+
+
+@dataclass(frozen=True)
+class PromptSpec:
+    """What to send. One of ``text``, ``messages`` or ``template``; ``replay`` runs a stored
+    variant record (votes or a search) again on the inputs it recorded."""
+
+    text: str | None = None
+    messages: tuple[ChatMessage, ...] | None = None  # a chat as the window's editor holds it
+    template: str | None = None  # NAME, NAME@3 or NAME@label
+    variables: dict[str, str] = field(default_factory=dict)
+    chat: bool = False  # through the model's chat template (a chat-mode template always is)
+    system: str | None = None
+    variant: str | None = None  # a variant name of the template, or a kind
+    parse_special: bool | None = None  # <|im_start|> in the text is a special token; None: in chat mode
+    rendered: bool = False  # ``text`` is an exact prompt already (a stored run): sent as it is
+    replay: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class RunOrigin:
+    """What a stored run recorded about where its prompt came from, kept by its re-run."""
+
+    template: str | None = None
+    variant: str | None = None
+    details: dict[str, Any] | None = None
+    mode: str | None = None
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """A prompt spec and how to sample it."""
+
+    spec: PromptSpec
+    sampler: SamplerParams = field(default_factory=SamplerParams)
+    max_tokens: int | None = None  # None: DEFAULT_MAX_TOKENS, or the variant's own
+    top_logprobs: int = 5
+    stop: list[str] = field(default_factory=list)
+    token_entropy: bool = False
+    origin: RunOrigin | None = None
+
+
+@dataclass
+class PreparedRun:
+    """A request made concrete: the exact generation settings, or a variant task to run."""
+
+    params: GenerateParams  # the exact prompt; for a vote or a search, the settings saved with it
+    mode: str  # completion | chat
+    template: str | None = None  # NAME@VERSION the prompt was rendered from
+    task: VariantTask | None = None
+    variant: str | None = None  # the variant kind recorded with the run
+    details: dict[str, Any] | None = None  # the variant record (what a re-run needs)
+
+    @property
+    def search(self) -> bool:
+        """Self-consistency or tree of thought: many generations, one saved run."""
+        return self.task is not None and self.task.variant.kind in SEARCH_KINDS
+
+
+def prepare(request: RunRequest, chat: ChatFormat, templates: Templates) -> PreparedRun:
+    """Render ``request`` for a model with chat format ``chat``. Raises PromptError or
+    TemplateError (nothing runs) for a bad spec, template or variable."""
+    spec = request.spec
+    base = GenerateParams(
+        prompt="",
+        sampler=request.sampler,
+        max_tokens=request.max_tokens or DEFAULT_MAX_TOKENS,
+        top_logprobs=request.top_logprobs,
+        stop=list(request.stop),
+        token_entropy=request.token_entropy,
+    )
+    origin = request.origin or RunOrigin()
+    if spec.replay and "task" in spec.replay and "variant" in spec.replay:
+        mode = spec.replay["task"].get("mode", "completion")
+        task = task_from_record(spec.replay, _special(base, mode == "chat"), lambda m: prompt_builder(m, chat))
+        return _variant_run(task, mode, origin.template, request.max_tokens)
+    if spec.template:
+        if spec.text is not None:
+            raise PromptError("Give --prompt or --template, not both.")
+        version = templates().resolve(spec.template)
+        mode = "chat" if (spec.chat or version.mode == "chat") else "completion"
+        if spec.variant:
+            task = version_task(version, spec.variant, spec.variables, prompt_builder(mode, chat), _special(base, mode == "chat"))
+            if spec.system:
+                task.system = spec.system
+            return _variant_run(task, mode, version.ref, request.max_tokens)
+        system, body = render_version(version, spec.variables)
+        system = spec.system or system
+        if mode == "chat":
+            prompt = chat.render(([ChatMessage("system", system)] if system else []) + [ChatMessage("user", body)])
+        else:
+            prompt = f"{system}\n\n{body}" if system else body
+        params = replace(_special(base, mode == "chat"), prompt=prompt).validate()
+        return PreparedRun(params, mode, version.ref)
+    if spec.messages is not None:
+        prompt = chat.render(list(spec.messages))
+        parse = True if spec.parse_special is None else spec.parse_special
+        return _plain(replace(base, prompt=prompt, parse_special=parse), "chat", origin)
+    text = spec.text or ""
+    if spec.variant:
+        mode = "chat" if spec.chat else "completion"
+        variant = pick([], spec.variant, language=language_of(text, spec.system or ""))
+        task = make_task(variant, spec.system or "", text, [], prompt_builder(mode, chat), _special(base, mode == "chat"))
+        return _variant_run(task, mode, origin.template, request.max_tokens)
+    if spec.rendered:
+        mode = origin.mode or ("chat" if spec.chat else "completion")
+        return _plain(replace(base, prompt=text, parse_special=bool(spec.parse_special)), mode, origin)
+    if spec.chat:
+        messages = ([ChatMessage("system", spec.system)] if spec.system else []) + [ChatMessage("user", text)]
+        return _plain(replace(base, prompt=chat.render(messages), parse_special=True), "chat", origin)
+    if spec.system:
+        raise PromptError("--system needs --chat (a system message only exists in a chat).")
+    return _plain(replace(base, prompt=text, parse_special=bool(spec.parse_special)), "completion", origin)
+
+
+def version_task(
+    version: TemplateVersion, wanted: str, given: dict[str, str], to_prompt: Callable[[list[ChatMessage]], str], base: GenerateParams
+) -> VariantTask:
+    """A template version rendered with ``given`` and ready to run as variant ``wanted``."""
+    variant = variant_of(version, wanted)
+    system, body = render_version(version, given)
+    return make_task(variant, system, body, shots(version, given, variant.get("examples")), to_prompt, base)
+
+
+def template_conversation(
+    version: TemplateVersion, variant: str | None, given: dict[str, str], chat: ChatFormat, base: GenerateParams
+) -> tuple[list[ChatMessage], VariantTask | None]:
+    """The conversation a template (with its variant) sends, for an editor to show, and its
+    variant task (None: the template as written)."""
+    if not variant:
+        system, body = render_version(version, given)
+        return ([ChatMessage("system", system)] if system else []) + [ChatMessage("user", body)], None
+    task = version_task(version, variant, given, prompt_builder(version.mode, chat), _special(base, version.mode == "chat"))
+    return conversation(task.variant, task.system, task.body, task.examples), task
+
+
+def _special(base: GenerateParams, chat: bool) -> GenerateParams:
+    return replace(base, parse_special=chat)
+
+
+def _plain(params: GenerateParams, mode: str, origin: RunOrigin) -> PreparedRun:
+    return PreparedRun(params.validate(), origin.mode or mode, origin.template, None, origin.variant, origin.details)
+
+
+def _variant_run(task: VariantTask, mode: str, template: str | None, max_tokens: int | None) -> PreparedRun:
+    if max_tokens:
+        task.variant.settings["max_tokens"] = max_tokens
+    record = task_record(task)
+    if task.variant.kind in SEARCH_KINDS:
+        return PreparedRun(task.record_params(), mode, template, task, task.variant.kind, record)
+    return PreparedRun(task.params(task.prompt()), mode, template, task, task.variant.kind, record)

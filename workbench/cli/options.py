@@ -1,0 +1,140 @@
+"""Options shared by the commands, and reading them into the application layer's values.
+
+Nothing here writes into ``args``: each reader returns a new value built from it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from workbench.errors import BadInputError, PromptError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def command(sub: Any, name: str, handler: Handler, **kwargs: Any) -> argparse.ArgumentParser:
+    """A sub-command whose help is its handler's docstring (first line in the list, all of it in
+    the command's own --help)."""
+    doc = (handler.__doc__ or "").strip()
+    first = doc.splitlines()[0] if doc else ""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name, help=first, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs
+    )
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def add_json(p: argparse.ArgumentParser, help: str = "print JSON") -> None:
+    p.add_argument("--json", action="store_true", help=help)
+
+
+def add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", metavar="PATH", help="the history database (default: in the data folder)")
+
+
+def add_model(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", "-m", default="default", help="a .gguf file, or 'default' for the bundled SmolLM2-135M")
+    p.add_argument("--ctx", type=int, default=4096, help="context size in tokens (default 4096)")
+    p.add_argument("--n-gpu-layers", type=int, default=0, help="layers to offload to the GPU (-1: all)")
+    p.add_argument("--threads", type=int, default=None, help="CPU threads (default: all cores)")
+
+
+def add_sampler(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--temperature", type=float, default=0.8, help="0 = always the most likely token")
+    p.add_argument("--top-k", type=int, default=40, help="keep the K most likely tokens (0 = off)")
+    p.add_argument("--top-p", type=float, default=0.95, help="keep the most likely tokens up to this mass (1 = off)")
+    p.add_argument("--min-p", type=float, default=0.05, help="drop tokens below this fraction of the best (0 = off)")
+    p.add_argument("--repeat-penalty", type=float, default=1.0, help="divide logits of recent tokens (1 = off)")
+    p.add_argument("--seed", type=int, default=None, help="fix the random draw so a run repeats exactly")
+
+
+def add_prompt(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--prompt", "-p", help="the prompt text, or - to read standard input")
+    p.add_argument("--chat", action="store_true", help="wrap the prompt in the model's chat template")
+    p.add_argument("--system", default=None, help="system message (with --chat)")
+
+
+def add_template(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--template", "-t", metavar="NAME[@VERSION|@LABEL]", help="render a saved template as the prompt")
+    p.add_argument("--var", action="append", metavar="KEY=VALUE", help="a template variable (repeatable)")
+    p.add_argument(
+        "--variant", metavar="KIND", help="run a chain-of-thought variant: a variant name of the template, or one of "
+        "direct, zero_shot_cot, few_shot_cot, self_consistency, tree_of_thought",
+    )
+
+
+# -- readers --------------------------------------------------------------------------------
+
+
+def load_settings(args: argparse.Namespace) -> Any:
+    from workbench.app.model import LoadSettings
+
+    return LoadSettings(args.model, args.ctx, args.n_gpu_layers, args.threads, getattr(args, "seed", None))
+
+
+def sampler(args: argparse.Namespace) -> Any:
+    from workbench.values.params import SamplerParams
+
+    return SamplerParams(
+        temperature=args.temperature,
+        top_k=args.top_k,
+        top_p=args.top_p,
+        min_p=args.min_p,
+        repeat_penalty=args.repeat_penalty,
+        seed=args.seed,
+    ).validate()
+
+
+def read_text(value: str, chat: bool = False) -> str:
+    """``value``, or standard input for ``-`` (UTF-8; a chat message loses the final newline)."""
+    if value != "-":
+        return value
+    data = sys.stdin.buffer.read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise PromptError(f"The prompt on standard input is not valid UTF-8 (byte {e.start}). Save it as UTF-8.") from None
+    return text.rstrip("\n") if chat else text  # the newline that ends a piped file is not part of the message
+
+
+def parse_vars(pairs: list[str] | None, flag: str = "--var") -> dict[str, str]:
+    out = {}
+    for pair in pairs or []:
+        name, sep, value = pair.partition("=")
+        if not name.strip():
+            raise BadInputError(f"{flag} takes NAME=VALUE, not {pair!r}.")
+        out[name.strip()] = value if sep else ""
+    return out
+
+
+def prompt_spec(args: argparse.Namespace, empty_ok: bool = False) -> Any:
+    """The PromptSpec the prompt options describe (``--template`` and ``--variant`` where the
+    command has them)."""
+    from workbench.app.prompt_spec import PromptSpec
+
+    template = getattr(args, "template", None)
+    has_template = hasattr(args, "template")
+    text = None
+    if args.prompt is not None:
+        text = read_text(args.prompt, args.chat)
+        if not text.strip() and not empty_ok:
+            raise PromptError("The prompt is empty. Pass --prompt TEXT (or --prompt - to read standard input).")
+    elif not template:
+        raise PromptError("Give the prompt: --prompt TEXT, --prompt - to read standard input" + (", or --template NAME." if has_template else "."))
+    return PromptSpec(
+        text=text,
+        template=template,
+        variables=parse_vars(getattr(args, "var", None)),
+        chat=args.chat,
+        system=args.system,
+        variant=getattr(args, "variant", None),
+    )
+
+
+def workspace(args: argparse.Namespace) -> Any:
+    from workbench.app.workspace import Workspace
+
+    return Workspace(getattr(args, "db", None))

@@ -1,0 +1,377 @@
+"""The window's runs: the editor's prompt → a prepared run → the bridge → the output, the
+history and the branch tree.
+
+The run session (``workbench.app.run_session``) decides what Run, Regenerate, Continue and a
+branch mean; this controller turns the window's widgets into requests, starts them on the one
+engine bridge, and shows what comes back. Library runs, history re-runs and showing a saved run
+come through here too.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject
+
+from workbench.app.model import ModelContext
+from workbench.app.prompt_spec import PreparedRun, PromptSpec, RunOrigin, RunRequest, prepare, template_conversation
+from workbench.app.rerun import rerun_plan
+from workbench.app.run_session import RunSession
+from workbench.app.runs import RunResult, history_record
+from workbench.errors import WorkbenchError
+from workbench.gui.library_panel import LibraryChoice
+from workbench.prompts.chat import ChatFormat, ChatMessage
+from workbench.prompts.variant_runner import SEARCH_KINDS, VariantResult, VariantTask
+from workbench.prompts.variants import flatten
+from workbench.values.branches import BranchTree
+from workbench.values.params import GenerateParams
+from workbench.values.results import GenerationResult
+from workbench.values.tokens import Alternative
+
+if TYPE_CHECKING:
+    from workbench.gui.main_window import MainWindow
+
+GUI_TOP_LOGPROBS = 10
+
+
+class RunController(QObject):
+    """Starts the window's runs and shows their results."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.w = window
+        self.session = RunSession()
+        self.origin: RunOrigin | None = None  # the template and variant the editor's prompt came from
+        self.saved: Future[int] | None = None  # the history record of the run shown (for its tree)
+        b = window.bridge
+        b.generationStarted.connect(self._on_started)
+        b.tokensArrived.connect(window.output.append_tokens)
+        b.runFinished.connect(self._on_finished)
+        b.variantProgress.connect(window.library_panel.show_progress)
+        b.variantFinished.connect(self._on_variant_finished)
+
+    @property
+    def model(self) -> ModelContext:
+        return ModelContext(self.w.info, self.w.loaded)
+
+    # -- the editor's prompt ------------------------------------------------------------------
+
+    def spec(self) -> PromptSpec:
+        editors = self.w.editors
+        if editors.mode() == "completion":
+            # <|im_start|> typed in either editor is the special token it looks like.
+            return PromptSpec(text=editors.completion.toPlainText(), parse_special=True)
+        return PromptSpec(messages=tuple(editors.chat.messages()), parse_special=True)
+
+    def request(self, spec: PromptSpec | None = None) -> RunRequest:
+        s = self.w.sampling
+        return RunRequest(
+            spec or self.spec(),
+            sampler=s.sampler(),
+            max_tokens=s.max_tokens.value(),
+            top_logprobs=GUI_TOP_LOGPROBS,
+            stop=s.stop_strings(),
+            token_entropy=True,  # for "colour by entropy"
+            origin=self.origin,
+        )
+
+    def prepared(self, prompt: str | None = None) -> PreparedRun:
+        """The editor's prompt (or ``prompt``, sent as it is) with the current settings."""
+        spec = self.spec() if prompt is None else PromptSpec(text=prompt, rendered=True, parse_special=True)
+        return prepare(self.request(spec), self.model.chat_format, self._templates)
+
+    def _templates(self) -> Any:
+        workspace = self.w.recorder.workspace
+        if workspace is None:
+            raise WorkbenchError(self.tr("The history database is unavailable, so its templates are too."))
+        return workspace.templates
+
+    def exact_prompt(self) -> str:
+        """The string the model receives for the current editor (chat template applied)."""
+        return self.prepared().params.prompt
+
+    def build_params(self, prompt: str | None = None) -> GenerateParams:
+        return self.prepared(prompt).params
+
+    # -- starting -----------------------------------------------------------------------------
+
+    def _start(self, prepared: PreparedRun, continuing: bool = False) -> bool:
+        self.w.hide_error()
+        params = self.session.start(prepared, continuing)
+        if not self.w.bridge.run(prepared):
+            return False
+        del params
+        return True
+
+    def run(self) -> bool:
+        if self.w.loaded is None or self.w.bridge.busy:
+            return False
+        if self.w.editors.is_empty():
+            self.w.show_error(self.tr("The prompt is empty. Type something to send to the model."))
+            return False
+        try:
+            prepared = self.prepared()
+        except WorkbenchError as e:
+            self.w.show_error(str(e))
+            return False
+        return self._start(prepared)
+
+    def regenerate(self) -> bool:
+        """Run the last prompt again with the current sampler (a new draw unless the seed is fixed)."""
+        if self.w.loaded is None or self.w.bridge.busy:
+            return False
+        try:
+            prepared = self.session.regenerate(self.build_params)
+        except WorkbenchError as e:
+            self.w.show_error(str(e))
+            return False
+        return prepared is not None and self._start(prepared)
+
+    def continue_generation(self) -> bool:
+        """Generate more after the current output, keeping it."""
+        if self.w.loaded is None or self.w.bridge.busy:
+            return False
+        try:
+            prepared = self.session.continuation(self.build_params)
+        except WorkbenchError as e:
+            self.w.show_error(str(e))
+            return False
+        return prepared is not None and self._start(prepared, continuing=True)
+
+    def branch(self, index: int, choice: Alternative) -> bool:
+        """Continue the shown branch from token ``index`` with ``choice`` instead."""
+        session = self.session
+        if session.tree is None or self.w.bridge.busy:
+            return False
+        if self.w.loaded is None or self.w.loaded.path != session.tree_model:
+            if self.w.confirm_load(session.tree_model):
+                self.w.load_model(session.tree_model)
+            return False
+        return self._start(session.branch(index, choice, self.w.sampling.sampler()))
+
+    def stop(self) -> None:
+        if self.w.bridge.busy:
+            self.w.bridge.cancel()
+
+    # -- a generation's life ------------------------------------------------------------------
+
+    def _on_started(self) -> None:
+        shown = self.session.opening_tokens()
+        if shown is not None:
+            self.w.output.clear_tokens()
+            self.w.output.append_tokens(shown)
+        self.w.status.generating()
+
+    def _on_finished(self, result: RunResult) -> None:
+        if result.error is not None:
+            self._on_failed(result.error)
+            return
+        generation = result.generation or GenerationResult([], "", None)
+        finished = self.session.finish(generation, self.w.loaded.path if self.w.loaded else "")
+        if finished.record is not None:
+            self._save(finished.record)
+        if finished.tree_changed and self.session.tree is not None:
+            self.w.recorder.update_tree(self.saved, self.session.tree)
+        self.refresh_branches(finished.new_branch)
+        shown = finished.shown
+        self.w.output.truncate(shown.text)
+        done = shown.done
+        if done is not None:
+            self.w.status.finished(done)
+            if not self.w.sampling.fixed_seed.isChecked() and done.seed:
+                self.w.sampling.seed.setValue(done.seed)  # tick "fixed" to repeat this run
+            if done.context_full:
+                self.w.show_error(
+                    self.tr("The context is full ({0} tokens): the output stopped there. Load the model with a larger context (Models…).").format(
+                        self.w.loaded.n_ctx if self.w.loaded else "?"
+                    )
+                )
+        self.w.update_actions()
+        self.w.runFinished.emit(shown)
+
+    def _on_failed(self, error: WorkbenchError) -> None:
+        record = self.session.fail(error)
+        if record is not None:
+            self._save(record)
+        self.w.status.failed()
+        self.w.show_error(str(error))
+
+    def _save(self, result: RunResult) -> None:
+        self.saved = self.w.recorder.save(history_record(result, self.model, "gui"))
+
+    # -- branches -----------------------------------------------------------------------------
+
+    def show_branch(self, branch_id: int) -> None:
+        branch = self.session.show_branch(branch_id)
+        if branch is None:
+            return
+        self.w.output.clear_tokens()
+        self.w.output.append_tokens(branch.tokens)
+        index = self.w.branch_box.findData(branch_id)
+        if index >= 0:
+            self.w.branch_box.setCurrentIndex(index)
+        self.w.branches_panel.select(branch_id)
+
+    def refresh_branches(self, new_branch: bool = False) -> None:
+        tree, box = self.session.tree, self.w.branch_box
+        box.clear()
+        self.w.branches_panel.set_tree(tree, self.session.branch_id)
+        if new_branch:
+            self.w.branches_dock.show()
+            self.w.branches_dock.raise_()
+        if tree is None:
+            box.hide()
+            return
+        for b in tree.branches:
+            box.addItem(b.label() if b.parent is not None else self.tr("main"), b.id)
+        box.setVisible(len(tree.branches) > 1)
+        box.setCurrentIndex(box.findData(self.session.branch_id))
+        self.w.output.branching = True
+
+    # -- the history --------------------------------------------------------------------------
+
+    def show_run(self, run_id: int) -> bool:
+        """Show a saved run in the output: its tokens with their probabilities, and its branches."""
+        store = self.w.recorder.store
+        if store is None or self.w.bridge.busy:
+            return False
+        try:
+            row = store.get(run_id)
+            params = GenerateParams.from_dict(row.params)
+            tree = store.tree(run_id)
+            if tree is None:
+                tree = BranchTree(params)
+                tree.add_root(store.tokens(run_id), row.finish_reason)
+        except WorkbenchError as e:
+            self.w.show_error(str(e))
+            return False
+        origin = RunOrigin(row.template, row.variant, row.details, row.mode)
+        self.session.show_stored(tree, row.model.path if row.model else "", PreparedRun(params, row.mode, row.template, None, row.variant, row.details))
+        self.origin = origin
+        self.saved = _done_future(run_id)
+        self.refresh_branches()
+        self.show_branch(0)
+        if row.variant in SEARCH_KINDS and row.details:  # its votes or explored tree, in the Library panel
+            self.w.library_panel.show_result(VariantResult(row.prompt, row.output, [], None, row.details, row.status == "cancelled"))
+            self.w.library_dock.show()
+            if not row.tokens:
+                self.w.output.setPlainText(row.output)
+        return True
+
+    def rerun(self, run_id: int) -> bool:
+        """Run a saved run again: its exact prompt and settings, seed included, on the model it
+        used (offering to load it); a vote or a search runs its whole variant again."""
+        store = self.w.recorder.store
+        if store is None or self.w.loaded is None or self.w.bridge.busy:
+            return False
+        try:
+            plan = rerun_plan(store.get(run_id))
+        except WorkbenchError as e:
+            self.w.show_error(str(e))
+            return False
+        if self.w.info is not None and plan.model_path != self.w.info.path:
+            if self.w.confirm_load(plan.model_path):
+                self.w.load_model(plan.model_path)
+            return False
+        try:
+            prepared = prepare(plan.request, self.model.chat_format, self._templates)
+        except WorkbenchError as e:
+            self.w.show_error(str(e))
+            return False
+        if prepared.search:
+            self.w.library_panel.set_running(True)
+            self.session.searched()
+            return self.w.bridge.run(prepared)
+        return self._start(prepared)
+
+    # -- the library --------------------------------------------------------------------------
+
+    def forget_origin(self) -> None:
+        self.origin = None
+
+    def _library_task(self, choice: LibraryChoice) -> tuple[list[ChatMessage], VariantTask | None]:
+        """The conversation a library choice sends, and its variant task (None: the template as
+        written). Raises WorkbenchError for a broken template or a missing variable."""
+        base = self.request(PromptSpec(text=""))
+        params = GenerateParams("", base.sampler, base.max_tokens or 256, base.top_logprobs, list(base.stop), token_entropy=True)
+        return template_conversation(choice.version, choice.variant, choice.values, ChatFormat.of(self.w.info, self.w.loaded), params)
+
+    def _fill_editor(self, mode: str, messages: list[ChatMessage]) -> None:
+        editors = self.w.editors
+        editors.set_mode(mode)
+        if mode == "completion":
+            editors.completion.setPlainText(flatten(messages))
+            return
+        chat = editors.chat
+        chat.system.setPlainText(next((m.content for m in messages if m.role == "system"), ""))
+        for row in list(chat.rows):
+            chat.remove_message(row)
+        for m in messages:
+            if m.role != "system":
+                chat.add_message(m.role, m.content)
+
+    def apply_library(self, choice: LibraryChoice) -> VariantTask | None:
+        """Fill the editor from a library choice and return its variant task (None: the template
+        as written). A template that cannot be rendered raises, with the reason shown."""
+        try:
+            messages, task = self._library_task(choice)
+        except WorkbenchError as e:
+            self.w.library_panel.show_failure(str(e))
+            self.w.show_error(str(e))
+            raise
+        self._fill_editor(choice.version.mode, messages)
+        from workbench.prompts.variant_runner import task_record
+
+        self.origin = RunOrigin(choice.version.ref, task.variant.kind if task else None, task_record(task) if task else None)
+        self.w.hide_error()
+        return task
+
+    def run_library(self, choice: LibraryChoice) -> bool:
+        """Run a library choice: a single-pass variant through the editor (streamed, coloured),
+        self-consistency and tree of thought in the background with their results in the panel."""
+        if self.w.loaded is None or self.w.bridge.busy:
+            self.w.library_panel.show_failure(self.tr("Load a model first (and wait for the current run to end)."))
+            return False
+        try:
+            task = self.apply_library(choice)
+        except WorkbenchError:
+            return False
+        if task is None or task.variant.kind not in SEARCH_KINDS:
+            return self.run()
+        from workbench.prompts.variant_runner import task_record
+
+        mode = "chat" if task.chat else "completion"
+        prepared = PreparedRun(task.record_params(), mode, choice.version.ref, task, task.variant.kind, task_record(task))
+        self.w.library_panel.set_running(True)
+        self.session.searched()  # a search is not a single generation to regenerate or continue
+        if not self.w.bridge.run(prepared):
+            self.w.library_panel.set_running(False)
+            return False
+        return True
+
+    def _on_variant_finished(self, result: RunResult) -> None:
+        self._save(result)
+        if result.error is not None:
+            self.w.library_panel.show_failure(str(result.error))
+            self.w.show_error(str(result.error))
+            return
+        variant = result.variant
+        assert variant is not None
+        self.w.library_panel.show_result(variant)
+        self.w.library_dock.show()
+        self.w.library_dock.raise_()
+        self.refresh_branches()
+        self.w.output.clear_tokens()
+        if variant.tokens:  # tree of thought: the answer, coloured by probability
+            self.w.output.append_tokens(variant.tokens)
+            self.w.output.truncate(variant.output)  # the stop string is not part of the answer
+        else:
+            self.w.output.setPlainText(variant.output)
+        self.w.runFinished.emit(variant)
+
+
+def _done_future(value: int) -> Future[int]:
+    future: Future[int] = Future()
+    future.set_result(value)
+    return future
