@@ -10,7 +10,7 @@ come through here too.
 from __future__ import annotations
 
 from concurrent.futures import Future
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QObject
 
@@ -29,16 +29,15 @@ from workbench.values.params import GenerateParams
 from workbench.values.results import GenerationResult
 from workbench.values.tokens import Alternative
 
-if TYPE_CHECKING:
-    from workbench.gui.main_window import MainWindow
-
 GUI_TOP_LOGPROBS = 10
 
 
 class RunController(QObject):
     """Starts the window's runs and shows their results."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Any) -> None:
+        """``window``: the MainWindow whose editors, panels, bridge and recorder this drives
+        (typed loosely: the window imports this module)."""
         super().__init__(window)
         self.w = window
         self.session = RunSession()
