@@ -127,3 +127,22 @@ def test_full_disk_is_a_clear_error_and_loses_nothing(tmp_path: Path) -> None:
         store.save(new_run("huge", "y" * 200_000))
     assert [s.id for s in store.list()] == [first]
     assert db.integrity_ok()
+
+
+def test_the_migrated_schema_is_the_models_schema(tmp_path: Path) -> None:
+    """Migrating a blank database gives exactly the tables, columns, types and indexes the
+    SQLAlchemy models declare; only the full-text search tables (FTS5, made by the migrations
+    with raw SQL and kept in step by triggers) are the migrations' own."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from workbench.store.models import Base
+
+    db = Database(tmp_path / "blank.sqlite")
+    with db.engine.connect() as connection:
+        diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    search = {"runs_search", "runs_search_config", "runs_search_data", "runs_search_idx", "runs_search_docsize"}
+    removed = {d[1].name for d in diffs if isinstance(d, tuple) and d[0] == "remove_table"}
+    others = [d for d in diffs if not (isinstance(d, tuple) and d[0] == "remove_table" and d[1].name in search)]
+    assert removed == search
+    assert others == []

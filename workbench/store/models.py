@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -33,6 +33,11 @@ class ModelRecord(Base):
 
 class RunRow(Base):
     __tablename__ = "runs"
+    __table_args__ = (
+        Index("runs_created_at", "created_at"),
+        Index("runs_model", "model_id", "created_at"),
+        Index("runs_status", "status", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime]
@@ -52,9 +57,9 @@ class RunRow(Base):
     seed: Mapped[int | None] = mapped_column(BigInteger)
     prompt_tokens: Mapped[int] = mapped_column(default=0)
     completion_tokens: Mapped[int] = mapped_column(default=0)
-    prompt_s: Mapped[float] = mapped_column(default=0.0)
-    gen_s: Mapped[float] = mapped_column(default=0.0)
-    tokens_per_s: Mapped[float] = mapped_column(default=0.0)
+    prompt_s: Mapped[float] = mapped_column(Float, default=0.0)
+    gen_s: Mapped[float] = mapped_column(Float, default=0.0)
+    tokens_per_s: Mapped[float] = mapped_column(Float, default=0.0)
     tokens: Mapped[bytes | None] = mapped_column(LargeBinary)  # token_codec.encode_tokens
     branches: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # BranchTree.to_json() minus tokens
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # a variant's findings: votes, the tree of thought
