@@ -24,9 +24,11 @@ perplexity text is 1,000 tokens instead of 2,000 (still eight paired rounds, the
 needs, see ``_surprisal_cost``). Two passes over 2,000 tokens took ~20 s a round, 160 s of the old
 run's 4+ minutes; at 1,000 a round takes half that, the ratio compares the same work (the output
 layer at every position dominates both sides, per token) and the two passes of a pair run closer
-together, so drift cuts less into the pairing. Generation keeps twelve rounds of 128 tokens (each
-round's ratio still ranges ~0.9-1.1 here, the median needs them) and the window's stall
-measurement its 256 tokens (~500 ticks of 5 ms, enough for a 99th percentile).
+together, so drift cuts less into the pairing (one round's ratio still ranged 0.93-1.22 in a
+quiet default run, as at 2,000 tokens). Generation keeps twelve rounds of 128 tokens (one round's
+ratio ranged 0.90-1.02 in the same run: the median needs them all) and the window's stall
+measurement its 256 tokens (~500 ticks of 5 ms, enough for a 99th percentile). The default run
+then took 1 min 56 s on the 2-core development machine.
 """
 
 from __future__ import annotations

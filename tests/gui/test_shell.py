@@ -318,7 +318,7 @@ def test_drop_a_gguf_file_loads_it(qtbot: QtBot, model_path: Path) -> None:
 
 
 def _recent_actions(win: MainWindow) -> list:
-    win._fill_recent_menu()
+    win.models.fill_recent_menu(win.recent_menu)
     return win.recent_menu.actions()
 
 

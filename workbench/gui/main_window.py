@@ -37,6 +37,7 @@ from workbench.gui.history_panel import HistoryPanel
 from workbench.gui.history_recorder import HistoryRecorder
 from workbench.gui.i18n import LANGUAGES, install_language
 from workbench.gui.library_panel import LibraryChoice, LibraryPanel
+from workbench.gui.model_controller import ModelController
 from workbench.gui.model_manager import ModelManagerDialog
 from workbench.gui.next_token_panel import NextTokenPanel
 from workbench.gui.output_view import OutputView
@@ -48,9 +49,7 @@ from workbench.gui.settings import AppSettings
 from workbench.gui.status_bar import StatusBar
 from workbench.gui.surprisal_panel import SurprisalPanel
 from workbench.gui.token_lab import TokenLab
-from workbench.models.catalog import RecentModels
-from workbench.models.info import ModelInfo, model_info
-from workbench.models.memory import estimate, free_ram_bytes
+from workbench.models.info import ModelInfo
 from workbench.values.params import GenerateParams, LoadParams
 from workbench.values.results import LoadedModel
 from workbench.values.tokens import Alternative
@@ -72,12 +71,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.setAcceptDrops(True)
         self.bridge = bridge or EngineBridge(parent=self)
         self.settings = settings or AppSettings()
-        self.recent = RecentModels()
-        self.info: ModelInfo | None = None
-        self.loaded: LoadedModel | None = None
         self.prompt_tokens: int | None = None
         self._count_serial = 0
-        self.model_manager: ModelManagerDialog | None = None
         self.recorder = HistoryRecorder(self.settings.database_path() or None, self)
 
         self.editors = PromptEditors()
@@ -90,6 +85,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.error.mousePressEvent = lambda _e: self.hide_error()  # click to dismiss
         self._build_centre()
         self._build_docks()
+        self.models = ModelController(self)
         self.runs = RunController(self)
         self.editors.changed.connect(self.runs.forget_origin)  # an edited prompt is the user's own
         self.library_panel.useRequested.connect(self.use_library)
@@ -247,7 +243,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.file_menu = bar.addMenu("")
         self.file_menu.addAction(self.open_action)
         self.recent_menu = QMenu(self)
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.recent_menu.aboutToShow.connect(lambda: self.models.fill_recent_menu(self.recent_menu))
         self.file_menu.addMenu(self.recent_menu)
         self.file_menu.addAction(self.database_action)
         self.file_menu.addSeparator()
@@ -284,9 +280,6 @@ class MainWindow(Retranslating, QMainWindow):
     def _connect_bridge(self) -> None:
         b = self.bridge
         b.loadProgress.connect(self.status.progress)
-        b.modelLoaded.connect(self._on_loaded)
-        b.loadFailed.connect(self._on_load_failed)
-        b.loadCancelled.connect(self._on_load_cancelled)
         b.busyChanged.connect(self._on_busy_changed)
         b.tokensCounted.connect(self._on_tokens_counted)
         b.failed.connect(self.show_error)
@@ -356,80 +349,21 @@ class MainWindow(Retranslating, QMainWindow):
         self.settings.save_splitter_sizes("editor", self.splitter.sizes())
         self.settings.set_editor_mode(self.editors.mode())
 
-    # -- models ---------------------------------------------------------------------------
+    # -- models (the model controller's) -----------------------------------------------------
+
+    @property
+    def info(self) -> ModelInfo | None:
+        return self.models.info
+
+    @property
+    def loaded(self) -> LoadedModel | None:
+        return self.models.loaded
 
     def open_model_manager(self) -> ModelManagerDialog:
-        if self.model_manager is None:
-            self.model_manager = ModelManagerDialog(self.bridge, self.settings, self)
-            self.model_manager.loadRequested.connect(self._on_load_requested)
-        else:
-            self.model_manager.refresh()
-        if self.info:
-            self.model_manager.select_path(self.info.path)
-        self.model_manager.show()
-        self.model_manager.raise_()
-        return self.model_manager
+        return self.models.open_manager()
 
     def load_model(self, spec: str, params: LoadParams | None = None) -> bool:
-        """Validate a file (fast, no engine) and load it in the background with its remembered settings."""
-        try:
-            info = model_info(spec)
-        except WorkbenchError as e:
-            self.show_error(str(e))
-            return False
-        params = params or self.settings.load_params_for(info.path) or LoadParams(path=info.path)
-        params.path = info.path
-        if self.bridge.loading:
-            self.show_error(self.tr("A model is already loading. Wait for it or cancel it first."))
-            return False
-        if not self.bridge.load(params):
-            self.show_error(self.tr("The engine is busy; stop the current run before loading another model."))
-            return False
-        self.info = info
-        self._on_load_requested(params)
-        return True
-
-    def _on_load_requested(self, params: LoadParams) -> None:
-        try:
-            self.info = model_info(params.path)
-        except WorkbenchError:
-            pass
-        self.hide_error()
-        self.loaded = None
-        self.status.loading(Path(params.path).name)
-        self.update_actions()
-
-    def _on_loaded(self, loaded: LoadedModel) -> None:
-        self.loaded = loaded
-        self.status.loaded(loaded, self.info.display_name if self.info else Path(loaded.path).stem)
-        self.settings.set_last_model(loaded.path)
-        if self.bridge.client.load_params:
-            self.settings.remember_load_params(self.bridge.client.load_params)
-        self.recent.add(loaded.path)
-        self.token_lab.set_model(Path(loaded.path).stem)
-        if loaded.warnings:
-            self.show_error(" ".join(loaded.warnings))
-        self.update_actions()
-        self.update_token_count()
-
-    def _on_load_failed(self, message: str) -> None:
-        self._on_load_cancelled(clear_backend=True)
-        self.show_error(message)
-
-    def _on_load_cancelled(self, clear_backend: bool = False) -> None:
-        self.loaded = None
-        self.token_lab.set_model("")
-        self.status.no_model(clear_backend)
-        self.update_actions()
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        for path in self.recent.load():
-            action = self.recent_menu.addAction(Path(path).name)
-            action.setToolTip(path)
-            action.triggered.connect(lambda _c=False, p=path: self.load_model(p))
-        if self.recent_menu.isEmpty():
-            self.recent_menu.addAction(self.tr("(none yet)")).setEnabled(False)
+        return self.models.load(spec, params)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if any(u.toLocalFile().lower().endswith(".gguf") for u in event.mimeData().urls()):
@@ -437,27 +371,9 @@ class MainWindow(Retranslating, QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.toLocalFile().lower().endswith(".gguf")]
-        if not paths:
-            return
-        event.acceptProposedAction()
-        try:
-            info = model_info(paths[0])
-        except WorkbenchError as e:
-            self.show_error(str(e))
-            return
-        params = self.settings.load_params_for(info.path)
-        if params is not None and not self._safe_to_load(info, params):
-            # Remembered settings that need confirmation: let the model manager ask.
-            dialog = self.open_model_manager()
-            dialog.add_model_file(info.path)
-            return
-        self.load_model(info.path)
-
-    def _safe_to_load(self, info: ModelInfo, params: LoadParams) -> bool:
-        if info.context_length and params.n_ctx > info.context_length:
-            return False
-        ram = free_ram_bytes()
-        return ram is None or estimate(info, params.n_ctx, params.n_gpu_layers, params.n_batch).cpu_bytes <= ram
+        if paths:
+            event.acceptProposedAction()
+            self.models.dropped(paths[0])
 
     # -- prompt ---------------------------------------------------------------------------
 
