@@ -82,3 +82,22 @@ def _absurd_array() -> bytes:
     head = b"GGUF" + struct.pack("<IQQ", 3, 0, 1)
     key = struct.pack("<Q", 3) + b"arr"
     return head + key + struct.pack("<IIQ", 9, 4, MAX_ARRAY_LENGTH + 1) + b"\0" * 64
+
+
+def test_a_long_string_array_is_counted_and_still_checked(tmp_path: Path) -> None:
+    vocab = [f"tok{i}" for i in range(3000)]  # past the length that is kept: counted, not decoded
+    good = gguf_bytes({"general.architecture": "llama", "tokenizer.ggml.tokens": vocab})
+    header = read_header(write_gguf(tmp_path / "good.gguf", {"general.architecture": "llama", "tokenizer.ggml.tokens": vocab}))
+    assert header.get("tokenizer.ggml.tokens") == ArraySummary("string", 3000)
+    start = good.index(b"tok0") - 8
+    cut = tmp_path / "cut.gguf"
+    cut.write_bytes(good[: start + 30_000])  # the array (about 44 kB) runs past the end
+    with pytest.raises(ModelFileError, match="truncated"):
+        read_header(cut)
+    huge = bytearray(good)
+    at = start + sum(8 + len(t) for t in vocab[:1500])
+    huge[at : at + 8] = struct.pack("<Q", 1 << 40)  # string 1500 claims a terabyte
+    bad = tmp_path / "huge.gguf"
+    bad.write_bytes(bytes(huge))
+    with pytest.raises(ModelFileError, match="a string claims"):
+        read_header(bad)

@@ -161,6 +161,29 @@ class _Cursor:
         return raw.decode("utf-8", errors="replace")
 
 
+    def skip_strings(self, count: int) -> None:
+        """Step over ``count`` strings without reading them (a vocabulary of 262,144 tokens is
+        counted, not decoded): the same checks as ``string``, in one tight loop."""
+        buf, pos, size = self.buf, self.pos, self.size
+        length_at = _U64.unpack_from
+        for _ in range(count):
+            if pos + 8 > size:
+                self.pos = pos
+                self.unpack("<Q")  # raises: truncated
+            (n,) = length_at(buf, pos)
+            if n > MAX_STRING_BYTES:
+                self.pos = pos + 8
+                raise self.fail(f"a string claims {n} bytes (limit {MAX_STRING_BYTES})")
+            if pos + 8 + n > size:
+                self.pos = pos + 8
+                self.skip(n)  # raises: truncated or corrupt
+            pos += 8 + n
+        self.pos = pos
+
+
+_U64 = struct.Struct("<Q")
+
+
 def _read_value(cur: _Cursor, vtype: int, depth: int = 0, keep: bool = True) -> Any:
     if vtype in _SCALAR_FORMATS:
         return cur.unpack(_SCALAR_FORMATS[vtype])
@@ -189,6 +212,9 @@ def _read_value(cur: _Cursor, vtype: int, depth: int = 0, keep: bool = True) -> 
             return ArraySummary(_TYPE_NAMES[etype], length)
         if etype == _STRING and length * 8 > cur.remaining():
             raise cur.fail(f"an array of {length} strings runs past the end of the file")
+        if etype == _STRING and not keep_items:
+            cur.skip_strings(length)
+            return ArraySummary(_TYPE_NAMES[etype], length)
         items = [_read_value(cur, etype, depth + 1, keep_items) for _ in range(length)]
         return items if keep_items else ArraySummary(_TYPE_NAMES[etype], length)
     raise cur.fail(f"unknown metadata value type {vtype}")
