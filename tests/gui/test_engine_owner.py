@@ -9,6 +9,8 @@ import signal
 
 from pytestqt.qtbot import QtBot
 
+from workbench.values.params import SamplerParams
+
 from tests.helpers.window import T, open_window, run_completion
 
 
@@ -45,14 +47,15 @@ def test_a_host_crash_in_the_middle_of_a_panels_work(qtbot: QtBot) -> None:
     win = open_window(qtbot)
     win.editors.set_mode("completion")
     win.editors.completion.setPlainText("Once upon a time")
-    win.sampling.max_tokens.setValue(64)
     panel = win.resample_panel
     panel.runs.setValue(1000)
     pid = win.bridge.client.host_pid
     assert pid
+    win.sampling.set_sampler(SamplerParams(temperature=0.0))  # greedy: each generation runs its 256 tokens
+    win.sampling.max_tokens.setValue(256)
     with qtbot.wait_signal(panel.finished, timeout=T) as finished:
-        with qtbot.wait_signal(panel.progressed, timeout=T):
-            assert panel.start()
+        assert panel.start()
+        qtbot.wait_until(lambda: win.bridge.client.in_flight, timeout=T)  # the first generation is under way
         assert not win.run()  # a run asked for meanwhile is refused, not lost in a queue
         os.kill(pid, signal.SIGKILL)
     assert finished.args[1] is True and "SIGKILL" in panel.summary.text()

@@ -134,6 +134,7 @@ def test_the_list_pages_through_many_runs(qtbot: QtBot, tmp_path: Path) -> None:
     fill(db, 2 * PAGE + 50, tokens_per_run=5)
     db.close()
     recorder = HistoryRecorder(path)
+    assert not recorder.opened and recorder.open(path)  # the window opens it after its first paint
     panel = HistoryPanel(recorder)
     qtbot.addWidget(panel)
     model = panel.model

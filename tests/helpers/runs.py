@@ -3,7 +3,7 @@ and entropies, and a finished run around them."""
 
 from __future__ import annotations
 
-from workbench.store.runs import NewRun
+from workbench.store.run_records import NewRun
 from workbench.values.params import GenerateParams, SamplerParams
 from workbench.values.results import GenerationDone, Timings
 from workbench.values.tokens import Alternative, TokenEvent

@@ -14,7 +14,8 @@ from sqlalchemy import event, text
 from tests.helpers.runs import new_run
 from workbench.errors import StoreError
 from workbench.store.database import SCHEMA_HEAD, Database, schema_head
-from workbench.store.runs import RunFilter, RunStore
+from workbench.store.run_records import RunFilter
+from workbench.store.runs import RunStore
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

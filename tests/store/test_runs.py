@@ -8,16 +8,16 @@ from pathlib import Path
 import pytest
 
 from workbench.values.branches import BranchTree
-from workbench.values.params import GenerateParams, SamplerParams
-from workbench.values.results import GenerationDone, Timings
+from workbench.values.params import GenerateParams
 from workbench.values.tokens import Alternative, TokenEvent
 from workbench.errors import BadInputError
 from workbench.models.info import model_info
 from workbench.store.database import Database
-from workbench.store.runs import NewRun, RunFilter, RunStore
+from workbench.store.run_records import RunFilter
+from workbench.store.runs import RunStore
 from workbench.store.token_codec import decode_tokens, encode_tokens
 
-from tests.helpers.runs import HALF, new_run, tokens
+from tests.helpers.runs import new_run, tokens
 
 
 

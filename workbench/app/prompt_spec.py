@@ -10,19 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.errors import PromptError
 from workbench.prompts.chat import ChatFormat, ChatMessage
 from workbench.prompts.templates import render_version, shots, variant_of
 from workbench.prompts.variant_runner import SEARCH_KINDS, VariantTask, make_task, task_from_record, task_record
 from workbench.prompts.variants import conversation, language_of, pick, prompt_builder
-from workbench.store.templates import TemplateStore, TemplateVersion
+from workbench.store.template_records import TemplateVersion
 from workbench.values.params import GenerateParams, SamplerParams
+
+if TYPE_CHECKING:
+    from workbench.store.templates import TemplateStore
 
 DEFAULT_MAX_TOKENS = 256
 
-Templates = Callable[[], TemplateStore]  # opened only when a spec names a template
+Templates = Callable[[], "TemplateStore"]  # opened only when a spec names a template
 
 
 @dataclass(frozen=True)

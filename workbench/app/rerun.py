@@ -8,13 +8,16 @@ hand: the request goes through ``prepare`` like any other.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from workbench.app.model import LoadSettings
 from workbench.app.prompt_spec import PromptSpec, RunOrigin, RunRequest
 from workbench.errors import BadInputError
 from workbench.prompts.variant_runner import SEARCH_KINDS
-from workbench.store.models import RunRow
 from workbench.values.params import GenerateParams
+
+if TYPE_CHECKING:
+    from workbench.store.models import RunRow
 
 
 @dataclass(frozen=True)

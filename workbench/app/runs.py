@@ -18,7 +18,7 @@ from workbench.app.prompt_spec import PreparedRun
 from workbench.app.workspace import Workspace
 from workbench.errors import EngineClosed, WorkbenchError
 from workbench.prompts.variant_runner import Progress, VariantResult, VariantRunner
-from workbench.store.runs import NewRun
+from workbench.store.run_records import NewRun
 from workbench.values.params import GenerateParams
 from workbench.values.results import Distribution, GenerationDone, GenerationResult
 from workbench.values.tokens import TokenEvent

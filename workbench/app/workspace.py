@@ -8,10 +8,12 @@ first time the templates are opened.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from workbench.store.database import Database
-from workbench.store.runs import RunStore
-from workbench.store.templates import TemplateStore
+if TYPE_CHECKING:  # SQLAlchemy loads with the first use, not with this module
+    from workbench.store.database import Database
+    from workbench.store.runs import RunStore
+    from workbench.store.templates import TemplateStore
 
 
 class Workspace:
@@ -27,6 +29,8 @@ class Workspace:
     def db(self) -> Database:
         """The database, opened (created, migrated) on first use; StoreError if it cannot be."""
         if self._db is None:
+            from workbench.store.database import Database
+
             self._db = Database(self.requested_path)
         return self._db
 
@@ -37,6 +41,8 @@ class Workspace:
     @property
     def runs(self) -> RunStore:
         if self._runs is None:
+            from workbench.store.runs import RunStore
+
             self._runs = RunStore(self.db)
         return self._runs
 
@@ -46,6 +52,7 @@ class Workspace:
         if self._templates is None:
             from workbench.prompts.templates import check_template
             from workbench.store.starter import ensure_starter_library
+            from workbench.store.templates import TemplateStore
 
             self._templates = TemplateStore(self.db, check=check_template)
             ensure_starter_library(self._templates)

@@ -75,7 +75,7 @@ def _date(text: str | None, flag: str) -> datetime | None:
 
 def _filter(args: argparse.Namespace, query: str = "") -> Any:
     from workbench.prompts.variants import KINDS
-    from workbench.store.runs import RunFilter
+    from workbench.store.run_records import RunFilter
 
     if args.limit < 1:
         raise BadInputError("--limit must be 1 or more.")

@@ -103,6 +103,11 @@ class EngineClient:
     # -- process --------------------------------------------------------------------------
 
     @property
+    def in_flight(self) -> bool:
+        """A request is being answered by the host right now."""
+        return self._active is not None
+
+    @property
     def host_pid(self) -> int | None:
         return self._proc.pid if self._proc and self._proc.poll() is None else None
 

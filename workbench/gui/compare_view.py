@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
 from workbench.values.tokens import TokenEvent
 from workbench.gui.output_view import probability_colour
 from workbench.store.compare import PairDiff, compare_runs, mean_logprob
-from workbench.store.runs import RunStore
+
+if TYPE_CHECKING:
+    from workbench.store.runs import RunStore
 
 
 def _percent(logprob: float | None) -> str:

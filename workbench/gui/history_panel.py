@@ -33,7 +33,7 @@ from workbench.errors import WorkbenchError
 from workbench.gui.history_recorder import HistoryRecorder
 from workbench.gui.qt_helpers import Retranslating
 from workbench.prompts.variants import KINDS
-from workbench.store.runs import RunFilter, RunSummary
+from workbench.store.run_records import RunFilter, RunSummary
 
 PAGE = 200
 COUNT_CAP = 10_000  # beyond this the panel says "10,000+": counting every match of a common word costs
@@ -228,7 +228,8 @@ class HistoryPanel(Retranslating, QWidget):
         recorder.changed.connect(self.refresh)
         self._loading = False
         self.retranslate()
-        self.refresh()
+        if recorder.opened:  # otherwise the window opens it after its first paint, and `changed` refreshes
+            self.refresh()
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(self.tr("Search prompts, outputs, notes, templates…"))
@@ -307,7 +308,9 @@ class HistoryPanel(Retranslating, QWidget):
         self._selection_changed()
 
     def _update_count(self) -> None:
-        if self.recorder.store is None:
+        if not self.recorder.opened:
+            self.count.setText(self.tr("Opening the history…"))
+        elif self.recorder.store is None:
             self.count.setText(self.tr("History unavailable: {0}").format(self.recorder.error))
         elif self.model.error:
             self.count.setText(self.model.error)
@@ -328,8 +331,8 @@ class HistoryPanel(Retranslating, QWidget):
             w.setEnabled(one)
         self.compare_button.setEnabled(len(ids) >= 2)
         self.delete_button.setEnabled(bool(ids))
-        store = self.recorder.store
-        if not one or store is None:
+        store = self.recorder.store if one else None
+        if store is None:
             self.detail.clear()
             return
         try:

@@ -1,5 +1,8 @@
 """Saving runs from the window: one background writer, so a slow disk never stalls the GUI.
 
+The database opens when the window asks (just after its first paint, so SQLAlchemy and the
+migrations never delay it), or at the first use before that.
+
 Writes go through one worker thread in order (a branch's update always follows the save of its
 run); a database that cannot be opened or written is reported once as a message, and the app
 keeps working without history.
@@ -11,7 +14,7 @@ import copy
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -19,7 +22,10 @@ from workbench.values.branches import BranchTree
 from workbench.errors import WorkbenchError
 from workbench.gui.qt_helpers import emit_safely
 from workbench.app.workspace import Workspace
-from workbench.store.runs import NewRun, RunStore
+from workbench.store.run_records import NewRun
+
+if TYPE_CHECKING:
+    from workbench.store.runs import RunStore
 
 
 class HistoryRecorder(QObject):
@@ -29,24 +35,41 @@ class HistoryRecorder(QObject):
 
     def __init__(self, path: Path | str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.store: RunStore | None = None
-        self.workspace: Workspace | None = None
+        self._store: RunStore | None = None
+        self._workspace: Workspace | None = None
         self.error = ""
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="history")
         self._closed = False
-        self.open(path)
+        self._path = path
+        self.opened = False  # open() has been tried
+
+    @property
+    def store(self) -> RunStore | None:
+        """The runs of the database in use (opened now if it was not yet); None when it cannot be."""
+        if not self.opened:
+            self.open(self._path)
+        return self._store
+
+    @property
+    def workspace(self) -> Workspace | None:
+        """The workspace of the database in use (opened now if it was not yet)."""
+        if not self.opened:
+            self.open(self._path)
+        return self._workspace
 
     def open(self, path: Path | str | None) -> bool:
         """Use the database at ``path`` (default: the data folder). False (and ``error``) if it cannot be."""
+        self.opened = True
         workspace = Workspace(path or None)
         try:
             store = workspace.runs  # opens (creates, migrates) the database now, to say at once if it cannot be
         except WorkbenchError as e:
             self.error = str(e)
+            self.changed.emit()  # the panels say why there is no history
             return False
-        if self.workspace is not None:
-            self._writer.submit(self.workspace.close)
-        self.workspace, self.store, self.error = workspace, store, ""
+        if self._workspace is not None:
+            self._writer.submit(self._workspace.close)
+        self._workspace, self._store, self.error = workspace, store, ""
         self.changed.emit()
         return True
 
@@ -112,5 +135,5 @@ class HistoryRecorder(QObject):
         """Finish the queued writes; later ones (a run ended by the closing) are written inline."""
         self._closed = True
         self._writer.shutdown(wait=True)
-        if self.workspace is not None:
-            self.workspace.close()
+        if self._workspace is not None:
+            self._workspace.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase
@@ -46,7 +46,10 @@ from workbench.gui.template_editor import TemplateEditor
 from workbench.prompts.variant_runner import VariantResult
 from workbench.prompts.variants import KINDS
 from workbench.store import template_files
-from workbench.store.templates import TemplateInfo, TemplateStore, TemplateVersion
+from workbench.store.template_records import TemplateInfo, TemplateVersion
+
+if TYPE_CHECKING:
+    from workbench.store.templates import TemplateStore
 
 ROLE = Qt.ItemDataRole.UserRole
 

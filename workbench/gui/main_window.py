@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
@@ -30,7 +31,6 @@ from workbench import __version__
 from workbench.errors import WorkbenchError
 from workbench.gui.branches_panel import BranchesPanel
 from workbench.gui.bridge import EngineBridge
-from workbench.gui.compare_view import CompareDialog
 from workbench.gui.dialogs import ExactPromptDialog, ShortcutsDialog
 from workbench.gui.editors import PromptEditors
 from workbench.gui.history_panel import HistoryPanel
@@ -115,10 +115,6 @@ class MainWindow(Retranslating, QMainWindow):
         self._build_menus()
         self.status = StatusBar(self)
         self.status.cancel_load.clicked.connect(self.bridge.cancel)
-        if self.recorder.error:  # the app works on without history; the status bar keeps saying so
-            message = self.tr("The history is unavailable, runs are not saved: {0}").format(self.recorder.error)
-            self.show_error(message)
-            self.status.history_unavailable(message)
         self._connect_bridge()
         self.retranslate()
         self.restore_layout()
@@ -492,6 +488,16 @@ class MainWindow(Retranslating, QMainWindow):
         if path:
             self.use_database(path)
 
+    def _open_history(self) -> None:
+        """Open the history database (and its template library) just after the first paint."""
+        if not self.recorder.opened:
+            self.recorder.open(self.settings.database_path() or None)
+        if self.recorder.error:  # the app works on without history; the status bar keeps saying so
+            message = self.tr("The history is unavailable, runs are not saved: {0}").format(self.recorder.error)
+            self.show_error(message)
+            self.status.history_unavailable(message)
+        self._open_library()
+
     def _open_library(self) -> None:
         workspace = self.recorder.workspace
         try:
@@ -501,11 +507,13 @@ class MainWindow(Retranslating, QMainWindow):
             templates = None
         self.library_panel.set_store(templates)
 
-    def compare_runs(self, run_ids: list[int]) -> CompareDialog | None:
+    def compare_runs(self, run_ids: list[int]) -> QDialog | None:
         store = self.recorder.store
         if store is None or len(run_ids) < 2:
             return None
         try:
+            from workbench.gui.compare_view import CompareDialog  # the store's comparison: loaded on first use
+
             dialog = CompareDialog(store, run_ids, self)
         except WorkbenchError as e:
             self.show_error(str(e))
@@ -552,7 +560,7 @@ class MainWindow(Retranslating, QMainWindow):
         if not self._library_opened:
             # After the first paint: on a first start this imports the starter library (~0.3 s).
             self._library_opened = True
-            QTimer.singleShot(LIBRARY_DELAY_MS, self._open_library)
+            QTimer.singleShot(LIBRARY_DELAY_MS, self._open_history)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()

@@ -88,10 +88,11 @@ class ModelController(QObject):
             menu.addAction(self.tr("(none yet)")).setEnabled(False)
 
     def _on_requested(self, params: LoadParams) -> None:
-        try:
-            self.info = model_info(params.path)
-        except WorkbenchError:
-            pass
+        if self.info is None or self.info.path != params.path:  # the model manager's choice
+            try:
+                self.info = model_info(params.path)
+            except WorkbenchError:
+                pass
         self.w.hide_error()
         self.loaded = None
         self.w.status.loading(Path(params.path).name)

@@ -6,7 +6,7 @@ nothing typed is lost."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from PySide6.QtGui import QFontDatabase
@@ -26,7 +26,10 @@ from PySide6.QtWidgets import (
 
 from workbench.errors import BadInputError, WorkbenchError
 from workbench.prompts.sandbox import used_variables
-from workbench.store.templates import MODES, TemplateStore, TemplateVersion
+from workbench.store.template_records import MODES, TemplateVersion
+
+if TYPE_CHECKING:
+    from workbench.store.templates import TemplateStore
 
 EXAMPLE_VARIANTS = """\
 # - name: think

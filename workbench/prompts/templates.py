@@ -14,7 +14,7 @@ import jinja2
 from workbench.errors import TemplateError
 from workbench.prompts.sandbox import make_environment, render, used_variables
 from workbench.prompts.variants import Variant, check_variants, language_of, pick
-from workbench.store.templates import TemplateVersion
+from workbench.store.template_records import TemplateVersion
 
 
 def check_syntax(source: str, what: str) -> None:

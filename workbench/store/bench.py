@@ -22,7 +22,8 @@ from workbench.values.params import GenerateParams, SamplerParams
 from workbench.values.results import GenerationDone, Timings
 from workbench.values.tokens import Alternative, TokenEvent
 from workbench.store.database import Database
-from workbench.store.runs import NewRun, RunFilter, RunStore, utc_now
+from workbench.store.run_records import NewRun, RunFilter, utc_now
+from workbench.store.runs import RunStore
 from workbench.store.models import RunRow
 from workbench.store.token_codec import encode_tokens
 

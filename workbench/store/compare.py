@@ -16,7 +16,8 @@ from typing import Any
 from workbench.values.tokens import TokenEvent
 from workbench.errors import BadInputError
 from workbench.store.models import RunRow
-from workbench.store.runs import RunStore, iso_utc
+from workbench.store.run_records import iso_utc
+from workbench.store.runs import RunStore
 
 SAMPLER_KEYS = ("temperature", "top_k", "top_p", "min_p", "repeat_penalty")
 MAX_SHIFTS = 20

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from workbench.store.models import RunRow
-from workbench.store.runs import iso_utc
+from workbench.store.run_records import iso_utc
 from workbench.store.token_codec import decode_tokens
 
 FORMATS = ("jsonl", "csv", "md")

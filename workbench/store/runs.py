@@ -8,41 +8,26 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, column, delete, func, or_, select, table, text, update
 
 from workbench.values.branches import Branch, BranchTree
 from workbench.values.params import GenerateParams
-from workbench.values.results import GenerationDone, LoadedModel
+from workbench.values.results import LoadedModel
 from workbench.values.tokens import TokenEvent
 from workbench.errors import BadInputError
 from workbench.models.info import ModelInfo
 from workbench.store.database import Database
 from workbench.store.models import ModelRecord, RunRow
 from workbench.store.search_text import match_query
+from workbench.store.run_records import STATUSES, NewRun, RunFilter, RunSummary, naive_utc, utc_now
 from workbench.store.token_codec import decode_tokens, encode_tokens
 
-STATUSES = ("ok", "cancelled", "error")
 PREVIEW = 160
 _FINGERPRINT_SPAN = 1 << 20
 _SEARCH = table("runs_search", column("rowid"))
 _SEARCH_ROWID = _SEARCH.c.rowid
-
-
-def utc_now() -> datetime:
-    """Times are stored as naive UTC (SQLite has no time zones)."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _naive_utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
-
-
-def iso_utc(moment: datetime) -> str:
-    return moment.replace(tzinfo=UTC).isoformat()
 
 
 def fingerprint(path: str) -> str:
@@ -56,63 +41,6 @@ def fingerprint(path: str) -> str:
             f.seek(max(_FINGERPRINT_SPAN, size - _FINGERPRINT_SPAN))
             digest.update(f.read(_FINGERPRINT_SPAN))
     return digest.hexdigest()
-
-
-@dataclass
-class NewRun:
-    """Everything a finished (or cancelled, or failed) generation leaves behind."""
-
-    source: str  # "gui" | "cli"
-    mode: str  # "completion" | "chat"
-    prompt: str  # the rendered prompt, exactly as the model received it
-    output: str
-    params: GenerateParams
-    model: ModelInfo | None = None
-    loaded: LoadedModel | None = None  # its context, GPU layers and threads are kept as the load settings
-    tokens: list[TokenEvent] = field(default_factory=list)
-    done: GenerationDone | None = None
-    status: str = "ok"
-    error: str | None = None
-    template: str | None = None
-    variant: str | None = None
-    branches: BranchTree | None = None
-    details: dict[str, Any] | None = None  # what a variant found: votes, the explored tree
-
-
-@dataclass
-class RunSummary:
-    id: int
-    created_at: datetime
-    source: str
-    model: str
-    mode: str
-    template: str | None
-    variant: str | None
-    status: str
-    prompt: str  # the first PREVIEW characters
-    output: str
-    completion_tokens: int
-    tokens_per_s: float
-    starred: bool
-    rating: int | None
-
-    def to_json(self) -> dict[str, Any]:
-        data = dict(self.__dict__)
-        data["created_at"] = iso_utc(self.created_at)
-        return data
-
-
-@dataclass
-class RunFilter:
-    query: str = ""  # full text, over prompt, output, note and template
-    model: str = ""  # part of the model's name or file name
-    template: str = ""
-    variant: str = ""
-    status: str = ""
-    starred: bool = False
-    min_rating: int = 0
-    since: datetime | None = None
-    until: datetime | None = None
 
 
 class RunStore:
@@ -237,9 +165,9 @@ class RunStore:
         if f.min_rating:
             q = q.where(RunRow.rating >= f.min_rating)
         if f.since:
-            q = q.where(RunRow.created_at >= _naive_utc(f.since))
+            q = q.where(RunRow.created_at >= naive_utc(f.since))
         if f.until:
-            q = q.where(RunRow.created_at < _naive_utc(f.until))
+            q = q.where(RunRow.created_at < naive_utc(f.until))
         return q, match is not None
 
     def list(

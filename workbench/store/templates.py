@@ -15,7 +15,6 @@ import difflib
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -24,9 +23,9 @@ from sqlalchemy.orm import selectinload
 from workbench.errors import BadInputError
 from workbench.store.database import Database
 from workbench.store.models import TemplateLabelRow, TemplateRow, TemplateVersionRow
-from workbench.store.runs import iso_utc, utc_now
+from workbench.store.run_records import iso_utc, utc_now
+from workbench.store.template_records import MODES, TemplateInfo, TemplateVersion
 
-MODES = ("completion", "chat")
 _NAME = re.compile(r"^[\w][\w .\-]{0,99}$", re.UNICODE)
 _LABEL = re.compile(r"^[A-Za-z][\w\-]{0,39}$")
 VERSION_FIELDS = ("system", "body", "variables", "examples", "variants")
@@ -34,42 +33,6 @@ VERSION_FIELDS = ("system", "body", "variables", "examples", "variants")
 # (template name, system, body, declared variables, variants) -> the variants as stored; raises
 # TemplateError or BadInputError for a version that could never run.
 TemplateCheck = Callable[[str, str, str, list[dict[str, Any]], list[Any]], list[dict[str, Any]]]
-
-
-@dataclass
-class TemplateVersion:
-    name: str
-    number: int
-    mode: str
-    system: str
-    body: str
-    variables: list[dict[str, Any]] = field(default_factory=list)
-    examples: list[dict[str, Any]] = field(default_factory=list)
-    variants: list[dict[str, Any]] = field(default_factory=list)  # as stored: kind, name, what differs from the defaults
-    note: str = ""
-    created_at: str = ""
-    labels: list[str] = field(default_factory=list)
-
-    @property
-    def ref(self) -> str:
-        return f"{self.name}@{self.number}"
-
-    def to_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-
-@dataclass
-class TemplateInfo:
-    name: str
-    description: str
-    tags: list[str]
-    mode: str
-    archived: bool
-    versions: int
-    labels: dict[str, int]
-
-    def to_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
 
 
 def _check_variables(variables: list[dict[str, Any]]) -> list[dict[str, Any]]:
