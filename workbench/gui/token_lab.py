@@ -42,6 +42,7 @@ from workbench.engine.client import EngineClient
 from workbench.gui.bridge import EngineBridge
 from workbench.errors import WorkbenchError
 from workbench.tokens.tiktoken_encodings import TiktokenRegistry
+from workbench.tokens.spans import Encoded, align
 from workbench.tokens.tokenizers import ModelTokenizer, TiktokenTokenizer, Tokenization, Tokenizer, parse_ids, read_text_file, tokenize
 from workbench.gui.qt_helpers import Retranslating, emit_safely
 
@@ -450,6 +451,10 @@ class TokenLab(Retranslating, QWidget):
         and tiktoken's in Rust, so they overlap."""
 
         def one(key: str) -> tuple[str, Tokenization | None, str]:
+            if not text and key != MODEL_KEY and key not in self._tiktoken:
+                # Nothing to cut yet: building an encoding (cl100k_base: ~0.2 s of Python, holding
+                # the interpreter) would only compete with a generation the user just started.
+                return key, Tokenization(key, "tiktoken", "", align("", Encoded([], [], []))), ""
             try:
                 return key, tokenize(self.tokenizer(key), text), ""
             except WorkbenchError as e:
