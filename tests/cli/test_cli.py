@@ -38,10 +38,10 @@ def test_run_json_shape() -> None:
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
     assert set(out) >= {"model", "params", "prompt_tokens", "text", "tokens", "finish_reason", "timings"}
-    assert out["finish_reason"] in ("stop", "length")
+    assert out["finish_reason"] == "length"  # seed 5 draws no end-of-text within 8 tokens
     assert out["params"]["seed"] == 5
     assert set(out["timings"]) >= {"load_s", "prompt_s", "gen_s", "tokens_per_s"}
-    assert 1 <= len(out["tokens"]) <= 8
+    assert len(out["tokens"]) == 8
     token = out["tokens"][0]
     assert set(token) == {"id", "text", "bytes", "logprob", "top"}
     bytes.fromhex(token["bytes"])

@@ -44,7 +44,7 @@ def test_variants_run_from_a_template_and_are_saved(tmp_path: Path) -> None:
     assert details["task"]["body"].startswith("Q: Tom") and vote["prompt"].endswith("A: Let's think step by step.")
     assert sum(v["count"] for v in details["votes"]) + details["unanswered"] == 3
 
-    assert vote["finish_reason"] in ("stop", "length") and vote["timings"]["gen_s"] > 0 and vote["params"]["temperature"] == 0.7
+    assert vote["finish_reason"] == "length" and vote["timings"]["gen_s"] > 0 and vote["params"]["temperature"] == 0.7
     listed = json.loads(workbench("history", "list", "--variant", "self-consistency", "--db", db, "--json").stdout)
     assert [r["id"] for r in listed["runs"]] == [vote["run_id"]]
     assert listed["runs"][0]["completion_tokens"] == sum(s["tokens"] for s in details["samples"]) > 0

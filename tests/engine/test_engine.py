@@ -299,7 +299,7 @@ def test_sampled_token_is_always_marked_kept(engine: EngineClient) -> None:
         dist = engine.next_token(GenerateParams(prompt, sampler), top_n=1000)
         assert dist is not None
         kept = {t.id for t in dist.tokens if t.kept}
-        assert len(kept) == dist.n_kept or dist.n_kept > 1000
+        assert len(kept) == min(dist.n_kept, 1000)  # the kept tokens are the likeliest ones
         for seed in range(8):
             sampler.seed = seed
             drawn = engine.generate(GenerateParams(prompt, sampler, max_tokens=1)).result().tokens[0].id
