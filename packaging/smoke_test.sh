@@ -148,10 +148,10 @@ print(f"model tokenizer {n_model} tokens, cl100k_base {n_cl} tokens {ids}")
 '
 
 # 5. the GUI that exits by itself: bench's window child ---------------------------------------------
-# `workbench bench` starts `[sys.executable, "-m", "workbench.gui.bench_gui", N]`; in the bundle the
+# `workbench bench` starts `[sys.executable, "-m", "workbench.gui.bench_gui", "--tokens", N]`; in the bundle the
 # entry script dispatches it. It opens the real main window offscreen, loads the bundled model,
 # tokenizes 100k characters in the token lab and streams N tokens, then prints JSON and quits.
-QT_QPA_PLATFORM=offscreen WORKBENCH_HOME="$TMP/bench-home" timeout 180 "$EXE" -m workbench.gui.bench_gui 8 >"$TMP/gui-out" 2>"$TMP/err"
+QT_QPA_PLATFORM=offscreen WORKBENCH_HOME="$TMP/bench-home" timeout 180 "$EXE" -m workbench.gui.bench_gui --tokens 8 >"$TMP/gui-out" 2>"$TMP/err"
 rc=$?
 grep -q Traceback "$TMP/err" && fail "window check: a Python traceback was printed" "$TMP/err"
 [ $rc -eq 0 ] || fail "window check (-m workbench.gui.bench_gui) exited with $rc" "$TMP/gui-out" "$TMP/err"

@@ -137,7 +137,7 @@ class RunExecutor:
         if prepared.search:
             assert prepared.task is not None
             runner = self._runner = VariantRunner(self.engine, self.progress)
-            if self._stopped.is_set():
+            if self._stopped.is_set():  # cancel() came between the start and this runner
                 runner.cancel()
             try:
                 return RunResult(prepared, variant=runner.run(prepared.task))

@@ -127,12 +127,14 @@ class EngineBridge(QObject):
             except WorkbenchError as e:
                 return "jobFailed", (serial, str(e))
 
+        if self._busy:
+            return False
         self._callbacks[serial] = (done, failed)
+        hooks = [on_cancel] if on_cancel is not None else []
+        self._cancel_hooks[:] = hooks  # before the job starts: it may end before this returns
         if not self._run(work):
             del self._callbacks[serial]
             return False
-        if on_cancel is not None:
-            self._cancel_hooks.append(on_cancel)
         return True
 
     def _deliver(self, serial: int, result: object) -> None:
