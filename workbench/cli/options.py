@@ -6,6 +6,7 @@ Nothing here writes into ``args``: each reader returns a new value built from it
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -18,7 +19,7 @@ Handler = Callable[[argparse.Namespace], int]
 def command(sub: Any, name: str, handler: Handler, **kwargs: Any) -> argparse.ArgumentParser:
     """A sub-command whose help is its handler's docstring (first line in the list, all of it in
     the command's own --help)."""
-    doc = (handler.__doc__ or "").strip()
+    doc = inspect.cleandoc(handler.__doc__ or "")
     first = doc.splitlines()[0] if doc else ""
     parser: argparse.ArgumentParser = sub.add_parser(
         name, help=first, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs
