@@ -8,10 +8,11 @@ from dataclasses import replace
 from workbench.app.prompt_spec import PromptSpec, RunRequest, prepare
 from workbench.app.resample import resample
 from workbench.app.run_session import RunSession
-from workbench.app.runs import RunExecutor
+from workbench.app.runs import RunExecutor, RunResult
 from workbench.engine.client import EngineClient
 from workbench.errors import EngineError
 from workbench.values.params import GenerateParams, SamplerParams
+from workbench.values.results import GenerationResult
 
 from tests.helpers.models import context_of
 
@@ -59,12 +60,14 @@ def test_run_branch_continue_and_regenerate(engine: EngineClient) -> None:
     again = session.regenerate(params_for)
     assert again is not None and again.params.prompt == "The capital of France is" and again.params.suffix_ids == []
 
-    # A failed branch leaves the saved run alone; a failed new run is a record of its own.
+    # A failed branch leaves the saved run alone; a failed new run is a record of its own, with
+    # the tokens that came before the failure.
     session.branch(0, root.tokens[0].top[1], GREEDY)
-    assert session.fail(EngineError("boom")) is None
+    assert session.fail(RunResult(first, error=EngineError("boom"))) is None
     session.start(first)
-    failed = session.fail(EngineError("boom"))
-    assert failed is not None and failed.status == "error"
+    partial = GenerationResult(root.tokens[:2], "", None)
+    failed = session.fail(RunResult(first, generation=partial, error=EngineError("boom")))
+    assert failed is not None and failed.status == "error" and failed.tokens == root.tokens[:2]
 
 
 def test_showing_a_branch_and_a_search(engine: EngineClient) -> None:

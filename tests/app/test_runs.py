@@ -118,3 +118,13 @@ def test_bad_reruns_say_why(engine: EngineClient, tmp_path: Path, model_path: Pa
 
 def _row_fields(row: object) -> dict[str, object]:
     return {k: getattr(row, k) for k in ("id", "model", "params", "seed", "load_params", "template", "mode", "prompt")}
+
+
+def test_a_cancel_before_the_run_reaches_the_engine_still_stops_it(engine: EngineClient) -> None:
+    prepared = prepare(RunRequest(PromptSpec(text="Once upon a time"), SamplerParams(temperature=0.0), max_tokens=500),
+                       context_of(engine).chat_format, lambda: None)
+    executor = RunExecutor(engine)
+    executor.cancel()  # Stop pressed just as Run was: nothing was in flight yet
+    result = executor.execute(prepared)
+    assert result.status == "cancelled" and result.done is not None and result.done.finish_reason == "cancelled"
+    assert len(result.tokens) < 100  # greedy, this prompt runs all 500 tokens when not stopped

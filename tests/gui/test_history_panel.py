@@ -163,3 +163,23 @@ def test_the_list_pages_through_many_runs(qtbot: QtBot, tmp_path: Path) -> None:
     panel.status.setCurrentIndex(2)  # cancelled: every 50th run of the generated ones
     assert model.total == len(model.rows) == 9 and {r.status for r in model.rows} == {"cancelled"}
     recorder.close()
+
+
+def test_showing_a_saved_run_does_not_relabel_the_next_run_from_the_editor(qtbot: QtBot) -> None:
+    win = open_window(qtbot)
+    qtbot.wait_until(lambda: win.recorder.opened)
+    store = win.recorder.store
+    details = {"variant": {"name": "vote", "kind": "self_consistency"}, "task": {"mode": "chat", "system": "", "body": "2+2?", "examples": []}}
+    stored = store.save(new_run(template="arith@2", variant="self_consistency", details=details))  # type: ignore[arg-type]
+    win.editors.set_mode("completion")
+    win.editors.completion.setPlainText("The sky is")
+    win.sampling.max_tokens.setValue(3)
+    assert win.show_run(stored)  # shown in the output; the editor keeps the user's own prompt
+    with qtbot.wait_signal(win.runFinished, timeout=T) as finished:
+        win.run_action.trigger()
+    assert finished.args[0].tokens
+    win.recorder.flush()
+    newest = store.get(store.list()[0].id)
+    assert newest.id != stored and newest.prompt == "The sky is"
+    assert (newest.template, newest.variant, newest.details, newest.mode) == (None, None, None, "completion")
+    win.close()

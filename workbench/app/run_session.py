@@ -136,12 +136,12 @@ class RunSession:
         self.last = generation
         return Finished(generation, RunResult(self.prepared, generation=generation), False, False)
 
-    def fail(self, error: WorkbenchError) -> RunResult | None:
-        """A generation failed; returns the failed run to save (a failed branch or continuation
-        leaves the saved run as it was)."""
+    def fail(self, result: RunResult) -> RunResult | None:
+        """A generation failed (``result.error``, with the tokens that came before it); returns the
+        failed run to save (a failed branch or continuation leaves the saved run as it was)."""
         record = None
         if self._pending is None and not self.continuing and self.prepared is not None:
-            record = RunResult(self.prepared, error=error)
+            record = result
         self._pending = None
         return record
 

@@ -124,7 +124,8 @@ def save_run(workspace: Workspace, record: NewRun) -> Saved:
 
 
 class RunExecutor:
-    """Runs prepared runs on one engine, one at a time; ``cancel()`` from any thread."""
+    """Runs prepared runs on one engine, one at a time; ``cancel()`` from any thread. Once
+    cancelled it stays so: make one executor per run that can be stopped on its own."""
 
     def __init__(self, engine: Engine, progress: Progress | None = None) -> None:
         self.engine = engine
@@ -133,11 +134,12 @@ class RunExecutor:
         self._stopped = threading.Event()
 
     def execute(self, prepared: PreparedRun, on_token: TokenSink | None = None) -> RunResult:
-        self._stopped.clear()
+        """Run ``prepared`` to its end. A cancel() that came before (from another thread, just
+        as the run was asked for) stops it at once."""
         if prepared.search:
             assert prepared.task is not None
             runner = self._runner = VariantRunner(self.engine, self.progress)
-            if self._stopped.is_set():  # cancel() came between the start and this runner
+            if self._stopped.is_set():  # cancel() came before this runner existed
                 runner.cancel()
             try:
                 return RunResult(prepared, variant=runner.run(prepared.task))
@@ -146,10 +148,14 @@ class RunExecutor:
             finally:
                 self._runner = None
         stream = self.engine.generate(prepared.params)
+        asked = False
         try:
             for token in stream:
                 if on_token is not None:
                     on_token(token)
+                if not asked and self._stopped.is_set():  # a cancel() before the request reached the engine
+                    asked = True
+                    self.engine.cancel()
         except EngineClosed:  # shut down under it (the window closing): kept as cancelled
             return RunResult(prepared, generation=stream.partial())
         except WorkbenchError as e:  # the engine failed mid-way: what came is kept

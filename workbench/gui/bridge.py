@@ -96,9 +96,9 @@ class EngineBridge(QObject):
             except Exception as e:  # never let a worker thread die silently
                 final = ("failed", (f"Unexpected engine error: {e!r}",))
             finally:
+                self._cancel_hooks.clear()  # before idle: the next job may install its own at once
                 with self._busy_lock:
                     self._busy = False
-                self._cancel_hooks.clear()
                 self._emit("busyChanged", False)
                 if final is not None:
                     self._emit(final[0], *final[1])
@@ -126,6 +126,8 @@ class EngineBridge(QObject):
                 return "jobFinished", (serial, job(self.client))
             except WorkbenchError as e:
                 return "jobFailed", (serial, str(e))
+            except Exception as e:  # a bug of ours: the panel hears of it and is usable again
+                return "jobFailed", (serial, f"Unexpected engine error: {e!r}")
 
         if self._busy:
             return False
@@ -185,7 +187,6 @@ class EngineBridge(QObject):
                 last[0] = now
 
         def job() -> tuple[str, tuple[object, ...]]:
-            self._executor = executor
             try:
                 if not prepared.search:
                     self._emit("generationStarted")
@@ -198,7 +199,13 @@ class EngineBridge(QObject):
                 self._emit("tokensArrived", pending[:])
             return ("variantFinished" if prepared.search else "runFinished"), (result,)
 
-        return self._run(job)
+        if self._busy:
+            return False
+        self._executor = executor  # before the job starts: Stop pressed at once reaches it
+        if not self._run(job):
+            self._executor = None
+            return False
+        return True
 
     # -- quick reads ----------------------------------------------------------------------------
 

@@ -164,7 +164,7 @@ class RunController(QObject):
 
     def _on_finished(self, result: RunResult) -> None:
         if result.error is not None:
-            self._on_failed(result.error)
+            self._on_failed(result)
             return
         generation = result.generation or GenerationResult([], "", None)
         finished = self.session.finish(generation, self.w.loaded.path if self.w.loaded else "")
@@ -189,12 +189,12 @@ class RunController(QObject):
         self.w.update_actions()
         self.w.runFinished.emit(shown)
 
-    def _on_failed(self, error: WorkbenchError) -> None:
-        record = self.session.fail(error)
+    def _on_failed(self, result: RunResult) -> None:
+        record = self.session.fail(result)
         if record is not None:
             self._save(record)
         self.w.status.failed()
-        self.w.show_error(str(error))
+        self.w.show_error(str(result.error))
 
     def _save(self, result: RunResult) -> None:
         self.saved = self.w.recorder.save(history_record(result, self.model, "gui"))
@@ -245,9 +245,9 @@ class RunController(QObject):
         except WorkbenchError as e:
             self.w.show_error(str(e))
             return False
-        origin = RunOrigin(row.template, row.variant, row.details, row.mode)
+        # The editor is left as it is, and so is where its prompt came from (self.origin): the
+        # stored run's own origin travels in the session, for Regenerate and Continue.
         self.session.show_stored(tree, row.model.path if row.model else "", PreparedRun(params, row.mode, row.template, None, row.variant, row.details))
-        self.origin = origin
         self.saved = _done_future(run_id)
         self.refresh_branches()
         self.show_branch(0)
