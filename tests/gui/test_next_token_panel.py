@@ -60,3 +60,23 @@ def test_empty_prompt_shows_distribution_after_bos(qtbot: QtBot) -> None:
         assert panel.choose(0)
     assert stepped.args[0].prompt_tokens == 2 and stepped.args[0].start_token == "<|im_start|>"
     win.close()
+
+
+def test_loading_a_model_forgets_the_old_distribution_and_steps(qtbot: QtBot) -> None:
+    win = open_window(qtbot)
+    win.editors.set_mode("completion")
+    win.editors.completion.setPlainText("The cat sat on the")
+    panel = win.next_panel
+    with qtbot.wait_signal(panel.distributionReady, timeout=T):
+        panel.refresh()
+    with qtbot.wait_signal(panel.distributionReady, timeout=T):
+        assert panel.choose(0)
+    assert panel.steps and panel.chart.dist is not None
+    with qtbot.wait_signal(win.bridge.modelLoaded, timeout=T):
+        assert win.load_model("default")  # another load: the old vocabulary's ids must not carry over
+    assert panel.steps == [] and panel.chart.dist is None and panel.summary.text() == ""
+    assert not panel.undo_button.isEnabled()
+    with qtbot.wait_signal(panel.distributionReady, timeout=T) as fresh:
+        panel.refresh()
+    assert fresh.args[0].prompt_tokens == len(win.bridge.client.tokenize("The cat sat on the"))  # no stepped ids appended
+    win.close()

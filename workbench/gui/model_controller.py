@@ -95,6 +95,7 @@ class ModelController(QObject):
                 pass
         self.w.hide_error()
         self.loaded = None
+        self.w.next_panel.forget()
         self.w.status.loading(Path(params.path).name)
         self.w.update_actions()
 

@@ -207,6 +207,15 @@ class NextTokenPanel(Retranslating, QWidget):
         self._update_appended()
         return self.refresh()
 
+    def forget(self) -> None:
+        """Another model: its distribution and the tokens stepped by hand (ids of the old
+        vocabulary) no longer mean anything."""
+        self.steps.clear()
+        self.chart.set_distribution(None)
+        self.summary.setText("")
+        self.error.hide()
+        self._update_appended()
+
     def clear_steps(self) -> None:
         self.steps.clear()
         self._update_appended()
