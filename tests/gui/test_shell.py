@@ -191,6 +191,8 @@ def test_model_manager_shows_metadata_and_settings(qtbot: QtBot, window: MainWin
     assert row[2:6] == ["Q4_1", "llama", "135M", "8192"]
     assert "im_start" in dialog.template.toPlainText()
     assert "architecture: llama" in dialog.details.toPlainText()
+    dialog.threads.setValue(409)  # more than this machine has: held at its core count
+    assert dialog.threads.value() == dialog.threads.maximum() == (os.cpu_count() or 1)
     # No GPU in this build: the slider is off and says why.
     assert not dialog.gpu.isEnabled() and "no GPU support" in dialog.gpu_reason.text()
     assert dialog.gpu.maximum() == 31

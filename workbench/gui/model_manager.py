@@ -172,7 +172,7 @@ class ModelManagerDialog(Retranslating, QDialog):
         self.ctx.setSingleStep(1024)
         self.ctx.setValue(4096)
         self.threads = QSpinBox()
-        self.threads.setRange(1, 512)
+        self.threads.setRange(1, os.cpu_count() or 1)  # more threads than cores only slows llama.cpp down
         self.threads.setValue(os.cpu_count() or 1)
         self.batch = QSpinBox()
         self.batch.setRange(16, 8192)
