@@ -18,6 +18,8 @@ from workbench.engine.client import EngineClient
 from workbench.errors import BadInputError
 from workbench.values.params import LoadParams
 
+from tests.helpers.processes import exited
+
 
 def test_perplexity_cost_compares_two_full_passes(model_path: Path) -> None:
     # Small batches, so a pass that found its text in the cache would evaluate a fraction of it.
@@ -103,14 +105,6 @@ def test_the_store_part_alone_starts_no_engine_and_sizes_its_database(monkeypatc
         run_bench(parts=("store",), store_runs=0)
 
 
-def _exited(pid: int) -> bool:
-    """Gone, or a zombie (which holds no memory and runs nothing)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except FileNotFoundError:
-        return True
-
 
 def test_window_processes_start_only_after_the_engine_host_exited(
     model_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -127,7 +121,7 @@ def test_window_processes_start_only_after_the_engine_host_exited(
     starts: list[tuple[str, list[bool]]] = []
 
     def run_window(module: str, args: list[str], env: dict[str, str]) -> bench_windows.WindowRun:
-        starts.append((module, [_exited(pid) for pid in hosts]))
+        starts.append((module, [exited(pid) for pid in hosts]))
         return bench_windows.WindowRun(1.0, {"tokens_100k_total_s": 0.1, "gui_stall_p99_ms": 1.0})
 
     monkeypatch.setattr("workbench.bench.EngineClient", RecordingClient)
@@ -160,5 +154,5 @@ def test_a_host_that_does_not_exit_is_killed_before_the_next_part(monkeypatch: p
     monkeypatch.setattr(bench_windows, "HOST_EXIT_S", 0.05)
     with _blocked_child() as child:
         bench_windows.wait_hosts_exited([child.pid])
-        assert _exited(child.pid)
+        assert exited(child.pid)
         assert child.wait(timeout=5) == -signal.SIGKILL

@@ -9,6 +9,8 @@ import pytest
 
 from workbench import bench_windows
 
+from tests.helpers.processes import exited
+
 run_window = bench_windows.run_window  # the real one, before a test wraps it
 
 TOKENS_KEYS = {"tokens_100k_total_s", "tokens_100k_tokenize_s", "tokens_100k_layout_s", "tokens_100k_counts"}
@@ -17,13 +19,6 @@ GUI_KEYS = {
     "gui_tokens_per_s",
 }
 
-
-def _exited(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except FileNotFoundError:
-        return True
 
 
 def test_tokens_part_runs_without_the_gui_part_and_waits_for_the_apps_engine(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -43,7 +38,7 @@ def test_tokens_part_runs_without_the_gui_part_and_waits_for_the_apps_engine(mon
     [app] = runs
     assert app.shown_s is not None and app.shown_s > 0
     assert len(app.hosts) == 1 and app.hosts[0] != os.getpid()
-    assert _exited(app.hosts[0])
+    assert exited(app.hosts[0])
 
 
 def test_gui_part_reports_the_window_beside_a_bare_one() -> None:

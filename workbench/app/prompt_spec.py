@@ -89,19 +89,12 @@ def prepare(request: RunRequest, chat: ChatFormat, templates: Templates) -> Prep
     """Render ``request`` for a model with chat format ``chat``. Raises PromptError or
     TemplateError (nothing runs) for a bad spec, template or variable."""
     spec = request.spec
-    base = GenerateParams(
-        prompt="",
-        sampler=request.sampler,
-        max_tokens=request.max_tokens or DEFAULT_MAX_TOKENS,
-        top_logprobs=request.top_logprobs,
-        stop=list(request.stop),
-        token_entropy=request.token_entropy,
-    )
+    base = base_params(request)
     origin = request.origin or RunOrigin()
     if spec.replay and "task" in spec.replay and "variant" in spec.replay:
         mode = spec.replay["task"].get("mode", "completion")
         task = task_from_record(spec.replay, _special(base, mode == "chat"), lambda m: prompt_builder(m, chat))
-        return _variant_run(task, mode, origin.template, request.max_tokens)
+        return variant_run(task, mode, origin.template, request.max_tokens)
     if spec.template:
         if spec.text is not None:
             raise PromptError("Give --prompt or --template, not both.")
@@ -111,7 +104,7 @@ def prepare(request: RunRequest, chat: ChatFormat, templates: Templates) -> Prep
             task = version_task(version, spec.variant, spec.variables, prompt_builder(mode, chat), _special(base, mode == "chat"))
             if spec.system:
                 task.system = spec.system
-            return _variant_run(task, mode, version.ref, request.max_tokens)
+            return variant_run(task, mode, version.ref, request.max_tokens)
         system, body = render_version(version, spec.variables)
         system = spec.system or system
         if mode == "chat":
@@ -129,7 +122,7 @@ def prepare(request: RunRequest, chat: ChatFormat, templates: Templates) -> Prep
         mode = "chat" if spec.chat else "completion"
         variant = pick([], spec.variant, language=language_of(text, spec.system or ""))
         task = make_task(variant, spec.system or "", text, [], prompt_builder(mode, chat), _special(base, mode == "chat"))
-        return _variant_run(task, mode, origin.template, request.max_tokens)
+        return variant_run(task, mode, origin.template, request.max_tokens)
     if spec.rendered:
         mode = origin.mode or ("chat" if spec.chat else "completion")
         return _plain(replace(base, prompt=text, parse_special=bool(spec.parse_special)), mode, origin)
@@ -139,6 +132,18 @@ def prepare(request: RunRequest, chat: ChatFormat, templates: Templates) -> Prep
     if spec.system:
         raise PromptError("--system needs --chat (a system message only exists in a chat).")
     return _plain(replace(base, prompt=text, parse_special=bool(spec.parse_special)), "completion", origin)
+
+
+def base_params(request: RunRequest) -> GenerateParams:
+    """The request's generation settings, before a prompt is put in them."""
+    return GenerateParams(
+        prompt="",
+        sampler=request.sampler,
+        max_tokens=request.max_tokens or DEFAULT_MAX_TOKENS,
+        top_logprobs=request.top_logprobs,
+        stop=list(request.stop),
+        token_entropy=request.token_entropy,
+    )
 
 
 def version_task(
@@ -170,7 +175,9 @@ def _plain(params: GenerateParams, mode: str, origin: RunOrigin) -> PreparedRun:
     return PreparedRun(params.validate(), origin.mode or mode, origin.template, None, origin.variant, origin.details)
 
 
-def _variant_run(task: VariantTask, mode: str, template: str | None, max_tokens: int | None) -> PreparedRun:
+def variant_run(task: VariantTask, mode: str, template: str | None, max_tokens: int | None = None) -> PreparedRun:
+    """A variant task as a run: a vote or a search saved with its record settings, a single-pass
+    variant as the one generation of its prompt (``max_tokens`` overrides the variant's own)."""
     if max_tokens:
         task.variant.settings["max_tokens"] = max_tokens
     record = task_record(task)

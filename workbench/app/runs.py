@@ -17,20 +17,19 @@ from workbench.app.model import ModelContext
 from workbench.app.prompt_spec import PreparedRun
 from workbench.app.workspace import Workspace
 from workbench.errors import EngineClosed, WorkbenchError
+from workbench.prompts import variant_runner
 from workbench.prompts.variant_runner import Progress, VariantResult, VariantRunner
 from workbench.store.run_records import NewRun
-from workbench.values.params import GenerateParams
-from workbench.values.results import Distribution, GenerationDone, GenerationResult
+from workbench.values.results import GenerationDone, GenerationResult
 from workbench.values.tokens import TokenEvent
 
 TokenSink = Callable[[TokenEvent], None]
 
 
-class Engine(Protocol):
-    """What a run needs of an engine (EngineClient, or a remote backend later)."""
+class Engine(variant_runner.Engine, Protocol):
+    """What a run needs of an engine (EngineClient, or a remote backend later): what the variant
+    runner needs, and a cancel from any thread."""
 
-    def generate(self, params: GenerateParams) -> Any: ...
-    def next_token(self, params: GenerateParams, top_n: int = 20) -> Distribution | None: ...
     def cancel(self) -> None: ...
 
 

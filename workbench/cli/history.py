@@ -111,16 +111,17 @@ def _print_summaries(summaries: list[Any], as_json: bool, total: int) -> None:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """The latest saved runs (newest first), with filters."""
-    store = options.workspace(args).runs
-    f = _filter(args)
-    _print_summaries(store.list(f, limit=args.limit), args.json, store.count(f))
-    return 0
+    return _list(args, "")
 
 
 def cmd_search(args: argparse.Namespace) -> int:
     """Full-text search over prompts, outputs, notes and templates (Chinese too), with filters."""
+    return _list(args, args.query)
+
+
+def _list(args: argparse.Namespace, query: str) -> int:
     store = options.workspace(args).runs
-    f = _filter(args, args.query)
+    f = _filter(args, query)
     _print_summaries(store.list(f, limit=args.limit), args.json, store.count(f))
     return 0
 

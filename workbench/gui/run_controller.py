@@ -15,14 +15,23 @@ from typing import Any
 from PySide6.QtCore import QObject
 
 from workbench.app.model import ModelContext
-from workbench.app.prompt_spec import PreparedRun, PromptSpec, RunOrigin, RunRequest, prepare, template_conversation
+from workbench.app.prompt_spec import (
+    PreparedRun,
+    PromptSpec,
+    RunOrigin,
+    RunRequest,
+    base_params,
+    prepare,
+    template_conversation,
+    variant_run,
+)
 from workbench.app.rerun import rerun_plan
 from workbench.app.run_session import RunSession
 from workbench.app.runs import RunResult, history_record
 from workbench.errors import WorkbenchError
 from workbench.gui.library_panel import LibraryChoice
-from workbench.prompts.chat import ChatFormat, ChatMessage
-from workbench.prompts.variant_runner import SEARCH_KINDS, VariantResult, VariantTask
+from workbench.prompts.chat import ChatMessage
+from workbench.prompts.variant_runner import SEARCH_KINDS, VariantResult, VariantTask, task_record
 from workbench.prompts.variants import flatten
 from workbench.values.branches import BranchTree
 from workbench.values.params import GenerateParams
@@ -97,11 +106,8 @@ class RunController(QObject):
 
     def _start(self, prepared: PreparedRun, continuing: bool = False) -> bool:
         self.w.hide_error()
-        params = self.session.start(prepared, continuing)
-        if not self.w.bridge.run(prepared):
-            return False
-        del params
-        return True
+        self.session.start(prepared, continuing)
+        return self.w.bridge.run(prepared)
 
     def run(self) -> bool:
         if self.w.loaded is None or self.w.bridge.busy:
@@ -292,9 +298,8 @@ class RunController(QObject):
     def _library_task(self, choice: LibraryChoice) -> tuple[list[ChatMessage], VariantTask | None]:
         """The conversation a library choice sends, and its variant task (None: the template as
         written). Raises WorkbenchError for a broken template or a missing variable."""
-        base = self.request(PromptSpec(text=""))
-        params = GenerateParams("", base.sampler, base.max_tokens or 256, base.top_logprobs, list(base.stop), token_entropy=True)
-        return template_conversation(choice.version, choice.variant, choice.values, ChatFormat.of(self.w.info, self.w.loaded), params)
+        base = base_params(self.request(PromptSpec(text="")))
+        return template_conversation(choice.version, choice.variant, choice.values, self.model.chat_format, base)
 
     def _fill_editor(self, mode: str, messages: list[ChatMessage]) -> None:
         editors = self.w.editors
@@ -320,8 +325,6 @@ class RunController(QObject):
             self.w.show_error(str(e))
             raise
         self._fill_editor(choice.version.mode, messages)
-        from workbench.prompts.variant_runner import task_record
-
         self.origin = RunOrigin(choice.version.ref, task.variant.kind if task else None, task_record(task) if task else None)
         self.w.hide_error()
         return task
@@ -338,10 +341,7 @@ class RunController(QObject):
             return False
         if task is None or task.variant.kind not in SEARCH_KINDS:
             return self.run()
-        from workbench.prompts.variant_runner import task_record
-
-        mode = "chat" if task.chat else "completion"
-        prepared = PreparedRun(task.record_params(), mode, choice.version.ref, task, task.variant.kind, task_record(task))
+        prepared = variant_run(task, "chat" if task.chat else "completion", choice.version.ref)
         self.w.library_panel.set_running(True)
         self.session.searched()  # a search is not a single generation to regenerate or continue
         if not self.w.bridge.run(prepared):
