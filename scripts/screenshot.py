@@ -1,21 +1,25 @@
 """Take a screenshot of the real main window after a run (for the README).
 
-usage: xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python scripts/screenshot.py OUT.png
+usage: xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python scripts/screenshot.py OUT.png [--theme dark]
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from workbench.gui.app import create_window
+from workbench.gui.theme import THEMES, apply_theme
 
 
-def main(out: str) -> int:
+def main(out: str, theme: str | None = None) -> int:
     app = QApplication(sys.argv)
     window = create_window("default")
+    if theme:
+        apply_theme(theme)  # for this picture only: the remembered choice is left as it is
     window.resize(1280, 800)
     window.show()
     window.sampling.fixed_seed.setChecked(True)
@@ -40,4 +44,8 @@ def main(out: str) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1] if len(sys.argv) > 1 else "screenshot.png"))
+    parser = argparse.ArgumentParser(description="Screenshot of the main window after a run.")
+    parser.add_argument("out", nargs="?", default="screenshot.png")
+    parser.add_argument("--theme", choices=THEMES, help="the theme to show (default: the remembered one)")
+    args = parser.parse_args()
+    raise SystemExit(main(args.out, args.theme))

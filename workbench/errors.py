@@ -7,11 +7,38 @@ exceptions; they are translated once, at our boundary, into these.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, Self
+
+from workbench.messages import MESSAGES
+
+Field = str | int | float | bool | None
+
 
 class WorkbenchError(Exception):
-    """A problem the user can act on. ``str(error)`` is the message to show."""
+    """A problem the user can act on. ``str(error)`` is the message to show, in English, worded for
+    the command line.
+
+    An error made with ``of(key, **fields)`` also keeps its message key and fields (plain JSON
+    values, so they cross the engine protocol): the window shows it in its own language and
+    words (``workbench.gui.error_text``), naming its controls rather than the CLI's flags.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str = "", *, key: str = "", fields: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.key = key
+        self.fields: dict[str, Field] = {name: _plain(value) for name, value in (fields or {}).items()}
+
+    @classmethod
+    def of(cls, key: str, **fields: Any) -> Self:
+        """The error whose English message is ``MESSAGES[key]`` filled in with ``fields``."""
+        return cls(MESSAGES[key].format(**fields), key=key, fields=fields)
+
+
+def _plain(value: Any) -> Field:
+    return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
 
 
 class BadInputError(WorkbenchError):
@@ -79,6 +106,6 @@ _KINDS: dict[str, type[WorkbenchError]] = {
 }
 
 
-def error_from_kind(kind: str, message: str) -> WorkbenchError:
-    """Rebuild an error sent across the engine protocol by its class name."""
-    return _KINDS.get(kind, EngineError)(message)
+def error_from_kind(kind: str, message: str, key: str = "", fields: Mapping[str, Any] | None = None) -> WorkbenchError:
+    """Rebuild an error sent across the engine protocol by its class name (and its message key)."""
+    return _KINDS.get(kind, EngineError)(message, key=key, fields=fields)

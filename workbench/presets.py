@@ -41,16 +41,16 @@ class PresetStore:
     def save(self, name: str, params: SamplerParams) -> None:
         name = name.strip()
         if not name:
-            raise BadInputError("A preset needs a name.")
+            raise BadInputError.of("preset.no_name")
         if name in BUILTIN:
-            raise BadInputError(f"'{name}' is a built-in preset; choose another name.")
+            raise BadInputError.of("preset.builtin_name", name=name)
         presets = self.user_presets()
         presets[name] = params.validate()
         self._write(presets)
 
     def delete(self, name: str) -> None:
         if name in BUILTIN:
-            raise BadInputError(f"'{name}' is a built-in preset and cannot be deleted.")
+            raise BadInputError.of("preset.builtin_delete", name=name)
         presets = self.user_presets()
         presets.pop(name, None)
         self._write(presets)

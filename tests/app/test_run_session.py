@@ -90,3 +90,41 @@ def test_resampling_counts_and_repeats_with_a_seed(engine: EngineClient) -> None
     assert not first.cancelled and resample(engine, base, 6).outputs == first.outputs
     stopped = resample(engine, replace(base), 6, stopped=lambda: True)
     assert stopped.runs == 0 and stopped.cancelled
+
+
+def test_regenerate_is_another_draw_in_the_same_tree(engine: EngineClient) -> None:
+    """Regenerate keeps the tree: the new output is a sibling of the first (issue 13: it used to
+    start a new tree and throw the branches away), and it is not a new history record."""
+    model = context_of(engine)
+    executor = RunExecutor(engine)
+    warm = SamplerParams(temperature=1.2, seed=7)
+
+    def params_for(prompt: str) -> GenerateParams:
+        return GenerateParams(prompt, replace(warm, seed=8), max_tokens=5, top_logprobs=3)
+
+    session = RunSession()
+    first = prepare(RunRequest(PromptSpec(text="Once upon a time"), warm, max_tokens=5, top_logprobs=3), model.chat_format, lambda: None)
+    session.start(first)
+    session.finish(executor.execute(first).generation, model.path)
+    choice = session.tree.get(0).tokens[0].top[1]
+    branching = session.branch(0, choice, warm)
+    session.start(branching)
+    session.finish(executor.execute(branching).generation, model.path)
+    assert len(session.tree.branches) == 2
+
+    again = session.regenerate(params_for)
+    assert again is not None
+    session.start(again)
+    assert session.opening_tokens() == []  # the output starts empty for the new draw
+    drawn = session.finish(executor.execute(again).generation, model.path)
+    assert drawn.record is None and drawn.tree_changed and drawn.new_branch
+    tree = session.tree
+    assert len(tree.branches) == 3 and tree.get(2).redraw and tree.get(2).parent == 0
+    assert session.branch_id == 2 and [t.id for t in tree.get(2).tokens] == [t.id for t in drawn.shown.tokens]
+    assert tree.get(2).label() == "draw 2"
+
+    # An offered draw that never started does not turn the next plain run into one.
+    session.regenerate(params_for)
+    session.start(first)
+    assert session.finish(executor.execute(first).generation, model.path).record is not None
+    assert len(session.tree.branches) == 1

@@ -166,15 +166,28 @@ def test_the_list_pages_through_many_runs(qtbot: QtBot, tmp_path: Path) -> None:
 
 
 def test_showing_a_saved_run_does_not_relabel_the_next_run_from_the_editor(qtbot: QtBot) -> None:
+    """Show in output puts the run's prompt and settings back in the editor (issue 13); the
+    user's own prompt is an undo step away, and a prompt the user writes after is theirs: not
+    recorded as the shown run's template or vote."""
     win = open_window(qtbot)
     qtbot.wait_until(lambda: win.recorder.opened)
     store = win.recorder.store
     details = {"variant": {"name": "vote", "kind": "self_consistency"}, "task": {"mode": "chat", "system": "", "body": "2+2?", "examples": []}}
-    stored = store.save(new_run(template="arith@2", variant="self_consistency", details=details))  # type: ignore[arg-type]
+    stored = store.save(new_run(prompt="Q: 2+2?", template="arith@2", variant="self_consistency", details=details))  # type: ignore[arg-type]
     win.editors.set_mode("completion")
+    win.editors.completion.setPlainText("My own prompt")
+    win.sampling.max_tokens.setValue(3)
+    assert win.show_run(stored)
+    assert win.editors.completion.toPlainText() == "Q: 2+2?" and win.sampling.max_tokens.value() == 16
+    assert win.sampling.temperature.value() == 0.7 and win.sampling.seed.value() == 5
+    # A vote's last prompt run by hand is one plain generation, not a vote of the template.
+    with qtbot.wait_signal(win.runFinished, timeout=T):
+        win.run_action.trigger()
+    win.recorder.flush()
+    newest = store.get(store.list()[0].id)
+    assert newest.prompt == "Q: 2+2?" and (newest.variant, newest.details) == (None, None)
     win.editors.completion.setPlainText("The sky is")
     win.sampling.max_tokens.setValue(3)
-    assert win.show_run(stored)  # shown in the output; the editor keeps the user's own prompt
     with qtbot.wait_signal(win.runFinished, timeout=T) as finished:
         win.run_action.trigger()
     assert finished.args[0].tokens
@@ -182,4 +195,5 @@ def test_showing_a_saved_run_does_not_relabel_the_next_run_from_the_editor(qtbot
     newest = store.get(store.list()[0].id)
     assert newest.id != stored and newest.prompt == "The sky is"
     assert (newest.template, newest.variant, newest.details, newest.mode) == (None, None, None, "completion")
+    assert win.undo_replace() and win.editors.completion.toPlainText() == "My own prompt"
     win.close()

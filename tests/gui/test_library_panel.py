@@ -6,14 +6,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
+from workbench.gui.i18n import install_language
 from workbench.gui.library_panel import LibraryPanel
+from workbench.gui.template_editor import TemplateEditor
 from workbench.prompts.templates import variant_of
+from workbench.prompts.variant_runner import VariantResult
 from workbench.store import template_files
 from workbench.store.database import Database
 from workbench.store.runs import RunStore
+from workbench.store.starter import ensure_starter_library
 from workbench.store.templates import TemplateStore
 
 from tests.helpers.stores import template_store
@@ -22,6 +27,119 @@ from tests.helpers.window import T, open_window
 
 def _tree_names(panel: LibraryPanel) -> list[str]:
     return [panel.tree.topLevelItem(i).text(0) for i in range(panel.tree.topLevelItemCount())]
+
+
+def _visible(panel: LibraryPanel) -> set[str]:
+    return {panel.tree.topLevelItem(i).text(0) for i in range(panel.tree.topLevelItemCount())
+            if not panel.tree.topLevelItem(i).isHidden()}
+
+
+@pytest.fixture
+def panel(qtbot: QtBot, tmp_path: Path) -> LibraryPanel:
+    """The panel alone, on a real database with the starter library."""
+    store = template_store(tmp_path / "library.sqlite")
+    ensure_starter_library(store)
+    widget = LibraryPanel()
+    qtbot.addWidget(widget)
+    widget.set_store(store)
+    return widget
+
+
+TREE = {"kind": "tree_of_thought", "best": 1, "path": ["3 + 5 = 8"], "nodes": [
+    {"id": 0, "parent": None, "depth": 0, "step": "", "score": None, "kept": True},
+    {"id": 1, "parent": 0, "depth": 1, "step": "3 + 5 = 8", "score": 0.8, "p_yes": 0.4, "p_no": 0.1, "kept": True},
+    {"id": 2, "parent": 0, "depth": 1, "step": "3 - 5", "score": 0.2, "p_yes": 0.1, "p_no": 0.4, "kept": False},
+]}
+
+
+def test_each_variant_is_listed_once(panel: LibraryPanel) -> None:
+    assert panel.select("arithmetic word problems")  # declares all five kinds
+    items = [(panel.variant_box.itemText(i), panel.variant_box.itemData(i)) for i in range(panel.variant_box.count())]
+    assert items == [("as written (no variant)", ""), ("direct", "direct"), ("zero-shot CoT", "zero-shot CoT"),
+                     ("few-shot CoT", "few-shot CoT"), ("self-consistency", "self-consistency"),
+                     ("tree-of-thought", "tree-of-thought")]
+    assert panel.select("review sentiment")  # no tree of thought declared: that kind with its defaults
+    texts = [panel.variant_box.itemText(i) for i in range(panel.variant_box.count())]
+    assert texts[1:] == ["direct", "zero-shot CoT", "few-shot CoT", "self-consistency", "tree-of-thought (defaults)"]
+
+
+def test_the_filter_searches_names_descriptions_and_tags_in_both_languages(panel: LibraryPanel) -> None:
+    injection = {"提示词注入-未防御", "提示词注入-已防御", "prompt injection - undefended", "prompt injection - defended"}
+    for query in ("攻击", "Prompt 攻击", "security", "注入"):
+        panel.filter.setText(query)
+        assert _visible(panel) == injection, query
+    panel.filter.setText("情感")  # a tag's Chinese word finds the English template too
+    assert _visible(panel) == {"舆情分析", "review sentiment"}
+    panel.filter.setText("GSM8K")  # a word of the description
+    assert _visible(panel) == {"arithmetic word problems"}
+    panel.filter.setText("中文 分类")  # every word: Chinese templates about classification
+    assert _visible(panel) == {"舆情分析", "分类"}
+
+
+def test_filtering_out_the_chosen_template_leaves_nothing_stale(panel: LibraryPanel) -> None:
+    assert panel.select("分类")
+    panel.fields["text"].setPlainText("我自己的工单")
+    assert panel.description.text() and panel.edit_button.isEnabled() and panel.run_button.isEnabled()
+    panel.filter.setText("json")
+    assert panel.version is None and panel.description.text() == "" and panel.fields == {}
+    assert not panel.edit_button.isEnabled() and not panel.run_button.isEnabled() and not panel.use_button.isEnabled()
+    assert panel.choice() is None
+    panel.filter.setText("分类")  # still visible: the choice stays
+    assert panel.select("分类") and panel.version is not None
+    assert panel.fields["text"].toPlainText() == "我自己的工单"  # what was typed came back
+    panel.filter.setText("arith")
+    assert panel.select("分类") and panel.filter.text() == ""  # asked for by name: shown
+
+
+def test_empty_variables_are_refused_unless_declared_optional(qtbot: QtBot, panel: LibraryPanel) -> None:
+    store = panel.store
+    assert store is not None
+    store.add("optional", "Q: {{ q }}{{ note }}", variables=[{"name": "q"}, {"name": "note", "default": ""}])
+    panel.refresh(select="optional")
+    panel.show()
+    assert panel.fields["q"].placeholderText() == "required"
+    assert panel.fields["note"].placeholderText() == "optional: may be left empty"
+    with qtbot.assert_not_emitted(panel.runRequested):
+        panel.run_button.click()
+    assert panel.form_message.text() == "Fill in q: the template needs a value for it."
+    panel.fields["q"].setPlainText("2+2?")
+    with qtbot.wait_signal(panel.runRequested) as sent:
+        panel.run_button.click()
+    assert sent.args[0].values == {"q": "2+2?", "note": ""} and panel.form_message.isHidden()
+
+
+def test_a_result_is_cleared_by_another_run_and_follows_the_language(panel: LibraryPanel) -> None:
+    panel.show_result(VariantResult("Q: 3 + 5?\nA:", " 8 apples\n", [], None, TREE))
+    assert panel.thoughts.topLevelItem(0).childCount() == 2 and panel.results.currentWidget() is panel.thoughts
+    assert panel.summary.text() == "Answer from the best path: 8 apples"
+    try:
+        install_language("zh_CN")
+        assert panel.summary.text() == "最佳路径给出的答案：8 apples"
+        assert panel.thoughts.topLevelItem(0).text(0) == "（问题）"
+        assert panel.thoughts.headerItem().text(0) != "Step"
+    finally:
+        install_language("en")
+    assert panel.summary.text() == "Answer from the best path: 8 apples"
+    panel.clear_result()
+    assert panel.thoughts.topLevelItemCount() == 0 and panel.summary.text() == "" and panel.results.currentIndex() == 0
+    install_language("zh_CN")  # nothing comes back with the language
+    try:
+        assert panel.summary.text() == "" and panel.thoughts.topLevelItemCount() == 0
+    finally:
+        install_language("en")
+
+
+def test_the_editor_names_its_own_fields_for_an_undeclared_variable(qtbot: QtBot, panel: LibraryPanel) -> None:
+    assert panel.store is not None
+    editor = TemplateEditor(panel.store)
+    qtbot.addWidget(editor)
+    editor.name.setText("who")
+    editor.body.setPlainText("Hello {{ name }}")
+    assert not editor.save()
+    message = editor.error.text()
+    assert "Variables tab" in message and "name" in message and "--var" not in message
+    assert editor.declare_used_variables() == ["name"]
+    assert editor.save() and editor.saved is not None and editor.saved.variables[0]["default"] is None  # required
 
 
 def test_starter_library_variants_run_and_are_saved(qtbot: QtBot) -> None:
@@ -33,7 +151,7 @@ def test_starter_library_variants_run_and_are_saved(qtbot: QtBot) -> None:
 
     panel.filter.setText("arith")
     visible = [n for i, n in enumerate(names) if not panel.tree.topLevelItem(i).isHidden()]
-    assert visible == ["arithmetic word problems"]
+    assert set(visible) == {"arithmetic word problems", "算术应用题"}  # its tag's words in both languages
     panel.filter.setText("")
 
     # Zero-shot CoT through the editor: streamed like any run, saved with its template and variant.
@@ -58,9 +176,9 @@ def test_starter_library_variants_run_and_are_saved(qtbot: QtBot) -> None:
     row = win.recorder.store.get(win.recorder.store.list()[0].id)
     assert row.variant == "self_consistency" and len(row.details["samples"]) == row.details["variant"]["samples"]
     votes = row.details["votes"]
-    assert panel.votes.rowCount() == len(votes) and panel.results.currentWidget() is panel.votes
+    assert panel.votes.answers.rowCount() == len(votes) and panel.results.currentWidget() is panel.votes
     if votes:
-        assert panel.votes.item(0, 0).text() == votes[0]["answer"]
+        assert panel.votes.answers.item(0, 0).text() == votes[0]["answer"]
     assert panel.summary.text().startswith("Majority answer:")
     win.history_panel.refresh()
     win.history_panel.table.selectRow(0)
@@ -110,15 +228,19 @@ def test_a_broken_variable_and_files_in_the_panel(qtbot: QtBot, tmp_path: Path) 
     store.add("needs", "Q: {{ q }}", variables=[{"name": "q"}])
     panel.refresh(select="needs")
     assert panel.version is not None and panel.version.name == "needs"
-    panel.fields["q"].setPlainText("")
-    assert win.use_library(panel.choice())  # an empty value is still a value
+    panel.fields["q"].setPlainText("  ")
+    with qtbot.assert_not_emitted(panel.useRequested):
+        panel.use_button.click()  # a required value left empty: refused in the panel, what was typed kept
+    assert "Fill in q" in panel.form_message.text() and not panel.form_message.isHidden()
+    assert panel.fields["q"].toPlainText() == "  "
+    panel.fields["q"].setPlainText("x")
     panel.use_button.click()
-    assert win.editors.completion.toPlainText() == "Q: "
+    assert win.editors.completion.toPlainText() == "Q: x" and panel.form_message.isHidden()
 
     store.add("broken", "{{ q | no_such_filter }}", variables=[{"name": "q", "default": "x"}])
     panel.refresh(select="broken")
     assert not win.use_library(panel.choice())
-    assert "no_such_filter" in panel.summary.text() and win.editors.completion.toPlainText() == "Q: "
+    assert "no_such_filter" in panel.summary.text() and win.editors.completion.toPlainText() == "Q: x"
 
     path = tmp_path / "lib.yaml"
     panel.export_file(str(path))

@@ -130,3 +130,20 @@ def test_closing_mid_generation_ends_the_engine(qtbot: QtBot, window: MainWindow
     [run] = store.list()
     assert run.prompt == "Once upon a time" and run.completion_tokens > 0
     assert run.status == "cancelled"
+
+
+def test_a_small_window_keeps_a_wide_prompt_column(qtbot: QtBot) -> None:
+    """Issue 13: at 1024×700 the panels took two thirds and the prompt column shrank to ~280 px;
+    the History panel's filter row alone asked for ~800 px."""
+    from workbench.gui.app import create_window
+
+    win = create_window(model=None)
+    qtbot.addWidget(win)
+    win.resize(1024, 700)
+    win.show()
+    qtbot.wait_exposed(win)
+    assert win.minimumSizeHint().width() <= 1024
+    assert win.width() <= 1024
+    qtbot.wait_until(lambda: win.editors.width() >= 0.45 * win.width())
+    for dock in (win.history_dock, win.library_dock, win.sampling_dock):
+        assert dock.minimumSizeHint().width() < 1024 - 420

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from workbench.errors import TemplateError
-from workbench.prompts.templates import render_version, shots
+from workbench.prompts.templates import UndeclaredVariables, empty_variables, render_version, shots
 from workbench.store.templates import TemplateStore
 
 from tests.helpers.stores import template_store
@@ -51,3 +51,17 @@ def test_worked_examples_read_like_the_real_question(templates: TemplateStore) -
     got = shots(v, {"q": "3+3?"})
     assert [e["question"] for e in got] == ["Question: 1+1? (km)", "Question: 2+2? (m)"]
     assert got[0]["output"] == "2"  # the example itself is kept
+
+
+def test_an_undeclared_variable_names_itself_and_the_command_line_keeps_its_hint(templates: TemplateStore) -> None:
+    with pytest.raises(UndeclaredVariables, match=r"uses who, what without declaring them: .*--var NAME") as caught:
+        templates.add("greet", "{{ who }} {{ what }}", variables=[])
+    assert (caught.value.template, caught.value.names) == ("greet", ["who", "what"])
+    assert isinstance(caught.value, TemplateError)
+
+
+def test_empty_values_are_named_unless_the_variable_may_be_empty(templates: TemplateStore) -> None:
+    v = templates.add("form", "{{ a }}{{ b }}{{ c }}", variables=[{"name": "a"}, {"name": "b", "default": "x"}, {"name": "c", "default": ""}])
+    assert empty_variables(v, {"a": " \n", "b": "", "c": ""}) == ["a", "b"]
+    assert empty_variables(v, {"a": "1", "b": "2", "c": ""}) == []
+    assert empty_variables(v, {}) == []  # not given: the defaults apply (and a missing one fails the render)

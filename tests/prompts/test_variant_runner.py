@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -11,16 +12,20 @@ from workbench.values.params import GenerateParams, SamplerParams
 from workbench.values.results import CandidateToken, Distribution
 from workbench.errors import BadInputError
 from workbench.prompts.answers import extract
-from workbench.prompts.variant_runner import VariantRunner, VariantTask, make_task
+from workbench.prompts import variant_runner
+from workbench.prompts.variant_runner import TRACE_TOP, VariantRunner, VariantTask, make_task, sample_trace, trace_tokens
 from workbench.prompts.variants import complete, flatten
+
+from tests.helpers import runs
 
 QUESTION = "Q: Tom has 3 apples and buys 5 more. How many apples does he have?\nA:"
 SHOTS = [{"input": "x", "question": "Q: Ann has 2 pens and buys 3 more. How many pens?\nA:",
           "reasoning": "2 + 3 = 5.", "output": "5"}]
 
 
-def _task(kind: str, **settings: Any) -> VariantTask:
-    base = GenerateParams(prompt="", sampler=SamplerParams(temperature=0.7, seed=11), max_tokens=24, top_logprobs=3)
+def _task(kind: str, top_logprobs: int = 3, token_entropy: bool = False, **settings: Any) -> VariantTask:
+    base = GenerateParams(prompt="", sampler=SamplerParams(temperature=0.7, seed=11), max_tokens=24, top_logprobs=top_logprobs,
+                          token_entropy=token_entropy)
     return make_task(complete({"kind": kind, **settings}), "", QUESTION, SHOTS, flatten, base)
 
 
@@ -56,6 +61,39 @@ def test_a_chain_of_thought_that_never_states_its_answer_is_asked_for_it(engine:
     for sample in result.details["samples"]:
         assert "\nThe answer is" in sample["text"] and sample["tokens"] > 8
     assert task.record_params().sampler.temperature == 0.7  # saved as the samples were drawn
+
+
+def test_each_sample_keeps_its_tokens_compactly_and_within_a_budget(engine: EngineClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = VariantRunner(engine).run(_task("self_consistency", 8, True, samples=2, max_tokens=8))
+    assert json.loads(json.dumps(result.details)) == result.details  # saved as it is, in the run's JSON
+    for sample in result.details["samples"]:
+        tokens, lead, follow = trace_tokens(sample["trace"])
+        assert 0 < len(tokens) <= 8 and len(tokens) + len(follow) == sample["tokens"]
+        assert all(len(t.top) == TRACE_TOP and t.entropy is not None for t in tokens)  # 8 asked, the 5 likeliest kept
+        # The tokens as generated: the text the vote read, then any stop string that ended it.
+        chain = b"".join(t.bytes for t in tokens).decode("utf-8", "replace")
+        if lead:  # asked for its answer (Kojima's second step): the lead is text, the answer tokens
+            answer = b"".join(t.bytes for t in follow).decode("utf-8", "replace")
+            assert sample["text"].startswith(chain.rstrip() + lead) and (chain.rstrip() + lead + answer).startswith(sample["text"])
+        else:
+            assert chain.startswith(sample["text"]) and not follow
+    # Over the budget a sample keeps its text only.
+    monkeypatch.setattr(variant_runner, "TRACE_TOKENS", result.details["samples"][0]["tokens"])
+    capped = VariantRunner(engine).run(_task("self_consistency", 8, True, samples=2, max_tokens=8))  # the same draws
+    assert [s["text"] for s in capped.details["samples"]] == [s["text"] for s in result.details["samples"]]
+    assert capped.details["samples"][0]["trace"] is not None and capped.details["samples"][1]["trace"] is None
+
+
+def test_a_trace_keeps_half_characters_and_an_unreadable_one_is_none() -> None:
+    tokens = runs.tokens()
+    back, lead, follow = trace_tokens(sample_trace(tokens, "\nThe answer is", tokens[2:]))
+    def shape(ts: list[Any]) -> list[Any]:
+        return [(t.id, t.bytes, [(a.id, a.bytes, round(a.logprob, 4)) for a in t.top], round(t.logprob, 4)) for t in ts]
+
+    assert shape(back) == shape(tokens)
+    assert back[0].bytes == runs.HALF[:2] and back[1].entropy is None and back[0].entropy == 3.5
+    assert lead == "\nThe answer is" and [t.id for t in follow] == [7]
+    assert trace_tokens(None) is None and trace_tokens({"pieces": {"1": "zz"}, "tokens": [[1, 0.0, None, []]]}) is None
 
 
 def test_tree_of_thought_keeps_the_best_steps_and_answers_from_them(engine: EngineClient) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from workbench.errors import BadInputError, TemplateError
+from workbench.store.template_search import matches
 from workbench.store.templates import TemplateStore
 
 from tests.helpers.stores import template_store
@@ -96,3 +97,14 @@ def test_a_variable_the_text_uses_must_be_declared(templates: TemplateStore) -> 
                   variables=[{"name": "items", "default": "a\nb"}])  # loop names, globals and examples are fine
     with pytest.raises(TemplateError, match="uses tone without declaring it"):
         templates.edit("ok", "add a tone", system="Be {{ tone }}.")
+
+
+def test_a_filter_finds_names_descriptions_and_tags_in_either_language(templates: TemplateStore) -> None:
+    templates.add("提示词注入-未防御", "{{ x }}", variables=[{"name": "x"}], tags=["zh", "security", "prompt-injection"],
+                  description="没有任何防护的翻译提示词")
+    templates.add("mine", "hi", tags=["Own Tag"], description="A greeting")
+    injection, mine = sorted(templates.list(), key=lambda i: i.name != "提示词注入-未防御")
+    for query in ("攻击", "防范", "Security 中文", "注入", "翻译", "", "  "):
+        assert matches(injection, query), query
+    assert not matches(injection, "攻击 english")  # every word must be found
+    assert matches(mine, "own tag") and matches(mine, "GREETING") and not matches(mine, "攻击")

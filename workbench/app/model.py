@@ -32,9 +32,9 @@ class LoadSettings:
 
     def check(self) -> LoadSettings:
         if self.n_ctx < MIN_CTX:
-            raise PromptError(f"--ctx must be at least {MIN_CTX} tokens (llama.cpp's smallest context), not {self.n_ctx}.")
+            raise PromptError.of("load.ctx_too_small", min=MIN_CTX, n_ctx=self.n_ctx)
         if self.n_threads is not None and self.n_threads < 1:
-            raise PromptError(f"--threads must be 1 or more, not {self.n_threads}.")
+            raise PromptError.of("load.threads", n=self.n_threads)
         return self
 
     def load_params(self, path: str) -> LoadParams:

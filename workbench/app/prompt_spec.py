@@ -66,6 +66,7 @@ class RunRequest:
     stop: list[str] = field(default_factory=list)
     token_entropy: bool = False
     origin: RunOrigin | None = None
+    conversation: str | None = None  # the chat the spec's messages are a turn of
 
 
 @dataclass
@@ -78,6 +79,15 @@ class PreparedRun:
     task: VariantTask | None = None
     variant: str | None = None  # the variant kind recorded with the run
     details: dict[str, Any] | None = None  # the variant record (what a re-run needs)
+    messages: tuple[ChatMessage, ...] | None = None  # the chat it sends, as the editor held it
+    conversation: str | None = None
+
+    @property
+    def turn(self) -> int | None:
+        """Which turn of its conversation this run answers (its user messages so far)."""
+        if self.messages is None:
+            return None
+        return sum(1 for m in self.messages if m.role == "user")
 
     @property
     def search(self) -> bool:
@@ -116,7 +126,8 @@ def prepare(request: RunRequest, chat: ChatFormat, templates: Templates) -> Prep
     if spec.messages is not None:
         prompt = chat.render(list(spec.messages))
         parse = True if spec.parse_special is None else spec.parse_special
-        return _plain(replace(base, prompt=prompt, parse_special=parse), "chat", origin)
+        prepared = _plain(replace(base, prompt=prompt, parse_special=parse), "chat", origin)
+        return replace(prepared, messages=tuple(spec.messages), conversation=request.conversation)
     text = spec.text or ""
     if spec.variant:
         mode = "chat" if spec.chat else "completion"

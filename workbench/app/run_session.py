@@ -1,7 +1,8 @@
 """The window's run session: the last run and its branch tree, and what the next run means.
 
 A run starts a new tree; Continue extends the branch shown; a right-click on a token branches
-from it with another choice; Regenerate runs the last prompt again. Qt-free: the window's run
+from it with another choice; Regenerate runs the last prompt again, as another draw beside the
+first in the same tree (a chat's regenerated reply keeps its siblings). Qt-free: the window's run
 controller asks this session for the settings of each action, and hands it each result; the
 session says what to show, whether the run is a new history record, and whether the saved run's
 branch tree changed.
@@ -52,6 +53,8 @@ class RunSession:
         self.continuing = False
         self._base_prompt = ""  # the first run's prompt, for Regenerate after Continue
         self._pending: _PendingBranch | None = None
+        self._redraw = False  # the run in flight is another draw of the tree's prompt
+        self._draw: PreparedRun | None = None  # what regenerate() offered as another draw
 
     @property
     def params(self) -> GenerateParams | None:
@@ -62,6 +65,8 @@ class RunSession:
     def start(self, prepared: PreparedRun, continuing: bool = False) -> GenerateParams:
         """A run of ``prepared`` begins; returns what to generate."""
         self.continuing = continuing
+        self._redraw = prepared is self._draw and not continuing
+        self._draw = None
         if not continuing and self._pending is None:
             self._base_prompt = prepared.params.prompt
         self.prepared = prepared
@@ -74,7 +79,12 @@ class RunSession:
         last = self.prepared
         prompt = self._base_prompt if self.continuing else last.params.prompt
         params = replace(params_for(prompt), parse_special=last.params.parse_special)
-        return replace(last, params=params.validate())
+        draw = self.tree is not None and self.tree.base.prompt == prompt
+        if draw:
+            params = replace(params, suffix_ids=list(self.tree.base.suffix_ids))
+        prepared = replace(last, params=params.validate())
+        self._draw = prepared if draw else None
+        return prepared
 
     def continuation(self, params_for: ParamsFor) -> PreparedRun | None:
         """Generate more after the branch shown, keeping it: the exact tokens shown, not a
@@ -108,13 +118,19 @@ class RunSession:
             parent = self.tree.get(p.parent)
             chosen = TokenEvent(p.choice.id, p.choice.text, p.choice.bytes, p.choice.logprob, parent.tokens[p.at].top)
             return parent.tokens[: p.at] + [chosen]
-        return None if self.continuing else []
+        return None if self.continuing and not self._redraw else []
 
     # -- results ----------------------------------------------------------------------------
 
     def finish(self, generation: GenerationResult, model_path: str) -> Finished:
         """A generation ended (``done`` None: the engine was shut down under it)."""
         reason = generation.finish_reason
+        if self._redraw and self.tree is not None:
+            self._redraw = False
+            branch = self.tree.add_draw(generation.tokens, reason)
+            self.branch_id = branch.id
+            self.last = generation
+            return Finished(generation, None, True, True)
         if self._pending is not None and self.tree is not None:
             p, self._pending = self._pending, None
             branch = self.tree.add_branch(p.parent, p.at, p.choice, generation.tokens, reason)
@@ -140,9 +156,10 @@ class RunSession:
         """A generation failed (``result.error``, with the tokens that came before it); returns the
         failed run to save (a failed branch or continuation leaves the saved run as it was)."""
         record = None
-        if self._pending is None and not self.continuing and self.prepared is not None:
+        if self._pending is None and not self._redraw and not self.continuing and self.prepared is not None:
             record = result
         self._pending = None
+        self._redraw = False
         return record
 
     def searched(self) -> None:
@@ -150,6 +167,7 @@ class RunSession:
         self.prepared = None
         self.tree = None
         self.last = None
+        self._redraw = False
 
     # -- showing ----------------------------------------------------------------------------
 
@@ -167,5 +185,6 @@ class RunSession:
         self.prepared = prepared
         self.continuing = False
         self._pending = None
+        self._redraw = False
         self._base_prompt = prepared.params.prompt
         self.show_branch(0)

@@ -104,6 +104,9 @@ def history_record(result: RunResult, model: ModelContext, source: str) -> NewRu
         template=prepared.template,
         variant=prepared.variant,
         details=result.details,
+        conversation=prepared.conversation,
+        turn=prepared.turn,
+        messages=[{"role": m.role, "content": m.content} for m in prepared.messages] if prepared.messages is not None else None,
     )
 
 

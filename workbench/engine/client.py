@@ -8,24 +8,30 @@ host printed, and the next request starts a fresh host and reloads the last mode
 from __future__ import annotations
 
 import collections
+import dataclasses
 import os
+import random
 import re
 import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from workbench.engine.protocol import PROTOCOL_VERSION, TokenDecoder, decode, encode
+from workbench.engine.protocol import PROTOCOL_VERSION, TokenDecoder, decode, encode, error_from_message
 from workbench.values.params import GenerateParams, LoadParams, SamplerParams
 from workbench.values.results import Distribution, GenerationDone, GenerationResult, LoadedModel, Surprisal, Timings
 from workbench.values.tokens import TokenEvent
-from workbench.errors import EngineClosed, EngineCrashed, EngineError, NoModelLoaded, WorkbenchError, error_from_kind
+from workbench.errors import EngineClosed, EngineCrashed, EngineError, NoModelLoaded, WorkbenchError
 from workbench.models.gguf import read_header
 
-CANCEL_GRACE_S = 0.35  # after this, a host that has not stopped is killed (cancel must land < 0.5 s)
+# After this, a host that has not stopped is killed. A responsive host stops within a token (tens of
+# milliseconds; the window says "stopping" meanwhile), but a busy CPU can stretch one token to
+# seconds, and a kill costs a restart and a reload of the model: wait that long first.
+CANCEL_GRACE_S = 3.0
 
 
 def host_command() -> list[str]:
@@ -83,6 +89,53 @@ class GenerationStream:
         return GenerationResult(list(self._tokens), text, self._done)
 
 
+def _seeded(params: GenerateParams) -> GenerateParams:
+    """``params`` with a random seed drawn here, so this side knows it whatever becomes of the host."""
+    if params.sampler.seed is not None:
+        return params
+    seed = random.SystemRandom().randrange(2**32)
+    return dataclasses.replace(params, sampler=dataclasses.replace(params.sampler, seed=seed))
+
+
+class _SoFar:
+    """What this side knows of a generation under way, for when its host is killed or shut down
+    under it: the seed, the prompt's size (the host's ``started``), and when tokens arrived."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self.prompt_tokens = 0
+        self.started = time.perf_counter()  # when the host said it started (until then: asked)
+        self.first: float | None = None  # when the first tokens arrived
+        self.last = 0.0
+        self.later = 0  # tokens that came after the first batch
+
+    def on_started(self, message: dict[str, Any]) -> None:
+        self.seed = int(message["seed"])
+        self.prompt_tokens = int(message["prompt_tokens"])
+        self.started = time.perf_counter()
+
+    def on_tokens(self, count: int) -> None:
+        self.last = time.perf_counter()
+        if self.first is None:
+            self.first = self.last
+        else:
+            self.later += count
+
+    def done(self, tokens: int) -> GenerationDone:
+        """A cancelled end with the timings measured on this side."""
+        first = self.first
+        evaluated = first is not None  # else stopped inside the prompt's evaluation
+        prompt_s = (first if first is not None else time.perf_counter()) - self.started
+        gen_s = self.last - first if first is not None else 0.0
+        timings = Timings(
+            prompt_s=prompt_s,
+            gen_s=gen_s,
+            tokens_per_s=self.later / gen_s if gen_s > 0 else 0.0,
+            prompt_tokens_per_s=self.prompt_tokens / prompt_s if evaluated and prompt_s > 0 else 0.0,
+        )
+        return GenerationDone("cancelled", self.prompt_tokens, tokens, timings, self.seed)
+
+
 class EngineClient:
     def __init__(self, log_path: Path | None = None) -> None:
         self._proc: subprocess.Popen[bytes] | None = None
@@ -127,12 +180,10 @@ class EngineClient:
         self._killed_for_cancel = False
         ready = self._read()
         if ready.get("type") != "ready":
-            raise EngineError(f"The engine did not start: {ready.get('message', ready)}")
+            raise EngineError.of("engine.not_started", detail=ready.get("message", ready))
         if ready.get("protocol") != PROTOCOL_VERSION:
             self._kill()
-            raise EngineError(
-                f"The engine speaks protocol {ready.get('protocol')}, this app {PROTOCOL_VERSION}. Reinstall the workbench."
-            )
+            raise EngineError.of("engine.protocol", theirs=ready.get("protocol"), ours=PROTOCOL_VERSION)
         self.gpu_offload_supported = bool(ready.get("gpu_offload_supported"))
         self.llama_cpp_version = ready.get("llama_cpp_version")
 
@@ -170,22 +221,18 @@ class EngineClient:
     def _crash_error(self) -> EngineCrashed:
         proc = self._proc
         code = proc.wait() if proc else None
-        if code is not None and code < 0:
-            try:
-                how = f"was killed by {signal.Signals(-code).name}"
-            except ValueError:
-                how = f"was killed by signal {-code}"
-        else:
-            how = f"exited with code {code}"
         lines = [line for line in self._stderr_tail if line.strip()]
         telling = [line for line in lines if re.search(r"GGML_ASSERT|error|fatal|terminate|what\(\)|Killed", line, re.I)]
-        tail = (telling or lines)[-3:]
-        detail = (" Last output: " + " | ".join(tail)) if tail else ""
+        output = " | ".join((telling or lines)[-3:])
+        said = "_said" if output else ""
         self.loaded = None
-        return EngineCrashed(
-            f"The engine process {how} (llama.cpp crashed or ran out of memory).{detail} "
-            "Your work is kept; the next request starts a fresh engine."
-        )
+        if code is not None and code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            return EngineCrashed.of("engine.killed" + said, signal=name, output=output)
+        return EngineCrashed.of("engine.exited" + said, code=code, output=output)
 
     def _read(self) -> dict[str, Any]:
         proc = self._proc
@@ -226,7 +273,7 @@ class EngineClient:
             if msg.get("id") not in (rid, -1):
                 continue  # a late reply to an abandoned request
             if msg["type"] == "error":
-                raise error_from_kind(msg.get("kind", "EngineError"), msg.get("message", "unknown engine error"))
+                raise error_from_message(msg)
             return msg
 
     def _call(self, message: dict[str, Any]) -> dict[str, Any]:
@@ -349,6 +396,8 @@ class EngineClient:
     def _stream(self, params: GenerateParams, stream: GenerationStream) -> Iterator[TokenEvent]:
         with self._lock:
             self._ensure_host()
+            params = _seeded(params)
+            so_far = _SoFar(params.sampler.seed or 0)
             rid = self._request({"type": "generate", "params": params.to_dict()})
             decoder = TokenDecoder()
             finished = False
@@ -359,14 +408,21 @@ class EngineClient:
                     except EngineCrashed:
                         finished = True
                         if self._killed_for_cancel:
-                            stream._finish(stream.partial().text, self._cancelled_done(stream, params))
+                            stream._finish(stream.partial().text, so_far.done(len(stream.tokens)))
                             return
+                        raise
+                    except EngineClosed:  # shut down under it (the window closing): a cancel too
+                        finished = True
+                        stream._finish(stream.partial().text, so_far.done(len(stream.tokens)))
                         raise
                     except WorkbenchError:
                         finished = True  # the host answered with an error: the request is over
                         raise
                     if msg["type"] == "tokens":
+                        so_far.on_tokens(len(msg["tokens"]))
                         yield from decoder.events(msg)
+                    elif msg["type"] == "started":
+                        so_far.on_started(msg)
                     elif msg["type"] == "done":
                         stream._finish(msg.get("text", ""), GenerationDone.from_dict(msg["done"]))
                         finished = True
@@ -382,13 +438,9 @@ class EngineClient:
                     except (EngineCrashed, EngineClosed):
                         pass
 
-    def _cancelled_done(self, stream: GenerationStream, params: GenerateParams) -> GenerationDone:
-        """The end of a generation whose host was killed to stop it: what this side knows (the
-        tokens, and the seed when it was fixed; a random one died with the host)."""
-        return GenerationDone("cancelled", 0, len(stream.tokens), Timings(), params.sampler.seed or 0)
-
     def cancel(self) -> None:
-        """Stop the running request (generation or prompt evaluation) within half a second."""
+        """Stop the running request (generation or prompt evaluation): the host stops at the next
+        token, or inside llama.cpp when that is slow; one still busy after CANCEL_GRACE_S is killed."""
         rid = self._active
         proc = self._proc
         if rid is None or proc is None or proc.poll() is not None:
@@ -412,7 +464,7 @@ class EngineClient:
 
     def _need_model(self) -> None:
         if self.load_params is None:
-            raise NoModelLoaded("No model is loaded. Load a model first.")
+            raise NoModelLoaded.of("engine.no_model")
 
     def close(self) -> None:
         """Shut the host down (politely, then by force), also in the middle of a generation. The

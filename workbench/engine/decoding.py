@@ -30,8 +30,12 @@ if TYPE_CHECKING:  # importing it loads llama.cpp, which this module leaves to t
     from workbench.engine.llamacpp.session import LlamaSession
 
 FLUSH_S = 0.025  # the most a generated token waits in the sink before the sink is flushed
+# A token that took longer than this (a big model, a busy CPU) has the next one polled for cancel
+# inside llama.cpp too: its polling costs about a millisecond a token, small beside this.
+SLOW_STEP_S = 0.1
 
 AbortPredicate = Callable[[], bool]
+Started = Callable[[int, int], None]  # (seed, prompt tokens): told before the prompt is evaluated
 
 
 class TokenSink(Protocol):
@@ -71,7 +75,7 @@ def prompt_ids(s: LlamaSession, params: GenerateParams) -> list[int]:
     s.check_ids(params.suffix_ids)
     ids = ids + list(params.suffix_ids)
     if not ids:
-        raise PromptError("The prompt is empty (and this model has no start token). Type a prompt.")
+        raise PromptError.of("prompt.empty_no_start")
     return ids
 
 
@@ -81,15 +85,21 @@ def find_stop(text: str, stops: list[str]) -> int | None:
     return min(hits) if hits else None
 
 
-def generate(s: LlamaSession, params: GenerateParams, should_abort: AbortPredicate, sink: TokenSink) -> Generated:
+def generate(
+    s: LlamaSession, params: GenerateParams, should_abort: AbortPredicate, sink: TokenSink, started: Started | None = None
+) -> Generated:
     """Evaluate the prompt, then sample token after token into ``sink`` until a stop.
 
     Ends on end-of-generation or a stop string (``stop``), ``max_tokens`` or a full context
     (``length``, ``context_full`` set for the latter), or ``should_abort()`` (``cancelled``).
+    ``started(seed, prompt tokens)`` hears what identifies the run before its prompt is evaluated,
+    so that a host killed in the middle still leaves a run that can be repeated.
     The loop body runs once per token between two llama.cpp decodes: keep it lean.
     """
     seed = choose_seed(params.sampler)
     ids = prompt_ids(s, params)
+    if started is not None:
+        started(seed, len(ids))
     t0 = time.perf_counter()
     if not s.evaluate(ids, should_abort):
         timings = Timings(prompt_s=time.perf_counter() - t0)
@@ -107,6 +117,7 @@ def generate(s: LlamaSession, params: GenerateParams, should_abort: AbortPredica
     n = 0
     reason = "length"
     context_full = False
+    slow = False  # the last token took over SLOW_STEP_S: poll for cancel inside the next decode
     with s.sampler(params.sampler, seed, ids) as sampler:
         while n < max_tokens:
             if should_abort():
@@ -146,7 +157,11 @@ def generate(s: LlamaSession, params: GenerateParams, should_abort: AbortPredica
             if len(s.past) >= s.n_ctx:
                 context_full = True
                 break
-            s.step(token)
+            stepped_at = monotonic()
+            if not s.step(token, should_abort if slow else None):
+                reason = "cancelled"
+                break
+            slow = monotonic() - stepped_at > SLOW_STEP_S
     if reason != "stop" or not stops:
         text += utf8.decode(b"", final=True)
     gen_s = time.perf_counter() - t1
@@ -187,7 +202,7 @@ class NextToken:
     def restage(self, s: LlamaSession, sampler: SamplerParams, top_n: int) -> Distribution:
         """The last distribution under other sampler settings."""
         if self._last is None:
-            raise PromptError("No next-token distribution yet: ask for one first.")
+            raise PromptError.of("prompt.no_distribution")
         row, ids, start = self._last
         return describe_distribution(s, row, sampler, ids, top_n, start)
 
@@ -245,7 +260,7 @@ def score_text(s: LlamaSession, text: str, add_special: bool, should_abort: Abor
     """Score ``text`` in windows of the context size (less one); None if cancelled."""
     ids = s.tokenize(text, add_special, False)
     if not ids:
-        raise PromptError("The text is empty.")
+        raise PromptError.of("prompt.text_empty")
     window = max(2, s.n_ctx - 1)
     logprobs: list[float | None] = []
     t0 = time.perf_counter()

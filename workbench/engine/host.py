@@ -22,8 +22,8 @@ import traceback
 from typing import IO, TYPE_CHECKING, Any
 
 from workbench.engine import decoding
-from workbench.engine.protocol import PROTOCOL_VERSION, TokenBatch, decode, encode
-from workbench.errors import NoModelLoaded, WorkbenchError
+from workbench.engine.protocol import PROTOCOL_VERSION, TokenBatch, decode, encode, error_message
+from workbench.errors import EngineError, NoModelLoaded, WorkbenchError
 from workbench.values.params import GenerateParams, LoadParams, SamplerParams
 
 if TYPE_CHECKING:
@@ -105,13 +105,13 @@ class Host:
                 try:
                     handler = getattr(self, "op_" + str(msg.get("type")), None)
                     if handler is None:
-                        raise WorkbenchError(f"Unknown engine request {msg.get('type')!r}.")
+                        raise WorkbenchError.of("engine.unknown_request", request=repr(msg.get("type")))
                     handler(msg)
                 except WorkbenchError as e:
-                    self.send({"type": "error", "id": self.current, "kind": type(e).__name__, "message": str(e)})
+                    self.send(error_message(self.current, e))
                 except Exception as e:  # a bug of ours: report it, keep serving
                     traceback.print_exc(file=sys.stderr)
-                    self.send({"type": "error", "id": self.current, "kind": "EngineError", "message": f"Engine error: {e!r}"})
+                    self.send(error_message(self.current, EngineError.of("engine.bug", detail=repr(e))))
                 finally:
                     self.cancelled.discard(self.current)
                     self._outbox = None
@@ -120,7 +120,7 @@ class Host:
 
     def need_session(self) -> LlamaSession:
         if self.session is None:
-            raise NoModelLoaded("No model is loaded. Load a model first.")
+            raise NoModelLoaded.of("engine.no_model")
         return self.session
 
     def drop_session(self) -> None:
@@ -228,7 +228,12 @@ class Host:
         s = self.need_session()
         params = GenerateParams.from_dict(msg["params"]).validate()
         self._outbox = _Outbox(self.current, self.out)
-        result = decoding.generate(s, params, self.should_abort, self._outbox)
+        request = self.current
+
+        def started(seed: int, prompt_tokens: int) -> None:
+            self.send({"type": "started", "id": request, "seed": seed, "prompt_tokens": prompt_tokens})
+
+        result = decoding.generate(s, params, self.should_abort, self._outbox, started)
         self.send({"type": "done", "id": self.current, "done": result.done.to_dict(), "text": result.text})
 
 

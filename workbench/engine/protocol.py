@@ -5,7 +5,10 @@ reply to them repeats. JSON rather than pickle on purpose: the host runs untrust
 nothing it sends back may execute code in the GUI process. Bytes travel as hex strings.
 
 Client -> host: load, unload, tokenize, detokenize, next, generate, cancel (out of band), shutdown.
-Host -> client: ready (once, at start), loaded, result, tokens (streamed in batches), done, error.
+Host -> client: ready (once, at start), loaded, result, started (a generation's seed and prompt
+size, before its prompt is evaluated), tokens (streamed in batches), done, error.
+An error carries its class name (``kind``), its English ``message``, and the ``key`` and ``fields``
+the window words it from (``workbench.errors``).
 The values the messages carry (parameters, tokens, results) are defined in ``workbench.values``.
 """
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from workbench.errors import WorkbenchError, error_from_kind
 from workbench.values.tokens import Alternative, TokenEvent
 
 PROTOCOL_VERSION = 2
@@ -25,6 +29,18 @@ def encode(message: dict[str, Any]) -> bytes:
 
 def decode(line: bytes) -> dict[str, Any]:
     return json.loads(line)
+
+
+def error_message(request: int, error: WorkbenchError) -> dict[str, Any]:
+    """The ``error`` reply to ``request``."""
+    return {"type": "error", "id": request, "kind": type(error).__name__, "message": str(error), "key": error.key, "fields": error.fields}
+
+
+def error_from_message(message: dict[str, Any]) -> WorkbenchError:
+    """The error an ``error`` reply carries, as the host raised it."""
+    return error_from_kind(
+        message.get("kind", "EngineError"), message.get("message", "unknown engine error"), message.get("key", ""), message.get("fields")
+    )
 
 
 class TokenBatch:

@@ -14,6 +14,7 @@ from workbench.gui.bridge import EngineBridge
 from workbench.gui.i18n import install_language
 from workbench.gui.main_window import MainWindow
 from workbench.gui.settings import AppSettings
+from workbench.gui.theme import apply_theme
 from workbench.models.bundled import DEFAULT_ALIAS
 from workbench.paths import log_dir
 
@@ -32,6 +33,7 @@ def create_window(model: str | None = LAST) -> MainWindow:
     time, else the bundled one) or None (load nothing)."""
     settings = AppSettings()
     install_language(settings.language())
+    apply_theme(settings.theme())  # before the window exists, so it is never painted in the wrong scheme
     bridge = EngineBridge(EngineClient(log_path=log_dir() / "engine.log"))
     window = MainWindow(bridge, settings)
     bridge.setParent(window)

@@ -4,6 +4,10 @@ Each row is a branch under the branch it left: where it diverges, the token chos
 likely the model found it, its length, perplexity and ending. Choosing a row shows that branch in
 the output. Below, two branches are compared: their shared beginning greyed, what differs in full,
 each with its own statistics.
+
+Tokens that share one character (a byte-level tokenizer splits most Chinese characters) are shown
+as that character: a branch that leaves its parent inside a character shows the whole character it
+chose, and the side-by-side texts part at the start of the first character that differs.
 """
 
 from __future__ import annotations
@@ -24,7 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.values.branches import Branch, BranchTree
+from workbench.gui.labels import labels
 from workbench.gui.qt_helpers import Retranslating
+from workbench.tokens.groups import TokenGroups
+from workbench.tokens.pieces import piece_label
 
 PREVIEW_CHARS = 80
 
@@ -99,8 +106,10 @@ class BranchesPanel(Retranslating, QWidget):
             return
         items: dict[int, QTreeWidgetItem] = {}
         for branch in tree.branches:  # parents always come before their children
-            item = QTreeWidgetItem([self.branch_name(branch), *self._columns(branch)])
+            groups = TokenGroups(t.bytes for t in branch.tokens)
+            item = QTreeWidgetItem([self.branch_name(branch), *self._columns(branch, groups)])
             item.setData(0, Qt.ItemDataRole.UserRole, branch.id)
+            item.setToolTip(2, self._chosen_tip(branch, groups))
             item.setToolTip(6, branch.text)
             if branch.parent is None:
                 self.view.addTopLevelItem(item)
@@ -131,17 +140,30 @@ class BranchesPanel(Retranslating, QWidget):
             return branch.parent, branch.id
         return 0, tree.branches[-1].id
 
-    def _columns(self, branch: Branch) -> list[str]:
+    def _columns(self, branch: Branch, groups: TokenGroups) -> list[str]:
         if branch.parent is None:
             at, chosen = "", ""
         else:
             token = branch.tokens[branch.at] if branch.at < len(branch.tokens) else None
             at = str(branch.at)
-            chosen = f"{token.text!r} {token.prob:.1%}" if token is not None else ""
+            # The whole character the chosen token is part of, with the chosen token's probability.
+            chosen = f"{groups.of(branch.at).text!r} {token.prob:.1%}" if token is not None else ""
         perplexity = f"{branch.perplexity:.2f}" if branch.perplexity is not None else ""
-        tail = b"".join(t.bytes for t in branch.tokens[branch.at :]).decode("utf-8", "replace")
-        preview = " ".join(tail.split())[:PREVIEW_CHARS]
-        return [at, chosen, str(len(branch.tokens)), perplexity, branch.finish_reason, preview]
+        preview = " ".join(groups.text(min(branch.at, groups.tokens)).split())[:PREVIEW_CHARS]
+        return [at, chosen, str(len(branch.tokens)), perplexity, labels().finish(branch.finish_reason), preview]
+
+    def _chosen_tip(self, branch: Branch, groups: TokenGroups) -> str:
+        """The tokens of the character the branch chose, the chosen one marked, when it is only part of it."""
+        if branch.parent is None or branch.at >= len(branch.tokens):
+            return ""
+        group = groups.of(branch.at)
+        if not group.split:
+            return ""
+        parts = [
+            ("▸ " if i == branch.at else "") + f"{piece_label(t.bytes)} {t.prob:.1%}"
+            for i, t in enumerate(branch.tokens[group.start : group.end], group.start)
+        ]
+        return self.tr("{0} is made of {1} tokens (▸ the one chosen): {2}").format(repr(group.text), len(group), ", ".join(parts))
 
     def select(self, branch_id: int) -> None:
         """Mark ``branch_id`` as the one shown (without telling anyone)."""
@@ -166,17 +188,19 @@ class BranchesPanel(Retranslating, QWidget):
         self.right_text.setHtml(self._side(tree.get(b), shared))
 
     def _side(self, branch: Branch, shared: int) -> str:
-        def text(tokens: list) -> str:
-            return html.escape(b"".join(t.bytes for t in tokens).decode("utf-8", "replace"))
+        """One side of the comparison: the first ``shared`` tokens greyed (up to the character where
+        the branches part, which is shown whole with the rest), then the rest highlighted."""
+        groups = TokenGroups(t.bytes for t in branch.tokens)
+        cut = groups.boundary(min(shared, groups.tokens))
 
         stats = self.tr("{0} tokens · perplexity {1} · mean logprob {2} · {3}").format(
             len(branch.tokens),
             f"{branch.perplexity:.2f}" if branch.perplexity is not None else "–",
             f"{branch.mean_logprob:.3f}" if branch.mean_logprob is not None else "–",
-            branch.finish_reason or "–",
+            labels().finish(branch.finish_reason) if branch.finish_reason else "–",
         )
         return (
             f"<p><b>{html.escape(self.branch_name(branch))}</b> — {html.escape(stats)}</p>"
-            f'<p style="white-space:pre-wrap"><span style="color:#8a8a8a">{text(branch.tokens[:shared])}</span>'
-            f'<span style="background:#fff3bf;color:#000">{text(branch.tokens[shared:])}</span></p>'
+            f'<p style="white-space:pre-wrap"><span style="color:#8a8a8a">{html.escape(groups.text(0, cut))}</span>'
+            f'<span style="background:#fff3bf;color:#000">{html.escape(groups.text(cut))}</span></p>'
         )

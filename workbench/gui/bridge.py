@@ -7,6 +7,10 @@ disabled whatever started it. Quick reads (token counts, the Tokens panel's mode
 beside it but only while the engine is idle; they are refused while it is busy (ask again on
 ``busyChanged(False)``).
 
+Loading a model while other work runs switches to it: the work is stopped (a run ends cancelled,
+and its result is reported as any other), then the model loads under the same busy state
+(``loadStarted`` says when).
+
 The GUI thread never waits on the engine. Tokens are coalesced (at most one signal every ~30 ms)
 so that a fast model cannot flood the event loop.
 """
@@ -24,6 +28,7 @@ from workbench.app.prompt_spec import PreparedRun
 from workbench.app.runs import RunExecutor, RunResult
 from workbench.engine.client import EngineClient
 from workbench.errors import EngineError, WorkbenchError
+from workbench.gui.error_text import user_message
 from workbench.gui.qt_helpers import emit_safely
 from workbench.values.params import LoadParams
 from workbench.values.results import LoadedModel
@@ -39,8 +44,10 @@ class EngineBridge(QObject):
     loadProgress = Signal(float)  # 0..1
     modelLoaded = Signal(object)  # LoadedModel
     loadFailed = Signal(str)
-    loadCancelled = Signal()
-    tokensCounted = Signal(int, int)  # request serial, token count
+    loadCancelled = Signal()  # also: a load waiting for other work to stop was called off
+    loadStarted = Signal(object)  # LoadParams of a load that waited for other work to stop, starting now
+    tokensCounted = Signal(int, int)  # request serial, token count (-1: the count failed)
+    countFailed = Signal(int, object)  # request serial, the WorkbenchError that making its prompt raised
     generationStarted = Signal()
     tokensArrived = Signal(list)  # list[TokenEvent], in order
     runFinished = Signal(object)  # RunResult of a single generation (its error set when it failed)
@@ -57,6 +64,8 @@ class EngineBridge(QObject):
         self.loaded: LoadedModel | None = None
         self._busy = False
         self._loading = False
+        self._pending_load: LoadParams | None = None  # asked for while other work runs
+        self.load_waits = False  # the last load accepted waits (or waited) for other work to stop
         self._busy_lock = threading.Lock()
         self._serial = 0
         self._callbacks: dict[int, tuple[Callable[[Any], None] | None, Callable[[str], None] | None]] = {}
@@ -74,6 +83,11 @@ class EngineBridge(QObject):
         return self._loading
 
     @property
+    def load_pending(self) -> bool:
+        """A load waits for the work that runs to stop."""
+        return self._pending_load is not None
+
+    @property
     def has_model(self) -> bool:
         return self.client.load_params is not None
 
@@ -82,7 +96,8 @@ class EngineBridge(QObject):
 
     def _run(self, job: Callable[[], tuple[str, tuple[object, ...]]]) -> bool:
         """Run ``job`` on a worker thread. It returns its final signal (name, args), which is
-        emitted after the engine is marked idle, so a slot may start the next job at once."""
+        emitted after the engine is marked idle, so a slot may start the next job at once. A load
+        asked for meanwhile runs next on the same thread, the engine busy throughout."""
         with self._busy_lock:
             if self._busy:
                 return False
@@ -90,21 +105,32 @@ class EngineBridge(QObject):
         self.busyChanged.emit(True)
 
         def wrapper() -> None:
-            final: tuple[str, tuple[object, ...]] | None = None
-            try:
-                final = job()
-            except Exception as e:  # never let a worker thread die silently
-                final = ("failed", (f"Unexpected engine error: {e!r}",))
-            finally:
+            step: Callable[[], tuple[str, tuple[object, ...]]] | None = job
+            while step is not None:
+                try:
+                    final = step()
+                except Exception as e:  # never let a worker thread die silently
+                    final = ("failed", (f"Unexpected engine error: {e!r}",))
                 self._cancel_hooks.clear()  # before idle: the next job may install its own at once
                 with self._busy_lock:
-                    self._busy = False
-                self._emit("busyChanged", False)
-                if final is not None:
-                    self._emit(final[0], *final[1])
+                    step = self._next_load()
+                    self._busy = step is not None
+                if step is None:
+                    self._emit("busyChanged", False)
+                # Before the next load's loadStarted: the work's result is taken in (a run saved
+                # with the model it ran on) before the window turns to the next model.
+                self._emit(final[0], *final[1])
 
         threading.Thread(target=wrapper, daemon=True, name="engine-job").start()
         return True
+
+    def _next_load(self) -> Callable[[], tuple[str, tuple[object, ...]]] | None:
+        """The load that waited for the work just ended (under the busy lock)."""
+        params, self._pending_load = self._pending_load, None
+        if params is None:
+            return None
+        self._loading = True
+        return self._load_job(params, waited=True)
 
     # -- exclusive work -------------------------------------------------------------------------
 
@@ -125,7 +151,7 @@ class EngineBridge(QObject):
             try:
                 return "jobFinished", (serial, job(self.client))
             except WorkbenchError as e:
-                return "jobFailed", (serial, str(e))
+                return "jobFailed", (serial, user_message(e))
             except Exception as e:  # a bug of ours: the panel hears of it and is usable again
                 return "jobFailed", (serial, f"Unexpected engine error: {e!r}")
 
@@ -150,15 +176,36 @@ class EngineBridge(QObject):
             failed(message)
 
     def load(self, params: LoadParams) -> bool:
-        """Load a model in the background. Returns False if the engine is busy."""
+        """Load a model in the background. While other work runs, stop it and load once it has
+        ended (``load_waits`` then says so, and ``loadStarted`` when it begins; the latest such
+        request wins). False while a model loads."""
+        with self._busy_lock:
+            if self._loading:
+                return False
+            waits = self.load_waits = self._busy
+            stopping = self._pending_load is not None
+            if waits:
+                self._pending_load = params
+            else:
+                self._loading = True
+        if waits:
+            if not stopping:
+                self._stop_work()
+            return True
+        if not self._run(self._load_job(params)):
+            self._loading = False  # not expected: work starts on this (the GUI) thread only
+            return False
+        return True
 
+    def _load_job(self, params: LoadParams, waited: bool = False) -> Callable[[], tuple[str, tuple[object, ...]]]:
         def job() -> tuple[str, tuple[object, ...]]:
-            self._loading = True
+            if waited:
+                self._emit("loadStarted", params)
             try:
                 self.loaded = self.client.load(params, on_progress=lambda f: self._emit("loadProgress", f))
             except WorkbenchError as e:
                 self.loaded = None
-                return "loadFailed", (str(e),)
+                return "loadFailed", (user_message(e),)
             except Exception as e:
                 self.loaded = None
                 return "loadFailed", (f"Unexpected error while loading: {e!r}",)
@@ -168,7 +215,7 @@ class EngineBridge(QObject):
                 return "loadCancelled", ()
             return "modelLoaded", (self.loaded,)
 
-        return self._run(job)
+        return job
 
     def run(self, prepared: PreparedRun) -> bool:
         """Run ``prepared`` in the background: a single generation streams coalesced tokens and
@@ -226,19 +273,43 @@ class EngineBridge(QObject):
         threading.Thread(target=work, daemon=True, name="engine-read").start()
         return True
 
-    def count_tokens(self, text: str, parse_special: bool) -> int | None:
-        """Count tokens in the background; the answer comes as tokensCounted(serial, n).
+    def count_tokens(self, prompt: str | Callable[[], str], parse_special: bool) -> int | None:
+        """Count the tokens of ``prompt`` in the background: a text, or a function that makes it
+        (it runs on the worker thread too: rendering a long chat takes a while). The answer
+        comes as tokensCounted(serial, n), or countFailed(serial, error) when the prompt cannot
+        be made.
 
         Returns the request's serial, or None when the engine is busy (ask again later).
         """
         serial = self._serial = self._serial + 1
-        job = lambda c: len(c.tokenize(text, add_special=True, parse_special=parse_special))  # noqa: E731
-        return serial if self.read(job, lambda n: self._emit("tokensCounted", serial, n)) else None
+
+        def job(client: EngineClient) -> tuple[str, tuple[object, ...]]:
+            # A count is advisory: whatever fails, an answer comes (-1), so the asker may ask again.
+            try:
+                text = prompt() if callable(prompt) else prompt
+            except WorkbenchError as e:
+                return "countFailed", (serial, e)
+            except Exception:  # a bug of ours: Run says it when it makes the same prompt
+                return "tokensCounted", (serial, -1)
+            try:
+                return "tokensCounted", (serial, len(client.tokenize_pieces(text, add_special=True, parse_special=parse_special)[0]))
+            except Exception:  # the engine stopped or restarts meanwhile
+                return "tokensCounted", (serial, -1)
+
+        return serial if self.read(job, lambda answer: self._emit(answer[0], *answer[1])) else None
 
     # -- stopping -------------------------------------------------------------------------------
 
     def cancel(self) -> None:
-        """Stop whatever runs: a run, a vote or search, a panel's job, a load."""
+        """Stop whatever runs: a run, a vote or search, a panel's job, a load (also one waiting
+        for other work to stop: loadCancelled, the model loaded before stays)."""
+        with self._busy_lock:
+            dropped, self._pending_load = self._pending_load, None
+        if dropped is not None:
+            self.loadCancelled.emit()
+        self._stop_work()
+
+    def _stop_work(self) -> None:
         for hook in list(self._cancel_hooks):
             hook()
         executor = self._executor
@@ -248,4 +319,5 @@ class EngineBridge(QObject):
 
     def shutdown(self) -> None:
         """Stop whatever runs and end the engine process (window closing)."""
+        self._pending_load = None
         self.client.close()

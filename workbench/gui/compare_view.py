@@ -5,6 +5,9 @@ Each output is tinted by the probability of every token (as in the Output view).
 first run, tokens that differ (by a token-level diff, so a shifted but equal passage still lines
 up) are underlined, and the settings that differ are in bold. Below, for each run against the
 first: where they first drew different tokens, and the shared tokens whose probability changed most.
+
+Tokens that share one character (a byte-level tokenizer splits most Chinese characters) are shown
+as that character, tinted by the probability of all of them together; the hover lists each token.
 """
 
 from __future__ import annotations
@@ -26,8 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.values.tokens import TokenEvent
+from workbench.gui.labels import labels
 from workbench.gui.output_view import probability_colour
 from workbench.store.compare import PairDiff, compare_runs, mean_logprob
+from workbench.tokens.groups import TokenGroups
+from workbench.tokens.pieces import piece_label
 
 if TYPE_CHECKING:
     from workbench.store.runs import RunStore
@@ -37,16 +43,37 @@ def _percent(logprob: float | None) -> str:
     return "—" if logprob is None else f"{math.exp(logprob):.1%}"
 
 
+def _part_label(token: TokenEvent, split: bool) -> str:
+    """A token in a hover: its bytes in hex when it is part of a character, else its text."""
+    return piece_label(token.bytes) if split else repr(token.text)
+
+
 def tinted_html(tokens: list[TokenEvent], different: set[int]) -> str:
+    """The tokens as HTML, one span per group of tokens that make whole characters (usually one
+    token), tinted by the group's probability; ``different`` (token indices) underlined."""
     parts = []
-    for i, t in enumerate(tokens):
-        colour = probability_colour(t.prob)
+    for group in TokenGroups(t.bytes for t in tokens):
+        members = tokens[group.start : group.end]
+        prob = math.exp(sum(t.logprob for t in members))
+        colour = probability_colour(prob)
         style = f"background-color:rgba({colour.red()},{colour.green()},{colour.blue()},{colour.alphaF():.2f})"
-        if i in different:
+        if different.intersection(range(group.start, group.end)):
             style += ";text-decoration:underline;font-weight:bold"
-        title = html.escape(f"{t.text!r} p={t.prob:.1%}", quote=True)
-        parts.append(f'<span style="{style}" title="{title}">{html.escape(t.text)}</span>')
+        hover = " + ".join(f"{_part_label(t, group.split)} p={t.prob:.1%}" for t in members)
+        if group.split:
+            hover = f"{group.text!r} p={prob:.1%} = {hover}"
+        parts.append(f'<span style="{style}" title="{html.escape(hover, quote=True)}">{html.escape(group.text)}</span>')
     return '<p style="white-space:pre-wrap">' + "".join(parts) + "</p>"
+
+
+def token_label(text: str, piece: bytes, part: list[int] | None) -> str:
+    """A token the comparison reports: its characters, and when it is only ``part`` [k, n] of
+    them, which part and its own bytes."""
+    return repr(text) if not part else f"{text!r} ({part[0]}/{part[1]}: {piece.hex(' ')})"
+
+
+def _side_label(side: dict[str, Any]) -> str:
+    return token_label(side["text"], bytes.fromhex(side["bytes"]), side["part"])
 
 
 class CompareDialog(QDialog):
@@ -88,8 +115,8 @@ class CompareDialog(QDialog):
         else:
             summary = self.tr(
                 "They part at token {0}: run {1} drew {2} ({3}; run {4} gave it {5}), run {4} drew {6} ({7}; run {1} gave it {8})."
-            ).format(d.index, pair.a, repr(d.a["text"]), _percent(d.a["logprob"]), pair.b, _percent(d.a["logprob_in_b"]),
-                     repr(d.b["text"]), _percent(d.b["logprob"]), _percent(d.b["logprob_in_a"]))
+            ).format(d.index, pair.a, _side_label(d.a), _percent(d.a["logprob"]), pair.b, _percent(d.a["logprob_in_b"]),
+                     _side_label(d.b), _percent(d.b["logprob"]), _percent(d.b["logprob_in_a"]))
         label = QLabel(summary)
         label.setObjectName("divergence")
         label.setWordWrap(True)
@@ -99,9 +126,13 @@ class CompareDialog(QDialog):
             [self.tr("Shared token"), self.tr("run {0}").format(pair.a), self.tr("run {0}").format(pair.b), self.tr("Change (nats)")]
         )
         for i, shift in enumerate(pair.shifts):
-            values = [repr(shift.text), _percent(shift.logprob_a), _percent(shift.logprob_b), f"{shift.delta:+.2f}"]
+            values = [token_label(shift.text, shift.piece, shift.part), _percent(shift.logprob_a), _percent(shift.logprob_b),
+                      f"{shift.delta:+.2f}"]
             for j, value in enumerate(values):
                 table.setItem(i, j, QTableWidgetItem(value))
+            if shift.part:
+                table.item(i, 0).setToolTip(self.tr("Token {0} of the {1} tokens that make {2}; its bytes: {3}").format(
+                    shift.part[0], shift.part[1], repr(shift.text), shift.piece.hex(" ")))
         table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(label)
         layout.addWidget(table)
@@ -117,7 +148,7 @@ class CompareDialog(QDialog):
             (self.tr("Run"), [str(r.id) for r in self.rows]),
             (self.tr("Model"), [r.model.name if r.model else "" for r in self.rows]),
             (self.tr("Template"), [f"{r.template or ''} {r.variant or ''}".strip() for r in self.rows]),
-            *[(key, [sampler(r, key) for r in self.rows]) for key in ("temperature", "top_k", "top_p", "min_p", "repeat_penalty")],
+            *[(labels().setting(key), [sampler(r, key) for r in self.rows]) for key in ("temperature", "top_k", "top_p", "min_p", "repeat_penalty")],
             (self.tr("Seed"), [str(r.seed) for r in self.rows]),
             (self.tr("Tokens"), [str(len(t)) for t in self.tokens]),
             (self.tr("Mean logprob"), ["" if m is None else f"{m:.3f}" for m in means]),
@@ -127,7 +158,7 @@ class CompareDialog(QDialog):
                 *[f"{p.shared_share:.0%}" if p.shared_share is not None else "" for p in self.comparison.pairs],
             ]),
             (self.tr("tok/s"), [f"{r.tokens_per_s:.1f}" for r in self.rows]),
-            (self.tr("Status"), [r.status for r in self.rows]),
+            (self.tr("Status"), [labels().status(r.status) for r in self.rows]),
         ]
 
     def _fill_stats(self) -> None:

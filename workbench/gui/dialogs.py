@@ -7,6 +7,8 @@ import re
 from PySide6.QtGui import QAction, QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
+from workbench.gui.labels import counted
+
 SPECIAL = re.compile(r"<\|[^|>\n]*\|>|</?s>|\[/?INST\]|<start_of_turn>|<end_of_turn>")
 
 
@@ -34,7 +36,7 @@ class ExactPromptDialog(QDialog):
         self.text.setReadOnly(True)
         self.text.setFont(QFont("monospace"))
         self.highlighter = SpecialTokenHighlighter(self.text.document())
-        count = self.tr("{0} tokens").format(n_tokens) if n_tokens is not None else self.tr("token count unavailable")
+        count = counted(n_tokens, self.tr("{0} token"), self.tr("{0} tokens")) if n_tokens is not None else self.tr("token count unavailable")
         self.summary = QLabel(self.tr("{0} characters · {1}. Special tokens are shown in red.").format(len(prompt), count))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

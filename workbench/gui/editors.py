@@ -1,13 +1,23 @@
-"""Prompt editors: completion (raw text the model continues) and chat (system prompt + messages)."""
+"""Prompt editors: completion (raw text the model continues) and chat (system prompt, the
+conversation's messages, and a box to write the next one: Enter sends, Shift+Enter is a new line).
+
+A chat is one conversation, with an id its runs are saved under; each reply is appended to it as
+an assistant message, and every message stays editable and removable. ``state()``/``set_state()``
+hold everything the editors show, for the session that comes back after a restart and for the
+undo step kept when the Library or History replaces the editor.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+import uuid
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QTabWidget,
@@ -17,12 +27,19 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.prompts.chat import ChatMessage
+from workbench.gui.prompt_text import PromptTextEdit
 from workbench.gui.qt_helpers import Retranslating
 
 ROLES = ("user", "assistant", "system")
 
 
+def new_conversation_id() -> str:
+    return uuid.uuid4().hex
+
+
 class MessageRow(QWidget):
+    """One message of a chat: its role and its text, both editable, and a button to remove it."""
+
     changed = Signal()
     removeRequested = Signal(object)
 
@@ -32,7 +49,7 @@ class MessageRow(QWidget):
         for key in ROLES:
             self.role.addItem(key, key)
         self.role.setCurrentIndex(max(0, self.role.findData(role)))
-        self.text = QPlainTextEdit(content)
+        self.text = PromptTextEdit(content)  # a huge pasted message must not slow typing down
         self.text.setObjectName("message-text")
         self.text.setMinimumHeight(60)
         self.text.setMaximumHeight(140)
@@ -62,31 +79,69 @@ class MessageRow(QWidget):
         return ChatMessage(self.role_key(), self.text.toPlainText())
 
 
+class Composer(PromptTextEdit):
+    """The box for the next message: Enter sends it, Shift+Enter starts a new line."""
+
+    sendRequested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if enter and modifiers == Qt.KeyboardModifier.NoModifier:
+            self.sendRequested.emit()
+            return
+        if enter and modifiers == Qt.KeyboardModifier.ShiftModifier:  # a plain Enter for the editor: a new line
+            event = QKeyEvent(event.type(), event.key(), Qt.KeyboardModifier.NoModifier, event.text())
+        super().keyPressEvent(event)  # Ctrl+Enter reaches the window's Run
+
+
 class ChatEditor(Retranslating, QWidget):
+    """A conversation: system prompt, messages, and the composer for the next user message."""
+
     changed = Signal()
+    sendRequested = Signal()  # Enter in the composer (or its Send button)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.conversation_id = new_conversation_id()
         self.system_label = QLabel()
-        self.system = QPlainTextEdit()
+        self.system = PromptTextEdit()
         self.system.setObjectName("system-prompt")
-        self.system.setMaximumHeight(80)
+        self.system.setMaximumHeight(56)  # the conversation below is what needs the room
         self.rows: list[MessageRow] = []
         self.rows_box = QVBoxLayout()
         self.rows_box.addStretch(1)
         holder = QWidget()
         holder.setLayout(self.rows_box)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(holder)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(holder)
+        self._follow_end = False  # a message was added: show the end once the layout has grown
+        self.scroll.verticalScrollBar().rangeChanged.connect(self._range_changed)
         self.add_button = QPushButton()
+        self.add_button.setObjectName("add-message")
+        self.composer = Composer()
+        self.composer.setObjectName("composer")
+        self.composer.setMaximumHeight(64)
+        self.send_button = QPushButton()
+        self.send_button.setObjectName("send")
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.send_button)
+        buttons.addWidget(self.add_button)
+        buttons.addStretch(1)
+        compose_row = QHBoxLayout()
+        compose_row.addWidget(self.composer, 1)
+        compose_row.addLayout(buttons)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.system_label)
         layout.addWidget(self.system)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(self.add_button)
+        layout.addWidget(self.scroll, 1)
+        layout.addLayout(compose_row)
         self.system.textChanged.connect(self.changed)
+        self.composer.textChanged.connect(self.changed)
+        self.composer.sendRequested.connect(self.sendRequested)
+        self.send_button.clicked.connect(self.sendRequested)
         self.add_button.clicked.connect(lambda: self.add_message("user" if not self.rows or self.rows[-1].role_key() != "user" else "assistant"))
         self.add_message("user")
         self.retranslate()
@@ -95,6 +150,10 @@ class ChatEditor(Retranslating, QWidget):
         self.system_label.setText(self.tr("System prompt (optional)"))
         self.system.setPlaceholderText(self.tr("How the assistant should behave, e.g. “Answer in one sentence.”"))
         self.add_button.setText(self.tr("Add message"))
+        self.add_button.setToolTip(self.tr("Add an empty message to build a conversation by hand"))
+        self.send_button.setText(self.tr("Send"))
+        self.send_button.setToolTip(self.tr("Add this message to the chat and run it (Enter)"))
+        self.composer.setPlaceholderText(self.tr("Next message · Enter sends, Shift+Enter starts a new line"))
         for row in self.rows:
             row.retranslate_roles()
             row.remove.setToolTip(self.tr("Remove this message"))
@@ -109,7 +168,13 @@ class ChatEditor(Retranslating, QWidget):
         self.retranslate()
         row.text.setFocus()
         self.changed.emit()
+        self._follow_end = True
         return row
+
+    def _range_changed(self, _low: int, high: int) -> None:
+        if self._follow_end:
+            self._follow_end = False
+            self.scroll.verticalScrollBar().setValue(high)
 
     def remove_message(self, row: MessageRow) -> None:
         if row in self.rows:
@@ -119,11 +184,59 @@ class ChatEditor(Retranslating, QWidget):
             self.changed.emit()
 
     def messages(self) -> list[ChatMessage]:
-        out = [ChatMessage("system", self.system.toPlainText())] if self.system.toPlainText().strip() else []
-        return out + [r.message() for r in self.rows if r.message().content.strip()]
+        system = self.system.toPlainText()
+        out = [ChatMessage("system", system)] if system.strip() else []
+        return out + [m for m in (r.message() for r in self.rows) if m.content.strip()]
 
     def last_user_text(self) -> str:
         return next((r.text.toPlainText() for r in reversed(self.rows) if r.role_key() == "user"), "")
+
+    def take_draft(self) -> bool:
+        """Move the composer's text into the chat as the next user message (False: it is empty).
+        An empty last user message (the one a new chat starts with) takes it in place."""
+        text = self.composer.toPlainText()
+        if not text.strip():
+            return False
+        last = self.rows[-1] if self.rows else None
+        if last is not None and last.role_key() == "user" and not last.text.toPlainText().strip():
+            last.text.setPlainText(text)
+        else:
+            self.add_message("user", text)
+        self.composer.clear()
+        return True
+
+    def set_messages(self, messages: list[ChatMessage], conversation_id: str | None = None) -> None:
+        """Show ``messages`` (a system message goes to the system prompt) as conversation
+        ``conversation_id`` (None: a new one)."""
+        self.conversation_id = conversation_id or new_conversation_id()
+        self.system.setPlainText(next((m.content for m in messages if m.role == "system"), ""))
+        for row in list(self.rows):
+            self.remove_message(row)
+        for m in messages:
+            if m.role != "system":
+                self.add_message(m.role, m.content)
+        if not self.rows:
+            self.add_message("user")
+
+    def new_chat(self) -> None:
+        """Start a new conversation: the messages go, the system prompt stays."""
+        system = self.system.toPlainText()
+        self.set_messages([ChatMessage("system", system)] if system else [])
+        self.composer.clear()
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "conversation": self.conversation_id,
+            "system": self.system.toPlainText(),
+            "messages": [{"role": r.role_key(), "content": r.text.toPlainText()} for r in self.rows],
+            "draft": self.composer.toPlainText(),
+        }
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        messages = [ChatMessage(str(m.get("role", "user")), str(m.get("content", ""))) for m in state.get("messages", []) if isinstance(m, dict)]
+        system = str(state.get("system", ""))
+        self.set_messages(([ChatMessage("system", system)] if system else []) + [m for m in messages if m.role != "system"], state.get("conversation") or None)
+        self.composer.setPlainText(str(state.get("draft", "")))
 
 
 class PromptEditors(Retranslating, QTabWidget):
@@ -133,7 +246,7 @@ class PromptEditors(Retranslating, QTabWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.completion = QPlainTextEdit()
+        self.completion = PromptTextEdit()  # stays quick with a huge pasted line
         self.completion.setObjectName("prompt")
         self.chat = ChatEditor()
         self.addTab(self.chat, "")
@@ -156,5 +269,21 @@ class PromptEditors(Retranslating, QTabWidget):
 
     def is_empty(self) -> bool:
         if self.mode() == "chat":
-            return not any(m.content.strip() for m in self.chat.messages() if m.role != "system")
+            return not any(m.content.strip() for m in self.chat.messages() if m.role != "system") and not self.chat.composer.toPlainText().strip()
         return not self.completion.toPlainText().strip()
+
+    def state(self) -> dict[str, Any]:
+        """Everything the editors hold, as plain data."""
+        return {"mode": self.mode(), "completion": self.completion.toPlainText(), "chat": self.chat.state()}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        self.completion.setPlainText(str(state.get("completion", "")))
+        chat = state.get("chat")
+        if isinstance(chat, dict):
+            self.chat.set_state(chat)
+        self.set_mode(str(state.get("mode", self.mode())))
+
+    def holds_work(self) -> bool:
+        """Whether anything was typed in either editor (worth an undo step before replacing it)."""
+        chat = self.chat.state()
+        return bool(self.completion.toPlainText().strip() or chat["draft"].strip() or any(m["content"].strip() for m in chat["messages"]))

@@ -30,10 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.errors import WorkbenchError
+from workbench.gui.error_text import user_message
 from workbench.gui.history_recorder import HistoryRecorder
+from workbench.gui.labels import counted, labels
 from workbench.gui.qt_helpers import Retranslating
 from workbench.prompts.variants import KINDS
-from workbench.store.run_records import RunFilter, RunSummary
+from workbench.store.run_records import STATUSES, RunFilter, RunSummary
 
 PAGE = 200
 COUNT_CAP = 10_000  # beyond this the panel says "10,000+": counting every match of a common word costs
@@ -63,7 +65,7 @@ class HistoryModel(QAbstractTableModel):
             self.rows = store.list(self.filter, limit=PAGE) if store else []
             self.total = store.count(self.filter, cap=COUNT_CAP + 1) if store else 0
         except WorkbenchError as e:
-            self.rows, self.total, self.error = [], 0, str(e)
+            self.rows, self.total, self.error = [], 0, user_message(e)
         self.exhausted = len(self.rows) < PAGE
         self.endResetModel()
 
@@ -77,7 +79,7 @@ class HistoryModel(QAbstractTableModel):
         try:
             more = store.list(self.filter, limit=PAGE, after=self.rows[-1] if self.rows else None)
         except WorkbenchError as e:
-            self.error = str(e)
+            self.error = user_message(e)
             return
         self.exhausted = len(more) < PAGE
         if not more:
@@ -110,8 +112,8 @@ class HistoryModel(QAbstractTableModel):
             "★" if run.starred else "",
             f"{run.created_at:%Y-%m-%d %H:%M}",
             run.model,
-            run.mode,
-            run.status,
+            labels().mode(run.mode),
+            labels().status(run.status),
             " ".join(run.prompt.split())[:80],
             " ".join(run.output.split())[:80],
             run.completion_tokens,
@@ -138,7 +140,9 @@ class HistoryPanel(Retranslating, QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(self.fontMetrics().averageCharWidth() * 22)  # the filters beside it give way first
         self.status = QComboBox()
-        self.status.addItems(["", "ok", "cancelled", "error"])
+        self.status.addItem("", "")
+        for status in STATUSES:  # the stored value as data, its label as text
+            self.status.addItem(status, status)
         self.variant = QComboBox()
         self.variant.setObjectName("history-variant")
         self.variant.addItems(["", *KINDS])
@@ -179,14 +183,21 @@ class HistoryPanel(Retranslating, QWidget):
         self.delete_button = QPushButton()
         self.rating_label = QLabel()
 
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 1)
-        filters.addWidget(self.status)
-        filters.addWidget(self.model_filter)
-        filters.addWidget(self.variant)
-        filters.addWidget(self.min_rating)
-        filters.addWidget(self.starred)
-        filters.addWidget(self.count)
+        # Two rows: in one, the filters made the panel ~800 px wide, more than a small window spares.
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.starred)
+        search_row.addWidget(self.count)
+        filter_row = QHBoxLayout()
+        for w in (self.status, self.model_filter, self.variant, self.min_rating):
+            if isinstance(w, QComboBox):  # a long model name must not widen the panel
+                w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                w.setMinimumContentsLength(6)
+            filter_row.addWidget(w)
+        filter_row.addStretch(1)
+        filters = QVBoxLayout()
+        filters.addLayout(search_row)
+        filters.addLayout(filter_row)
         actions = QHBoxLayout()
         for w in (self.star, self.rating_label, self.rating, self.note):
             actions.addWidget(w)
@@ -234,6 +245,8 @@ class HistoryPanel(Retranslating, QWidget):
     def retranslate(self) -> None:
         self.search.setPlaceholderText(self.tr("Search prompts, outputs, notes, templates…"))
         self.status.setItemText(0, self.tr("Any status"))
+        for i in range(1, self.status.count()):
+            self.status.setItemText(i, labels().status(self.status.itemData(i)))
         self.variant.setItemText(0, self.tr("Any variant"))
         self.model_filter.setItemText(0, self.tr("Any model"))
         self.min_rating.setItemText(0, self.tr("Any rating"))
@@ -259,7 +272,7 @@ class HistoryPanel(Retranslating, QWidget):
     def current_filter(self) -> RunFilter:
         return RunFilter(
             query=self.search.text(),
-            status=self.status.currentText() if self.status.currentIndex() > 0 else "",
+            status=self.status.currentData() or "",
             variant=self.variant.currentText() if self.variant.currentIndex() > 0 else "",
             model=self.model_filter.currentText() if self.model_filter.currentIndex() > 0 else "",
             min_rating=self.min_rating.currentIndex(),
@@ -315,8 +328,10 @@ class HistoryPanel(Retranslating, QWidget):
         elif self.model.error:
             self.count.setText(self.model.error)
         else:
-            shown = f"{COUNT_CAP:,}+" if self.model.total > COUNT_CAP else f"{self.model.total:,}"
-            self.count.setText(self.tr("{0} runs").format(shown))
+            if self.model.total > COUNT_CAP:
+                self.count.setText(self.tr("{0}+ runs").format(f"{COUNT_CAP:,}"))
+            else:
+                self.count.setText(counted(self.model.total, self.tr("{0} run"), self.tr("{0} runs")))
 
     def selected_ids(self) -> list[int]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
@@ -338,7 +353,7 @@ class HistoryPanel(Retranslating, QWidget):
         try:
             row = store.get(ids[0])
         except WorkbenchError as e:
-            self.detail.setPlainText(str(e))
+            self.detail.setPlainText(user_message(e))
             return
         self._loading = True
         self.star.setChecked(row.starred)
@@ -349,13 +364,14 @@ class HistoryPanel(Retranslating, QWidget):
 
     def _describe(self, row: Any) -> str:
         sampler = row.params.get("sampler", {})
-        settings = ", ".join(f"{k} {v}" for k, v in sampler.items() if v is not None)
+        settings = ", ".join(f"{labels().setting(k)} {v}" for k, v in sampler.items() if v is not None)
         model = row.model.name if row.model else self.tr("unknown model")
         lines = [
-            f"<b>{html.escape(model)}</b> · {html.escape(row.backend)} · {row.created_at:%Y-%m-%d %H:%M:%S} UTC · {html.escape(row.status)}",
+            f"<b>{html.escape(model)}</b> · {html.escape(row.backend)} · {row.created_at:%Y-%m-%d %H:%M:%S} UTC · {html.escape(labels().status(row.status))}",
             html.escape(self.tr("sampler: {0}").format(settings)),
-            html.escape(self.tr("{0} prompt tokens, {1} generated at {2} tok/s · seed {3} · {4}").format(
-                row.prompt_tokens, row.completion_tokens, f"{row.tokens_per_s:.1f}", row.seed, row.finish_reason or "–")),
+            html.escape(counted(row.prompt_tokens, self.tr("{0} prompt token"), self.tr("{0} prompt tokens")) + ", " + self.tr(
+                "{0} generated at {1} tok/s · seed {2} · {3}").format(
+                row.completion_tokens, f"{row.tokens_per_s:.1f}", row.seed, labels().finish(row.finish_reason) if row.finish_reason else "–")),
         ]
         if row.template:
             lines.append(html.escape(self.tr("template {0} · variant {1}").format(row.template, row.variant or "–")))
@@ -373,7 +389,7 @@ class HistoryPanel(Retranslating, QWidget):
         if row.error:
             lines.append(f'<span style="color:#b3261e">{html.escape(row.error)}</span>')
         if row.branches:
-            lines.append(html.escape(self.tr("{0} branches").format(len(row.branches.get("branches", [])))))
+            lines.append(html.escape(counted(len(row.branches.get("branches", [])), self.tr("{0} branch"), self.tr("{0} branches"))))
         pre = '<p style="white-space:pre-wrap; font-family:monospace">{0}</p>'
         body = (
             f"<h4>{html.escape(self.tr('Prompt'))}</h4>" + pre.format(html.escape(row.prompt))
@@ -389,7 +405,7 @@ class HistoryPanel(Retranslating, QWidget):
         try:
             store.annotate(ids[0], **change)
         except WorkbenchError as e:
-            QMessageBox.warning(self, self.tr("History"), str(e))
+            QMessageBox.warning(self, self.tr("History"), user_message(e))
             return
         run = next((r for r in self.model.rows if r.id == ids[0]), None)
         if run is not None:  # show the change in place, without losing the scroll position
@@ -417,5 +433,5 @@ class HistoryPanel(Retranslating, QWidget):
         try:
             store.delete(ids)
         except WorkbenchError as e:
-            QMessageBox.warning(self, self.tr("History"), str(e))
+            QMessageBox.warning(self, self.tr("History"), user_message(e))
         self.refresh()

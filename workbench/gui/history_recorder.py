@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, Signal
 
 from workbench.values.branches import BranchTree
 from workbench.errors import WorkbenchError
+from workbench.gui.error_text import user_message
 from workbench.gui.qt_helpers import emit_safely
 from workbench.app.workspace import Workspace
 from workbench.store.run_records import NewRun
@@ -64,7 +65,7 @@ class HistoryRecorder(QObject):
         try:
             store = workspace.runs  # opens (creates, migrates) the database now, to say at once if it cannot be
         except WorkbenchError as e:
-            self.error = str(e)
+            self.error = user_message(e)
             self.changed.emit()  # the panels say why there is no history
             return False
         if self._workspace is not None:

@@ -1,6 +1,7 @@
 """The Library panel: templates → versions → chain-of-thought variants, a form for the chosen
-version's variables, and Run. Self-consistency and tree-of-thought results (votes, the explored
-tree) are shown here; single-pass variants run in the main editor like any prompt.
+version's variables, and Run. Self-consistency and tree-of-thought results (votes with every
+sample's tokens, the explored tree) are shown here until another run starts (``clear_result``);
+single-pass variants run in the main editor like any prompt.
 
 The panel only reads and renders; the window turns a choice into a run (it knows the model's chat
 template) and saves it."""
@@ -32,8 +33,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -43,9 +42,12 @@ from PySide6.QtWidgets import (
 from workbench.errors import WorkbenchError
 from workbench.gui.qt_helpers import Retranslating
 from workbench.gui.template_editor import TemplateEditor
+from workbench.gui.votes_view import VotesView
+from workbench.prompts.templates import UndeclaredVariables, empty_variables
 from workbench.prompts.variant_runner import VariantResult
 from workbench.prompts.variants import KINDS
 from workbench.store import template_files
+from workbench.store.template_search import matches
 from workbench.store.template_records import TemplateInfo, TemplateVersion
 
 if TYPE_CHECKING:
@@ -64,6 +66,9 @@ class LibraryChoice:
 
 
 class LibraryPanel(Retranslating, QWidget):
+    """The template library: choose a template, a version and a variant, fill in the variables,
+    put the prompt in the editor or run it; a vote's or a search's result is shown below."""
+
     useRequested = Signal(object)  # LibraryChoice: put the rendered prompt in the editor
     runRequested = Signal(object)  # LibraryChoice: run it
     cancelRequested = Signal()
@@ -97,16 +102,18 @@ class LibraryPanel(Retranslating, QWidget):
         self.run_button.setObjectName("library-run")
         self.cancel_button = QPushButton()
         self.cancel_button.setEnabled(False)
+        self.form_message = QLabel()
+        self.form_message.setObjectName("library-form-message")
+        self.form_message.setWordWrap(True)
+        self.form_message.setStyleSheet("color: #b3261e;")
+        self.form_message.hide()
         self.progress = QProgressBar()
         self.progress.hide()
         self.summary = QLabel()
         self.summary.setObjectName("variant-summary")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.votes = QTableWidget(0, 3)
-        self.votes.setObjectName("votes")
-        self.votes.verticalHeader().hide()
-        self.votes.horizontalHeader().setStretchLastSection(True)
+        self.votes = VotesView()
         self.thoughts = QTreeWidget()
         self.thoughts.setObjectName("thoughts")
         self.thoughts.setColumnCount(3)
@@ -136,6 +143,12 @@ class LibraryPanel(Retranslating, QWidget):
         self.show_archived.toggled.connect(lambda _on: self.refresh())
         self.infos: dict[str, TemplateInfo] = {}
         self.editor: TemplateEditor | None = None
+        # What the summary line says, kept so that it can be said again in another language:
+        # ("result", VariantResult), ("failure", message), ("imported", count) or None.
+        self._shown: tuple[str, Any] | None = None
+        self._typed: dict[str, dict[str, str]] = {}  # version ref -> the values typed in its form
+        self._form_ref: str | None = None  # the version the form's fields belong to
+        self._no_variables: QLabel | None = None
 
         top = QWidget()
         top_layout = QVBoxLayout(top)
@@ -160,6 +173,7 @@ class LibraryPanel(Retranslating, QWidget):
         for w in (self.use_button, self.run_button, self.cancel_button):
             buttons.addWidget(w)
         middle_layout.addLayout(buttons)
+        middle_layout.addWidget(self.form_message)
         middle_layout.addWidget(self.progress)
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
@@ -185,7 +199,7 @@ class LibraryPanel(Retranslating, QWidget):
         self._update_buttons()
 
     def retranslate(self) -> None:
-        self.filter.setPlaceholderText(self.tr("Filter templates by name or tag"))
+        self.filter.setPlaceholderText(self.tr("Filter by name, description or tag (English or Chinese)"))
         self.tree.setHeaderLabels([self.tr("Template"), self.tr("Details")])
         self.variant_label.setText(self.tr("Variant:"))
         self.use_button.setText(self.tr("Put in editor"))
@@ -205,10 +219,13 @@ class LibraryPanel(Retranslating, QWidget):
         self.export_action.setText(self.tr("Export…"))
         self.delete_action.setText(self.tr("Delete"))
         self.show_archived.setText(self.tr("Archived"))
-        self.votes.setHorizontalHeaderLabels([self.tr("Answer"), self.tr("Votes"), self.tr("Share")])
         self.thoughts.setHeaderLabels([self.tr("Step"), self.tr("Score"), self.tr("Kept")])
         if self.version is not None:
+            self._show_variables_hints()
             self._fill_variants(self.version)
+        if self._shown is not None and self._shown[0] == "result" and self._shown[1].details.get("kind") == "tree_of_thought":
+            self._fill_thoughts(self._shown[1].details)  # its root and tooltips are words of ours
+        self._say_summary()
 
     # -- the library ----------------------------------------------------------------------
 
@@ -221,7 +238,9 @@ class LibraryPanel(Retranslating, QWidget):
         current = select or (self.version.name if self.version else None)
         self.tree.clear()
         self.version = None
+        self._clear_form()
         if self.store is None:
+            self._update_buttons()
             return
         try:
             catalogue = self.store.catalogue(include_archived=self.show_archived.isChecked())
@@ -230,6 +249,7 @@ class LibraryPanel(Retranslating, QWidget):
             versions = {info.name: found for info, found in catalogue}
         except WorkbenchError as e:
             self.description.setText(str(e))
+            self._update_buttons()
             return
         chosen: QTreeWidgetItem | None = None
         for info in infos:
@@ -251,25 +271,39 @@ class LibraryPanel(Retranslating, QWidget):
             if info.name == current:
                 chosen = item
         self.tree.resizeColumnToContents(0)
+        if chosen is not None and select and not matches(self.infos[select], self.filter.text()):
+            # A template just written, imported or renamed is shown even if the filter would hide it.
+            self.filter.blockSignals(True)
+            self.filter.clear()
+            self.filter.blockSignals(False)
         self._apply_filter(self.filter.text())
-        if chosen is not None:
+        if chosen is not None and not chosen.isHidden():
             self.tree.setCurrentItem(chosen)
-        else:
-            self._clear_form()
-            self._update_buttons()
+        self._update_buttons()
 
     def _apply_filter(self, text: str) -> None:
-        needle = text.strip().casefold()
+        """Hide the templates whose name, description and tags (in either language) lack a word of
+        ``text``; a chosen template that is hidden is no longer chosen."""
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
-            haystack = f"{item.text(0)} {item.text(1)} {item.data(1, ROLE) or ''}".casefold()
-            item.setHidden(bool(needle) and needle not in haystack)
+            data = item.data(0, ROLE)
+            info = self.infos.get(data[1]) if data else None
+            item.setHidden(info is not None and not matches(info, text))
+        current = self.tree.currentItem()
+        while current is not None and current.parent() is not None:
+            current = current.parent()
+        if current is not None and current.isHidden():
+            self.tree.setCurrentItem(None)  # type: ignore[arg-type]
+            self.tree.clearSelection()
+            self._select(None)
 
     def select(self, name: str, variant: str | None = None) -> bool:
         """Select a template's newest version (and a variant); False if there is none by that name."""
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
             if item.text(0) == name:
+                if item.isHidden():
+                    self.filter.clear()  # asked for by name: shown, whatever the filter said
                 self.tree.setCurrentItem(item)
                 if variant is not None:
                     index = self.variant_box.findData(variant)
@@ -281,15 +315,21 @@ class LibraryPanel(Retranslating, QWidget):
 
     def _select(self, item: QTreeWidgetItem | None) -> None:
         data = item.data(0, ROLE) if item is not None else None
+        if item is None or not data:
+            # Nothing chosen (the list was cleared or filtered): no stale description, form or Edit.
+            self._clear_form()
+            self.version = None
+            self._update_buttons()
+            return
         version: TemplateVersion | None = None
         variant: str | None = None
         template_item = item
-        if data and data[0] == "template":
+        if data[0] == "template":
             first = item.child(0) if item.childCount() else None  # the newest version
             version = first.data(0, ROLE)[1] if first is not None else None
-        elif data and data[0] == "version":
+        elif data[0] == "version":
             version, template_item = data[1], item.parent()
-        elif data and data[0] == "variant":
+        elif data[0] == "variant":
             version, variant, template_item = data[1], data[2], item.parent().parent()
         if version is not None and (self.version is None or version.ref != self.version.ref):
             self._show_version(version)
@@ -300,38 +340,77 @@ class LibraryPanel(Retranslating, QWidget):
         self._update_buttons()
 
     def _clear_form(self) -> None:
+        if self._form_ref is not None and self.fields:
+            # What was typed comes back when this version is chosen again (after a filter, say).
+            self._typed[self._form_ref] = {name: edit.toPlainText() for name, edit in self.fields.items()}
+        self._form_ref = None
         while self.form.rowCount():
             self.form.removeRow(0)
         self.fields = {}
+        self._no_variables = None
         self.variant_box.clear()
         self.description.clear()
+        self.form_message.hide()
 
     def _show_version(self, version: TemplateVersion) -> None:
-        self.version = version
         self._clear_form()
+        self.version = version
+        self._form_ref = version.ref
+        typed = self._typed.get(version.ref, {})
         for variable in version.variables:
-            edit = QPlainTextEdit(variable.get("default") or "")
-            edit.setObjectName(f"var-{variable['name']}")
+            name = variable["name"]
+            edit = QPlainTextEdit(typed.get(name, variable.get("default") or ""))
+            edit.setObjectName(f"var-{name}")
             edit.setMaximumHeight(90)
             edit.setToolTip(variable.get("description", ""))
-            if variable.get("default") is None:
-                edit.setPlaceholderText(self.tr("required"))
-            self.fields[variable["name"]] = edit
-            self.form.addRow(variable["name"], edit)
+            self.fields[name] = edit
+            self.form.addRow(name, edit)
         if not version.variables:
-            self.form.addRow(QLabel(self.tr("This template has no variables.")))
+            self._no_variables = QLabel()
+            self.form.addRow(self._no_variables)
+        self._show_variables_hints()
         self._fill_variants(version)
 
+    def _show_variables_hints(self) -> None:
+        if self.version is None:
+            return
+        for variable in self.version.variables:
+            edit = self.fields.get(variable["name"])
+            if edit is not None:
+                # Declared with an empty default: the template works without it.
+                optional = variable.get("default") == ""
+                edit.setPlaceholderText(self.tr("optional: may be left empty") if optional else self.tr("required"))
+        if self._no_variables is not None:
+            self._no_variables.setText(self.tr("This template has no variables."))
+
+    def kind_label(self, kind: str) -> str:
+        """A variant kind as the interface names it."""
+        labels = {
+            "direct": self.tr("direct"),
+            "zero_shot_cot": self.tr("zero-shot CoT"),
+            "few_shot_cot": self.tr("few-shot CoT"),
+            "self_consistency": self.tr("self-consistency"),
+            "tree_of_thought": self.tr("tree-of-thought"),
+        }
+        return labels.get(kind, kind)
+
     def _fill_variants(self, version: TemplateVersion) -> None:
+        """The template as written, each declared variant once, then the kinds it declares no
+        variant of (with their defaults)."""
         current = self.variant_box.currentData()
         self.variant_box.clear()
         self.variant_box.addItem(self.tr("as written (no variant)"), "")
-        declared = [str(v.get("name")) for v in version.variants]
+        names = {str(v.get("name")) for v in version.variants}
+        kinds = {str(v.get("kind")) for v in version.variants}
         for v in version.variants:
-            self.variant_box.addItem(f"{v.get('name')} ({v.get('kind')})", str(v.get("name")))
+            name, kind = str(v.get("name")), str(v.get("kind"))
+            label = self.kind_label(kind)
+            shown = name if name.casefold() in (kind.casefold(), label.casefold()) else f"{name} · {label}"
+            self.variant_box.addItem(shown, name)
+            self.variant_box.setItemData(self.variant_box.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
         for kind in KINDS:
-            if kind not in declared:
-                self.variant_box.addItem(self.tr("{0} (defaults)").format(kind), kind)
+            if kind not in kinds and kind not in names:
+                self.variant_box.addItem(self.tr("{0} (defaults)").format(self.kind_label(kind)), kind)
         index = self.variant_box.findData(current)
         self.variant_box.setCurrentIndex(index if index >= 0 else (1 if version.variants else 0))
 
@@ -343,8 +422,17 @@ class LibraryPanel(Retranslating, QWidget):
 
     def _emit(self, signal: Any) -> None:
         choice = self.choice()
-        if choice is not None:
-            signal.emit(choice)
+        if choice is None:
+            return
+        empty = empty_variables(choice.version, choice.values)
+        if empty:
+            # Nothing is sent and nothing typed is touched: say which field wants a value.
+            self.form_message.setText(self.tr("Fill in {0}: the template needs a value for it.").format(", ".join(empty)))
+            self.form_message.show()
+            self.fields[empty[0]].setFocus()
+            return
+        self.form_message.hide()
+        signal.emit(choice)
 
     def _update_buttons(self) -> None:
         ready = self.version is not None and not self.cancel_button.isEnabled()
@@ -364,9 +452,10 @@ class LibraryPanel(Retranslating, QWidget):
         self.cancel_button.setEnabled(running)
         self.progress.setVisible(running)
         if running:
+            self.clear_result()
+            self.form_message.hide()
             self.progress.setRange(0, 0)
-            self.summary.setText(self.tr("Running…"))
-            self.results.setCurrentIndex(0)
+        self._say_summary()
         self._update_buttons()
 
     def show_progress(self, done: int, total: int, what: str) -> None:
@@ -374,8 +463,49 @@ class LibraryPanel(Retranslating, QWidget):
         self.progress.setValue(done)
         self.progress.setFormat(f"{done}/{total} · {what}")
 
+    def clear_result(self) -> None:
+        """Forget the last vote or search (the votes, the tree, its summary): another run has
+        started, and they no longer describe the output."""
+        self._shown = None
+        self.votes.clear()
+        self.thoughts.clear()
+        self.results.setCurrentIndex(0)
+        self._say_summary()
+
+    def set_colour_mode(self, mode: str) -> None:
+        """Tint a vote's samples as the output is tinted ('probability', 'rank' or 'entropy')."""
+        self.votes.set_colour_mode(mode)
+
     def show_result(self, result: VariantResult) -> None:
         self.set_running(False)
+        self._shown = ("result", result)
+        details = result.details
+        if details.get("kind") == "self_consistency":
+            self.votes.show_vote(details)
+            self.results.setCurrentWidget(self.votes)
+        elif details.get("kind") == "tree_of_thought":
+            self._fill_thoughts(details)
+            self.results.setCurrentWidget(self.thoughts)
+        else:
+            self.results.setCurrentIndex(0)
+        self._say_summary()
+
+    def _say_summary(self) -> None:
+        """The summary line for what is shown, in the interface's language."""
+        if self.cancel_button.isEnabled():
+            self.summary.setText(self.tr("Running…"))
+            return
+        what, value = self._shown or ("", None)
+        if what == "failure":
+            self.summary.setText(value)
+        elif what == "imported":
+            self.summary.setText(self.tr("Imported {0} template(s).").format(value))
+        elif what == "result":
+            self.summary.setText(self._result_summary(value))
+        else:
+            self.summary.clear()
+
+    def _result_summary(self, result: VariantResult) -> str:
         details = result.details
         stopped = self.tr(" (stopped early)") if result.cancelled else ""
         if details.get("kind") == "self_consistency":
@@ -383,24 +513,12 @@ class LibraryPanel(Retranslating, QWidget):
             total = len(details["samples"])
             winner = details["winner"] if details["winner"] is not None else self.tr("no answer found")
             tie = self.tr(" (a tie)") if details.get("tie") else ""
-            self.summary.setText(
-                self.tr("Majority answer: {0} · {1} of {2} samples agree · no answer in {3}").format(
-                    winner, votes[0]["count"] if votes else 0, total, details["unanswered"]) + tie + stopped
-            )
-            self.votes.setRowCount(len(votes))
-            for i, v in enumerate(votes):
-                for j, value in enumerate((v["answer"], str(v["count"]), f"{v['count'] / total:.0%}" if total else "")):
-                    self.votes.setItem(i, j, QTableWidgetItem(value))
-            self.votes.resizeColumnsToContents()
-            self.results.setCurrentWidget(self.votes)
-        elif details.get("kind") == "tree_of_thought":
+            return self.tr("Majority answer: {0} · {1} of {2} samples agree · no answer in {3}").format(
+                winner, votes[0]["count"] if votes else 0, total, details["unanswered"]) + tie + stopped
+        if details.get("kind") == "tree_of_thought":
             answer = next((line for line in result.output.splitlines() if line.strip()), "")
-            self.summary.setText(self.tr("Answer from the best path: {0}").format(answer.strip()[:200]) + stopped)
-            self._fill_thoughts(details)
-            self.results.setCurrentWidget(self.thoughts)
-        else:
-            self.summary.setText(result.output.strip()[:200] + stopped)
-            self.results.setCurrentIndex(0)
+            return self.tr("Answer from the best path: {0}").format(answer.strip()[:200]) + stopped
+        return result.output.strip()[:200] + stopped
 
     def _fill_thoughts(self, details: dict[str, Any]) -> None:
         self.thoughts.clear()
@@ -432,7 +550,8 @@ class LibraryPanel(Retranslating, QWidget):
 
     def show_failure(self, message: str) -> None:
         self.set_running(False)
-        self.summary.setText(message)
+        self._shown = ("failure", message)
+        self._say_summary()
 
     # -- files ----------------------------------------------------------------------------
 
@@ -452,10 +571,16 @@ class LibraryPanel(Retranslating, QWidget):
         if path:
             try:
                 names = self.import_file(path)
+            except UndeclaredVariables as e:
+                QMessageBox.warning(self, self.tr("Import templates"), self.tr(
+                    "The template {0} in this file uses {1} without declaring it: add it to the template's "
+                    "variables in the file (- name: {2}).").format(e.template, ", ".join(e.names), e.names[0]))
+                return
             except WorkbenchError as e:
                 QMessageBox.warning(self, self.tr("Import templates"), str(e))
                 return
-            self.summary.setText(self.tr("Imported {0} template(s).").format(len(names)))
+            self._shown = ("imported", len(names))
+            self._say_summary()
 
     def _ask_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export templates"), "templates.yaml", self.tr("YAML (*.yaml);;JSON (*.json)"))

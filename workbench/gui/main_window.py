@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from workbench import __version__
 from workbench.errors import WorkbenchError
+from workbench.gui.error_text import user_message
 from workbench.gui.branches_panel import BranchesPanel
 from workbench.gui.bridge import EngineBridge
 from workbench.gui.dialogs import ExactPromptDialog, ShortcutsDialog
@@ -45,9 +46,12 @@ from workbench.gui.qt_helpers import Retranslating
 from workbench.gui.resample_panel import ResamplePanel
 from workbench.gui.run_controller import RunController
 from workbench.gui.sampling_panel import SamplingPanel
+from workbench.gui.session_state import WindowSession
 from workbench.gui.settings import AppSettings
 from workbench.gui.status_bar import StatusBar
 from workbench.gui.surprisal_panel import SurprisalPanel
+from workbench.gui.theme import ThemeMenu
+from workbench.gui.token_counter import TokenCounter, exact_prompt_of
 from workbench.gui.token_lab import TokenLab
 from workbench.models.info import ModelInfo
 from workbench.values.params import GenerateParams, LoadParams
@@ -56,6 +60,8 @@ from workbench.values.tokens import Alternative
 
 TOKEN_COUNT_DELAY_MS = 300
 LIBRARY_DELAY_MS = 50
+CENTRE_MIN_WIDTH = 420
+PANEL_SHARE = 0.45  # of the window's width, for the panels on a first start
 
 
 class MainWindow(Retranslating, QMainWindow):
@@ -72,7 +78,6 @@ class MainWindow(Retranslating, QMainWindow):
         self.bridge = bridge or EngineBridge(parent=self)
         self.settings = settings or AppSettings()
         self.prompt_tokens: int | None = None
-        self._count_serial = 0
         self.recorder = HistoryRecorder(self.settings.database_path() or None, self)
 
         self.editors = PromptEditors()
@@ -88,6 +93,10 @@ class MainWindow(Retranslating, QMainWindow):
         self.models = ModelController(self)
         self.runs = RunController(self)
         self.editors.changed.connect(self.runs.forget_origin)  # an edited prompt is the user's own
+        self.editors.chat.sendRequested.connect(self.run)
+        self._error_follows_prompt = False
+        self.editors.changed.connect(self._prompt_edited)
+        self.replaced: list[dict] = []  # editor states the Library or History replaced, newest last
         self.library_panel.useRequested.connect(self.use_library)
         self.library_panel.runRequested.connect(self.run_library)
         self.library_panel.cancelRequested.connect(self.stop)
@@ -105,6 +114,10 @@ class MainWindow(Retranslating, QMainWindow):
         self.restage_timer.timeout.connect(self.next_panel.restage)
         self.sampling.changed.connect(self.restage_timer.start)
 
+        # The prompt is counted once typing pauses, on the engine, one count at a time.
+        self.counter = TokenCounter(self.bridge, self)
+        self.counter.counted.connect(self._on_tokens_counted)
+        self.counter.failed.connect(lambda e: self.status.note(user_message(e)))
         self.count_timer = QTimer(self)
         self.count_timer.setSingleShot(True)
         self.count_timer.setInterval(TOKEN_COUNT_DELAY_MS)
@@ -116,8 +129,10 @@ class MainWindow(Retranslating, QMainWindow):
         self.status = StatusBar(self)
         self.status.cancel_load.clicked.connect(self.bridge.cancel)
         self._connect_bridge()
+        self.session_state = WindowSession(self)
         self.retranslate()
         self.restore_layout()
+        self.session_state.restore()
         self.update_actions()
 
     # -- construction ---------------------------------------------------------------------
@@ -139,21 +154,26 @@ class MainWindow(Retranslating, QMainWindow):
         self.colour_box = QComboBox()
         self.colour_box.setObjectName("colour-mode")
         self.colour_box.addItems(["", "", ""])
-        self.colour_box.currentIndexChanged.connect(
-            lambda i: self.output.set_colour_mode(("probability", "rank", "entropy")[max(i, 0)])
-        )
+        self.colour_box.currentIndexChanged.connect(self._set_colour_mode)
         # The long hint gives way (elided by the layout) so the colour and branch pickers keep their width.
         self.output_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         header_row.addWidget(self.output_title, 1)
         header_row.addWidget(self.colour_box)
         header_row.addWidget(self.branch_box)
         self.splitter.addWidget(_titled(output_header, self.output))
-        self.splitter.setSizes([320, 400])
+        self.splitter.setSizes([420, 340])  # a chat's messages and the output both need room
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.error)
         layout.addWidget(self.splitter)
+        # The prompt and the output are the work: on a small screen the panels give way first.
+        central.setMinimumWidth(CENTRE_MIN_WIDTH)
         self.setCentralWidget(central)
+
+    def _set_colour_mode(self, index: int) -> None:
+        mode = ("probability", "rank", "entropy")[max(index, 0)]
+        self.output.set_colour_mode(mode)
+        self.library_panel.set_colour_mode(mode)  # a vote's samples are tinted the same way
 
     def _build_docks(self) -> None:
         self.sampling = SamplingPanel()
@@ -209,6 +229,9 @@ class MainWindow(Retranslating, QMainWindow):
         self.shortcuts_action = self._action(["F1"], self.show_shortcuts)
         self.about_action = self._action(None, self.show_about)
         self.database_action = self._action(None, self._ask_database)
+        self.undo_replace_action = self._action(["Ctrl+Alt+Z"], self.undo_replace)
+        self.undo_replace_action.setEnabled(False)
+        self.new_chat_action = self._action(["Ctrl+N"], self.new_chat)
         self.sampling_toggle = self.sampling_dock.toggleViewAction()
         self.sampling_toggle.setShortcut(QKeySequence("Ctrl+Shift+S"))
         self.tokens_toggle = self.tokens_dock.toggleViewAction()
@@ -244,6 +267,9 @@ class MainWindow(Retranslating, QMainWindow):
         self.file_menu.addAction(self.database_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
+        self.edit_menu = bar.addMenu("")
+        self.edit_menu.addAction(self.new_chat_action)
+        self.edit_menu.addAction(self.undo_replace_action)
         self.generate_menu = bar.addMenu("")
         for action in (self.run_action, self.stop_action, self.regenerate_action, self.continue_action):
             self.generate_menu.addAction(action)
@@ -269,6 +295,8 @@ class MainWindow(Retranslating, QMainWindow):
             self.language_actions[code] = action
         self.language_actions.get(self.settings.language(), self.language_actions[""]).setChecked(True)
         self.view_menu.addMenu(self.language_menu)
+        self.theme_menu = ThemeMenu(self.settings, self)  # translates itself
+        self.view_menu.addMenu(self.theme_menu)
         self.help_menu = bar.addMenu("")
         self.help_menu.addAction(self.shortcuts_action)
         self.help_menu.addAction(self.about_action)
@@ -277,7 +305,6 @@ class MainWindow(Retranslating, QMainWindow):
         b = self.bridge
         b.loadProgress.connect(self.status.progress)
         b.busyChanged.connect(self._on_busy_changed)
-        b.tokensCounted.connect(self._on_tokens_counted)
         b.failed.connect(self.show_error)
 
     def retranslate(self) -> None:
@@ -308,11 +335,17 @@ class MainWindow(Retranslating, QMainWindow):
             self.shortcuts_action: (self.tr("&Keyboard shortcuts"), ""),
             self.about_action: (self.tr("&About"), ""),
             self.database_action: (self.tr("History &database…"), self.tr("Choose the file that keeps the run history")),
+            self.new_chat_action: (self.tr("&New chat"), self.tr("Start a new conversation; the system prompt stays (Ctrl+N)")),
+            self.undo_replace_action: (
+                self.tr("&Undo replacing the prompt"),
+                self.tr("Bring back the prompt the Library or History replaced (Ctrl+Alt+Z)"),
+            ),
         }
         for action, (text, tip) in texts.items():
             action.setText(text)
             action.setToolTip(tip or text.replace("&", ""))
         self.file_menu.setTitle(self.tr("&File"))
+        self.edit_menu.setTitle(self.tr("&Edit"))
         self.recent_menu.setTitle(self.tr("&Recent models"))
         self.generate_menu.setTitle(self.tr("&Generate"))
         self.view_menu.setTitle(self.tr("&View"))
@@ -333,8 +366,7 @@ class MainWindow(Retranslating, QMainWindow):
         geometry, state = self.settings.window_state()
         if geometry is not None:
             self.restoreGeometry(geometry)
-        if state is not None:
-            self.restoreState(state)
+        self._panels_sized = state is not None and self.restoreState(state)
         sizes = self.settings.splitter_sizes("editor")
         if sizes:
             self.splitter.setSizes(sizes)
@@ -382,23 +414,20 @@ class MainWindow(Retranslating, QMainWindow):
         return self.runs.build_params(prompt)
 
     def update_token_count(self) -> None:
+        """Count the prompt's tokens in the background (``tokenCountUpdated`` says the answer)."""
         if self.loaded is None:
             return
         if self.editors.is_empty():
-            self.prompt_tokens = 0
-            self.status.context_gauge.setValue(0)
+            self.counter.reset()
+            self._on_tokens_counted(0)
             return
-        try:
-            text = self.exact_prompt()
-        except WorkbenchError as e:
-            self.status.note(str(e))
-            return
-        serial = self.bridge.count_tokens(text, parse_special=True)
-        if serial is not None:
-            self._count_serial = serial
+        # The editor is read here; its exact prompt is made (a long chat's template takes tens
+        # of ms) and counted on a worker thread, as the run controller would make it.
+        request, chat_format = self.runs.request(), self.runs.model.chat_format
+        self.counter.count(exact_prompt_of(request, chat_format), parse_special=True, model=self.loaded)
 
-    def _on_tokens_counted(self, serial: int, n: int) -> None:
-        if serial != self._count_serial or self.loaded is None:
+    def _on_tokens_counted(self, n: int) -> None:
+        if self.loaded is None:
             return
         self.prompt_tokens = n
         self.status.prompt_tokens(n)
@@ -406,18 +435,51 @@ class MainWindow(Retranslating, QMainWindow):
 
     def _on_busy_changed(self, busy: bool) -> None:
         self.update_actions()
-        if not busy and self.count_timer.isActive() is False and self.prompt_tokens is None:
+        if not busy and not self.count_timer.isActive() and self.prompt_tokens is None and not self.counter.in_flight:
             self.update_token_count()
 
     def show_exact_prompt(self) -> ExactPromptDialog | None:
         try:
             text = self.exact_prompt()
         except WorkbenchError as e:
-            self.show_error(str(e))
+            self.show_error(user_message(e))
             return None
         dialog = ExactPromptDialog(text, self.prompt_tokens, self)
         dialog.show()
         return dialog
+
+    # -- the editor's undo step and new chats ---------------------------------------------------
+
+    def keep_undo_step(self) -> None:
+        """The editor is about to be replaced (by the Library or History): keep what it holds, so
+        Edit → Undo brings it back."""
+        if not self.editors.holds_work():
+            return
+        state = self.editors.state()
+        if self.replaced and self.replaced[-1] == state:
+            return
+        self.replaced = [*self.replaced[-19:], state]
+        self.undo_replace_action.setEnabled(True)
+        self.status.note(self.tr("Prompt replaced · Edit → Undo (Ctrl+Alt+Z) brings it back"))
+
+    def undo_replace(self) -> bool:
+        """Bring back the editor as it was before the last replacement. What it held instead
+        takes that place, so a second Undo swaps back: nothing is lost either way."""
+        if not self.replaced:
+            return False
+        state = self.replaced.pop()
+        if self.editors.holds_work():
+            self.replaced.append(self.editors.state())
+        self.editors.set_state(state)
+        self.undo_replace_action.setEnabled(bool(self.replaced))
+        self.runs.reply = None
+        return True
+
+    def new_chat(self) -> None:
+        self.keep_undo_step()
+        self.editors.set_mode("chat")
+        self.editors.chat.new_chat()
+        self.runs.reply = None
 
     # -- runs (the run controller's) --------------------------------------------------------
 
@@ -497,13 +559,14 @@ class MainWindow(Retranslating, QMainWindow):
             self.show_error(message)
             self.status.history_unavailable(message)
         self._open_library()
+        self.session_state.restore_output()
 
     def _open_library(self) -> None:
         workspace = self.recorder.workspace
         try:
             templates = workspace.templates if workspace is not None else None
         except WorkbenchError as e:
-            self.show_error(str(e))
+            self.show_error(user_message(e))
             templates = None
         self.library_panel.set_store(templates)
 
@@ -516,14 +579,33 @@ class MainWindow(Retranslating, QMainWindow):
 
             dialog = CompareDialog(store, run_ids, self)
         except WorkbenchError as e:
-            self.show_error(str(e))
+            self.show_error(user_message(e))
             return None
         dialog.show()
         return dialog
 
-    def show_error(self, message: str) -> None:
+    def show_error(self, message: str, follows_prompt: bool = False) -> None:
+        """The red banner; ``follows_prompt``: it is about the prompt, so it goes when the prompt
+        is edited (a fixed prompt must not keep saying it is broken)."""
         self.error.setText(message)
         self.error.show()
+        self._error_follows_prompt = follows_prompt
+
+    def _prompt_edited(self) -> None:
+        if self._error_follows_prompt and self.error.isVisible():
+            self.hide_error()
+
+    def confirm_drop_turns(self, turns: int, tokens: int, n_ctx: int, left: int) -> bool:
+        """Ask before dropping a chat's oldest turns to fit the context (tests replace this)."""
+        answer = QMessageBox.question(
+            self,
+            self.tr("The conversation is too long"),
+            self.tr(
+                "This conversation is {0} tokens, more than the {1}-token context holds. Drop its oldest {2} "
+                "turn(s) (about {3} tokens are left) and send it again? Edit → Undo brings them back."
+            ).format(tokens, n_ctx, turns, left),
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def hide_error(self) -> None:
         self.error.hide()
@@ -557,15 +639,24 @@ class MainWindow(Retranslating, QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if not self._panels_sized:
+            # First start: Qt gives the docks their widest panel's width (two thirds of a small
+            # window); the prompt column gets more than half.
+            self._panels_sized = True
+            QTimer.singleShot(0, self._size_panels)
         if not self._library_opened:
             # After the first paint: on a first start this imports the starter library (~0.3 s).
             self._library_opened = True
             QTimer.singleShot(LIBRARY_DELAY_MS, self._open_history)
 
+    def _size_panels(self) -> None:
+        self.resizeDocks([self.sampling_dock], [int(self.width() * PANEL_SHARE)], Qt.Orientation.Horizontal)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self.bridge.shutdown()
         self.recorder.close()  # the last run's save finishes first
+        self.session_state.save()  # after it: the session names the run the output shows
         super().closeEvent(event)
 
 

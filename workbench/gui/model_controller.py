@@ -1,5 +1,9 @@
 """The window's model: checking a file, loading it in the background with its remembered
-settings, what the window shows while it loads and after, recent models and dropped files."""
+settings, what the window shows while it loads and after, recent models and dropped files.
+
+A model asked for while the engine works switches to it: the bridge stops the work and loads
+after it; the window keeps the old model's state until then, so that the stopped run is saved
+with the model it ran on."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMenu
 
 from workbench.errors import WorkbenchError
+from workbench.gui.error_text import user_message
 from workbench.gui.model_manager import ModelManagerDialog
 from workbench.models.catalog import RecentModels
 from workbench.models.info import ModelInfo, model_info
@@ -32,6 +37,7 @@ class ModelController(QObject):
         window.bridge.modelLoaded.connect(self._on_loaded)
         window.bridge.loadFailed.connect(self._on_failed)
         window.bridge.loadCancelled.connect(self._on_cancelled)
+        window.bridge.loadStarted.connect(self._on_load_started)
 
     def open_manager(self) -> ModelManagerDialog:
         if self.manager is None:
@@ -50,7 +56,7 @@ class ModelController(QObject):
         try:
             info = model_info(spec)
         except WorkbenchError as e:
-            self.w.show_error(str(e))
+            self.w.show_error(user_message(e))
             return False
         params = params or self.w.settings.load_params_for(info.path) or LoadParams(path=info.path)
         params.path = info.path
@@ -60,7 +66,8 @@ class ModelController(QObject):
         if not self.w.bridge.load(params):
             self.w.show_error(self.tr("The engine is busy; stop the current run before loading another model."))
             return False
-        self.info = info
+        if not self.w.bridge.load_waits:
+            self.info = info
         self._on_requested(params)
         return True
 
@@ -70,7 +77,7 @@ class ModelController(QObject):
         try:
             info = model_info(path)
         except WorkbenchError as e:
-            self.w.show_error(str(e))
+            self.w.show_error(user_message(e))
             return
         params = self.w.settings.load_params_for(info.path)
         if params is not None and not _safe_to_load(info, params):
@@ -88,6 +95,17 @@ class ModelController(QObject):
             menu.addAction(self.tr("(none yet)")).setEnabled(False)
 
     def _on_requested(self, params: LoadParams) -> None:
+        if self.w.bridge.load_waits:  # the work under way stops first (its run saved); loadStarted follows
+            self.w.status.note(self.tr("Stopping to load {0}…").format(Path(params.path).name))
+            return
+        self._starts(params)
+
+    def _on_load_started(self, params: LoadParams) -> None:
+        self.w.status.note("")  # no longer stopping
+        self._starts(params)
+
+    def _starts(self, params: LoadParams) -> None:
+        """What the window shows from the moment a load begins."""
         if self.info is None or self.info.path != params.path:  # the model manager's choice
             try:
                 self.info = model_info(params.path)
@@ -118,6 +136,10 @@ class ModelController(QObject):
         self.w.show_error(message)
 
     def _on_cancelled(self, clear_backend: bool = False) -> None:
+        if self.w.bridge.has_model and self.loaded is not None:  # a switch called off before it began
+            self.w.status.note("")
+            self.w.update_actions()
+            return
         self.loaded = None
         self.w.token_lab.set_model("")
         self.w.status.no_model(clear_backend)

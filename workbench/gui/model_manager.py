@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from workbench.values.params import LoadParams
 from workbench.values.results import LoadedModel
 from workbench.errors import WorkbenchError
+from workbench.gui.error_text import user_message
 from workbench.gui.bridge import EngineBridge
 from workbench.gui.settings import AppSettings
 from workbench.models.bundled import bundled_model_path
@@ -287,7 +288,7 @@ class ModelManagerDialog(Retranslating, QDialog):
 
     def refresh(self) -> None:
         """Rebuild the table from the bundled model, recent files and scanned folders."""
-        problems: list[str] = []
+        problems: list[WorkbenchError] = []
         infos: dict[str, ModelInfo] = {}
         candidates: list[str] = []
         try:
@@ -302,13 +303,13 @@ class ModelManagerDialog(Retranslating, QDialog):
                 infos[path] = model_info(path)
             except WorkbenchError as e:
                 if Path(path).exists():
-                    problems.append(str(e))
+                    problems.append(e)
         scan = scan_folders(self.folder_list())
         problems += scan.problems
         for info in scan.models:
             infos.setdefault(info.path, info)
         self.infos = infos
-        self.problems.setText("\n".join(problems))
+        self.problems.setText("\n".join(user_message(e) for e in problems))
         self.problems.setVisible(bool(problems))
         self._fill_table()
 
@@ -356,7 +357,7 @@ class ModelManagerDialog(Retranslating, QDialog):
         try:
             info = model_info(path)
         except WorkbenchError as e:
-            self.show_error(str(e))
+            self.show_error(user_message(e))
             return False
         self.infos[info.path] = info
         self._fill_table()

@@ -18,14 +18,14 @@ from workbench.values.params import GenerateParams, SamplerParams
 from workbench.values.results import CandidateToken, Distribution
 from workbench.errors import WorkbenchError
 from workbench.tokens.pieces import piece_label
+from workbench.gui.error_text import user_message
 from workbench.gui.bridge import EngineBridge
+from workbench.gui.labels import counted, labels
 from workbench.gui.qt_helpers import Retranslating
+from workbench.gui.theme import current_scheme, set_tone
 
 ROW_HEIGHT = 22
 TOP_N = 20
-KEPT = QColor("#2f6fdb")
-FINAL = QColor("#17a34a")
-CUT = QColor("#b8bcc4")
 
 
 class DistributionChart(QWidget):
@@ -61,19 +61,20 @@ class DistributionChart(QWidget):
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("Press “Next token” to see the distribution."))
             return
         label_w, pct_w = 130, 200
+        bars = {name: QColor(colour) for name, colour in current_scheme().bars.items()}
         bar_w = max(40, self.width() - label_w - pct_w - 16)
         for i, t in enumerate(dist.tokens):
             y = i * ROW_HEIGHT
-            colour = KEPT if t.kept else CUT
+            colour = bars["kept"] if t.kept else bars["cut"]
             number = f"{i + 1}. " if i < 9 else "   "
-            painter.setPen(self.palette().text().color() if t.kept else CUT.darker(130))
+            painter.setPen(self.palette().text().color() if t.kept else bars["cut_text"])
             painter.drawText(QRectF(4, y, label_w, ROW_HEIGHT), Qt.AlignmentFlag.AlignVCenter, number + piece_label(t.bytes))
             painter.fillRect(QRectF(label_w, y + 4, bar_w * self.bar_fraction(t), ROW_HEIGHT - 10), colour)
             if t.kept and t.final_prob > 0:  # green: the chance of being drawn after every stage
-                painter.fillRect(QRectF(label_w, y + ROW_HEIGHT - 6, bar_w * t.final_prob, 3), FINAL)
+                painter.fillRect(QRectF(label_w, y + ROW_HEIGHT - 6, bar_w * t.final_prob, 3), bars["final"])
             text = f"{t.prob * 100:.2f}%  {t.logprob:.2f}"
             if not t.kept:
-                text += "  " + self.tr("cut by {0}").format(t.cut_by)
+                text += "  " + self.tr("cut by {0}").format(labels().stage(t.cut_by or ""))
             painter.drawText(QRectF(label_w + bar_w + 8, y, pct_w, ROW_HEIGHT), Qt.AlignmentFlag.AlignVCenter, text)
 
     def index_at(self, y: float) -> int | None:
@@ -124,7 +125,7 @@ class NextTokenPanel(Retranslating, QWidget):
         self.log_scale = QCheckBox()
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b3261e;")
+        set_tone(self.error, "error")
         self.error.hide()
         row = QHBoxLayout()
         for w in (self.next_button, self.undo_button, self.clear_button, self.log_scale):
@@ -178,7 +179,7 @@ class NextTokenPanel(Retranslating, QWidget):
         try:
             params = self.prompt()
         except WorkbenchError as e:
-            self._show_error(str(e))
+            self._show_error(user_message(e))
             return False
         params.sampler = self.sampler()
         params.suffix_ids = [i for i, _ in self.steps]
@@ -234,11 +235,15 @@ class NextTokenPanel(Retranslating, QWidget):
     def _show(self, dist: Distribution) -> None:
         self.error.hide()
         self.chart.set_distribution(dist)
-        stages = " → ".join(f"{s['stage']} {s['kept']}" for s in dist.stages)
+        stages = " → ".join(f"{labels().stage(s['stage'])} {s['kept']}" for s in dist.stages)
+        facts = (
+            counted(dist.prompt_tokens, self.tr("{0} prompt token"), self.tr("{0} prompt tokens")),
+            self.tr("entropy {0} nats").format(f"{dist.entropy:.3f}"),
+            counted(dist.n_kept, self.tr("{0} token can be drawn"), self.tr("{0} tokens can be drawn")),
+            self.tr("{0}% outside the top {1}").format(f"{dist.mass_outside * 100:.2f}", len(dist.tokens)),
+        )
         self.summary.setText(
-            self.tr("{0} prompt tokens · entropy {1} nats · {2} tokens can be drawn · {3}% outside the top {4}").format(
-                dist.prompt_tokens, f"{dist.entropy:.3f}", dist.n_kept, f"{dist.mass_outside * 100:.2f}", len(dist.tokens)
-            )
+            " · ".join(facts)
             + "\n"
             + self.tr("Survivors: {0}").format(stages)
             + ("\n" + self.tr("The prompt is empty: this is what the model predicts after its start token {0}.").format(

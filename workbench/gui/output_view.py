@@ -14,15 +14,13 @@ from PySide6.QtWidgets import QMenu, QPlainTextEdit, QToolTip, QWidget
 from workbench.values.tokens import TokenEvent
 from workbench.tokens.pieces import piece_text
 from workbench.gui.qt_helpers import Retranslating
+from workbench.gui.theme import current_scheme
 
 
 def probability_colour(prob: float) -> QColor:
-    """Background for a token: clear for near-certain, through yellow, to red for surprising."""
-    prob = min(1.0, max(0.0, prob))
-    # hue 0 (red) .. 120 (green); low saturation keeps text readable in light and dark themes
-    colour = QColor.fromHsvF(prob * 120 / 360, 0.35 + 0.35 * (1 - prob), 1.0)
-    colour.setAlphaF(0.25 + 0.5 * (1 - prob))
-    return colour
+    """Background for a token under the current theme: faint green for near-certain, through
+    yellow, to red for surprising (each theme's ramp lives in ``gui/theme.py``)."""
+    return current_scheme().tint(prob)
 
 
 def _label(data: bytes, text: str) -> str:
@@ -62,6 +60,13 @@ class OutputView(Retranslating, QPlainTextEdit):
         self._starts.clear()
         self._decoder.reset()
 
+    def show_plain(self, text: str) -> None:
+        """Show text that is not tokens (a vote's summary, a run saved without tokens): no tint, no hover."""
+        self.clear_tokens()
+        # clear() keeps the last token's format for the next text typed in; plain text gets none.
+        self.setCurrentCharFormat(QTextCharFormat())
+        self.setPlainText(text)
+
     def tint(self, token: TokenEvent) -> QColor:
         """The token's background under the current colour mode."""
         if self.colour_mode == "rank":
@@ -72,19 +77,25 @@ class OutputView(Retranslating, QPlainTextEdit):
             return probability_colour(max(0.0, 1.0 - (token.entropy or 0.0) / 5.0))
         return probability_colour(token.prob)
 
+    def tint_format(self, token: TokenEvent) -> QTextCharFormat:
+        """The token's tint, with the theme's text colour set too so the text reads on it."""
+        fmt = QTextCharFormat()
+        fmt.setBackground(self.tint(token))
+        fmt.setForeground(QColor(current_scheme().tint_text))
+        return fmt
+
     def append_tokens(self, tokens: list[TokenEvent]) -> None:
         cursor = QTextCursor(self.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
         for token in tokens:
             self._starts.append(cursor.position())
             self.tokens.append(token)
-            fmt = QTextCharFormat()
-            fmt.setBackground(self.tint(token))
-            cursor.insertText(self._decoder.decode(token.bytes), fmt)
+            cursor.insertText(self._decoder.decode(token.bytes), self.tint_format(token))
         self.ensureCursorVisible()
 
     def set_colour_mode(self, mode: str) -> None:
-        """'probability', 'rank' (of the chosen token among the alternatives) or 'entropy'."""
+        """'probability', 'rank' (of the chosen token among the alternatives) or 'entropy'; also
+        re-tints for a new theme."""
         self.colour_mode = mode
         cursor = QTextCursor(self.document())
         ends = self._starts[1:] + [self.document().characterCount() - 1]
@@ -92,9 +103,12 @@ class OutputView(Retranslating, QPlainTextEdit):
             if end > start:
                 cursor.setPosition(start)
                 cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-                fmt = QTextCharFormat()
-                fmt.setBackground(self.tint(token))
-                cursor.mergeCharFormat(fmt)
+                cursor.mergeCharFormat(self.tint_format(token))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # a new theme: its own tint ramp
+            self.set_colour_mode(self.colour_mode)
+        super().changeEvent(event)
 
     def truncate(self, text: str) -> None:
         """Cut the view to ``text`` (a stop string is not part of the output)."""

@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 
 from workbench.app.resample import MAX_SAMPLES, ResampleResult, resample
 from workbench.errors import WorkbenchError
+from workbench.gui.error_text import user_message
 from workbench.gui.bridge import EngineBridge
+from workbench.gui.labels import counted
 from workbench.gui.qt_helpers import Retranslating, emit_safely
 from workbench.tokens.pieces import piece_label
 from workbench.values.params import GenerateParams
@@ -89,7 +91,7 @@ class ResamplePanel(Retranslating, QWidget):
         try:
             base = self.params()
         except WorkbenchError as e:
-            self._failed(str(e))
+            self._failed(user_message(e))
             return False
         n = self.runs.value()
         self._stop.clear()
@@ -126,20 +128,24 @@ class ResamplePanel(Retranslating, QWidget):
         self.progress.setValue(done)
         self._fill(self.outputs, result.outputs, done, quote=True)
         self._fill(self.firsts, firsts, done, quote=False)
-        self.summary.setText(self.tr("{0} runs · {1} distinct outputs · {2} distinct first tokens").format(done, len(result.outputs), len(firsts)))
+        self.summary.setText(" · ".join((
+            counted(done, self.tr("{0} run"), self.tr("{0} runs")),
+            counted(len(result.outputs), self.tr("{0} distinct output"), self.tr("{0} distinct outputs")),
+            counted(len(firsts), self.tr("{0} distinct first token"), self.tr("{0} distinct first tokens")),
+        )))
 
     def _done(self, result: ResampleResult) -> None:
         self.running = False
         self._show(result)
-        self.start_button.setEnabled(True)
+        self.start_button.setEnabled(not self.bridge.busy)  # busy still: a model switch loads next
         self.cancel_button.setEnabled(False)
         if result.cancelled:
-            self.summary.setText(self.summary.text() + " · " + self.tr("stopped after {0} runs").format(result.runs))
+            self.summary.setText(self.summary.text() + " · " + counted(result.runs, self.tr("stopped after {0} run"), self.tr("stopped after {0} runs")))
         self.finished.emit(result.runs, result.cancelled)
 
     def _failed_run(self, message: str) -> None:
         self.running = False
-        self.start_button.setEnabled(True)
+        self.start_button.setEnabled(not self.bridge.busy)
         self.cancel_button.setEnabled(False)
         self._failed(message)
         self.finished.emit(0, True)

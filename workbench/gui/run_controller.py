@@ -10,6 +10,7 @@ come through here too.
 from __future__ import annotations
 
 from concurrent.futures import Future
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QObject
@@ -28,7 +29,9 @@ from workbench.app.prompt_spec import (
 from workbench.app.rerun import rerun_plan
 from workbench.app.run_session import RunSession
 from workbench.app.runs import RunResult, history_record
-from workbench.errors import WorkbenchError
+from workbench.app.conversation import fit
+from workbench.errors import PromptError, TemplateError, WorkbenchError
+from workbench.gui.error_text import user_message
 from workbench.gui.library_panel import LibraryChoice
 from workbench.prompts.chat import ChatMessage
 from workbench.prompts.variant_runner import SEARCH_KINDS, VariantResult, VariantTask, task_record
@@ -52,6 +55,7 @@ class RunController(QObject):
         self.session = RunSession()
         self.origin: RunOrigin | None = None  # the template and variant the editor's prompt came from
         self.saved: Future[int] | None = None  # the history record of the run shown (for its tree)
+        self.reply: _Reply | None = None  # the chat message that shows the tree's output
         b = window.bridge
         b.generationStarted.connect(self._on_started)
         b.tokensArrived.connect(window.output.append_tokens)
@@ -82,6 +86,7 @@ class RunController(QObject):
             stop=s.stop_strings(),
             token_entropy=True,  # for "colour by entropy"
             origin=self.origin,
+            conversation=self.w.editors.chat.conversation_id if self.w.editors.mode() == "chat" else None,
         )
 
     def prepared(self, prompt: str | None = None) -> PreparedRun:
@@ -106,20 +111,24 @@ class RunController(QObject):
 
     def _start(self, prepared: PreparedRun, continuing: bool = False) -> bool:
         self.w.hide_error()
+        self.w.library_panel.clear_result()  # a vote or a search shown there is not this run's
         self.session.start(prepared, continuing)
         return self.w.bridge.run(prepared)
 
     def run(self) -> bool:
         if self.w.loaded is None or self.w.bridge.busy:
             return False
+        if self.w.editors.mode() == "chat":
+            self.w.editors.chat.take_draft()  # what is in the composer is the next message
         if self.w.editors.is_empty():
-            self.w.show_error(self.tr("The prompt is empty. Type something to send to the model."))
+            self.w.show_error(self.tr("The prompt is empty. Type something to send to the model."), follows_prompt=True)
             return False
         try:
             prepared = self.prepared()
         except WorkbenchError as e:
-            self.w.show_error(str(e))
+            self.w.show_error(user_message(e), follows_prompt=True)
             return False
+        self.reply = None  # a new tree: its reply is a new message
         return self._start(prepared)
 
     def regenerate(self) -> bool:
@@ -129,7 +138,7 @@ class RunController(QObject):
         try:
             prepared = self.session.regenerate(self.build_params)
         except WorkbenchError as e:
-            self.w.show_error(str(e))
+            self.w.show_error(user_message(e))
             return False
         return prepared is not None and self._start(prepared)
 
@@ -140,7 +149,7 @@ class RunController(QObject):
         try:
             prepared = self.session.continuation(self.build_params)
         except WorkbenchError as e:
-            self.w.show_error(str(e))
+            self.w.show_error(user_message(e))
             return False
         return prepared is not None and self._start(prepared, continuing=True)
 
@@ -176,11 +185,13 @@ class RunController(QObject):
         finished = self.session.finish(generation, self.w.loaded.path if self.w.loaded else "")
         if finished.record is not None:
             self._save(finished.record)
+            self._start_reply(finished.record.prepared)
         if finished.tree_changed and self.session.tree is not None:
             self.w.recorder.update_tree(self.saved, self.session.tree)
         self.refresh_branches(finished.new_branch)
         shown = finished.shown
         self.w.output.truncate(shown.text)
+        self._show_reply(shown.text)
         done = shown.done
         if done is not None:
             self.w.status.finished(done)
@@ -190,7 +201,8 @@ class RunController(QObject):
                 self.w.show_error(
                     self.tr("The context is full ({0} tokens): the output stopped there. Load the model with a larger context (Models…).").format(
                         self.w.loaded.n_ctx if self.w.loaded else "?"
-                    )
+                    ),
+                    follows_prompt=True,
                 )
         self.w.update_actions()
         self.w.runFinished.emit(shown)
@@ -200,10 +212,67 @@ class RunController(QObject):
         if record is not None:
             self._save(record)
         self.w.status.failed()
-        self.w.show_error(str(result.error))
+        error = result.error
+        if error is not None and error.key == "prompt.too_long" and result.prepared.messages is not None and self._offer_trim(result.prepared, error):
+            return
+        self.w.show_error(user_message(error), follows_prompt=isinstance(error, (PromptError, TemplateError)))
+
+    def _offer_trim(self, prepared: PreparedRun, error: WorkbenchError) -> bool:
+        """A chat that outgrew the context: offer to drop its oldest turns and run it again (what
+        is dropped stays an undo step away). False: nothing was offered, or the user declined."""
+        n, n_ctx = error.fields.get("n"), error.fields.get("n_ctx")
+        if not isinstance(n, int) or not isinstance(n_ctx, int) or self.w.editors.mode() != "chat":
+            return False
+        budget = n_ctx - min(prepared.params.max_tokens, n_ctx // 4)  # room for the reply too
+        trim = fit(list(prepared.messages or ()), n, budget)
+        if trim is None or not self.w.confirm_drop_turns(trim.turns, n, n_ctx, trim.tokens):
+            return False
+        chat = self.w.editors.chat
+        starts = [i for i, row in enumerate(chat.rows) if row.role_key() == "user"]
+        if len(starts) <= trim.turns:
+            return False
+        self.w.keep_undo_step()
+        for row in chat.rows[starts[0] : starts[trim.turns]]:
+            chat.remove_message(row)
+        return self.run()
 
     def _save(self, result: RunResult) -> None:
         self.saved = self.w.recorder.save(history_record(result, self.model, "gui"))
+
+    # -- the chat's reply ---------------------------------------------------------------------
+
+    def _start_reply(self, prepared: PreparedRun) -> None:
+        """A chat turn was answered: its reply becomes the conversation's next message (or
+        completes the assistant message the chat ended with)."""
+        messages = prepared.messages
+        chat = self.w.editors.chat
+        if messages is None or self.w.editors.mode() != "chat":
+            self.reply = None
+            return
+        last = chat.rows[-1] if chat.rows else None
+        if messages[-1].role == "assistant" and last is not None and last.role_key() == "assistant":
+            self.reply = _Reply(last, messages[-1].content)
+        else:
+            self.reply = _Reply(chat.add_message("assistant"), "")
+
+    def adopt_reply(self) -> None:
+        """The chat's last message is the reply the output shows (a session brought back): it
+        follows the branch shown from now on."""
+        chat, last = self.w.editors.chat, self.session.last
+        row = chat.rows[-1] if chat.rows else None
+        if self.w.editors.mode() == "chat" and row is not None and last is not None and row.role_key() == "assistant":
+            text = row.text.toPlainText()
+            if text.endswith(last.text):
+                self.reply = _Reply(row, text[: len(text) - len(last.text)])
+
+    def _show_reply(self, text: str) -> None:
+        """The chat message of the tree follows the branch shown (a regenerated or branched reply)."""
+        reply = self.reply
+        if reply is None or reply.row not in self.w.editors.chat.rows:
+            return
+        origin = self.origin  # the reply is the model's, not an edit of the prompt it answered
+        reply.row.text.setPlainText(reply.prefix + text)
+        self.origin = origin
 
     # -- branches -----------------------------------------------------------------------------
 
@@ -213,6 +282,7 @@ class RunController(QObject):
             return
         self.w.output.clear_tokens()
         self.w.output.append_tokens(branch.tokens)
+        self._show_reply(branch.text)
         index = self.w.branch_box.findData(branch_id)
         if index >= 0:
             self.w.branch_box.setCurrentIndex(index)
@@ -236,8 +306,11 @@ class RunController(QObject):
 
     # -- the history --------------------------------------------------------------------------
 
-    def show_run(self, run_id: int) -> bool:
-        """Show a saved run in the output: its tokens with their probabilities, and its branches."""
+    def show_run(self, run_id: int, editor: bool = True) -> bool:
+        """Show a saved run: its tokens with their probabilities and its branches in the output,
+        and (``editor``) its prompt and sampler settings back in the editor and the Sampling panel
+        (what was there before kept as an undo step). A chat turn reopens its conversation up to
+        that turn, its reply included, to go on from."""
         store = self.w.recorder.store
         if store is None or self.w.bridge.busy:
             return False
@@ -249,11 +322,13 @@ class RunController(QObject):
                 tree = BranchTree(params)
                 tree.add_root(store.tokens(run_id), row.finish_reason)
         except WorkbenchError as e:
-            self.w.show_error(str(e))
+            self.w.show_error(user_message(e))
             return False
-        # The editor is left as it is, and so is where its prompt came from (self.origin): the
-        # stored run's own origin travels in the session, for Regenerate and Continue.
-        self.session.show_stored(tree, row.model.path if row.model else "", PreparedRun(params, row.mode, row.template, None, row.variant, row.details))
+        messages = tuple(ChatMessage(str(m["role"]), str(m["content"])) for m in row.messages) if row.messages else None
+        if editor:
+            self._put_back(row, params, messages)
+        prepared = PreparedRun(params, row.mode, row.template, None, row.variant, row.details, messages, row.conversation)
+        self.session.show_stored(tree, row.model.path if row.model else "", prepared)
         self.saved = _done_future(run_id)
         self.refresh_branches()
         self.show_branch(0)
@@ -261,8 +336,37 @@ class RunController(QObject):
             self.w.library_panel.show_result(VariantResult(row.prompt, row.output, [], None, row.details, row.status == "cancelled"))
             self.w.library_dock.show()
             if not row.tokens:
-                self.w.output.setPlainText(row.output)
+                self.w.output.show_plain(row.output)
+        else:
+            self.w.library_panel.clear_result()
         return True
+
+    def _put_back(self, row: Any, params: GenerateParams, messages: tuple[ChatMessage, ...] | None) -> None:
+        """A stored run's prompt and settings, back where they are edited."""
+        self.w.keep_undo_step()
+        editors = self.w.editors
+        self.reply = None
+        if messages is not None:
+            editors.set_mode("chat")
+            editors.chat.set_messages([*messages, ChatMessage("assistant", "")], row.conversation)
+            chat = editors.chat
+            self.reply = _Reply(chat.rows[-1], "")
+            if messages[-1].role == "assistant":  # it went on from a reply begun by hand
+                chat.remove_message(chat.rows[-1])
+                self.reply = _Reply(chat.rows[-1], messages[-1].content)
+        else:  # a completion, or a chat saved before its messages were: the exact prompt it sent
+            editors.set_mode("completion")
+            editors.completion.setPlainText(row.prompt)
+        sampling = self.w.sampling
+        sampling.set_sampler(replace(params.sampler, seed=None))
+        if row.seed is not None:
+            sampling.seed.setValue(row.seed)  # tick "fixed" to draw this run again
+        sampling.max_tokens.setValue(params.max_tokens)
+        sampling.stop.setPlainText("\n".join(s.replace("\n", "\\n").replace("\t", "\\t") for s in params.stop))
+        # The editor now holds that run's prompt, from its template (and single-pass variant); a
+        # vote's or a search's last prompt, run by hand, is one plain generation.
+        single = row.variant not in SEARCH_KINDS
+        self.origin = RunOrigin(row.template, row.variant if single else None, row.details if single else None, row.mode) if row.template else None
 
     def rerun(self, run_id: int) -> bool:
         """Run a saved run again: its exact prompt and settings, seed included, on the model it
@@ -273,7 +377,7 @@ class RunController(QObject):
         try:
             plan = rerun_plan(store.get(run_id))
         except WorkbenchError as e:
-            self.w.show_error(str(e))
+            self.w.show_error(user_message(e))
             return False
         if self.w.info is not None and plan.model_path != self.w.info.path:
             if self.w.confirm_load(plan.model_path):
@@ -282,7 +386,7 @@ class RunController(QObject):
         try:
             prepared = prepare(plan.request, self.model.chat_format, self._templates)
         except WorkbenchError as e:
-            self.w.show_error(str(e))
+            self.w.show_error(user_message(e))
             return False
         if prepared.search:
             self.w.library_panel.set_running(True)
@@ -302,18 +406,15 @@ class RunController(QObject):
         return template_conversation(choice.version, choice.variant, choice.values, self.model.chat_format, base)
 
     def _fill_editor(self, mode: str, messages: list[ChatMessage]) -> None:
+        """The editor shows a library choice (a new conversation); what it held is an undo step."""
         editors = self.w.editors
+        self.w.keep_undo_step()
+        self.reply = None
         editors.set_mode(mode)
         if mode == "completion":
             editors.completion.setPlainText(flatten(messages))
             return
-        chat = editors.chat
-        chat.system.setPlainText(next((m.content for m in messages if m.role == "system"), ""))
-        for row in list(chat.rows):
-            chat.remove_message(row)
-        for m in messages:
-            if m.role != "system":
-                chat.add_message(m.role, m.content)
+        editors.chat.set_messages(messages)
 
     def apply_library(self, choice: LibraryChoice) -> VariantTask | None:
         """Fill the editor from a library choice and return its variant task (None: the template
@@ -321,8 +422,8 @@ class RunController(QObject):
         try:
             messages, task = self._library_task(choice)
         except WorkbenchError as e:
-            self.w.library_panel.show_failure(str(e))
-            self.w.show_error(str(e))
+            self.w.library_panel.show_failure(user_message(e))
+            self.w.show_error(user_message(e))
             raise
         self._fill_editor(choice.version.mode, messages)
         self.origin = RunOrigin(choice.version.ref, task.variant.kind if task else None, task_record(task) if task else None)
@@ -352,8 +453,8 @@ class RunController(QObject):
     def _on_variant_finished(self, result: RunResult) -> None:
         self._save(result)
         if result.error is not None:
-            self.w.library_panel.show_failure(str(result.error))
-            self.w.show_error(str(result.error))
+            self.w.library_panel.show_failure(user_message(result.error))
+            self.w.show_error(user_message(result.error))
             return
         variant = result.variant
         assert variant is not None
@@ -366,8 +467,14 @@ class RunController(QObject):
             self.w.output.append_tokens(variant.tokens)
             self.w.output.truncate(variant.output)  # the stop string is not part of the answer
         else:
-            self.w.output.setPlainText(variant.output)
+            self.w.output.show_plain(variant.output)
         self.w.runFinished.emit(variant)
+
+
+@dataclass
+class _Reply:
+    row: Any  # the MessageRow
+    prefix: str  # what the message held before the model went on (a reply begun by hand)
 
 
 def _done_future(value: int) -> Future[int]:

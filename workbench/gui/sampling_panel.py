@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 from workbench.values.params import SamplerParams
 from workbench.errors import BadInputError
 from workbench.presets import BUILTIN, PresetStore
+from workbench.gui.error_text import user_message
 from workbench.gui.qt_helpers import Retranslating
 
 
@@ -159,6 +162,40 @@ class SamplingPanel(Retranslating, QWidget):
             self.fixed_seed.setChecked(True)
             self.seed.setValue(params.seed)
 
+    def state(self) -> dict[str, Any]:
+        """Every setting of the panel, the chosen preset's name included, as plain data."""
+        return {
+            "preset": self.current_preset(),
+            "temperature": self.temperature.value(),
+            "top_k": self.top_k.value(),
+            "top_p": self.top_p.value(),
+            "min_p": self.min_p.value(),
+            "repeat_penalty": self.repeat_penalty.value(),
+            "max_tokens": self.max_tokens.value(),
+            "fixed_seed": self.fixed_seed.isChecked(),
+            "seed": int(self.seed.value()),
+            "stop": self.stop.toPlainText(),
+        }
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        """Put back what ``state()`` gave; a preset that no longer exists leaves custom settings."""
+        self._applying = True
+        try:
+            boxes = {"temperature": self.temperature, "top_k": self.top_k, "top_p": self.top_p, "min_p": self.min_p,
+                     "repeat_penalty": self.repeat_penalty, "max_tokens": self.max_tokens, "seed": self.seed}
+            for key, box in boxes.items():
+                value = state.get(key)
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    box.setValue(value)  # type: ignore[attr-defined]
+            self.fixed_seed.setChecked(bool(state.get("fixed_seed", False)))
+            self.stop.setPlainText(str(state.get("stop", "")))
+        finally:
+            self._applying = False
+        preset = str(state.get("preset", ""))
+        self.preset.setCurrentIndex(self.preset.findData(preset) if preset else -1)
+        self._on_value_changed()  # values that no longer match the preset leave it
+        self._update_delete()
+
     def stop_strings(self) -> list[str]:
         lines = self.stop.toPlainText().split("\n")
         return [line.replace("\\n", "\n").replace("\\t", "\t") for line in lines if line]
@@ -226,11 +263,11 @@ class SamplingPanel(Retranslating, QWidget):
         try:
             self.save_as(name)
         except BadInputError as e:
-            QMessageBox.warning(self, self.tr("Save preset"), str(e))
+            QMessageBox.warning(self, self.tr("Save preset"), user_message(e))
 
     def _delete_current(self) -> None:
         name = self.current_preset()
         try:
             self.delete(name)
         except BadInputError as e:
-            QMessageBox.warning(self, self.tr("Delete preset"), str(e))
+            QMessageBox.warning(self, self.tr("Delete preset"), user_message(e))

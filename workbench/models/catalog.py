@@ -18,23 +18,23 @@ MAX_SCAN_FILES = 5000
 @dataclass(frozen=True)
 class ScanResult:
     models: list[ModelInfo]
-    problems: list[str]  # one line per folder or file that could not be used
+    problems: list[ModelFileError]  # one per folder or file that could not be used
 
 
 def scan_folders(folders: Iterable[str | Path]) -> ScanResult:
     """Every readable .gguf under the folders (recursively); problems are reported, not raised."""
     models: list[ModelInfo] = []
-    problems: list[str] = []
+    problems: list[ModelFileError] = []
     seen: set[Path] = set()
     for folder in folders:
         root = Path(folder).expanduser()
         if not root.is_dir():
-            problems.append(f"Model folder {root} no longer exists (or is not a folder).")
+            problems.append(ModelFileError.of("models.folder_gone", folder=root))
             continue
         try:
             files = sorted(p for p in root.rglob("*.gguf") if p.is_file())
         except OSError as e:
-            problems.append(f"Cannot read model folder {root}: {e.strerror or e}.")
+            problems.append(ModelFileError.of("models.folder_unreadable", folder=root, reason=e.strerror or e))
             continue
         for path in files[:MAX_SCAN_FILES]:
             resolved = path.resolve()
@@ -44,7 +44,7 @@ def scan_folders(folders: Iterable[str | Path]) -> ScanResult:
             try:
                 models.append(model_info(resolved))
             except ModelFileError as e:
-                problems.append(str(e))
+                problems.append(e)
     return ScanResult(models, problems)
 
 

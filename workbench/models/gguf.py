@@ -124,8 +124,9 @@ class _Cursor:
         self.size = len(buf)
         self.path = path
 
-    def fail(self, what: str) -> ModelFileError:
-        return ModelFileError(f"{self.path} is not a valid GGUF model: {what} (at byte {self.pos}).")
+    def fail(self, key: str, **fields: object) -> ModelFileError:
+        """The error ``gguf.<key>`` about this file, at the current byte."""
+        return ModelFileError.of(f"gguf.{key}", path=self.path, at=self.pos, **fields)
 
     def remaining(self) -> int:
         return self.size - self.pos
@@ -133,26 +134,20 @@ class _Cursor:
     def unpack(self, fmt: str) -> Any:
         n = struct.calcsize(fmt)
         if self.pos + n > self.size:
-            raise ModelFileError(
-                f"{self.path} is truncated: the header ends at byte {self.size} but needs more. "
-                "The download or copy was probably interrupted; get the file again."
-            )
+            raise ModelFileError.of("gguf.truncated", path=self.path, size=self.size)
         value = struct.unpack_from(fmt, self.buf, self.pos)[0]
         self.pos += n
         return value
 
     def skip(self, n: int) -> None:
         if n < 0 or self.pos + n > self.size:
-            raise ModelFileError(
-                f"{self.path} is truncated or corrupt: a field claims {n} bytes but only "
-                f"{self.remaining()} remain."
-            )
+            raise ModelFileError.of("gguf.field_overrun", path=self.path, n=n, remaining=self.remaining())
         self.pos += n
 
     def string(self, keep: bool = True) -> str | None:
         n = self.unpack("<Q")
         if n > MAX_STRING_BYTES:
-            raise self.fail(f"a string claims {n} bytes (limit {MAX_STRING_BYTES})")
+            raise self.fail("long_string", n=n, limit=MAX_STRING_BYTES)
         start = self.pos
         self.skip(n)
         if not keep:
@@ -173,7 +168,7 @@ class _Cursor:
             (n,) = length_at(buf, pos)
             if n > MAX_STRING_BYTES:
                 self.pos = pos + 8
-                raise self.fail(f"a string claims {n} bytes (limit {MAX_STRING_BYTES})")
+                raise self.fail("long_string", n=n, limit=MAX_STRING_BYTES)
             if pos + 8 + n > size:
                 self.pos = pos + 8
                 self.skip(n)  # raises: truncated or corrupt
@@ -191,18 +186,18 @@ def _read_value(cur: _Cursor, vtype: int, depth: int = 0, keep: bool = True) -> 
         return cur.string(keep)
     if vtype == _ARRAY:
         if depth >= MAX_ARRAY_DEPTH:
-            raise cur.fail(f"arrays nested deeper than {MAX_ARRAY_DEPTH}")
+            raise cur.fail("deep_array", limit=MAX_ARRAY_DEPTH)
         etype = cur.unpack("<I")
         length = cur.unpack("<Q")
         if etype not in _TYPE_NAMES:
-            raise cur.fail(f"unknown array element type {etype}")
+            raise cur.fail("array_type", type=etype)
         if length > MAX_ARRAY_LENGTH:
-            raise cur.fail(f"an array claims {length} elements (limit {MAX_ARRAY_LENGTH})")
+            raise cur.fail("long_array", n=length, limit=MAX_ARRAY_LENGTH)
         keep_items = keep and length <= KEEP_ARRAY_LENGTH
         if etype in _SCALAR_FORMATS:
             width = struct.calcsize(_SCALAR_FORMATS[etype])
             if length * width > cur.remaining():
-                raise cur.fail(f"an array of {length} elements runs past the end of the file")
+                raise cur.fail("array_overrun", n=length)
             if keep_items:
                 fmt = "<" + _SCALAR_FORMATS[etype][1] * length
                 items = list(struct.unpack_from(fmt, cur.buf, cur.pos))
@@ -211,13 +206,13 @@ def _read_value(cur: _Cursor, vtype: int, depth: int = 0, keep: bool = True) -> 
             cur.skip(length * width)
             return ArraySummary(_TYPE_NAMES[etype], length)
         if etype == _STRING and length * 8 > cur.remaining():
-            raise cur.fail(f"an array of {length} strings runs past the end of the file")
+            raise cur.fail("strings_overrun", n=length)
         if etype == _STRING and not keep_items:
             cur.skip_strings(length)
             return ArraySummary(_TYPE_NAMES[etype], length)
         items = [_read_value(cur, etype, depth + 1, keep_items) for _ in range(length)]
         return items if keep_items else ArraySummary(_TYPE_NAMES[etype], length)
-    raise cur.fail(f"unknown metadata value type {vtype}")
+    raise cur.fail("value_type", type=vtype)
 
 
 def read_header(path: str | Path) -> GGUFHeader:
@@ -227,48 +222,41 @@ def read_header(path: str | Path) -> GGUFHeader:
     """
     path = Path(path).expanduser()
     if not path.exists():
-        raise ModelFileError(f"Model file not found: {path}")
+        raise ModelFileError.of("gguf.not_found", path=path)
     if path.is_dir():
-        raise ModelFileError(f"{path} is a folder, not a model file. Choose a .gguf file inside it.")
+        raise ModelFileError.of("gguf.folder", path=path)
     try:
         with open(path, "rb") as f:
             size = path.stat().st_size
             if size < 24:
-                raise ModelFileError(f"{path} is not a GGUF model: it is only {size} bytes long.")
+                raise ModelFileError.of("gguf.too_short", path=path, size=size)
             with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as buf:
                 return _parse(buf, path, size)
     except PermissionError as e:
-        raise ModelFileError(f"Cannot read {path}: permission denied.") from e
+        raise ModelFileError.of("gguf.permission", path=path) from e
     except OSError as e:
-        raise ModelFileError(f"Cannot read {path}: {e.strerror or e}.") from e
+        raise ModelFileError.of("gguf.unreadable", path=path, reason=e.strerror or e) from e
 
 
 def _parse(buf: mmap.mmap, path: Path, size: int) -> GGUFHeader:
     cur = _Cursor(buf, path)
     if bytes(buf[:4]) != MAGIC:
-        raise ModelFileError(
-            f"{path} is not a GGUF model (it does not start with 'GGUF'). "
-            "The workbench runs llama.cpp models in GGUF format; convert others with llama.cpp's "
-            "convert_hf_to_gguf.py."
-        )
+        raise ModelFileError.of("gguf.not_gguf", path=path)
     cur.pos = 4
     version = cur.unpack("<I")
     if version not in SUPPORTED_VERSIONS:
         if struct.unpack(">I", struct.pack("<I", version))[0] in SUPPORTED_VERSIONS:
-            raise ModelFileError(f"{path} is a big-endian GGUF file; this machine needs a little-endian one.")
-        raise ModelFileError(
-            f"{path} is GGUF version {version}; supported versions are "
-            f"{', '.join(map(str, SUPPORTED_VERSIONS))}. Re-convert it with a current llama.cpp."
-        )
+            raise ModelFileError.of("gguf.big_endian", path=path)
+        raise ModelFileError.of("gguf.version", path=path, version=version, supported=", ".join(map(str, SUPPORTED_VERSIONS)))
     n_tensors = cur.unpack("<Q")
     n_kv = cur.unpack("<Q")
     if n_kv > MAX_KV_COUNT:
-        raise cur.fail(f"it claims {n_kv} metadata entries (limit {MAX_KV_COUNT})")
+        raise cur.fail("many_entries", n=n_kv, limit=MAX_KV_COUNT)
     if n_tensors > MAX_TENSOR_COUNT:
-        raise cur.fail(f"it claims {n_tensors} tensors (limit {MAX_TENSOR_COUNT})")
+        raise cur.fail("many_tensors", n=n_tensors, limit=MAX_TENSOR_COUNT)
     # Each metadata entry and tensor record needs bytes; absurd counts fail before any loop.
     if n_kv * 12 + n_tensors * 24 > size:
-        raise cur.fail(f"it claims {n_kv} metadata entries and {n_tensors} tensors, more than fit in {size} bytes")
+        raise cur.fail("counts_too_big", n_kv=n_kv, n_tensors=n_tensors, size=size)
 
     metadata: dict[str, Any] = {}
     for _ in range(n_kv):
@@ -281,17 +269,17 @@ def _parse(buf: mmap.mmap, path: Path, size: int) -> GGUFHeader:
         name = cur.string() or ""
         n_dims = cur.unpack("<I")
         if not 1 <= n_dims <= MAX_DIMS:
-            raise cur.fail(f"tensor {name!r} has {n_dims} dimensions (1 to {MAX_DIMS} allowed)")
+            raise cur.fail("dimensions", tensor=name, n=n_dims, limit=MAX_DIMS)
         shape = tuple(cur.unpack("<Q") for _ in range(n_dims))
         if any(d == 0 or d > 1 << 40 for d in shape):
-            raise cur.fail(f"tensor {name!r} has an implausible shape {shape}")
+            raise cur.fail("shape", tensor=name, shape=shape)
         ggml_type = cur.unpack("<I")
         offset = cur.unpack("<Q")
         tensors.append(TensorInfo(name, shape, ggml_type, offset))
 
     alignment = metadata.get("general.alignment", DEFAULT_ALIGNMENT)
     if not isinstance(alignment, int) or alignment <= 0 or alignment & (alignment - 1) or alignment > 1 << 20:
-        raise cur.fail(f"general.alignment is {alignment!r}, not a power of two")
+        raise cur.fail("alignment", alignment=repr(alignment))
     data_offset = (cur.pos + alignment - 1) // alignment * alignment
     _check_tensor_ranges(tensors, data_offset, size, alignment, path)
     return GGUFHeader(path, size, version, metadata, tensors, data_offset)
@@ -300,15 +288,12 @@ def _parse(buf: mmap.mmap, path: Path, size: int) -> GGUFHeader:
 def _check_tensor_ranges(tensors: list[TensorInfo], data_offset: int, size: int, alignment: int, path: Path) -> None:
     for t in tensors:
         if t.offset % alignment:
-            raise ModelFileError(f"{path} is corrupt: tensor {t.name!r} is not aligned to {alignment} bytes.")
+            raise ModelFileError.of("gguf.misaligned", path=path, tensor=t.name, alignment=alignment)
         start = data_offset + t.offset
         nbytes = tensor_nbytes(t)
         end = start + (nbytes or 0)
         if start > size or end > size:
-            raise ModelFileError(
-                f"{path} is truncated: tensor {t.name!r} needs bytes up to {end} but the file has {size}. "
-                "The download or copy was probably interrupted; get the file again."
-            )
+            raise ModelFileError.of("gguf.tensor_truncated", path=path, tensor=t.name, end=end, size=size)
 
 
 def tensor_nbytes(t: TensorInfo) -> int | None:

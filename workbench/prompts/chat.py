@@ -44,7 +44,7 @@ def render_chat(
     tokens degrade some models.
     """
     if not messages:
-        raise TemplateError("A chat needs at least one message.")
+        raise TemplateError.of("chat.no_messages")
     # A chat that ends with an assistant message is a reply to continue, not a turn to close.
     continue_final = messages[-1].role == "assistant" and bool(messages[-1].content)
     if continue_final:

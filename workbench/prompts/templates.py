@@ -17,6 +17,20 @@ from workbench.prompts.variants import Variant, check_variants, language_of, pic
 from workbench.store.template_records import TemplateVersion
 
 
+class UndeclaredVariables(TemplateError):
+    """A template's texts use variables it does not declare. ``str()`` speaks to the command line
+    (``--var``); a window names its own fields from ``template`` and ``names``."""
+
+    def __init__(self, template: str, names: list[str]) -> None:
+        self.template = template
+        self.names = names
+        listed = ", ".join(names)
+        super().__init__(
+            f"The template {template} uses {listed} without declaring {'it' if len(names) == 1 else 'them'}: declare each "
+            f"variable (--var NAME or --var NAME=DEFAULT on the command line)."
+        )
+
+
 def check_syntax(source: str, what: str) -> None:
     """Parse without rendering: a template that cannot even be read is refused when saved."""
     try:
@@ -37,12 +51,16 @@ def check_template(name: str, system: str, body: str, variables: list[dict[str, 
     declared = {v["name"] for v in variables}
     missing = [n for n in used_variables(system, body) if n not in declared]
     if missing:
-        names = ", ".join(missing)
-        raise TemplateError(
-            f"The template {name} uses {names} without declaring {'it' if len(missing) == 1 else 'them'}: declare each "
-            f"variable (--var NAME or --var NAME=DEFAULT on the command line)."
-        )
+        raise UndeclaredVariables(name, missing)
     return checked
+
+
+def empty_variables(version: TemplateVersion, given: dict[str, str]) -> list[str]:
+    """The declared variables given as blank text that need a value: all but those declared with
+    an empty default (``default: ""`` says the template works without one)."""
+    optional = {v["name"] for v in version.variables if v.get("default") == ""}
+    return [v["name"] for v in version.variables
+            if v["name"] in given and not given[v["name"]].strip() and v["name"] not in optional]
 
 
 def values(version: TemplateVersion, given: dict[str, str]) -> dict[str, Any]:

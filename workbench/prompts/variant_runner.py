@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from workbench.values.params import GenerateParams, SamplerParams
 from workbench.values.results import Distribution, GenerationDone, Timings
-from workbench.values.tokens import TokenEvent
+from workbench.values.tokens import Alternative, TokenEvent
 from workbench.prompts.answers import extract, majority
 from workbench.prompts.chat import ChatMessage
 from workbench.errors import BadInputError, EngineClosed
@@ -30,6 +30,10 @@ from workbench.prompts.variants import Variant, complete, conversation, flatten,
 _YES = ("yes", "true", "correct", "sure", "是", "对", "正确")
 _NO = ("no", "false", "incorrect", "wrong", "impossible", "否", "不", "错")
 SCORE_TOP_N = 50
+# A vote keeps each sample's tokens for its view, bounded: the most likely alternatives of each token,
+# and a token budget over all the samples (a sample past it keeps its text only).
+TRACE_TOP = 5
+TRACE_TOKENS = 16_384
 
 PromptBuilder = Callable[[list[ChatMessage]], str]
 Progress = Callable[[int, int, str], None]  # done, total, what is happening
@@ -180,6 +184,7 @@ class VariantRunner:
         samples: list[dict[str, Any]] = []
         timings = Timings()
         last: GenerationDone | None = None
+        budget = TRACE_TOKENS
         for i in range(n):
             if self.stop.is_set():
                 break
@@ -193,6 +198,7 @@ class VariantRunner:
             text = generation.text
             answer = extract(text, v["extract"])
             tokens = len(generation.tokens)
+            lead, follow = "", None
             if answer is None and v["reasoning"] == "zero_shot_cot" and v["answer_lead"] and not self.stop.is_set():
                 # Kojima et al.'s second step: a chain of thought that never stated its answer is
                 # asked for it ("The answer is"), greedily, and the rule reads the result.
@@ -206,10 +212,16 @@ class VariantRunner:
                     tokens += len(follow.tokens)
                     answer = extract(text, v["extract"])
             logprobs = [t.logprob for t in generation.tokens]
+            if follow is None:
+                lead = ""  # the answer was not asked for after all (the engine closed)
+            follow_tokens = list(follow.tokens) if follow is not None else []
+            budget -= len(generation.tokens) + len(follow_tokens)
+            trace = sample_trace(generation.tokens, lead, follow_tokens) if budget >= 0 else None
             samples.append({
                 "text": text, "answer": answer, "tokens": tokens,
                 "mean_logprob": sum(logprobs) / len(logprobs) if logprobs else None,
                 "finish_reason": done.finish_reason if done else "", "seed": done.seed if done else None,
+                "trace": trace,
             })
             if done is not None:
                 last = done
@@ -337,3 +349,57 @@ def _vote_report(vote: dict[str, Any], samples: list[dict[str, Any]], wanted: in
     for i, s in enumerate(samples, 1):
         lines += ["", f"--- sample {i} (answer: {s['answer'] if s['answer'] is not None else '-'}) ---", s["text"].strip()]
     return "\n".join(lines)
+
+
+# -- a sample's tokens, as saved with the vote ------------------------------------------------
+
+
+def _trace_rows(tokens: list[TokenEvent], pieces: dict[str, str]) -> list[list[Any]]:
+    rows = []
+    for t in tokens:
+        pieces.setdefault(str(t.id), t.bytes.hex())
+        top = []
+        for a in t.top[:TRACE_TOP]:
+            pieces.setdefault(str(a.id), a.bytes.hex())
+            top.append([a.id, round(a.logprob, 5)])
+        rows.append([t.id, round(t.logprob, 5), None if t.entropy is None else round(t.entropy, 4), top])
+    return rows
+
+
+def sample_trace(tokens: list[TokenEvent], lead: str = "", follow: list[TokenEvent] | None = None) -> dict[str, Any]:
+    """A sample's tokens as compact JSON: each distinct token's bytes once (hex), then per token
+    [id, logprob, entropy, [[alternative id, logprob], ...]]. ``lead`` and ``follow`` are the
+    answer question of a chain that never stated its answer and the tokens that answered it."""
+    pieces: dict[str, str] = {}
+    trace: dict[str, Any] = {"tokens": _trace_rows(list(tokens), pieces)}
+    if lead:
+        trace["lead"] = lead
+        trace["follow"] = _trace_rows(list(follow or []), pieces)
+    trace["pieces"] = pieces
+    return trace
+
+
+def _trace_events(rows: list[Any], pieces: dict[str, bytes]) -> list[TokenEvent]:
+    def alternative(token: int, logprob: float) -> Alternative:
+        data = pieces.get(str(token), b"")
+        return Alternative(int(token), data.decode("utf-8", "replace"), float(logprob), data)
+
+    events = []
+    for token, logprob, entropy, top in rows:
+        data = pieces.get(str(token), b"")
+        events.append(TokenEvent(int(token), data.decode("utf-8", "replace"), data, float(logprob),
+                                 [alternative(a, lp) for a, lp in top], None if entropy is None else float(entropy)))
+    return events
+
+
+def trace_tokens(trace: dict[str, Any] | None) -> tuple[list[TokenEvent], str, list[TokenEvent]] | None:
+    """(tokens, lead, follow-up tokens) of a saved ``sample_trace``; None for a sample saved
+    without one (over the budget, or from an older version) or a damaged one."""
+    if not isinstance(trace, dict):
+        return None
+    try:
+        pieces = {str(k): bytes.fromhex(v) for k, v in trace.get("pieces", {}).items()}
+        return (_trace_events(trace.get("tokens", []), pieces), str(trace.get("lead", "")),
+                _trace_events(trace.get("follow", []), pieces))
+    except (TypeError, ValueError, AttributeError):
+        return None

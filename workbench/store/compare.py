@@ -4,6 +4,10 @@ The token-probability diff lines the runs' tokens up with a token-level diff (so
 shifted but stayed the same still matches), then reports, for the tokens both runs share, how much
 more or less likely each run found them; and where the runs first part, what each one drew and
 how likely the other run found that same token. Every run is compared with the first one.
+
+Tokens are reported with the characters they make: a token that is part of a character (a byte-level
+tokenizer splits most Chinese characters) carries the whole character's text, its own bytes and
+which part of it it is, so that no "\ufffd" stands for it.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from workbench.errors import BadInputError
 from workbench.store.models import RunRow
 from workbench.store.run_records import iso_utc
 from workbench.store.runs import RunStore
+from workbench.tokens.groups import TokenGroups
 
 SAMPLER_KEYS = ("temperature", "top_k", "top_p", "min_p", "repeat_penalty")
 MAX_SHIFTS = 20
@@ -35,23 +40,37 @@ def _alternative_logprob(token: TokenEvent, token_id: int) -> float | None:
     return next((a.logprob for a in token.top if a.id == token_id), None)
 
 
+def part_of(groups: TokenGroups, index: int) -> list[int] | None:
+    """[k, n] when token ``index`` is the k-th (from 1) of the n tokens that make its characters;
+    None when it is whole text on its own."""
+    group = groups.of(index)
+    return [group.part(index) + 1, len(group)] if group.split else None
+
+
+def _token_info(groups: TokenGroups, tokens: list[TokenEvent], index: int) -> dict[str, Any]:
+    """A token as the divergence reports it: its characters, its own bytes and its part of them."""
+    return {"text": groups.of(index).text, "bytes": tokens[index].bytes.hex(), "part": part_of(groups, index)}
+
+
 @dataclass
 class Shift:
     """A token both runs produced, with each run's log-probability for it."""
 
-    text: str
+    text: str  # the characters the token makes in run b (with the tokens it shares them with)
     index_a: int
     index_b: int
     logprob_a: float
     logprob_b: float
+    piece: bytes = b""  # the token's own bytes
+    part: list[int] | None = None  # [k, n]: the k-th of the n tokens that make ``text``
 
     @property
     def delta(self) -> float:
         return self.logprob_b - self.logprob_a
 
     def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "index_a": self.index_a, "index_b": self.index_b, "logprob_a": self.logprob_a,
-                "logprob_b": self.logprob_b, "delta": self.delta}
+        return {"text": self.text, "bytes": self.piece.hex(), "part": self.part, "index_a": self.index_a,
+                "index_b": self.index_b, "logprob_a": self.logprob_a, "logprob_b": self.logprob_b, "delta": self.delta}
 
 
 @dataclass
@@ -59,7 +78,9 @@ class Divergence:
     """The first position where the two runs drew different tokens."""
 
     index: int
-    a: dict[str, Any]  # {"text", "logprob", "logprob_in_b"}: a's token, and how likely b found it there
+    # {"text", "bytes", "part", "logprob", "logprob_in_b"}: a's token (its characters, as in Shift),
+    # and how likely b found it there
+    a: dict[str, Any]
     b: dict[str, Any]
 
     def to_json(self) -> dict[str, Any]:
@@ -95,11 +116,13 @@ def pair_diff(a: RunRow, b: RunRow, tokens_a: list[TokenEvent], tokens_b: list[T
 
     text_diff = "".join(difflib.unified_diff(lines(a.output), lines(b.output), f"run {a.id}", f"run {b.id}"))
     ids_a, ids_b = [t.id for t in tokens_a], [t.id for t in tokens_b]
+    groups_a, groups_b = TokenGroups(t.bytes for t in tokens_a), TokenGroups(t.bytes for t in tokens_b)
     shifts: list[Shift] = []
     different: set[int] = set()
     for tag, a0, a1, b0, b1 in difflib.SequenceMatcher(a=ids_a, b=ids_b, autojunk=False).get_opcodes():
         if tag == "equal":
-            shifts += [Shift(tokens_b[j].text, i, j, tokens_a[i].logprob, tokens_b[j].logprob)
+            shifts += [Shift(groups_b.of(j).text, i, j, tokens_a[i].logprob, tokens_b[j].logprob, tokens_b[j].bytes,
+                             part_of(groups_b, j))
                        for i, j in zip(range(a0, a1), range(b0, b1), strict=True)]
         else:
             different.update(range(b0, b1))
@@ -109,8 +132,8 @@ def pair_diff(a: RunRow, b: RunRow, tokens_a: list[TokenEvent], tokens_b: list[T
         ta, tb = tokens_a[first], tokens_b[first]
         divergence = Divergence(
             first,
-            {"text": ta.text, "logprob": ta.logprob, "logprob_in_b": _alternative_logprob(tb, ta.id)},
-            {"text": tb.text, "logprob": tb.logprob, "logprob_in_a": _alternative_logprob(ta, tb.id)},
+            {**_token_info(groups_a, tokens_a, first), "logprob": ta.logprob, "logprob_in_b": _alternative_logprob(tb, ta.id)},
+            {**_token_info(groups_b, tokens_b, first), "logprob": tb.logprob, "logprob_in_a": _alternative_logprob(ta, tb.id)},
         )
     shared = len(shifts)
     shifts.sort(key=lambda s: (-abs(s.delta), s.index_b))

@@ -28,7 +28,7 @@ BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration's revision. A database already there opens without loading Alembic (~0.15 s
 # of start-up); tests check this equals the head of the shipped migrations.
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 
 
 def default_path() -> Path:
@@ -51,20 +51,20 @@ def schema_head() -> str:
     return head
 
 
-def describe_error(error: Exception, path: Path) -> str:
-    """A message a person can act on, for a failure of SQLite on ``path``."""
+def describe_error(error: Exception, path: Path) -> StoreError:
+    """The error a person can act on, for a failure of SQLite on ``path``."""
     detail = str(getattr(error, "orig", None) or error).lower()
     if "disk is full" in detail or "disk i/o" in detail:
-        return f"The disk holding {path} is full (or failing): free some space. Nothing saved before was lost."
+        return StoreError.of("db.disk_full", path=path)
     if "readonly" in detail or "read-only" in detail:
-        return f"{path} is read-only: the history can be browsed but new runs are not saved. Make it writable or use --db."
+        return StoreError.of("db.read_only", path=path)
     if "locked" in detail or "busy" in detail:
-        return f"{path} stayed locked by another program for {BUSY_TIMEOUT_MS // 1000} s; try again."
+        return StoreError.of("db.locked", path=path, seconds=BUSY_TIMEOUT_MS // 1000)
     if "not a database" in detail or "malformed" in detail:
-        return f"{path} is not a workbench database, or it is damaged. Move it aside or use --db."
+        return StoreError.of("db.damaged", path=path)
     if "unable to open" in detail:
-        return f"{path} cannot be opened: check that its folder exists and is writable, or use --db."
-    return f"The database {path} failed: {error}"
+        return StoreError.of("db.cannot_open", path=path)
+    return StoreError.of("db.failed", path=path, detail=error)
 
 
 class Database:
@@ -76,12 +76,12 @@ class Database:
         self.path = Path(path) if path is not None else default_path()
         self.read_only = read_only or (self.path.exists() and not os.access(self.path, os.W_OK))
         if self.read_only and not self.path.exists():
-            raise StoreError(f"There is no database at {self.path} to open read-only.")
+            raise StoreError.of("db.missing", path=self.path)
         if not self.path.exists():
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as e:
-                raise StoreError(f"Cannot create the folder for the database {self.path}: {e.strerror}.") from None
+                raise StoreError.of("db.no_folder", path=self.path, reason=e.strerror) from None
         url = f"sqlite:///file:{self.path}?mode=ro&uri=true" if self.read_only else f"sqlite:///{self.path}"
         self.engine: Engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(self.engine, "connect", self._configure)
@@ -89,7 +89,7 @@ class Database:
             self._migrate()
         except (OperationalError, DatabaseError, sqlite3.Error) as e:
             self.engine.dispose()
-            raise StoreError(describe_error(e, self.path)) from None
+            raise describe_error(e, self.path) from None
         except StoreError:
             self.engine.dispose()
             raise
@@ -127,14 +127,11 @@ class Database:
         with self.engine.begin() as connection:  # one transaction: a failed upgrade leaves the old schema
             current = MigrationContext.configure(connection).get_current_revision()
             if current is not None and current not in known:
-                raise StoreError(
-                    f"{self.path} was written by a newer Prompt Workbench (schema {current}; this version "
-                    f"knows up to {head}). Update the app, or use another database with --db."
-                )
+                raise StoreError.of("db.newer", path=self.path, schema=current, head=head)
             if current == head:
                 return
             if self.read_only:
-                raise StoreError(f"{self.path} is read-only and needs upgrading to this version's schema; make it writable.")
+                raise StoreError.of("db.read_only_upgrade", path=self.path)
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
@@ -148,7 +145,7 @@ class Database:
             session.commit()
         except (OperationalError, DatabaseError) as e:
             session.rollback()
-            raise StoreError(describe_error(e, self.path)) from None
+            raise describe_error(e, self.path) from None
         except BaseException:
             session.rollback()
             raise

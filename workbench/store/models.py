@@ -37,6 +37,7 @@ class RunRow(Base):
         Index("runs_created_at", "created_at"),
         Index("runs_model", "model_id", "created_at"),
         Index("runs_status", "status", "created_at"),
+        Index("runs_conversation", "conversation", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,6 +64,9 @@ class RunRow(Base):
     tokens: Mapped[bytes | None] = mapped_column(LargeBinary)  # token_codec.encode_tokens
     branches: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # BranchTree.to_json() minus tokens
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # a variant's findings: votes, the tree of thought
+    conversation: Mapped[str | None] = mapped_column(String(32))  # the chat this run is a turn of
+    turn: Mapped[int | None]  # its number in that chat (1: the first user message)
+    messages: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)  # the chat messages it sent [{role, content}]
     starred: Mapped[bool] = mapped_column(default=False)
     rating: Mapped[int | None]
     note: Mapped[str] = mapped_column(Text, default="")

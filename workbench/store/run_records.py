@@ -48,6 +48,9 @@ class NewRun:
     variant: str | None = None
     branches: BranchTree | None = None
     details: dict[str, Any] | None = None  # what a variant found: votes, the explored tree
+    conversation: str | None = None  # the chat this run is a turn of
+    turn: int | None = None
+    messages: list[dict[str, str]] | None = None  # the chat messages it sent
 
 
 @dataclass

@@ -108,6 +108,9 @@ class RunStore:
                 tokens=encode_tokens(run.tokens) if run.tokens else None,
                 branches=_branches_json(run.branches) if run.branches and len(run.branches.branches) > 1 else None,
                 details=run.details,
+                conversation=run.conversation,
+                turn=run.turn,
+                messages=run.messages,
             )
             session.add(row)
             session.flush()
@@ -246,7 +249,7 @@ class RunStore:
             return None
         tree = BranchTree(GenerateParams.from_dict(row.params))
         for b in row.branches["branches"]:
-            tree.branches.append(Branch(b["id"], b["parent"], b["at"], decode_tokens(bytes.fromhex(b["tokens"])), b["finish_reason"]))
+            tree.branches.append(Branch(b["id"], b["parent"], b["at"], decode_tokens(bytes.fromhex(b["tokens"])), b["finish_reason"], bool(b.get("redraw"))))
         return tree
 
     def delete(self, run_ids: list[int]) -> int:
@@ -266,7 +269,7 @@ def _branches_json(tree: BranchTree) -> dict[str, Any]:
     be branched again exactly."""
     return {
         "branches": [
-            {"id": b.id, "parent": b.parent, "at": b.at, "finish_reason": b.finish_reason, "text": b.text, "tokens": encode_tokens(b.tokens).hex()}
+            {"id": b.id, "parent": b.parent, "at": b.at, "finish_reason": b.finish_reason, "redraw": b.redraw, "text": b.text, "tokens": encode_tokens(b.tokens).hex()}
             for b in tree.branches
         ]
     }

@@ -54,7 +54,7 @@ def decode_tokens(blob: bytes) -> list[TokenEvent]:
         header_line, body = raw.split(b"\n", 1)
         header = json.loads(header_line)
         if header.get("v") != VERSION:
-            raise StoreError(f"These tokens were saved in format {header.get('v')}, which this version cannot read.")
+            raise StoreError.of("db.token_format", version=header.get("v"))
         n, k, p = int(header["n"]), int(header["k"]), int(header["p"])
         at = 0
 
@@ -74,7 +74,7 @@ def decode_tokens(blob: bytes) -> list[TokenEvent]:
         if at != len(body):
             raise ValueError("trailing bytes")
     except (zlib.error, ValueError, KeyError, TypeError) as e:
-        raise StoreError(f"The saved tokens of this run are damaged ({e}).") from None
+        raise StoreError.of("db.tokens_damaged", detail=e) from None
     texts = {i: b.decode("utf-8", "replace") for i, b in pieces.items()}
     events = []
     for i in range(n):

@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.tokens.groups import TokenGroups
 from workbench.values.params import GenerateParams
 from workbench.values.tokens import Alternative, TokenEvent
 
@@ -21,6 +22,7 @@ class Branch:
     at: int  # where it leaves its parent: index of the first token that differs
     tokens: list[TokenEvent]
     finish_reason: str = ""
+    redraw: bool = False  # another draw of the whole output (Regenerate), not a token picked by hand
 
     @property
     def text(self) -> str:
@@ -40,7 +42,10 @@ class Branch:
     def label(self) -> str:
         if self.parent is None:
             return "main"
-        choice = self.tokens[self.at].text if self.at < len(self.tokens) else "?"
+        if self.redraw:
+            return f"draw {self.id}"
+        # The whole character the chosen token belongs to: alone, a piece of one is "\ufffd".
+        choice = TokenGroups(t.bytes for t in self.tokens).of(self.at).text if self.at < len(self.tokens) else "?"
         return f"branch {self.id} from {self.parent} at token {self.at}: {choice!r}"
 
 
@@ -88,6 +93,12 @@ class BranchTree:
         self.branches.append(branch)
         return branch
 
+    def add_draw(self, tokens: list[TokenEvent], finish_reason: str) -> Branch:
+        """Regenerate: another whole output for the same prompt, a sibling of the first."""
+        branch = Branch(len(self.branches), 0, 0, list(tokens), finish_reason, redraw=True)
+        self.branches.append(branch)
+        return branch
+
     def extend(self, branch_id: int, more: list[TokenEvent], finish_reason: str) -> Branch:
         """Continue: more tokens at the end of a branch."""
         branch = self.get(branch_id)
@@ -104,6 +115,7 @@ class BranchTree:
                     "at": b.at,
                     "text": b.text,
                     "finish_reason": b.finish_reason,
+                    "redraw": b.redraw,
                     "tokens": [t.to_dict() for t in b.tokens],
                 }
                 for b in self.branches

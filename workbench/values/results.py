@@ -135,8 +135,9 @@ class Surprisal(Value):
 class GenerationResult:
     """A finished generation: every token, the text (a stop string cut off) and how it ended.
 
-    ``done`` is None when the engine was shut down under the generation (the window closing) or
-    failed in the middle of it: ``tokens`` then holds what came before."""
+    ``done`` is None when the engine failed in the middle of it: ``tokens`` then holds what came
+    before. A generation stopped by a kill or a shutdown ends ``cancelled``, with its seed, prompt
+    size and the timings measured so far."""
 
     tokens: list[TokenEvent]
     text: str

@@ -99,13 +99,10 @@ class LlamaSession:
         if not model and cancelled:
             raise LoadCancelled()
         if not model:
-            reasons = recent_log(4, r"error|failed|unknown|invalid|unsupported")
-            hint = " ".join(reasons) or "llama.cpp gave no reason."
-            raise ModelLoadError(
-                f"llama.cpp could not load {params.path}: {hint} "
-                "If the file is a newer architecture, update llama-cpp-python; if memory ran out, "
-                "use fewer GPU layers or a smaller model."
-            )
+            reason = " ".join(recent_log(4, r"error|failed|unknown|invalid|unsupported"))
+            if not reason:
+                raise ModelLoadError.of("load.failed_silently", path=params.path)
+            raise ModelLoadError.of("load.failed", path=params.path, reason=reason)
         self.model = model
         self.vocab = llama_cpp.llama_model_get_vocab(model)
         self.n_vocab = int(llama_cpp.llama_vocab_n_tokens(self.vocab))
@@ -137,12 +134,11 @@ class LlamaSession:
             cparams.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_ENABLED if flash else llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
         ctx = llama_cpp.llama_init_from_model(model, cparams)
         if not ctx:
-            reasons = " ".join(recent_log(3, r"error|failed|alloc|memory")) or "no reason given"
+            reason = " ".join(recent_log(3, r"error|failed|alloc|memory"))
             self.close()
-            raise ModelLoadError(
-                f"llama.cpp loaded the model but could not create a context of {params.n_ctx} tokens "
-                f"({reasons}). Try a smaller context (--ctx) or fewer GPU layers."
-            )
+            if not reason:
+                raise ModelLoadError.of("load.no_context_silently", n_ctx=params.n_ctx)
+            raise ModelLoadError.of("load.no_context", n_ctx=params.n_ctx, reason=reason)
         self.ctx = ctx
         self.n_ctx = int(llama_cpp.llama_n_ctx(ctx))
         self.n_batch = int(llama_cpp.llama_n_batch(ctx))  # llama.cpp may lower it (never above n_ctx)
@@ -205,7 +201,7 @@ class LlamaSession:
             buf = (llama_cpp.llama_token * n_max)()
             n = llama_cpp.llama_tokenize(self.vocab, data, len(data), buf, n_max, add_special, parse_special)
         if n < 0:
-            raise EngineError(f"llama.cpp could not tokenize the text (code {n}).")
+            raise EngineError.of("engine.tokenize_failed", code=n)
         return list(buf[:n])
 
     def start_tokens(self) -> list[int]:
@@ -247,7 +243,7 @@ class LlamaSession:
     def check_ids(self, ids: Sequence[int]) -> None:
         bad = [i for i in ids if not 0 <= i < self.n_vocab]
         if bad:
-            raise PromptError(f"Token ids {bad[:5]} are outside this model's vocabulary (0..{self.n_vocab - 1}).")
+            raise PromptError.of("prompt.ids_outside", ids=bad[:5], last=self.n_vocab - 1)
 
     # -- evaluation -----------------------------------------------------------------------
 
@@ -266,10 +262,7 @@ class LlamaSession:
         if code == 2:
             raise _Aborted()
         if code != 0:
-            raise EngineError(
-                f"llama.cpp failed to evaluate {len(tokens)} tokens (code {code}). "
-                + " ".join(recent_log(2, r"error|failed"))
-            )
+            raise EngineError.of("engine.decode_failed", n=len(tokens), code=code, log=" ".join(recent_log(2, r"error|failed")))
         self.batch_starts.append(len(self.past))
         self.past.extend(tokens)
 
@@ -279,15 +272,11 @@ class LlamaSession:
         Reuses the longest prefix already in the cache. Returns False if cancelled.
         """
         if self.ctx is None:
-            raise NoModelLoaded("Only the tokenizer of this model is loaded; load the full model to generate.")
+            raise NoModelLoaded.of("engine.tokenizer_only")
         if not tokens:
-            raise PromptError("The prompt is empty.")
+            raise PromptError.of("prompt.empty")
         if len(tokens) >= self.n_ctx:
-            raise PromptError(
-                f"The prompt is {len(tokens)} tokens but the context holds {self.n_ctx} "
-                "(and needs room for at least one new token). Shorten the prompt or load the "
-                "model with a larger context (Models… in the app, --ctx on the command line)."
-            )
+            raise PromptError.of("prompt.too_long", n=len(tokens), n_ctx=self.n_ctx)
         common = 0
         for a, b in zip(self.past, tokens):
             if a != b:
@@ -321,16 +310,31 @@ class LlamaSession:
         self.past.clear()
         self.batch_starts.clear()
 
-    def step(self, token: int) -> None:
-        """Evaluate one more token (generation hot path: no allocation, no abort callback)."""
+    def step(self, token: int, should_abort: Callable[[], bool] | None = None) -> bool:
+        """Evaluate one more token (generation hot path: no allocation). False if aborted.
+
+        With ``should_abort`` llama.cpp polls it between the graph's nodes: some 600 calls into
+        Python a token for SmolLM2, about a millisecond (a sixth of a fast token here), so the
+        decode loop asks for it only when tokens come slowly. An aborted step leaves the cache
+        unknown: it is dropped."""
         if len(self.past) >= self.n_ctx:
-            raise PromptError(f"The context of {self.n_ctx} tokens is full.")
+            raise PromptError.of("prompt.context_full", n_ctx=self.n_ctx)
         self._one[0] = token
-        code = llama_cpp.llama_decode(self.ctx, llama_cpp.llama_batch_get_one(self._one, 1))
+        if should_abort is not None:
+            self.set_abort(should_abort)
+        try:
+            code = llama_cpp.llama_decode(self.ctx, llama_cpp.llama_batch_get_one(self._one, 1))
+        finally:
+            if should_abort is not None:
+                self.set_abort(None)
+        if code == 2:
+            self.forget()
+            return False
         if code != 0:
-            raise EngineError(f"llama.cpp failed to evaluate a token (code {code}).")
+            raise EngineError.of("engine.step_failed", code=code)
         self.batch_starts.append(len(self.past))
         self.past.append(token)
+        return True
 
     def token_logprobs(self, tokens: Sequence[int], should_abort: Callable[[], bool]) -> list[float | None] | None:
         """log p(token_i | tokens before i) for every token (None for the first), or None if cancelled.
@@ -341,7 +345,7 @@ class LlamaSession:
         The cache is used from position 0, so the text must fit in the context.
         """
         if self.ctx is None:
-            raise NoModelLoaded("Only the tokenizer of this model is loaded; load the full model.")
+            raise NoModelLoaded.of("engine.tokenizer_only_score")
         self.forget()
         n = len(tokens)
         out: list[float | None] = [None]
@@ -365,7 +369,7 @@ class LlamaSession:
                     self.forget()
                     return None
                 if code != 0:
-                    raise EngineError(f"llama.cpp failed to evaluate the text (code {code}).")
+                    raise EngineError.of("engine.text_failed", code=code)
                 rows = np.ctypeslib.as_array(llama_cpp.llama_get_logits(self.ctx), shape=(len(chunk), self.n_vocab))
                 # Row i predicts token start+i+1.
                 following = tokens[start + 1 : start + len(chunk) + 1]
@@ -390,7 +394,7 @@ class LlamaSession:
         ptr = llama_cpp.llama_get_logits_ith(self.ctx, -1)
         address = ctypes.cast(ptr, ctypes.c_void_p).value
         if not address:
-            raise EngineError("llama.cpp returned no logits.")
+            raise EngineError.of("engine.no_logits")
         # The row usually sits at the same address token after token; building a view is not free.
         if address != self._logits_address:
             self._logits_view = np.ctypeslib.as_array(ptr, shape=(self.n_vocab,))
