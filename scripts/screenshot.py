@@ -12,12 +12,15 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from workbench.gui.app import create_window
+from workbench.gui.i18n import install_language
 from workbench.gui.theme import THEMES, apply_theme
 
 
-def main(out: str, theme: str | None = None) -> int:
+def main(out: str, theme: str | None = None, language: str = "") -> int:
     app = QApplication(sys.argv)
     window = create_window("default")
+    if language:
+        install_language(language)  # for this picture only
     if theme:
         apply_theme(theme)  # for this picture only: the remembered choice is left as it is
     window.resize(1280, 800)
@@ -26,8 +29,9 @@ def main(out: str, theme: str | None = None) -> int:
     window.sampling.seed.setValue(7)
     window.sampling.max_tokens.setValue(120)
     window.editors.set_mode("chat")
-    window.editors.chat.system.setPlainText("Answer in two sentences.")
-    window.editors.chat.rows[0].text.setPlainText("Why is the sky blue?")
+    system, question = ("用两句话回答。", "天空为什么是蓝色的？") if language else ("Answer in two sentences.", "Why is the sky blue?")
+    window.editors.chat.system.setPlainText(system)
+    window.editors.chat.composer.setPlainText(question)
 
     def run() -> None:
         window.run()
@@ -47,5 +51,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="Screenshot of the main window after a run.")
     parser.add_argument("out", nargs="?", default="screenshot.png")
     parser.add_argument("--theme", choices=THEMES, help="the theme to show (default: the remembered one)")
+    parser.add_argument("--language", default="", help="zh_CN for the Chinese window")
     args = parser.parse_args()
-    raise SystemExit(main(args.out, args.theme))
+    raise SystemExit(main(args.out, args.theme, args.language))

@@ -163,3 +163,26 @@ def test_a_prompt_error_banner_goes_when_the_prompt_is_edited(qtbot: QtBot) -> N
     win.show_error("The history is unavailable")
     win.editors.completion.setPlainText("edited again")
     assert win.error.isVisible()
+
+
+def test_a_reply_cut_mid_character_and_the_branch_picker_in_chinese(qtbot: QtBot) -> None:
+    """Seen in the walk-through: a Chinese reply cut by the length limit ended in "\ufffd" in the
+    chat, and the picker above the output named branches in English."""
+    from workbench.gui.i18n import install_language
+
+    win = open_window(qtbot)
+    win.editors.set_mode("chat")
+    win.sampling.apply_preset("Deterministic")
+    win.sampling.max_tokens.setValue(1)  # one byte-level token: most Chinese replies stop inside a character
+    done = send(qtbot, win, "用中文回答：天空为什么是蓝色的？")
+    reply = roles(win)[-1][1]
+    assert "\ufffd" not in reply and done.text.removesuffix("\ufffd") == reply
+    choice = win.output.tokens[0].top[1]
+    with qtbot.wait_signal(win.runFinished, timeout=T):
+        assert win.branch(0, choice)
+    install_language("zh_CN")
+    try:
+        win.runs.refresh_branches()
+        assert win.branch_box.itemText(1).startswith("分支 1")
+    finally:
+        install_language("")

@@ -8,7 +8,7 @@ import pytest
 from tests.helpers.chinese import CLEVER
 from tests.helpers.runs import HALF, tokens
 from workbench.engine.client import EngineClient
-from workbench.tokens.groups import TokenGroups
+from workbench.tokens.groups import TokenGroups, ends_mid_character
 from workbench.tokens.pieces import piece_text
 from workbench.tokens.spans import Encoded, align
 
@@ -42,3 +42,9 @@ def test_pieces_that_never_complete_a_character_stay_replacement_characters() ->
     assert list(TokenGroups([])) == [] and TokenGroups([]).text() == ""
     with pytest.raises(IndexError):
         broken.of(4)
+
+
+def test_ends_mid_character() -> None:
+    assert ends_mid_character([b"ok ", HALF[:2]])
+    assert not ends_mid_character([b"ok ", HALF[:2], HALF[2:]])
+    assert not ends_mid_character([])

@@ -83,7 +83,16 @@ class BranchesPanel(Retranslating, QWidget):
         self.set_tree(self.tree, self.current_id())
 
     def branch_name(self, branch: Branch) -> str:
-        return self.tr("main") if branch.parent is None else self.tr("branch {0}").format(branch.id)
+        if branch.parent is None:
+            return self.tr("main")
+        return self.tr("draw {0}").format(branch.id) if branch.redraw else self.tr("branch {0}").format(branch.id)
+
+    def branch_label(self, branch: Branch) -> str:
+        """The longer name of the picker above the output: where a branch leaves, and its choice."""
+        if branch.parent is None or branch.redraw:
+            return self.branch_name(branch)
+        choice = TokenGroups(t.bytes for t in branch.tokens).of(branch.at).text if branch.at < len(branch.tokens) else "?"
+        return self.tr("branch {0} from {1} at token {2}: {3}").format(branch.id, branch.parent, branch.at, repr(choice))
 
     def current_id(self) -> int:
         item = self.view.currentItem()

@@ -39,7 +39,8 @@ from workbench.prompts.variants import flatten
 from workbench.values.branches import BranchTree
 from workbench.values.params import GenerateParams
 from workbench.values.results import GenerationResult
-from workbench.values.tokens import Alternative
+from workbench.tokens.groups import ends_mid_character
+from workbench.values.tokens import Alternative, TokenEvent
 
 GUI_TOP_LOGPROBS = 10
 
@@ -191,7 +192,7 @@ class RunController(QObject):
         self.refresh_branches(finished.new_branch)
         shown = finished.shown
         self.w.output.truncate(shown.text)
-        self._show_reply(shown.text)
+        self._show_reply(shown.text, shown.tokens)
         done = shown.done
         if done is not None:
             self.w.status.finished(done)
@@ -261,15 +262,17 @@ class RunController(QObject):
         chat, last = self.w.editors.chat, self.session.last
         row = chat.rows[-1] if chat.rows else None
         if self.w.editors.mode() == "chat" and row is not None and last is not None and row.role_key() == "assistant":
-            text = row.text.toPlainText()
-            if text.endswith(last.text):
-                self.reply = _Reply(row, text[: len(text) - len(last.text)])
+            text, shown = row.text.toPlainText(), last.text.removesuffix("\ufffd")
+            if text.endswith(shown):
+                self.reply = _Reply(row, text[: len(text) - len(shown)])
 
-    def _show_reply(self, text: str) -> None:
+    def _show_reply(self, text: str, tokens: list[TokenEvent]) -> None:
         """The chat message of the tree follows the branch shown (a regenerated or branched reply)."""
         reply = self.reply
         if reply is None or reply.row not in self.w.editors.chat.rows:
             return
+        if ends_mid_character(t.bytes for t in tokens):  # cut off by the length limit: no half character
+            text = text.removesuffix("\ufffd")
         origin = self.origin  # the reply is the model's, not an edit of the prompt it answered
         reply.row.text.setPlainText(reply.prefix + text)
         self.origin = origin
@@ -282,7 +285,7 @@ class RunController(QObject):
             return
         self.w.output.clear_tokens()
         self.w.output.append_tokens(branch.tokens)
-        self._show_reply(branch.text)
+        self._show_reply(branch.text, branch.tokens)
         index = self.w.branch_box.findData(branch_id)
         if index >= 0:
             self.w.branch_box.setCurrentIndex(index)
@@ -299,7 +302,7 @@ class RunController(QObject):
             box.hide()
             return
         for b in tree.branches:
-            box.addItem(b.label() if b.parent is not None else self.tr("main"), b.id)
+            box.addItem(self.w.branches_panel.branch_label(b), b.id)
         box.setVisible(len(tree.branches) > 1)
         box.setCurrentIndex(box.findData(self.session.branch_id))
         self.w.output.branching = True

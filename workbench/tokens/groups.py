@@ -88,3 +88,12 @@ class TokenGroups(Sequence[TokenGroup]):
         end = self.tokens if end is None else end
         first, last = self.boundary(start), self.boundary(end)
         return "".join(g.text for g in self._groups[bisect.bisect_left(self._starts, first) : bisect.bisect_left(self._starts, last)])
+
+
+def ends_mid_character(pieces: Iterable[bytes]) -> bool:
+    """Whether the bytes stop inside a character (a run cut off by its length limit): decoded,
+    that tail is a "\\ufffd" that no more tokens will complete."""
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    for piece in pieces:
+        decoder.decode(piece)
+    return bool(decoder.getstate()[0])

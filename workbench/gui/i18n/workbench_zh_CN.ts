@@ -49,22 +49,32 @@
         <translation>比较：</translation>
     </message>
     <message>
-        <location filename="../branches_panel.py" line="86"/>
+        <location filename="../branches_panel.py" line="87"/>
         <source>main</source>
         <translation>主线</translation>
     </message>
     <message>
-        <location filename="../branches_panel.py" line="86"/>
+        <location filename="../branches_panel.py" line="88"/>
         <source>branch {0}</source>
         <translation>分支 {0}</translation>
     </message>
     <message>
-        <location filename="../branches_panel.py" line="166"/>
+        <location filename="../branches_panel.py" line="88"/>
+        <source>draw {0}</source>
+        <translation>重抽 {0}</translation>
+    </message>
+    <message>
+        <location filename="../branches_panel.py" line="95"/>
+        <source>branch {0} from {1} at token {2}: {3}</source>
+        <translation>分支 {0}：从 {1} 的第 {2} 个词元分出：{3}</translation>
+    </message>
+    <message>
+        <location filename="../branches_panel.py" line="175"/>
         <source>{0} is made of {1} tokens (▸ the one chosen): {2}</source>
         <translation>{0} 由 {1} 个词元组成（▸ 为所选的那个）：{2}</translation>
     </message>
     <message>
-        <location filename="../branches_panel.py" line="196"/>
+        <location filename="../branches_panel.py" line="205"/>
         <source>{0} tokens · perplexity {1} · mean logprob {2} · {3}</source>
         <translation>{0} 个词元 · 困惑度 {1} · 平均对数概率 {2} · {3}</translation>
     </message>
@@ -2009,27 +2019,26 @@
 <context>
     <name>RunController</name>
     <message>
-        <location filename="../run_controller.py" line="100"/>
+        <location filename="../run_controller.py" line="101"/>
         <source>The history database is unavailable, so its templates are too.</source>
         <translation>历史数据库不可用，因此其中的模板也不可用。</translation>
     </message>
     <message>
-        <location filename="../run_controller.py" line="124"/>
+        <location filename="../run_controller.py" line="125"/>
         <source>The prompt is empty. Type something to send to the model.</source>
         <translation>提示词为空。请输入要发送给模型的内容。</translation>
     </message>
     <message>
-        <location filename="../run_controller.py" line="202"/>
+        <location filename="../run_controller.py" line="203"/>
         <source>The context is full ({0} tokens): the output stopped there. Load the model with a larger context (Models…).</source>
         <translation>上下文已满（{0} 个词元）：输出在此停止。请用更大的上下文加载模型（模型…）。</translation>
     </message>
     <message>
-        <location filename="../run_controller.py" line="302"/>
         <source>main</source>
-        <translation>主线</translation>
+        <translation type="vanished">主线</translation>
     </message>
     <message>
-        <location filename="../run_controller.py" line="437"/>
+        <location filename="../run_controller.py" line="440"/>
         <source>Load a model first (and wait for the current run to end).</source>
         <translation>请先加载模型（并等待当前运行结束）。</translation>
     </message>
