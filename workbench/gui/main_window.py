@@ -33,6 +33,7 @@ from workbench.gui.error_text import user_message
 from workbench.gui.branches_panel import BranchesPanel
 from workbench.gui.bridge import EngineBridge
 from workbench.gui.dialogs import ExactPromptDialog, ShortcutsDialog
+from workbench.gui.editor_undo import EditorUndo
 from workbench.gui.editors import PromptEditors
 from workbench.gui.history_panel import HistoryPanel
 from workbench.gui.history_recorder import HistoryRecorder
@@ -96,7 +97,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.editors.chat.sendRequested.connect(self.run)
         self._error_follows_prompt = False
         self.editors.changed.connect(self._prompt_edited)
-        self.replaced: list[dict] = []  # editor states the Library or History replaced, newest last
+        self.editor_undo = EditorUndo(self.editors, self)
         self.library_panel.useRequested.connect(self.use_library)
         self.library_panel.runRequested.connect(self.run_library)
         self.library_panel.cancelRequested.connect(self.stop)
@@ -231,6 +232,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.database_action = self._action(None, self._ask_database)
         self.undo_replace_action = self._action(["Ctrl+Alt+Z"], self.undo_replace)
         self.undo_replace_action.setEnabled(False)
+        self.editor_undo.available.connect(self.undo_replace_action.setEnabled)
+        self.editor_undo.kept.connect(lambda: self.status.note(self.tr("Prompt replaced · Edit → Undo (Ctrl+Alt+Z) brings it back")))
         self.new_chat_action = self._action(["Ctrl+N"], self.new_chat)
         self.sampling_toggle = self.sampling_dock.toggleViewAction()
         self.sampling_toggle.setShortcut(QKeySequence("Ctrl+Shift+S"))
@@ -451,35 +454,17 @@ class MainWindow(Retranslating, QMainWindow):
     # -- the editor's undo step and new chats ---------------------------------------------------
 
     def keep_undo_step(self) -> None:
-        """The editor is about to be replaced (by the Library or History): keep what it holds, so
-        Edit → Undo brings it back."""
-        if not self.editors.holds_work():
-            return
-        state = self.editors.state()
-        if self.replaced and self.replaced[-1] == state:
-            return
-        self.replaced = [*self.replaced[-19:], state]
-        self.undo_replace_action.setEnabled(True)
-        self.status.note(self.tr("Prompt replaced · Edit → Undo (Ctrl+Alt+Z) brings it back"))
+        """The editor is about to be replaced (by the Library or History): Edit → Undo brings
+        what it holds back."""
+        self.editor_undo.keep()
 
     def undo_replace(self) -> bool:
-        """Bring back the editor as it was before the last replacement. What it held instead
-        takes that place, so a second Undo swaps back: nothing is lost either way."""
-        if not self.replaced:
-            return False
-        state = self.replaced.pop()
-        if self.editors.holds_work():
-            self.replaced.append(self.editors.state())
-        self.editors.set_state(state)
-        self.undo_replace_action.setEnabled(bool(self.replaced))
-        self.runs.reply = None
-        return True
+        return self.editor_undo.undo()
 
     def new_chat(self) -> None:
         self.keep_undo_step()
         self.editors.set_mode("chat")
         self.editors.chat.new_chat()
-        self.runs.reply = None
 
     # -- runs (the run controller's) --------------------------------------------------------
 

@@ -29,7 +29,7 @@ from workbench.app.prompt_spec import (
 from workbench.app.rerun import rerun_plan
 from workbench.app.run_session import RunSession
 from workbench.app.runs import RunResult, history_record
-from workbench.app.conversation import fit
+from workbench.app.conversation import fit, turn_starts
 from workbench.errors import PromptError, TemplateError, WorkbenchError
 from workbench.gui.error_text import user_message
 from workbench.gui.library_panel import LibraryChoice
@@ -229,7 +229,7 @@ class RunController(QObject):
         if trim is None or not self.w.confirm_drop_turns(trim.turns, n, n_ctx, trim.tokens):
             return False
         chat = self.w.editors.chat
-        starts = [i for i, row in enumerate(chat.rows) if row.role_key() == "user"]
+        starts = turn_starts([row.message() for row in chat.rows])
         if len(starts) <= trim.turns:
             return False
         self.w.keep_undo_step()
