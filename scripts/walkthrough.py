@@ -2,7 +2,7 @@
 of each step: both languages, any window size, light or dark.
 
 usage: xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python scripts/walkthrough.py OUT_DIR
-           [--size 1024x700] [--language zh_CN] [--theme dark]
+           [--size 1024x700] [--language zh_CN] [--theme dark] [--model PATH]
 
 Each PNG is named after its step (01-chat.png, 02-tokens.png, ...). Run it in a fresh data folder
 (WORKBENCH_HOME=$(mktemp -d)) so the history and the library start as a new user's do.
@@ -46,7 +46,7 @@ def settle(ms: int = 400) -> None:
     loop.exec()
 
 
-def main(out: Path, size: tuple[int, int], language: str, theme: str | None) -> int:
+def main(out: Path, size: tuple[int, int], language: str, theme: str | None, model: str = "default") -> int:
     app = QApplication(sys.argv)
     window = create_window(None)
     install_language(language)  # for this walk only: the remembered language is left as it is
@@ -66,7 +66,7 @@ def main(out: Path, size: tuple[int, int], language: str, theme: str | None) -> 
         shots.append(str(path))
 
     loaded = window.bridge.modelLoaded
-    window.load_model("default")
+    window.load_model(model)
     wait(loaded)
     system, question, follow_up, mixed = PROMPTS.get(language, PROMPTS[""])
     window.sampling.apply_preset("Balanced")
@@ -82,6 +82,20 @@ def main(out: Path, size: tuple[int, int], language: str, theme: str | None) -> 
     window.run()
     wait(window.runFinished)
     shoot("chat", window.sampling_dock.raise_)
+
+    dialog = window.show_exact_prompt()
+    settle()
+    if dialog is not None:
+        path = out / f"{len(shots) + 1:02d}-exact-prompt.png"
+        dialog.grab().save(str(path))
+        shots.append(str(path))
+        dialog.close()
+    manager = window.open_model_manager()
+    settle(800)
+    path = out / f"{len(shots) + 1:02d}-model-settings.png"
+    manager.grab().save(str(path))
+    shots.append(str(path))
+    manager.close()
 
     window.token_lab.input.setPlainText(mixed)
     shoot("tokens", window.tokens_dock.raise_)
@@ -131,6 +145,7 @@ if __name__ == "__main__":
     parser.add_argument("--size", default="1024x700")
     parser.add_argument("--language", default="", help="zh_CN for Chinese; empty: English")
     parser.add_argument("--theme", choices=THEMES)
+    parser.add_argument("--model", default="default", help="a .gguf file (default: the bundled model)")
     args = parser.parse_args()
     w, h = (int(x) for x in args.size.split("x"))
-    raise SystemExit(main(args.out, (w, h), args.language, args.theme))
+    raise SystemExit(main(args.out, (w, h), args.language, args.theme, args.model))

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from workbench import bench_windows
-from workbench.bench import DEFAULT_PARTS, PARTS, _surprisal_cost, parse_parts, run_bench
+from workbench.bench import DEFAULT_PARTS, PARTS, _surprisal_cost, parse_parts, pass_text, run_bench
 from workbench.engine.client import EngineClient
 from workbench.errors import BadInputError
 from workbench.values.params import LoadParams
@@ -21,20 +21,32 @@ from workbench.values.params import LoadParams
 from tests.helpers.processes import exited
 
 
-def test_perplexity_cost_compares_two_full_passes(model_path: Path) -> None:
+def test_perplexity_cost_compares_full_passes(model_path: Path) -> None:
+    from workbench.engine.llamacpp.reference import ReferenceRunner
+
     # Small batches, so a pass that found its text in the cache would evaluate a fraction of it.
     client = EngineClient()
     try:
         client.load(LoadParams(path=str(model_path), n_ctx=512, n_batch=32))
-        report = _surprisal_cost(client, n_tokens=240, rounds=2)
+        with ReferenceRunner(str(model_path), 512, 2) as reference:
+            report = _surprisal_cost(client, reference, n_tokens=240, rounds=3)
     finally:
         client.close()
     assert report["perplexity_tokens"] > 200
-    assert len(report["perplexity_vs_eval_rounds"]) == 2
-    # Both orders (plain first, perplexity first) measure comparable work: neither pass is a
-    # cache hit of the other's text (which made a ratio of 5 or more).
-    assert all(0.5 < ratio < 2.5 for ratio in report["perplexity_vs_eval_rounds"]), report
+    assert len(report["perplexity_vs_eval_rounds"]) == len(report["perplexity_vs_logits_eval_rounds"]) == 3
+    assert all(ratio > 0 for ratio in report["perplexity_vs_eval_rounds"] + report["perplexity_vs_logits_eval_rounds"])
+    assert report["perplexity_batch_rows"] == 256  # the engine's scoring batch for SmolLM2 on the CPU
     assert report["perplexity_rss_mb"] < 64  # 32 rows of logits, not the context's
+
+
+def test_no_perplexity_pass_can_reuse_another_passes_cache(engine: EngineClient) -> None:
+    # A pass that found another's text in the cache would evaluate a fraction of it (a ratio of 5
+    # or more, once): every pass's tokens differ from every other's within the first two.
+    texts = [pass_text(side, round_, "the keeper read the message") for round_ in range(3) for side in ("plain", "scored", "logits")]
+    tokens = [engine.tokenize(text) for text in texts]
+    for i, a in enumerate(tokens):
+        for b in tokens[i + 1 :]:
+            assert [x for x, _ in a[:2]] != [x for x, _ in b[:2]]
 
 
 # -- parts ----------------------------------------------------------------------------------
@@ -69,9 +81,13 @@ def _forbid(monkeypatch: pytest.MonkeyPatch, target: str, what: str) -> None:
 def test_only_next_reports_its_keys_and_no_others(model_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _forbid(monkeypatch, "workbench.bench.window_parts", "a window part")
     report = run_bench(model=str(model_path), parts=("next",))
-    assert set(report) == {"model", "n_threads", "parts", "n_ctx", "backend", "next_step_ms"}
+    assert set(report) == {
+        "model", "n_threads", "parts", "n_ctx", "backend",
+        "next_step_ms", "next_decode_ms", "next_step_vs_decode", "restage_ms", "restage_max_ms",
+    }
     assert report["parts"] == ["next"]
-    assert 0 < report["next_step_ms"] < 5000
+    assert 0 < report["next_step_ms"] < 5000 and 0 < report["next_decode_ms"] < report["next_step_ms"] * 100
+    assert 0 < report["restage_ms"] <= report["restage_max_ms"]
 
 
 def test_without_the_store_part_no_database_is_written(

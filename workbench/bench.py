@@ -8,16 +8,20 @@ The parts, in the order they run (``PARTS``; ``parse_parts`` reads a comma-separ
   so each round pairs one (a) with one (b) run back to back, in alternating order, and ``ratio``
   is the median of the per-round ratios. Memory: the host's resident set before and after the
   capture runs, beside what ``logits_all`` would allocate for the same context. Then prompt speed.
-- ``perplexity``: a perplexity pass against plain evaluation of the same text, paired the same way.
-- ``next``: manual decoding, one next-token distribution after another.
+- ``perplexity``: a perplexity pass against plain evaluation of the same text and against llama.cpp
+  evaluating it with logits at every position (the reference, in the engine's batches), rounds
+  rotating the three sides.
+- ``next``: manual decoding, one next-token distribution after another, in blocks alternating with
+  the reference decoding the same tokens one at a time; then sampler changes restaged on the kept
+  logits (the Next-token panel's answer to a slider move).
 - ``tokens`` and ``gui``: the real app in a fresh offscreen process (see ``workbench.bench_windows``),
   with a bare Qt window started the same way as the baseline of its start.
 - ``store``: the history database at scale (``workbench.store.bench``); not run by default, it
   writes 100,000 runs (4 GB) unless told fewer.
 
-Each part meets a quiet machine: generation, perplexity and next share one engine host (the
-reference lives only as long as the generation part), and it has exited before a window process
-starts; the window app's own host has exited before the next part.
+Each part meets a quiet machine: generation, perplexity and next share one engine host and one
+in-process reference (closed with the engine parts), and the host has exited before a window
+process starts; the window app's own host has exited before the next part.
 
 Sizes, chosen for a default run (all but ``store``) of under 4 minutes on a 2-core machine: the
 perplexity text is 1,000 tokens instead of 2,000 (still eight paired rounds, the number its median
@@ -37,13 +41,16 @@ import os
 import statistics
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.bench_windows import WINDOW_PARTS, window_parts
 from workbench.engine.client import EngineClient
 from workbench.errors import BadInputError
 from workbench.values.params import GenerateParams, LoadParams, SamplerParams
 from workbench.models.info import model_info
+
+if TYPE_CHECKING:  # importing it loads llama.cpp in this process: only the engine parts do
+    from workbench.engine.llamacpp.reference import ReferenceRunner
 
 BENCH_PROMPT = "Write a long story about a lighthouse keeper who finds a message in a bottle. Once upon a time,"
 BENCH_CTX = 2048
@@ -90,56 +97,145 @@ def _prompt_rate(client: EngineClient, n_words: int = 400) -> float:
     return done.timings.prompt_tokens_per_s
 
 
-def _surprisal_cost(client: EngineClient, n_tokens: int = PERPLEXITY_TOKENS, rounds: int = 8) -> dict[str, Any]:
-    """Perplexity of a ``n_tokens``-token text against plain evaluation of the same text.
-
-    Like generation, each round pairs one plain evaluation with one perplexity pass back to back, in
-    alternating order, and the ratio is the median of the rounds' ratios. On the 2-core development
-    machine one round's ratio ranged over 1.02-1.19 for the same code (even with the two sides
-    interleaved every 512 tokens), so it takes eight rounds for the median to settle within a few
-    per cent."""
+def _perplexity_text(n_tokens: int) -> str:
     words = "the lighthouse keeper read the message again and wondered who had sent it ".split()
-    text = " ".join(words[i % len(words)] + str(i % 7) for i in range(n_tokens // 2))
-    plain: list[float] = []
+    return " ".join(words[i % len(words)] + str(i % 7) for i in range(n_tokens // 2))
+
+
+def pass_text(side: str, round_: int, text: str) -> str:
+    """The text one perplexity-part pass evaluates: its own first word, so that no pass finds
+    another's text in the cache."""
+    return f"{side[0]}{round_} {text}"
+
+
+def _surprisal_cost(
+    client: EngineClient, reference: ReferenceRunner | None = None, n_tokens: int = PERPLEXITY_TOKENS, rounds: int = 8
+) -> dict[str, Any]:
+    """Perplexity of a ``n_tokens``-token text against plain evaluation of the same text and, with
+    a ``reference``, against llama.cpp evaluating it with logits at every position.
+
+    Plain evaluation computes the output layer for one position per batch; perplexity needs it at
+    every position, which on a 262k-token vocabulary is most of the work, so ``perplexity_vs_eval``
+    mostly measures the model. ``perplexity_vs_logits_eval`` compares against that unavoidable
+    work (the same batches, the logits read out, no log-softmax): what the workbench adds.
+
+    Like generation, each round runs the sides back to back, in an order that rotates, and each
+    ratio is the median of the rounds' ratios. On the 2-core development machine one round's ratio
+    ranged over 1.02-1.19 for the same code (even with the two sides interleaved every 512
+    tokens), so it takes eight rounds for the median to settle within a few per cent."""
+    text = _perplexity_text(n_tokens)
+    sides = ["plain", "scored"] + (["logits"] if reference is not None else [])
+    seconds: dict[str, list[float]] = {side: [] for side in sides}
     scored = []
     rss_before = client.host_rss_bytes()
     for round_ in range(rounds):
-        sides = ["plain", "scored"] if round_ % 2 == 0 else ["scored", "plain"]
-        for side in sides:
-            # Each pass its own first word: neither may find the other's text in the cache.
-            first = f"{side[0]}{round_}"
+        for side in sides[round_ % len(sides) :] + sides[: round_ % len(sides)]:
+            prompt = pass_text(side, round_, text)
             if side == "plain":
-                params = GenerateParams(f"{first} {text}", SamplerParams(temperature=0), max_tokens=1)
-                done = client.generate(params).result().done
+                done = client.generate(GenerateParams(prompt, SamplerParams(temperature=0), max_tokens=1)).result().done
                 assert done is not None
-                plain.append(done.timings.prompt_s)
-            else:
-                result = client.surprisal(f"{first} {text}")
+                seconds[side].append(done.timings.prompt_s)
+            elif side == "scored":
+                result = client.surprisal(prompt)
                 assert result is not None
                 scored.append(result)
-    ratios = [result.seconds / p for result, p in zip(scored, plain, strict=True)]
-    return {
+                seconds[side].append(result.seconds)
+            else:
+                assert reference is not None
+                seconds[side].append(reference.logits_eval_s(prompt))
+    rss_after = client.host_rss_bytes()
+    ratios = [s / p for s, p in zip(seconds["scored"], seconds["plain"], strict=True)]
+    report = {
         "perplexity_tokens": float(len(scored[0].tokens)),
-        "perplexity_s": statistics.median(result.seconds for result in scored),
-        "plain_eval_s": statistics.median(plain),
+        "perplexity_s": statistics.median(seconds["scored"]),
+        "plain_eval_s": statistics.median(seconds["plain"]),
         "perplexity_vs_eval": statistics.median(ratios),
         "perplexity_vs_eval_rounds": ratios,
-        "perplexity_rss_mb": (client.host_rss_bytes() - rss_before) / 2**20,
+        "perplexity_rss_mb": (rss_after - rss_before) / 2**20,
     }
+    if reference is not None:
+        logits = [s / r for s, r in zip(seconds["scored"], seconds["logits"], strict=True)]
+        report.update(
+            logits_eval_s=statistics.median(seconds["logits"]),
+            perplexity_vs_logits_eval=statistics.median(logits),
+            perplexity_vs_logits_eval_rounds=logits,
+            perplexity_batch_rows=reference.scoring_rows(),
+        )
+    return report
 
 
-def _next_step_ms(client: EngineClient, steps: int = 10) -> float:
-    """Manual decoding: append the top token and show the next distribution (prefix reused)."""
-    prompt = "Write a long story about a lighthouse keeper. Once upon a time,"
-    client.next_token(GenerateParams(prompt), top_n=20)
-    times = []
+NEXT_PROMPT = "Write a long story about a lighthouse keeper. Once upon a time,"
+
+
+def _next_steps(client: EngineClient, steps: int) -> tuple[list[float], list[int]]:
+    """Manual decoding: append the top token and show the next distribution (prefix reused), as
+    the Next-token panel does. The milliseconds of each step, and the tokens it appended."""
+    prompt = NEXT_PROMPT
+    first = client.next_token(GenerateParams(prompt), top_n=20)
+    assert first is not None
+    times, appended = [], []
+    suffix: list[int] = []
+    token = first.tokens[0].id
     for _ in range(steps):
+        suffix.append(token)
         started = time.perf_counter()
-        dist = client.next_token(GenerateParams(prompt), top_n=20)
+        dist = client.next_token(GenerateParams(prompt, suffix_ids=list(suffix)), top_n=20)
         times.append((time.perf_counter() - started) * 1000)
         assert dist is not None
-        prompt += dist.tokens[0].bytes.decode("utf-8", "replace")
-    return statistics.median(times)
+        appended.append(token)
+        token = dist.tokens[0].id
+    return times, appended
+
+
+def _next_step_cost(client: EngineClient, reference: ReferenceRunner | None, steps: int = 10, rounds: int = 4) -> dict[str, Any]:
+    """``next_step_ms`` (the median step), and with a ``reference`` the plain decode of one token
+    (``Llama.eval`` of the same tokens after the same prompt) in blocks that alternate with the
+    steps' blocks, and their ratio: the median of the rounds' ratios."""
+    _, appended = _next_steps(client, steps)  # warm; the tokens are the same every round (the top one)
+    step_ms: list[float] = []
+    decode_ms: list[float] = []
+    ratios = []
+    for round_ in range(rounds if reference is not None else 1):
+        if reference is None:
+            step_ms += _next_steps(client, steps)[0]
+            continue
+        if round_ % 2:
+            decoded = reference.decode_ms(NEXT_PROMPT, appended)
+            times = _next_steps(client, steps)[0]
+        else:
+            times = _next_steps(client, steps)[0]
+            decoded = reference.decode_ms(NEXT_PROMPT, appended)
+        step_ms += times
+        decode_ms += decoded
+        ratios.append(statistics.median(times) / statistics.median(decoded))
+    report: dict[str, Any] = {"next_step_ms": statistics.median(step_ms)}
+    if reference is not None:
+        report.update(next_decode_ms=statistics.median(decode_ms), next_step_vs_decode=statistics.median(ratios))
+    return report
+
+
+# Slider moves in the Sampling panel, as a person drags them: each restages the kept logits.
+RESTAGE_SETTINGS = (
+    [SamplerParams(top_k=k) for k in (40, 20, 5, 1, 0, 100)]
+    + [SamplerParams(top_k=0, top_p=p, min_p=0.0) for p in (0.5, 0.8, 0.9, 0.95, 0.99, 1.0)]
+    + [SamplerParams(top_k=0, top_p=1.0, min_p=m) for m in (0.0, 0.01, 0.1, 0.3)]
+    + [SamplerParams(temperature=t, top_k=0, top_p=0.95) for t in (0.2, 1.0, 1.5, 0.0)]
+    + [SamplerParams(repeat_penalty=r, top_k=0) for r in (1.1, 1.3)]
+)
+
+
+def _restage_cost(client: EngineClient, rounds: int = 2) -> dict[str, Any]:
+    """The Next-token panel's answer to a sampler change: an engine ``restage`` round trip (the
+    sampler stages on the kept logits, no model evaluation), over slider moves that reach the
+    whole vocabulary (top-k off, top-p and min-p off)."""
+    assert client.next_token(GenerateParams(NEXT_PROMPT), top_n=20) is not None
+    times = []
+    for _ in range(rounds):
+        for sampler in RESTAGE_SETTINGS:
+            started = time.perf_counter()
+            client.restage(sampler, top_n=20)
+            times.append((time.perf_counter() - started) * 1000)
+    return {"restage_ms": statistics.median(times), "restage_max_ms": max(times)}
 
 
 def run_bench(
@@ -163,7 +259,7 @@ def run_bench(
     if any(p in ENGINE_PARTS for p in parts):
         report.update(_engine_parts(info.path, parts, tokens, rounds, n_threads, hosts))
     if any(p in WINDOW_PARTS for p in parts):
-        report.update(window_parts(parts, after_hosts=hosts))
+        report.update(window_parts(parts, after_hosts=hosts, model=info.path))
     if "store" in parts:
         from workbench.store.bench import store_bench
 
@@ -174,51 +270,50 @@ def run_bench(
 def _engine_parts(
     model_path: str, parts: Sequence[str], tokens: int, rounds: int, n_threads: int, hosts: list[int]
 ) -> dict[str, Any]:
-    """The parts that need an engine, on one host; its pid goes into ``hosts`` (it has been
-    closed, and reaped, when this returns)."""
+    """The parts that need an engine, on one host, each beside the plain llama-cpp-python
+    reference in this process; the host's pid goes into ``hosts`` (both have been closed, and the
+    host reaped, when this returns)."""
+    from workbench.engine.llamacpp.reference import ReferenceRunner
+
     client = EngineClient()
+    reference = None
     try:
         loaded = client.load(LoadParams(path=model_path, n_ctx=BENCH_CTX, n_threads=n_threads))
         assert loaded is not None
         if client.host_pid is not None:
             hosts.append(client.host_pid)
+        reference = ReferenceRunner(model_path, BENCH_CTX, n_threads)
         report: dict[str, Any] = {"n_ctx": BENCH_CTX, "backend": loaded.backend}
         if "generation" in parts:
-            report.update(_generation(client, loaded.n_vocab, model_path, tokens, rounds, n_threads))
+            report.update(_generation(client, reference, loaded.n_vocab, tokens, rounds))
         if "perplexity" in parts:
-            report.update(_surprisal_cost(client))
+            report.update(_surprisal_cost(client, reference))
         if "next" in parts:
-            report["next_step_ms"] = _next_step_ms(client)
+            report.update(_next_step_cost(client, reference))
+            report.update(_restage_cost(client))
     finally:
+        if reference is not None:
+            reference.close()
         client.close()
     return report
 
 
-def _generation(
-    client: EngineClient, n_vocab: int, model_path: str, tokens: int, rounds: int, n_threads: int
-) -> dict[str, Any]:
-    """Paired rounds of the reference and the workbench engine, then prompt speed. The reference
-    (llama.cpp in this process) lives only as long as this part."""
-    from workbench.engine.llamacpp.reference import ReferenceRunner
-
-    reference = ReferenceRunner(model_path, BENCH_CTX, n_threads)
-    try:
-        # Warm both (page in the weights, first-run allocations).
-        reference.generation_rate(BENCH_PROMPT, 16, seed=0)
-        _workbench_rate(client, 16, seed=0)
-        rss_before = client.host_rss_bytes()
-        ref_rates, wb_rates = [], []
-        for r in range(rounds):
-            # Which side goes first alternates, so neither always runs on a warmer machine.
-            if r % 2 == 0:
-                ref_rates.append(reference.generation_rate(BENCH_PROMPT, tokens, seed=r + 1))
-                wb_rates.append(_workbench_rate(client, tokens, seed=r + 1))
-            else:
-                wb_rates.append(_workbench_rate(client, tokens, seed=r + 1))
-                ref_rates.append(reference.generation_rate(BENCH_PROMPT, tokens, seed=r + 1))
-        rss_after = client.host_rss_bytes()
-    finally:
-        reference.close()
+def _generation(client: EngineClient, reference: ReferenceRunner, n_vocab: int, tokens: int, rounds: int) -> dict[str, Any]:
+    """Paired rounds of the reference and the workbench engine, then prompt speed."""
+    # Warm both (page in the weights, first-run allocations).
+    reference.generation_rate(BENCH_PROMPT, 16, seed=0)
+    _workbench_rate(client, 16, seed=0)
+    rss_before = client.host_rss_bytes()
+    ref_rates, wb_rates = [], []
+    for r in range(rounds):
+        # Which side goes first alternates, so neither always runs on a warmer machine.
+        if r % 2 == 0:
+            ref_rates.append(reference.generation_rate(BENCH_PROMPT, tokens, seed=r + 1))
+            wb_rates.append(_workbench_rate(client, tokens, seed=r + 1))
+        else:
+            wb_rates.append(_workbench_rate(client, tokens, seed=r + 1))
+            ref_rates.append(reference.generation_rate(BENCH_PROMPT, tokens, seed=r + 1))
+    rss_after = client.host_rss_bytes()
     prompt_rates = [_prompt_rate(client) for _ in range(2)]
     return {
         "tokens": tokens,

@@ -104,10 +104,11 @@ def run_window(module: str, args: list[str], env: Mapping[str, str]) -> WindowRu
 
 
 def window_parts(
-    parts: Iterable[str], stream_tokens: int = STREAM_TOKENS, after_hosts: Iterable[int] = ()
+    parts: Iterable[str], stream_tokens: int = STREAM_TOKENS, after_hosts: Iterable[int] = (), model: str = "default"
 ) -> dict[str, Any]:
     """The ``tokens`` and ``gui`` parts among ``parts`` (both in one app process, as a person would
-    meet them: the Tokens panel first, then a streamed generation), and with ``gui`` the bare window."""
+    meet them: the Tokens panel first, then a streamed generation and the Next-token panel's
+    restaging), on ``model`` (a path or ``default``), and with ``gui`` the bare window."""
     wanted = [p for p in WINDOW_PARTS if p in set(parts)]
     if not wanted:
         return {}
@@ -115,7 +116,7 @@ def window_parts(
     with tempfile.TemporaryDirectory() as home:
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", WORKBENCH_HOME=home)
         bare = run_window("workbench.gui.bench_bare", [], env) if "gui" in wanted else None
-        app = run_window("workbench.gui.bench_gui", ["--parts", ",".join(wanted), "--tokens", str(stream_tokens)], env)
+        app = run_window("workbench.gui.bench_gui", ["--parts", ",".join(wanted), "--tokens", str(stream_tokens), "--model", model], env)
     report = dict(app.report)
     if bare is not None:
         report["gui_window_shown_s"] = app.shown_s

@@ -85,6 +85,41 @@ MESSAGES: dict[str, str] = {
     "prompt.no_distribution": "No next-token distribution yet: ask for one first.",
     "prompt.text_empty": "The text is empty.",
     "chat.no_messages": "A chat needs at least one message.",
+    # Chat formats (workbench.prompts.chat_formats).
+    "chat_format.unknown": "Unknown chat format {name!r}. The built-in formats are: {names}.",
+    "chat_format.both": "Give a chat format or a chat template, not both.",
+    "chat_format.no_gguf_template": "This model file has no chat template of its own; choose a built-in format.",
+    "chat_format.detected": (
+        "The model file has no chat template; using the {format} format, chosen from its "
+        "architecture ({architecture}) and vocabulary."
+    ),
+    "chat_format.guessed": (
+        "The model file has no chat template and nothing in it names a format; using ChatML, a guess. "
+        "If replies look wrong, choose the model's format (--chat-format, or its load settings)."
+    ),
+    "chat_format.missing_markers": (
+        "The {format} format needs {markers} as special tokens, but this model's vocabulary lacks them: "
+        "they will be cut into ordinary pieces."
+    ),
+    "chat_format.file": "Cannot read the chat template {path}: {reason}.",
+    "chat_format.no_system": "The chat template does not accept a system message ({detail}).",
+    "chat_format.no_generation_prompt": (
+        "The chat template renders the same with and without the generation prompt: the model is "
+        "not told that it is the assistant's turn, and may continue the user's message instead."
+    ),
+    "messages.unreadable": "Cannot read the messages file {path}: {reason}.",
+    "messages.not_json": "The messages file {path} is not valid JSON: {reason}.",
+    "messages.not_list": (
+        "{where} must be a JSON list of messages, each {{\"role\": ..., \"content\": ...}}, "
+        "for example [{{\"role\": \"user\", \"content\": \"Hello\"}}]."
+    ),
+    "messages.bad_entry": "Message {n} in {where} is not an object with a text \"role\" and \"content\": {found}",
+    "messages.bad_role": "Message {n} in {where} has the role {role!r}; the roles are {roles}.",
+    "chat_format.renders_nothing": "The chat template renders an empty prompt for a chat.",
+    "chat_format.refused": (
+        "The chat template ({format}) refused these messages: {detail}. It may not accept a system message: move the "
+        "system text into the first user message, or choose another chat format ({names})."
+    ),
     # The engine.
     "engine.no_model": "No model is loaded. Load a model first.",
     "engine.tokenizer_only": "Only the tokenizer of this model is loaded; load the full model to generate.",
@@ -132,3 +167,33 @@ MESSAGES: dict[str, str] = {
     "db.token_format": "These tokens were saved in format {version}, which this version cannot read.",
     "db.tokens_damaged": "The saved tokens of this run are damaged ({detail}).",
 }
+
+
+class Notice:
+    """Something to tell the user that is not an error (why a chat format was chosen, what to watch
+    for): a message key and its fields, like a keyed error, so the window can say it in its own
+    language. ``str(notice)`` is the English text."""
+
+    def __init__(self, key: str, fields: dict[str, object]) -> None:
+        self.key = key
+        self.fields = fields
+
+    @classmethod
+    def of(cls, key: str, **fields: object) -> "Notice":
+        return cls(key, fields)
+
+    def __str__(self) -> str:
+        return MESSAGES[self.key].format(**self.fields)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Notice) and (self.key, self.fields) == (other.key, other.fields)
+
+    def __hash__(self) -> int:
+        return hash((self.key, tuple(sorted(self.fields.items()))))
+
+    def __repr__(self) -> str:
+        return f"Notice({self.key!r}, {self.fields!r})"
+
+    def to_json(self) -> dict[str, object]:
+        return {"key": self.key, "text": str(self), "fields": dict(self.fields)}
+

@@ -10,10 +10,11 @@ import pytest
 from workbench.app.prompt_spec import PromptSpec, RunOrigin, RunRequest, prepare
 from workbench.app.workspace import Workspace
 from workbench.errors import PromptError, TemplateError
-from workbench.prompts.chat import ChatFormat, ChatMessage
+from workbench.prompts.chat import ChatMessage
+from workbench.prompts.chat_formats import ChatFormat
 from workbench.values.params import SamplerParams
 
-CHATML = ChatFormat(template=None)  # the fallback ChatML template, as SmolLM2 writes it
+CHATML = ChatFormat()  # the built-in ChatML format, as SmolLM2 writes it
 
 
 @pytest.fixture

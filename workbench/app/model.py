@@ -6,14 +6,15 @@ command, a re-run opens the model its stored run used.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from workbench.engine.client import EngineClient
 from workbench.errors import PromptError
 from workbench.models.info import ModelInfo, model_info
 from workbench.paths import log_dir
-from workbench.prompts.chat import ChatFormat
+from workbench.prompts.chat_formats import ChatFormat, FormatChoice, choose_format
 from workbench.values.params import LoadParams
 from workbench.values.results import LoadedModel
 
@@ -22,13 +23,15 @@ MIN_CTX = 256  # llama.cpp's smallest context
 
 @dataclass(frozen=True)
 class LoadSettings:
-    """How to load a model for a run: a file (or 'default'), context, GPU layers, threads."""
+    """How to load a model for a run: a file (or 'default'), context, GPU layers, threads, and the
+    chat format to use with it."""
 
     model: str = "default"
     n_ctx: int = 4096
     n_gpu_layers: int = 0  # -1: all
     n_threads: int | None = None  # None: all cores
     seed: int | None = None
+    chat_format: FormatChoice = field(default_factory=FormatChoice)
 
     def check(self) -> LoadSettings:
         if self.n_ctx < MIN_CTX:
@@ -49,14 +52,27 @@ class LoadSettings:
 
 @dataclass(frozen=True)
 class ModelContext:
-    """A loaded model: the file's facts and what the engine reported."""
+    """A loaded model: the file's facts, what the engine reported, and the chat format the user
+    chose for it (by default the workbench chooses, see ``workbench.prompts.chat_formats``)."""
 
     info: ModelInfo | None
     loaded: LoadedModel | None
+    choice: FormatChoice = field(default_factory=FormatChoice)
 
-    @property
+    @cached_property
     def chat_format(self) -> ChatFormat:
-        return ChatFormat.of(self.info, self.loaded)
+        """The format its chats render with (PromptError for a choice that cannot apply)."""
+        info, loaded = self.info, self.loaded
+        return choose_format(
+            self.choice,
+            gguf_template=info.chat_template if info else None,
+            architecture=info.architecture if info else None,
+            markers=info.markers if info else (),
+            tokenizer_model=info.tokenizer_model if info else None,
+            bos_token=loaded.bos_text if loaded else "",
+            eos_token=loaded.eos_text if loaded else "",
+            tokenizer_adds_bos=loaded.add_bos if loaded else False,
+        )
 
     @property
     def path(self) -> str:
@@ -92,4 +108,4 @@ def open_model(settings: LoadSettings, vocab_only: bool = False) -> tuple[Engine
     except BaseException:
         client.close()
         raise
-    return client, ModelContext(info, loaded)
+    return client, ModelContext(info, loaded, settings.chat_format)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from workbench.errors import PromptError
-from workbench.prompts.chat import ChatFormat, ChatMessage
+from workbench.prompts.chat import ChatMessage
+from workbench.prompts.chat_formats import ChatFormat
 from workbench.prompts.templates import render_version, shots, variant_of
 from workbench.prompts.variant_runner import SEARCH_KINDS, VariantTask, make_task, task_from_record, task_record
 from workbench.prompts.variants import conversation, language_of, pick, prompt_builder
@@ -53,6 +54,7 @@ class RunOrigin:
     variant: str | None = None
     details: dict[str, Any] | None = None
     mode: str | None = None
+    chat_format: str | None = None  # the chat format its prompt was rendered with
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class PreparedRun:
     details: dict[str, Any] | None = None  # the variant record (what a re-run needs)
     messages: tuple[ChatMessage, ...] | None = None  # the chat it sends, as the editor held it
     conversation: str | None = None
+    chat_format: str | None = None  # the chat format the prompt was rendered with (None: no chat)
 
     @property
     def turn(self) -> int | None:
@@ -88,6 +91,13 @@ class PreparedRun:
         if self.messages is None:
             return None
         return sum(1 for m in self.messages if m.role == "user")
+
+    @property
+    def prompt(self) -> str:
+        """The exact prompt it sends first (a vote or a search: its first generation's)."""
+        if self.search and self.task is not None:
+            return self.task.prompt()
+        return self.params.prompt
 
     @property
     def search(self) -> bool:
@@ -98,12 +108,21 @@ class PreparedRun:
 def prepare(request: RunRequest, chat: ChatFormat, templates: Templates) -> PreparedRun:
     """Render ``request`` for a model with chat format ``chat``. Raises PromptError or
     TemplateError (nothing runs) for a bad spec, template or variable."""
+    prepared = _prepare(request, chat, templates)
+    if prepared.mode != "chat":
+        return prepared
+    if request.spec.rendered:  # a stored prompt: the format it was rendered with, if it recorded one
+        return replace(prepared, chat_format=(request.origin or RunOrigin()).chat_format)
+    return replace(prepared, chat_format=chat.name)
+
+
+def _prepare(request: RunRequest, chat: ChatFormat, templates: Templates) -> PreparedRun:
     spec = request.spec
-    base = base_params(request)
     origin = request.origin or RunOrigin()
+    base = base_params(request)
     if spec.replay and "task" in spec.replay and "variant" in spec.replay:
         mode = spec.replay["task"].get("mode", "completion")
-        task = task_from_record(spec.replay, _special(base, mode == "chat"), lambda m: prompt_builder(m, chat))
+        task = task_from_record(spec.replay, _special(base, mode == "chat", chat), lambda m: prompt_builder(m, chat))
         return variant_run(task, mode, origin.template, request.max_tokens)
     if spec.template:
         if spec.text is not None:
@@ -111,7 +130,7 @@ def prepare(request: RunRequest, chat: ChatFormat, templates: Templates) -> Prep
         version = templates().resolve(spec.template)
         mode = "chat" if (spec.chat or version.mode == "chat") else "completion"
         if spec.variant:
-            task = version_task(version, spec.variant, spec.variables, prompt_builder(mode, chat), _special(base, mode == "chat"))
+            task = version_task(version, spec.variant, spec.variables, prompt_builder(mode, chat), _special(base, mode == "chat", chat))
             if spec.system:
                 task.system = spec.system
             return variant_run(task, mode, version.ref, request.max_tokens)
@@ -121,25 +140,25 @@ def prepare(request: RunRequest, chat: ChatFormat, templates: Templates) -> Prep
             prompt = chat.render(([ChatMessage("system", system)] if system else []) + [ChatMessage("user", body)])
         else:
             prompt = f"{system}\n\n{body}" if system else body
-        params = replace(_special(base, mode == "chat"), prompt=prompt).validate()
+        params = replace(_special(base, mode == "chat", chat), prompt=prompt).validate()
         return PreparedRun(params, mode, version.ref)
     if spec.messages is not None:
         prompt = chat.render(list(spec.messages))
         parse = True if spec.parse_special is None else spec.parse_special
-        prepared = _plain(replace(base, prompt=prompt, parse_special=parse), "chat", origin)
+        prepared = _plain(replace(_special(base, True, chat), prompt=prompt, parse_special=parse), "chat", origin)
         return replace(prepared, messages=tuple(spec.messages), conversation=request.conversation)
     text = spec.text or ""
     if spec.variant:
         mode = "chat" if spec.chat else "completion"
         variant = pick([], spec.variant, language=language_of(text, spec.system or ""))
-        task = make_task(variant, spec.system or "", text, [], prompt_builder(mode, chat), _special(base, mode == "chat"))
+        task = make_task(variant, spec.system or "", text, [], prompt_builder(mode, chat), _special(base, mode == "chat", chat))
         return variant_run(task, mode, origin.template, request.max_tokens)
     if spec.rendered:
         mode = origin.mode or ("chat" if spec.chat else "completion")
         return _plain(replace(base, prompt=text, parse_special=bool(spec.parse_special)), mode, origin)
     if spec.chat:
         messages = ([ChatMessage("system", spec.system)] if spec.system else []) + [ChatMessage("user", text)]
-        return _plain(replace(base, prompt=chat.render(messages), parse_special=True), "chat", origin)
+        return _plain(replace(_special(base, True, chat), prompt=chat.render(messages)), "chat", origin)
     if spec.system:
         raise PromptError("--system needs --chat (a system message only exists in a chat).")
     return _plain(replace(base, prompt=text, parse_special=bool(spec.parse_special)), "completion", origin)
@@ -174,12 +193,17 @@ def template_conversation(
     if not variant:
         system, body = render_version(version, given)
         return ([ChatMessage("system", system)] if system else []) + [ChatMessage("user", body)], None
-    task = version_task(version, variant, given, prompt_builder(version.mode, chat), _special(base, version.mode == "chat"))
+    task = version_task(version, variant, given, prompt_builder(version.mode, chat), _special(base, version.mode == "chat", chat))
     return conversation(task.variant, task.system, task.body, task.examples), task
 
 
-def _special(base: GenerateParams, chat: bool) -> GenerateParams:
-    return replace(base, parse_special=chat)
+def _special(base: GenerateParams, is_chat: bool, chat: ChatFormat) -> GenerateParams:
+    """The settings of a prompt in chat mode or not: a chat's markers are special tokens, and its
+    format's end-of-turn texts end the reply (they matter where the model holds them as plain
+    text, or in a format without markers such as Alpaca)."""
+    if not is_chat:
+        return replace(base, parse_special=False)
+    return replace(base, parse_special=True, stop=[*base.stop, *(s for s in chat.stop if s not in base.stop)])
 
 
 def _plain(params: GenerateParams, mode: str, origin: RunOrigin) -> PreparedRun:

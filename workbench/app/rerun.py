@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from workbench.app.model import LoadSettings
 from workbench.app.prompt_spec import PromptSpec, RunOrigin, RunRequest
+from workbench.prompts.chat_formats import CUSTOM, FormatChoice
 from workbench.errors import BadInputError
 from workbench.prompts.variant_runner import SEARCH_KINDS
 from workbench.values.params import GenerateParams
@@ -45,14 +46,15 @@ def rerun_plan(row: RunRow, seed: int | None = None, threads: int | None = None)
         n_gpu_layers=int(load.get("n_gpu_layers", 0)),
         n_threads=threads if threads is not None else load.get("n_threads"),
         seed=sampler.seed,
+        chat_format=_format_choice(row.chat_format),
     )
     details = row.details or {}
     if row.variant in SEARCH_KINDS and "task" in details:  # votes or a tree: the whole variant again
         spec = PromptSpec(replay=details)
-        origin = RunOrigin(template=row.template)
+        origin = RunOrigin(template=row.template, chat_format=row.chat_format)
     else:  # the stored prompt already carries the variant's cue or examples
         spec = PromptSpec(text=row.prompt, rendered=True, parse_special=row.mode == "chat" or params.parse_special)
-        origin = RunOrigin(row.template, row.variant, row.details, row.mode)
+        origin = RunOrigin(row.template, row.variant, row.details, row.mode, row.chat_format)
     request = RunRequest(
         spec,
         sampler=sampler,
@@ -63,3 +65,12 @@ def rerun_plan(row: RunRow, seed: int | None = None, threads: int | None = None)
         origin=origin,
     )
     return RerunPlan(settings, request)
+
+
+def _format_choice(name: str | None) -> FormatChoice:
+    """The chat format a replayed variant renders with again: the one its run recorded, where it
+    can be named again (a custom template is not kept: the model's default then)."""
+    if name is None or name == CUSTOM:
+        return FormatChoice()
+    return FormatChoice(name=name)
+

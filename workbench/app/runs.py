@@ -56,9 +56,7 @@ class RunResult:
     def prompt(self) -> str:
         if self.variant is not None:
             return self.variant.prompt
-        if self.prepared.search and self.prepared.task is not None:
-            return self.prepared.task.prompt()
-        return self.prepared.params.prompt
+        return self.prepared.prompt
 
     @property
     def text(self) -> str:
@@ -107,6 +105,7 @@ def history_record(result: RunResult, model: ModelContext, source: str) -> NewRu
         conversation=prepared.conversation,
         turn=prepared.turn,
         messages=[{"role": m.role, "content": m.content} for m in prepared.messages] if prepared.messages is not None else None,
+        chat_format=prepared.chat_format,
     )
 
 

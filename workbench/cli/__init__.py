@@ -18,12 +18,13 @@ from workbench.errors import WorkbenchError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from workbench.cli import bench, generate, history, models, templates
+    from workbench.cli import bench, generate, history, models, prompt, templates
 
     parser = argparse.ArgumentParser(prog="workbench", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--version", action="version", version=f"workbench {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     generate.register(sub)
+    prompt.register(sub)
     models.register(sub)
     bench.register(sub)
     history.register(sub)

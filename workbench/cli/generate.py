@@ -82,6 +82,7 @@ def run_request(request: Any, settings: Any, workspace: Any, *, as_json: bool, s
     client, model = _open(settings)
     with client:
         prepared = prepare(request, model.chat_format, lambda: workspace.templates)
+        announce_format(prepared, model)
         executor = RunExecutor(client, _progress(as_json) if prepared.search else None)
         output.on_interrupt(executor.cancel)
         printer = None if as_json or prepared.search else _TokenPrinter()
@@ -100,6 +101,14 @@ def run_request(request: Any, settings: Any, workspace: Any, *, as_json: bool, s
     else:
         _print_run(result, request, settings, model, saved.run_id, as_json)
     return 0
+
+
+def announce_format(prepared: Any, model: Any) -> None:
+    """Tell what to know about a chat's format: chosen for a file without a template, a guess,
+    markers the vocabulary lacks."""
+    if prepared.chat_format is not None:
+        for notice in model.chat_format.notes:
+            output.note(str(notice))
 
 
 class _TokenPrinter:
@@ -143,6 +152,7 @@ def _print_run(result: Any, request: Any, settings: Any, model: Any, run_id: int
                 "n_gpu_layers": settings.n_gpu_layers,
             },
             "prompt": params.prompt,
+            "chat_format": result.prepared.chat_format,
             "prompt_tokens": done.prompt_tokens,
             "text": result.text,
             "tokens": [t.to_dict() for t in result.tokens],
@@ -184,6 +194,7 @@ def _print_search(result: Any, model: Any, run_id: int | None, as_json: bool) ->
                        "max_tokens": task.variant.get("max_tokens")},
             "variant": task.variant.to_json(),
             "prompt": variant.prompt,
+            "chat_format": result.prepared.chat_format,
             "prompt_tokens": done.prompt_tokens if done else 0,
             "text": variant.output,
             "status": variant.status,
@@ -215,6 +226,7 @@ def cmd_next(args: argparse.Namespace) -> int:
     client, model = _open(options.load_settings(args))
     with client:
         prepared = prepare(RunRequest(spec, options.sampler(args)), model.chat_format, _no_templates)
+        announce_format(prepared, model)
         dist = client.next_token(prepared.params, top_n=args.top)
     assert dist is not None
     if args.json:
@@ -288,6 +300,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
     with client:
         request = RunRequest(spec, options.sampler(args), args.max_tokens, 0, list(args.stop))
         prepared = prepare(request, model.chat_format, _no_templates)
+        announce_format(prepared, model)
         output.on_interrupt(client.cancel)
         progress = (lambda r: print(f"\r{r.runs}/{args.n}", end="", file=sys.stderr, flush=True)) if tty else None
         result = resample(client, prepared.params, args.n, progress)

@@ -9,6 +9,7 @@ import argparse
 import inspect
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from workbench.errors import BadInputError, PromptError
@@ -56,6 +57,16 @@ def add_prompt(p: argparse.ArgumentParser) -> None:
     p.add_argument("--prompt", "-p", help="the prompt text, or - to read standard input")
     p.add_argument("--chat", action="store_true", help="wrap the prompt in the model's chat template")
     p.add_argument("--system", default=None, help="system message (with --chat)")
+    add_chat_format(p)
+
+
+def add_chat_format(p: argparse.ArgumentParser) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument(
+        "--chat-format", metavar="NAME", help="render chats in this format instead of the model's: gguf (the file's own "
+        "template) or a built-in: chatml, llama2, llama3, gemma, mistral, phi3, zephyr, deepseek, alpaca",
+    )
+    group.add_argument("--chat-template", metavar="FILE", help="render chats with this Jinja chat template file")
 
 
 def add_template(p: argparse.ArgumentParser) -> None:
@@ -73,7 +84,30 @@ def add_template(p: argparse.ArgumentParser) -> None:
 def load_settings(args: argparse.Namespace) -> Any:
     from workbench.app.model import LoadSettings
 
-    return LoadSettings(args.model, args.ctx, args.n_gpu_layers, args.threads, getattr(args, "seed", None))
+    return LoadSettings(args.model, args.ctx, args.n_gpu_layers, args.threads, getattr(args, "seed", None), format_choice(args))
+
+
+def format_choice(args: argparse.Namespace) -> Any:
+    """The chat format the options name: --chat-format NAME, or --chat-template FILE (read and
+    checked here: a template that does not compile fails before any model loads)."""
+    from workbench.cli.output import warn
+    from workbench.prompts.chat_formats import GGUF, FormatChoice, builtin, check_template
+
+    name = getattr(args, "chat_format", None)
+    path = getattr(args, "chat_template", None)
+    if name is not None:
+        if name.strip().lower() != GGUF:
+            builtin(name)  # an unknown name lists the known ones
+        return FormatChoice(name=name.strip().lower())
+    if path is None:
+        return FormatChoice()
+    try:
+        template = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise PromptError.of("chat_format.file", path=path, reason=getattr(e, "strerror", None) or e) from None
+    for notice in check_template(template):
+        warn(str(notice))
+    return FormatChoice(template=template)
 
 
 def sampler(args: argparse.Namespace) -> Any:
@@ -129,7 +163,8 @@ def prompt_spec(args: argparse.Namespace, empty_ok: bool = False) -> Any:
         text=text,
         template=template,
         variables=parse_vars(getattr(args, "var", None)),
-        chat=args.chat,
+        # Naming a chat format asks for a chat.
+        chat=args.chat or getattr(args, "chat_format", None) is not None or getattr(args, "chat_template", None) is not None,
         system=args.system,
         variant=getattr(args, "variant", None),
     )

@@ -13,6 +13,7 @@ also gets a ``TokenSink``, which the host sends on. What they return, the host r
 from __future__ import annotations
 
 import codecs
+import math
 import random
 import time
 from collections.abc import Callable
@@ -174,15 +175,45 @@ def generate(
     return Generated(GenerationDone(reason, len(ids), n, timings, seed, context_full), text)
 
 
+@dataclass(frozen=True)
+class RowSummary:
+    """What a distribution shows of its raw logits whatever the sampler: the log-sum-exp, the
+    entropy and the ids of the largest logits (largest first)."""
+
+    lse: float
+    entropy: float
+    top: list[int]
+
+    @classmethod
+    def of(cls, s: LlamaSession, row: np.ndarray, top_n: int) -> RowSummary:
+        """One pass of the capture kernel (C, with ggml's exp-sum) where it applies, else numpy."""
+        lse, entropy, top = s.row_capture(top_n, True)(row)
+        assert entropy is not None
+        return cls(lse, entropy, list(top))
+
+    def top_ids(self, row: np.ndarray, top_n: int) -> list[int]:
+        """The ``top_n`` largest ids, from the summary when it holds enough of them."""
+        return self.top[:top_n] if top_n <= len(self.top) else sampling.top_ids(row, top_n).tolist()
+
+
+@dataclass(frozen=True)
+class _Evaluated:
+    row: np.ndarray  # a copy: llama.cpp reuses its buffer
+    history: list[int]
+    start_token: str
+    summary: RowSummary
+
+
 class NextToken:
     """Next-token distributions after a prompt, restaged without evaluating it again.
 
-    Keeps the logits of the last distribution (one row, a copy) with its prompt, so new sampler
-    settings only rerun the numpy mirror of the sampler chain. Clear it when the model changes.
+    Keeps the logits of the last distribution (one row, a copy) with its prompt and what does not
+    depend on the sampler (log-sum-exp, entropy, top ids), so new sampler settings only rerun the
+    numpy mirror of the sampler chain. Clear it when the model changes.
     """
 
     def __init__(self) -> None:
-        self._last: tuple[np.ndarray, list[int], str] | None = None
+        self._last: _Evaluated | None = None
 
     def clear(self) -> None:
         self._last = None
@@ -196,51 +227,64 @@ class NextToken:
             return None
         row = s.last_logits().copy()
         start = s.piece(ids[0]).decode("utf-8", "replace") if not params.prompt and s.start_tokens() else ""
-        self._last = (row, ids, start)
-        return describe_distribution(s, row, params.sampler, ids, top_n, start)
+        self._last = _Evaluated(row, ids, start, RowSummary.of(s, row, top_n))
+        return self._describe(s, params.sampler, top_n)
 
     def restage(self, s: LlamaSession, sampler: SamplerParams, top_n: int) -> Distribution:
         """The last distribution under other sampler settings."""
         if self._last is None:
             raise PromptError.of("prompt.no_distribution")
-        row, ids, start = self._last
-        return describe_distribution(s, row, sampler, ids, top_n, start)
+        return self._describe(s, sampler, top_n)
+
+    def _describe(self, s: LlamaSession, sampler: SamplerParams, top_n: int) -> Distribution:
+        last = self._last
+        assert last is not None
+        return describe_distribution(s, last.row, sampler, last.history, top_n, last.start_token, last.summary)
 
 
 def describe_distribution(
-    s: LlamaSession, row: np.ndarray, params: SamplerParams, history: list[int], top_n: int, start_token: str = ""
+    s: LlamaSession,
+    row: np.ndarray,
+    params: SamplerParams,
+    history: list[int],
+    top_n: int,
+    start_token: str = "",
+    summary: RowSummary | None = None,
 ) -> Distribution:
-    """The top-N next tokens with their probabilities and what the sampler does to each."""
-    lse = sampling.log_softmax_normaliser(row)
+    """The top-N next tokens with their probabilities and what the sampler does to each.
+
+    Work on the whole vocabulary is a few vectorised passes (none of them float64, no sort); the
+    rest concerns the ``top_n`` ids shown."""
+    summary = summary or RowSummary.of(s, row, top_n)
     stages = sampling.run_stages(row, params, history)
-    ids = sampling.top_ids(row, top_n)
+    ids = np.asarray(summary.top_ids(row, top_n), dtype=np.int64)
     cut = stages.cut_by(ids)
-    final = dict(zip(stages.kept.tolist(), stages.final_probs.tolist()))
+    final = stages.final_probs(ids).tolist()
+    logprobs = (row[ids].astype(np.float64) - summary.lse).tolist()
     tokens = []
     for i, tid in enumerate(ids.tolist()):
-        logprob = float(row[tid]) - lse
         piece = s.piece(tid)
         tokens.append(
             CandidateToken(
                 id=tid,
                 text=piece.decode("utf-8", errors="replace"),
                 bytes=piece,
-                logprob=logprob,
-                prob=float(np.exp(logprob)),
+                logprob=logprobs[i],
+                prob=math.exp(logprobs[i]),
                 kept=cut[i] is None,
                 cut_by=cut[i],
-                final_prob=final.get(tid, 0.0),
+                final_prob=final[i] if cut[i] is None else 0.0,
             )
         )
     shown = sum(t.prob for t in tokens)
     return Distribution(
         prompt_tokens=len(history),
         tokens=tokens,
-        entropy=sampling.entropy_nats(row, lse),
+        entropy=summary.entropy,
         mass_outside=max(0.0, 1.0 - shown),
-        n_kept=int(stages.kept.shape[0]),
+        n_kept=stages.n_kept,
         stages=[{"stage": "vocabulary", "kept": int(row.shape[0])}]
-        + [{"stage": name, "kept": int(alive.shape[0])} for name, alive in stages.survivors],
+        + [{"stage": name, "kept": count} for name, count in stages.survivors],
         start_token=start_token,
     )
 

@@ -4,6 +4,11 @@ llama.cpp itself samples (so results match llama.cpp exactly); this module compu
 logits, what each stage keeps, so the workbench can show which tokens survive and which stage cut
 the others. The chain order is the one the engine builds: repeat penalty -> top-k -> top-p ->
 min-p -> temperature -> draw (or greedy at temperature 0).
+
+Rows are as wide as the vocabulary (262,144 tokens for Gemma 3), and the Next-token panel restages
+one on every slider move, so the whole row gets only vectorised float32 passes: no sort of it
+(each stage keeps a prefix of the ranking by logit, so it is a count; top-p over the whole
+vocabulary finds its cut from value bins), no float64 exponentials, no Python loop over it.
 """
 
 from __future__ import annotations
@@ -133,7 +138,27 @@ class RowCapture:
         return lse, entropy, top_ids(row, self.k).tolist()
 
 
+def score_rows(
+    rows: np.ndarray, targets: Sequence[int], scratch: np.ndarray, exp_sum: ExpSum | None = None, kernel_address: int = 0
+) -> list[float]:
+    """log softmax(rows[i])[targets[i]] for each target (rows may hold more rows than targets).
+
+    Perplexity calls this once per batch on llama.cpp's logits buffer. The C extension reads each
+    row once from memory (its maximum, then ggml's exp-sum while the row is cached); numpy needs a
+    few passes. ``scratch``: one float32 row, overwritten."""
+    n_vocab = rows.shape[1]
+    wanted = np.asarray(targets, dtype=np.int32)
+    if _capture is not None and rows.dtype == np.float32 and rows.flags.c_contiguous:
+        found = _capture.logprobs(rows, wanted, n_vocab, scratch, kernel_address)
+        if found is not None:
+            return found
+    normaliser = RowCapture(0, False, exp_sum, kernel_address)
+    return [float(rows[i, token]) - normaliser(rows[i])[0] for i, token in enumerate(wanted.tolist())]
+
+
 def entropy_nats(row: np.ndarray, lse: float) -> float:
+    """Entropy in nats of the softmax of ``row``, given its log-sum-exp (float64: a reference, slow
+    on big vocabularies; the engine uses ``normaliser_and_entropy``)."""
     logp = row.astype(np.float64) - lse
     return float(-(np.exp(logp) * logp).sum())
 
@@ -149,59 +174,195 @@ def apply_repeat_penalty(row: np.ndarray, history: Sequence[int], params: Sample
     return z
 
 
+_EXACT_ROWS = 4096  # up to this many entries, work in float64 and sort; above, avoid both
+
+
+def _exp_weights(z: np.ndarray, peak: float, scale: float = 1.0) -> np.ndarray:
+    """exp((z - peak) * scale) in float32: numpy vectorises those exponentials, float64 ones cost
+    5-30x more on a 262k-token row. Sum them in float64."""
+    shifted = np.subtract(z, np.float32(peak), dtype=np.float32)
+    if scale != 1.0:
+        np.multiply(shifted, np.float32(scale), out=shifted)
+    return np.exp(shifted, out=shifted)
+
+
+def _softmax_at(z: np.ndarray, members: np.ndarray | None, scale: float) -> np.ndarray:
+    """softmax(z[members] * scale) (members None: the whole row), aligned with ``members``."""
+    logits = z if members is None else z[members]
+    if logits.shape[0] <= _EXACT_ROWS:
+        wide = logits.astype(np.float64) * scale
+        probs = np.exp(wide - wide.max())
+        return probs / probs.sum()
+    weights = _exp_weights(logits, float(logits.max()), scale)
+    return weights.astype(np.float64) / float(weights.sum(dtype=np.float64))
+
+
+class Ranking:
+    """The vocabulary ranked by (penalized) logit, largest first, equal values in id order, as a
+    stable sort of the whole row would give it; never materialised beyond what is asked for.
+
+    Every sampler stage keeps a prefix of this ranking, so a stage is just a count. A prefix of a
+    few thousand is sorted; a larger one is found by one partition, in no order."""
+
+    def __init__(self, z: np.ndarray) -> None:
+        self.z = z
+        self.n = int(z.shape[0])
+        self.peak = float(z.max()) if self.n else 0.0
+        self._prefix = np.empty(0, dtype=np.int64)
+        self._members: dict[int, np.ndarray] = {}
+
+    def prefix(self, m: int) -> np.ndarray:
+        """Ids of the ``m`` largest logits, in ranking order (a sort of ``m`` entries)."""
+        m = min(m, self.n)
+        if self._prefix.shape[0] < m:
+            self._prefix = top_ids(self.z, m)
+        return self._prefix[:m]
+
+    def members(self, m: int) -> np.ndarray:
+        """Ids of the ``m`` largest logits, in no particular order."""
+        m = min(m, self.n)
+        if m <= self._prefix.shape[0] or m <= _EXACT_ROWS:
+            return self.prefix(m)
+        if m not in self._members:
+            self._members[m] = self._partitioned(m)
+        return self._members[m]
+
+    def _partitioned(self, m: int) -> np.ndarray:
+        if m == self.n:
+            return np.arange(self.n)
+        floor = np.partition(self.z, self.n - m)[self.n - m]
+        above = np.flatnonzero(self.z > floor)
+        ties = np.flatnonzero(self.z == floor)[: m - above.shape[0]]  # lower ids first, as ranked
+        if above.shape[0] + ties.shape[0] != m:  # NaNs defeat the comparisons
+            return self.prefix(m)
+        return np.concatenate((above, ties))
+
+
+_BINS = 4096
+_UNDERFLOW = 104.0  # exp(-104) is 0 in float32: logits further below the peak weigh nothing
+
+
+def _top_p_whole_vocabulary(ranking: Ranking, top_p: float) -> int:
+    """Top-p's count over the whole vocabulary without sorting it: the weights go into value bins
+    (bins respect the order, ties share a bin), the bin where the cumulative mass from the top
+    reaches ``top_p`` is found from the bins' sums, and only that bin is sorted."""
+    z, peak = ranking.z, ranking.peak
+    if not np.isfinite(peak):
+        return _top_p_sorted(ranking, ranking.n, top_p)
+    weights = _exp_weights(z, peak)
+    total = float(weights.sum(dtype=np.float64))
+    scale = np.float32(_BINS / _UNDERFLOW)
+    position = np.subtract(z, np.float32(peak - _UNDERFLOW), dtype=np.float32)
+    np.multiply(position, scale, out=position)
+    np.clip(position, 0, _BINS - 1, out=position)
+    bins = position.astype(np.intp)
+    mass = np.bincount(bins, weights=weights, minlength=_BINS)[::-1]  # the top bin first
+    reached = np.flatnonzero(np.cumsum(mass) >= top_p * total)
+    crossing = _BINS - 1 - (int(reached[0]) if reached.shape[0] else _BINS - 1)
+    above = bins > crossing
+    mass_above = float(mass[: _BINS - 1 - crossing].sum())
+    inside = np.flatnonzero(bins == crossing)
+    inside = inside[np.argsort(-z[inside], kind="stable")]
+    cumulative = (mass_above + np.cumsum(weights[inside], dtype=np.float64)) / total
+    last = int(np.searchsorted(cumulative, top_p, side="left")) + 1
+    return max(1, min(int(np.count_nonzero(above)) + last, ranking.n))
+
+
+def _top_p_sorted(ranking: Ranking, count: int, top_p: float) -> int:
+    """Top-p's count over the first ``count`` ranked tokens, from their sorted probabilities."""
+    weights = np.exp(ranking.z[ranking.prefix(count)].astype(np.float64) - ranking.peak)
+    cumulative = np.cumsum(weights) / weights.sum()
+    last = int(np.searchsorted(cumulative, top_p, side="left")) + 1
+    return max(1, min(last, cumulative.shape[0]))
+
+
+def _top_p_count(ranking: Ranking, count: int, top_p: float) -> int:
+    """How many of the first ``count`` ranked tokens top-p keeps: the smallest prefix whose
+    probability (softmax over those ``count``) reaches ``top_p``."""
+    if count < ranking.n:  # after a top-k: rank its tokens only
+        return _top_p_sorted(ranking, count, top_p)
+    return _top_p_whole_vocabulary(ranking, top_p)
+
+
+def _min_p_count(ranking: Ranking, count: int, min_p: float) -> int:
+    """How many of the first ``count`` ranked tokens have a probability of at least ``min_p`` times
+    the best one's: those logits come first in the ranking, so no ranking is needed."""
+    floor = np.float32(ranking.peak + float(np.log(min_p)))
+    return min(count, int(np.count_nonzero(ranking.z >= floor)))
+
+
 @dataclass
 class StageResult:
-    """Which tokens survive the sampler, and which stage cut the others."""
+    """Which tokens survive the sampler, and which stage cut the others.
+
+    Each stage keeps a prefix of ``ranking``, so ``survivors`` holds counts; asking about a few
+    ids (the ones shown) never sorts the whole vocabulary."""
 
     penalized: np.ndarray  # logits after the repeat penalty (the whole vocabulary)
-    kept: np.ndarray  # ids that survive every stage, most likely first
-    final_probs: np.ndarray  # their probability of being drawn, aligned with ``kept``
-    survivors: list[tuple[str, np.ndarray]]  # (stage, ids still in after it), in chain order
+    ranking: Ranking
+    survivors: list[tuple[str, int]]  # (stage, how many tokens are still in after it), in chain order
+    temperature: float  # 0: greedy
+
+    @property
+    def n_kept(self) -> int:
+        """How many tokens survive every stage."""
+        return self.survivors[-1][1] if self.survivors else self.ranking.n
+
+    def kept(self) -> np.ndarray:
+        """Ids that survive every stage, most likely first (sorts them: for tests and small sets)."""
+        if self.temperature == 0:
+            return np.array([int(np.argmax(self.penalized))])
+        return self.ranking.prefix(self.n_kept)
+
+    def _alive(self, ids: np.ndarray, count: int) -> np.ndarray:
+        if self.temperature == 0:
+            return ids == int(np.argmax(self.penalized))
+        if count >= self.ranking.n:
+            return np.ones(len(ids), dtype=bool)
+        alive = np.zeros(self.ranking.n, dtype=bool)  # a lookup table: np.isin sorts both sides
+        alive[self.ranking.members(count)] = True
+        return alive[ids]
 
     def cut_by(self, ids: np.ndarray) -> list[str | None]:
         """For each id, the stage that removed it, or None if it can be drawn."""
         result: list[str | None] = [None] * len(ids)
         pending = np.ones(len(ids), dtype=bool)
-        for stage, alive in self.survivors:
-            out = pending & ~np.isin(ids, alive)
+        for stage, count in self.survivors:
+            out = pending & ~self._alive(ids, count)
             for i in np.flatnonzero(out):
                 result[i] = stage
             pending &= ~out
         return result
 
+    def final_probs(self, ids: np.ndarray) -> np.ndarray:
+        """Each id's probability of being drawn after every stage and the temperature (0 if cut)."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if self.temperature == 0:
+            return self._alive(ids, 1).astype(np.float64)
+        scale = 1.0 / self.temperature
+        if self.n_kept >= self.ranking.n:  # nothing cut: the softmax of z / T over the whole row
+            return _softmax_at(self.penalized, None, scale)[ids]
+        kept = self.ranking.members(self.n_kept)
+        dense = np.zeros(self.ranking.n)
+        dense[kept] = _softmax_at(self.penalized, kept, scale)
+        return dense[ids]
+
 
 def run_stages(row: np.ndarray, params: SamplerParams, history: Sequence[int] = ()) -> StageResult:
     """Follow one row of logits through the sampler chain."""
     z = apply_repeat_penalty(row, history, params)
-    n = z.shape[0]
+    ranking = Ranking(z)
     if params.temperature == 0:
-        best = np.array([int(np.argmax(z))])
-        return StageResult(z, best, np.array([1.0]), [("greedy", best)])
-
-    survivors: list[tuple[str, np.ndarray]] = []
-    if 0 < params.top_k < n:
-        cand = top_ids(z, params.top_k)
-        survivors.append(("top_k", cand))
-    else:
-        cand = np.argsort(-z, kind="stable")
-
-    # top-p: the smallest prefix whose probability (softmax over the candidates) reaches p.
+        return StageResult(z, ranking, [("greedy", 1)], 0.0)
+    survivors: list[tuple[str, int]] = []
+    count = ranking.n
+    if 0 < params.top_k < count:
+        count = params.top_k
+        survivors.append(("top_k", count))
     if params.top_p < 1.0:
-        logits = z[cand].astype(np.float64)
-        p = np.exp(logits - logits.max())
-        p /= p.sum()
-        last = int(np.searchsorted(np.cumsum(p), params.top_p, side="left")) + 1
-        cand = cand[: max(1, min(last, cand.shape[0]))]
-        survivors.append(("top_p", cand))
-
-    # min-p: keep tokens whose probability is at least min_p times the best one's.
+        count = _top_p_count(ranking, count, params.top_p)
+        survivors.append(("top_p", count))
     if params.min_p > 0.0:
-        logits = z[cand]
-        keep = logits >= float(logits.max()) + float(np.log(params.min_p))
-        cand = cand[keep]
-        survivors.append(("min_p", cand))
-
-    logits = z[cand].astype(np.float64) / params.temperature
-    probs = np.exp(logits - logits.max())
-    probs /= probs.sum()
-    return StageResult(z, cand, probs, survivors)
+        count = _min_p_count(ranking, count, params.min_p)
+        survivors.append(("min_p", count))
+    return StageResult(z, ranking, survivors, params.temperature)

@@ -5,17 +5,22 @@ Run as ``python -m workbench.gui.bench_gui --parts tokens,gui --tokens 256`` (of
 bench waits for that process to exit before its next part), then one JSON line with the
 measurements. ``tokens``: 100,000 characters tokenized and laid out in the Tokens panel. ``gui``:
 a 5 ms timer ticks during a full-speed generation with the real engine; a stall is how late a tick
-comes. With both, the Tokens panel goes first.
+comes. Then the Next-token panel: a distribution, and sampler changes restaged on it, each timed
+from the panel's ``restage()`` to its chart repainted (the main window's own debounce of slider
+moves, ``gui_restage_debounce_ms``, comes before that and is reported beside it). With both
+parts, the Tokens panel goes first. ``--model`` picks the model (a path, or ``default``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import time
+from collections.abc import Callable
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 TICK_MS = 5
@@ -51,10 +56,53 @@ def measure_token_lab(window: object, app: QApplication) -> dict[str, float]:
     }
 
 
+def _wait_for(app: QApplication, signal: object, start: Callable[[], bool], timeout_s: float = 60.0) -> bool:
+    """Run ``start()`` and the event loop until ``signal`` fires (False: refused or timed out)."""
+    fired: list[object] = []
+    slot = fired.append
+    signal.connect(slot)  # type: ignore[attr-defined]
+    try:
+        if not start():
+            return False
+        deadline = time.perf_counter() + timeout_s
+        while not fired and time.perf_counter() < deadline:
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 5)
+        return bool(fired)
+    finally:
+        signal.disconnect(slot)  # type: ignore[attr-defined]
+
+
+def measure_restage(window: object, app: QApplication) -> dict[str, float]:
+    """The Next-token panel shown with a distribution, then each of ``RESTAGE_SETTINGS``: set in
+    the Sampling panel, restaged, the chart repainted."""
+    from workbench.bench import RESTAGE_SETTINGS
+
+    panel = window.next_panel  # type: ignore[attr-defined]
+    window.next_dock.show()  # type: ignore[attr-defined]
+    window.next_dock.raise_()  # type: ignore[attr-defined]
+    if not _wait_for(app, panel.distributionReady, panel.refresh):
+        return {}
+    times = []
+    for sampler in RESTAGE_SETTINGS:
+        window.sampling.set_sampler(sampler)  # type: ignore[attr-defined]
+        window.restage_timer.stop()  # type: ignore[attr-defined]  # timed from the restage itself
+        started = time.perf_counter()
+        if not _wait_for(app, panel.distributionReady, panel.restage):
+            return {}
+        panel.chart.repaint()
+        times.append((time.perf_counter() - started) * 1000)
+    return {
+        "gui_restage_ms": statistics.median(times),
+        "gui_restage_max_ms": max(times),
+        "gui_restage_debounce_ms": float(window.restage_timer.interval()),  # type: ignore[attr-defined]
+    }
+
+
 def _args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m workbench.gui.bench_gui")
     parser.add_argument("--parts", default="tokens,gui", help="comma-separated: tokens, gui")
     parser.add_argument("--tokens", type=int, default=256, help="tokens streamed while stalls are measured")
+    parser.add_argument("--model", default="default", help="a .gguf file or 'default'")
     return parser.parse_args(argv)
 
 
@@ -64,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication(sys.argv[:1])
     from workbench.gui.app import create_window
 
-    window = create_window("default")
+    window = create_window(args.model)
     window.show()
     app.processEvents()
     print("shown", flush=True)
@@ -105,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
             gui_streamed_tokens=len(window.output.tokens),
             gui_tokens_per_s=generation.done.timings.tokens_per_s if generation.done else 0.0,  # type: ignore[attr-defined]
         )
+        QTimer.singleShot(0, restage_then_quit)  # once the run has been taken in
+
+    def restage_then_quit() -> None:
+        result.update(measure_restage(window, app))
         quit_app()
 
     window.bridge.modelLoaded.connect(lambda _m: QTimer.singleShot(0, start))

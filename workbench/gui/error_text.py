@@ -3,7 +3,8 @@
 An error raised with a message key (``WorkbenchError.of``, texts in ``workbench.messages``) keeps
 English for the command line, flags and all; here each key has the window's own wording, translated
 with Qt like every other text of the window. ``user_message`` is the one way the window turns an
-error into text: a key this table does not know, or an error without one, shows its English message.
+error, or a ``Notice`` (why a chat format was chosen, what to watch for), into text: a key this
+table does not know, or an error without one, shows its English message.
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ import re
 
 from PySide6.QtCore import QObject
 
+from workbench.messages import Notice
+
 # What a template error names (workbench.prompts.sandbox ``what``): the English phrase, and a
 # pattern for the ones that carry a template's name.
 _NAMED_SUBJECTS = (
     (re.compile(r"template (\S.*)"), "template"),
     (re.compile(r"system prompt of (\S.*)"), "system"),
+    (re.compile(r"built-in (\S.*) chat format"), "format"),
 )
 
 
@@ -74,6 +78,23 @@ class ErrorTexts(QObject):
             "prompt.no_distribution": self.tr("No next-token distribution yet: press Next token first."),
             "prompt.text_empty": self.tr("The text is empty."),
             "chat.no_messages": self.tr("A chat needs at least one message."),
+            "messages.unreadable": self.tr("Cannot read the messages file {path}: {reason}."),
+            "messages.not_json": self.tr("The messages file {path} is not valid JSON: {reason}."),
+            "messages.not_list": self.tr("{where} must be a list of messages, each with a role and a content."),
+            "messages.bad_entry": self.tr("Message {n} in {where} is not a message with a text role and content: {found}"),
+            "messages.bad_role": self.tr("Message {n} in {where} has the role '{role}'; the roles are {roles}."),
+            # chat formats
+            "chat_format.unknown": self.tr("Unknown chat format '{name}'. The built-in formats are: {names}."),
+            "chat_format.both": self.tr("Choose a chat format or write a chat template, not both."),
+            "chat_format.no_gguf_template": self.tr("This model file has no chat template of its own; choose a built-in format in Models… → Chat format."),
+            "chat_format.detected": self.tr("The model file has no chat template; using the {format} format, chosen from its architecture ({architecture}) and vocabulary."),
+            "chat_format.guessed": self.tr("The model file has no chat template and nothing in it names a format; using ChatML, a guess. If replies look wrong, choose the model's format in Models… → Chat format."),
+            "chat_format.missing_markers": self.tr("The {format} format needs {markers} as special tokens, but this model's vocabulary lacks them: they will be cut into ordinary pieces."),
+            "chat_format.file": self.tr("Cannot read the chat template {path}: {reason}."),
+            "chat_format.no_system": self.tr("The chat template does not accept a system message ({detail})."),
+            "chat_format.no_generation_prompt": self.tr("The chat template renders the same with and without the generation prompt: the model is not told that it is the assistant's turn, and may continue the user's message instead."),
+            "chat_format.renders_nothing": self.tr("The chat template renders an empty prompt for a chat."),
+            "chat_format.refused": self.tr("The chat template ({format}) refused these messages: {detail}. It may not accept a system message: move the system text into the first user message, or choose another chat format in Models… → Chat format ({names})."),
             # the engine
             "engine.no_model": self.tr("No model is loaded. Load one in Models… (Ctrl+O)."),
             "engine.tokenizer_only": self.tr("Only the tokenizer of this model is loaded; load the full model to generate."),
@@ -125,17 +146,25 @@ class ErrorTexts(QObject):
             return self.tr("template")
         if what == "model's chat template":
             return self.tr("model's chat template")
+        if what == "custom chat template":
+            return self.tr("custom chat template")
+        if what == "chat template":
+            return self.tr("chat template")
         for pattern, kind in _NAMED_SUBJECTS:
             m = pattern.fullmatch(what)
             if m:
                 name = m.group(1)
-                return self.tr("template {0}").format(name) if kind == "template" else self.tr("system prompt of {0}").format(name)
+                if kind == "template":
+                    return self.tr("template {0}").format(name)
+                if kind == "format":
+                    return self.tr("built-in {0} chat format").format(name)
+                return self.tr("system prompt of {0}").format(name)
         return what
 
 
-def user_message(error: BaseException) -> str:
-    """``error`` as the window shows it: the window's text for its key in the interface language,
-    else its own (English) message."""
+def user_message(error: BaseException | Notice) -> str:
+    """``error`` (or a notice, keyed the same way) as the window shows it: the window's text for
+    its key in the interface language, else its own (English) message."""
     key = getattr(error, "key", "")
     texts = ErrorTexts()
     text = texts.table().get(key) if key else None

@@ -55,6 +55,7 @@ from workbench.gui.theme import ThemeMenu
 from workbench.gui.token_counter import TokenCounter, exact_prompt_of
 from workbench.gui.token_lab import TokenLab
 from workbench.models.info import ModelInfo
+from workbench.prompts.chat_formats import FormatChoice
 from workbench.values.params import GenerateParams, LoadParams
 from workbench.values.results import LoadedModel
 from workbench.values.tokens import Alternative
@@ -111,7 +112,9 @@ class MainWindow(Retranslating, QMainWindow):
         self.sampling_dock.raise_()
         self.restage_timer = QTimer(self)
         self.restage_timer.setSingleShot(True)
-        self.restage_timer.setInterval(150)
+        # One frame: a restage costs a few ms even on a 262k vocabulary, and the panel sends one
+        # at a time with the newest settings, so a slider drag never queues them up.
+        self.restage_timer.setInterval(16)
         self.restage_timer.timeout.connect(self.next_panel.restage)
         self.sampling.changed.connect(self.restage_timer.start)
 
@@ -390,6 +393,11 @@ class MainWindow(Retranslating, QMainWindow):
     def loaded(self) -> LoadedModel | None:
         return self.models.loaded
 
+    @property
+    def format_choice(self) -> FormatChoice:
+        """The chat format chosen for the loaded model (automatic by default)."""
+        return self.models.format_choice
+
     def open_model_manager(self) -> ModelManagerDialog:
         return self.models.open_manager()
 
@@ -443,11 +451,12 @@ class MainWindow(Retranslating, QMainWindow):
 
     def show_exact_prompt(self) -> ExactPromptDialog | None:
         try:
-            text = self.exact_prompt()
+            prepared = self.runs.prepared()
+            chat = self.runs.model.chat_format if prepared.chat_format is not None else None
         except WorkbenchError as e:
             self.show_error(user_message(e))
             return None
-        dialog = ExactPromptDialog(text, self.prompt_tokens, self)
+        dialog = ExactPromptDialog(prepared.params.prompt, self.prompt_tokens, chat, self)
         dialog.show()
         return dialog
 

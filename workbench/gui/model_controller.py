@@ -1,5 +1,6 @@
 """The window's model: checking a file, loading it in the background with its remembered
-settings, what the window shows while it loads and after, recent models and dropped files.
+settings, the chat format it renders with, what the window shows while it loads and after,
+recent models and dropped files.
 
 A model asked for while the engine works switches to it: the bridge stops the work and loads
 after it; the window keeps the old model's state until then, so that the stopped run is saved
@@ -13,18 +14,21 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMenu
 
+from workbench.app.model import ModelContext
 from workbench.errors import WorkbenchError
 from workbench.gui.error_text import user_message
 from workbench.gui.model_manager import ModelManagerDialog
 from workbench.models.catalog import RecentModels
 from workbench.models.info import ModelInfo, model_info
 from workbench.models.memory import estimate, free_ram_bytes
+from workbench.prompts.chat_formats import FormatChoice
 from workbench.values.params import LoadParams
 from workbench.values.results import LoadedModel
 
 
 class ModelController(QObject):
-    """Loads the window's model and keeps what it knows of it (``info``, ``loaded``)."""
+    """Loads the window's model and keeps what it knows of it (``info``, ``loaded``, and
+    ``format_choice``: the chat format chosen for it, the one the window's prompts use)."""
 
     def __init__(self, window: Any) -> None:
         """``window``: the MainWindow (its bridge, settings, status bar and Tokens panel)."""
@@ -32,6 +36,7 @@ class ModelController(QObject):
         self.w = window
         self.info: ModelInfo | None = None
         self.loaded: LoadedModel | None = None
+        self.format_choice = FormatChoice()
         self.recent = RecentModels()
         self.manager: ModelManagerDialog | None = None
         window.bridge.modelLoaded.connect(self._on_loaded)
@@ -43,6 +48,7 @@ class ModelController(QObject):
         if self.manager is None:
             self.manager = ModelManagerDialog(self.w.bridge, self.w.settings, self.w)
             self.manager.loadRequested.connect(self._on_requested)
+            self.manager.chat_format.chosen.connect(self._on_format_chosen)
         else:
             self.manager.refresh()
         if self.info:
@@ -113,6 +119,7 @@ class ModelController(QObject):
                 pass
         self.w.hide_error()
         self.loaded = None
+        self.format_choice = FormatChoice()
         self.w.next_panel.forget()
         self.w.status.loading(Path(params.path).name)
         self.w.update_actions()
@@ -128,7 +135,24 @@ class ModelController(QObject):
         self.w.token_lab.set_model(Path(loaded.path).stem)
         if loaded.warnings:
             self.w.show_error(" ".join(loaded.warnings))
+        self.use_format(settings.chat_format_for(loaded.path))
         self.w.update_actions()
+
+    def _on_format_chosen(self, path: str, choice: FormatChoice) -> None:
+        if self.loaded is not None and self.loaded.path == path:
+            self.use_format(choice)
+
+    def use_format(self, choice: FormatChoice) -> None:
+        """Render the loaded model's chats with ``choice`` from now on; one that cannot apply to
+        this file is shown, and the workbench chooses instead."""
+        try:
+            chat = ModelContext(self.info, self.loaded, choice).chat_format
+        except WorkbenchError as e:
+            self.w.show_error(user_message(e))
+            choice = FormatChoice()
+            chat = ModelContext(self.info, self.loaded, choice).chat_format
+        self.format_choice = choice
+        self.w.status.chat_format(chat)
         self.w.update_token_count()
 
     def _on_failed(self, message: str) -> None:

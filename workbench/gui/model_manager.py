@@ -1,15 +1,13 @@
 """The model manager: find models (file, folders, recent), read their metadata, choose load settings
-(GPU offload, context, threads, batch, mmap/mlock, flash attention) against a memory estimate, and
-load with progress and cancel."""
+(GPU offload, context, threads, batch, mmap/mlock, flash attention) against a memory estimate and
+the chat format, and load with progress and cancel."""
 
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -42,6 +40,7 @@ from workbench.values.results import LoadedModel
 from workbench.errors import WorkbenchError
 from workbench.gui.error_text import user_message
 from workbench.gui.bridge import EngineBridge
+from workbench.gui.chat_format_picker import ChatFormatPicker, JinjaHighlighter
 from workbench.gui.settings import AppSettings
 from workbench.models.bundled import bundled_model_path
 from workbench.models.catalog import RecentModels, scan_folders
@@ -75,33 +74,6 @@ class _SortItem(QTableWidgetItem):
         if isinstance(other, _SortItem) and type(self.key) is type(other.key):
             return self.key < other.key  # type: ignore[operator]
         return super().__lt__(other)
-
-
-class JinjaHighlighter(QSyntaxHighlighter):
-    """Colours Jinja tags, expressions, strings and special tokens in a chat template."""
-
-    def __init__(self, document: QTextDocument) -> None:
-        super().__init__(document)
-
-        def fmt(colour: str, bold: bool = False) -> QTextCharFormat:
-            f = QTextCharFormat()
-            f.setForeground(QColor(colour))
-            if bold:
-                f.setFontWeight(700)
-            return f
-
-        self.rules = [
-            (re.compile(r"\{%-?.*?-?%\}"), fmt("#1f6feb", bold=True)),
-            (re.compile(r"\{\{-?.*?-?\}\}"), fmt("#8250df")),
-            (re.compile(r"'[^']*'|\"[^\"]*\""), fmt("#0a7f3f")),
-            (re.compile(r"<\|[^|>]*\|>|</?s>|\[/?INST\]"), fmt("#cf222e", bold=True)),
-            (re.compile(r"\{#.*?#\}"), fmt("#6e7781")),
-        ]
-
-    def highlightBlock(self, text: str) -> None:
-        for pattern, style in self.rules:
-            for m in pattern.finditer(text):
-                self.setFormat(m.start(), m.end() - m.start(), style)
 
 
 class ModelManagerDialog(Retranslating, QDialog):
@@ -192,9 +164,10 @@ class ModelManagerDialog(Retranslating, QDialog):
         gpu_row = QHBoxLayout()
         gpu_row.addWidget(self.gpu, 1)
         gpu_row.addWidget(self.gpu_value)
+        self.chat_format = ChatFormatPicker(settings)
         self.form = QFormLayout()
-        self.form_labels = [QLabel() for _ in range(7)]
-        rows = (gpu_row, self.ctx, self.threads, self.batch, self.mmap, self.mlock, self.flash)
+        self.form_labels = [QLabel() for _ in range(8)]
+        rows = (gpu_row, self.ctx, self.threads, self.batch, self.mmap, self.mlock, self.flash, self.chat_format)
         for label, widget in zip(self.form_labels, rows):
             self.form.addRow(label, widget)
         self.form.addRow(self.gpu_reason)
@@ -274,7 +247,7 @@ class ModelManagerDialog(Retranslating, QDialog):
             self.form_labels,
             (self.tr("GPU offload (layers)"), self.tr("Context (tokens)"), self.tr("CPU threads"),
              self.tr("Batch size"), self.tr("Memory-map the file"), self.tr("Lock in RAM (mlock)"),
-             self.tr("Flash attention")),
+             self.tr("Flash attention"), self.tr("Chat format")),
         ):
             label.setText(text)
         for i, text in enumerate((self.tr("Auto (off on CPU)"), self.tr("On"), self.tr("Off"))):
@@ -401,6 +374,7 @@ class ModelManagerDialog(Retranslating, QDialog):
         self.template.setPlainText(info.chat_template or self.tr("(this model has no chat template)"))
         layers = (info.n_layer or 0) + 1
         self.gpu.setRange(0, layers)
+        self.chat_format.set_model(info)
         remembered = self.settings.load_params_for(info.path)
         if remembered:
             self.apply_params(remembered)
@@ -488,6 +462,8 @@ class ModelManagerDialog(Retranslating, QDialog):
             return False
         if self.bridge.loading:
             self.show_error(self.tr("A model is already loading. Wait for it or cancel it first."))
+            return False
+        if not self.chat_format.commit():  # a template being written is checked before it is used
             return False
         info = self.current
         assert info is not None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
@@ -144,7 +144,8 @@ class NextTokenPanel(Retranslating, QWidget):
         self.chart.tokenClicked.connect(self.choose)
         self.distributionReady.connect(self._show)
         self.failed.connect(self._show_error)
-        bridge.busyChanged.connect(lambda _busy: self._update_buttons())
+        self._restage_waiting = False  # a sampler change found the engine busy: restage when it is free
+        bridge.busyChanged.connect(self._busy_changed)
         self.retranslate()
         self._update_buttons()
 
@@ -186,11 +187,28 @@ class NextTokenPanel(Retranslating, QWidget):
         return self._run(lambda client: client.next_token(params, top_n=TOP_N))
 
     def restage(self) -> bool:
-        """New sampler settings on the same logits: no model evaluation."""
+        """New sampler settings on the same logits: no model evaluation.
+
+        A change that finds the engine busy (the last restage still running while a slider is
+        dragged, or other work) is not queued: once the engine is free, one restage goes out with
+        the settings of that moment, so the chart follows the slider without a backlog."""
         if self.chart.dist is None:
             return False
         sampler = self.sampler()
-        return self._run(lambda client: client.restage(sampler, top_n=TOP_N))
+        if self._run(lambda client: client.restage(sampler, top_n=TOP_N)):
+            return True
+        self._restage_waiting = True
+        return False
+
+    def _busy_changed(self, busy: bool) -> None:
+        self._update_buttons()
+        if not busy and self._restage_waiting:
+            QTimer.singleShot(0, self._restage_waited)  # after the other panels heard the engine is free
+
+    def _restage_waited(self) -> None:
+        if self._restage_waiting and not self.busy:
+            self._restage_waiting = False
+            self.restage()
 
     def choose(self, index: int) -> bool:
         """Append the token at ``index`` of the chart and step to the next distribution."""
@@ -212,6 +230,7 @@ class NextTokenPanel(Retranslating, QWidget):
         """Another model: its distribution and the tokens stepped by hand (ids of the old
         vocabulary) no longer mean anything."""
         self.steps.clear()
+        self._restage_waiting = False
         self.chart.set_distribution(None)
         self.summary.setText("")
         self.error.hide()

@@ -66,7 +66,7 @@ class RunController(QObject):
 
     @property
     def model(self) -> ModelContext:
-        return ModelContext(self.w.info, self.w.loaded)
+        return ModelContext(self.w.info, self.w.loaded, self.w.format_choice)
 
     # -- the editor's prompt ------------------------------------------------------------------
 

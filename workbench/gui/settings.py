@@ -1,5 +1,5 @@
-"""The app's remembered state (window layout, last model, per-model load settings, language),
-in an INI file in the data folder, so WORKBENCH_HOME keeps tests and users apart."""
+"""The app's remembered state (window layout, last model, per-model load settings and chat
+format, language), in an INI file in the data folder, so WORKBENCH_HOME keeps tests and users apart."""
 
 from __future__ import annotations
 
@@ -8,11 +8,15 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from workbench.values.params import LoadParams
+from workbench.errors import PromptError
 from workbench.paths import data_dir
+from workbench.prompts.chat_formats import FormatChoice
+from workbench.values.params import LoadParams
 
 
 class AppSettings:
+    """The remembered state, read and written one key at a time (each write is synced)."""
+
     def __init__(self) -> None:
         self.qsettings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
 
@@ -76,6 +80,36 @@ class AppSettings:
             table = {}
         table[params.path] = {k: v for k, v in params.to_dict().items() if k != "path"}
         self._set("model/settings", json.dumps(table))
+
+    def _table(self, key: str) -> dict[str, Any]:
+        """A JSON object kept under ``key`` (empty when missing or broken)."""
+        raw = self._get(key)
+        try:
+            table = json.loads(raw) if raw else {}
+        except (TypeError, ValueError):
+            return {}
+        return table if isinstance(table, dict) else {}
+
+    def chat_format_for(self, path: str) -> FormatChoice:
+        """The chat format chosen for this model file; automatic when none was, or the entry is broken."""
+        entry = self._table("model/chat_formats").get(path)
+        if not isinstance(entry, dict):
+            return FormatChoice()
+        name, template = entry.get("name"), entry.get("template")
+        if not isinstance(name, (str, type(None))) or not isinstance(template, (str, type(None))):
+            return FormatChoice()
+        try:
+            return FormatChoice(name=name, template=template)
+        except PromptError:  # both given: not a choice this app wrote
+            return FormatChoice()
+
+    def remember_chat_format(self, path: str, choice: FormatChoice) -> None:
+        table = self._table("model/chat_formats")
+        if choice.is_default:
+            table.pop(path, None)
+        else:
+            table[path] = {"name": choice.name, "template": choice.template}
+        self._set("model/chat_formats", json.dumps(table))
 
     # history database: "" is the default file in the data folder
     def database_path(self) -> str:

@@ -1,5 +1,6 @@
-"""The main window's status bar: the model and its loading, the backend, a context gauge that
-follows the prompt, prompt-evaluation time and generation speed, and whether history is saved.
+"""The main window's status bar: the model and its loading, the backend, the chat format in use, a
+context gauge that follows the prompt, prompt-evaluation time and generation speed, and whether
+history is saved.
 
 The gauge says the prompt's real count even past the context ("198,723 / 4,096 tokens · 194,627
 over"), in white on red then, which reads the same on a light or a dark theme."""
@@ -9,6 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QToolButton
 
+from workbench.gui.chat_format_picker import FormatTexts, needs_attention, notes_text
+from workbench.prompts.chat_formats import ChatFormat
 from workbench.values.results import GenerationDone, LoadedModel
 
 GAUGE_WIDTH = 180
@@ -17,6 +20,8 @@ OVER_STYLE = (
     "QProgressBar { color: #ffffff; background: #c62828; border: 1px solid #8e1b1b; border-radius: 3px;"
     " text-align: center; } QProgressBar::chunk { background: #c62828; }"
 )
+# Dark on amber, for a chat format that is a guess or lacks its markers: readable on either theme.
+ATTENTION_STYLE = "QLabel { color: #1f1f1f; background: #ffca28; border-radius: 3px; padding: 0 4px; }"
 
 
 class StatusBar(QObject):
@@ -34,6 +39,9 @@ class StatusBar(QObject):
         self.cancel_load = QToolButton()
         self.cancel_load.hide()
         self.backend_label = QLabel()
+        self.chat_label = QLabel()
+        self.chat_label.setObjectName("chat-format-status")
+        self.chat_label.hide()
         self.context_gauge = QProgressBar()
         self.context_gauge.setObjectName("context-gauge")
         self.context_gauge.setMaximumWidth(GAUGE_WIDTH)
@@ -48,16 +56,18 @@ class StatusBar(QObject):
         bar.addWidget(self.model_label)
         bar.addWidget(self.load_progress)
         bar.addWidget(self.cancel_load)
-        for widget in (self.backend_label, self.context_gauge, self.timing_label, self.speed_label, self.history_status):
+        for widget in (self.backend_label, self.chat_label, self.context_gauge, self.timing_label, self.speed_label, self.history_status):
             bar.addPermanentWidget(widget)
         self.n_ctx: int | None = None
         self.tokens: int | None = None  # what the gauge counts now (None: nothing counted yet)
         self._run_total = False  # the count is a finished run's prompt and output, not the prompt
+        self.chat: ChatFormat | None = None  # the chat format in use (None: no model)
 
     def retranslate(self, loading: bool) -> None:
         self.history_status.setText(self.tr("History unavailable"))
         self.cancel_load.setText(self.tr("Cancel"))
         self._show_gauge()
+        self.chat_format(self.chat)
         if self.n_ctx is None and not loading:
             self.model_label.setText(self.tr("No model"))
 
@@ -106,6 +116,7 @@ class StatusBar(QObject):
     def loading(self, name: str) -> None:
         self.n_ctx = None
         self.tokens = None
+        self.chat_format(None)
         self._show_gauge()
         self.model_label.setText(self.tr("Loading {0}…").format(name))
         self.load_progress.setValue(0)
@@ -127,6 +138,7 @@ class StatusBar(QObject):
         self._end_load()
         self.n_ctx = None
         self.tokens = None
+        self.chat_format(None)
         self._show_gauge()
         self.model_label.setText(self.tr("No model"))
         if clear_backend:
@@ -135,6 +147,20 @@ class StatusBar(QObject):
     def _end_load(self) -> None:
         self.load_progress.hide()
         self.cancel_load.hide()
+
+    def chat_format(self, chat: ChatFormat | None) -> None:
+        """Show the chat format the model's chats render with (None: hide it), its notes as the tooltip."""
+        self.chat = chat
+        label = self.chat_label
+        if chat is None:
+            label.hide()
+            return
+        label.setText(self.tr("Chat: {0}").format(FormatTexts().title(chat.name)))
+        tip = self.tr("Chat messages are written in this format (Models… → Chat format changes it).")
+        notes = notes_text(chat.notes)
+        label.setToolTip(f"{notes}\n\n{tip}" if notes else tip)
+        label.setStyleSheet(ATTENTION_STYLE if needs_attention(chat) else "")
+        label.show()
 
     # -- the prompt and the run -----------------------------------------------------------------
 

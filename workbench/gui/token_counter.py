@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, Signal
 from workbench.app.prompt_spec import RunRequest, prepare
 from workbench.errors import PromptError
 from workbench.gui.bridge import EngineBridge
-from workbench.prompts.chat import ChatFormat
+from workbench.prompts.chat_formats import ChatFormat
 
 
 def exact_prompt_of(request: RunRequest, chat_format: ChatFormat) -> Callable[[], str]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.errors import ModelFileError
+from workbench.models.vocabulary import markers_in_bytes, markers_in_list
 
 MAGIC = b"GGUF"
 SUPPORTED_VERSIONS = (2, 3)
@@ -77,10 +78,13 @@ FILE_TYPES: dict[int, str] = {
 
 @dataclass(frozen=True)
 class ArraySummary:
-    """A metadata array too long to keep: its element type and length."""
+    """A metadata array too long to keep: its element type, length and where its elements lie in
+    the file (``start``..``end``, bytes)."""
 
     element_type: str
     length: int
+    start: int = field(default=0, compare=False)
+    end: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,7 @@ class GGUFHeader:
     metadata: dict[str, Any]
     tensors: list[TensorInfo] = field(repr=False)
     data_offset: int
+    markers: tuple[str, ...] = ()  # the chat markers the vocabulary holds (workbench.models.vocabulary)
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.metadata.get(key, default)
@@ -194,6 +199,7 @@ def _read_value(cur: _Cursor, vtype: int, depth: int = 0, keep: bool = True) -> 
         if length > MAX_ARRAY_LENGTH:
             raise cur.fail("long_array", n=length, limit=MAX_ARRAY_LENGTH)
         keep_items = keep and length <= KEEP_ARRAY_LENGTH
+        start = cur.pos
         if etype in _SCALAR_FORMATS:
             width = struct.calcsize(_SCALAR_FORMATS[etype])
             if length * width > cur.remaining():
@@ -204,14 +210,14 @@ def _read_value(cur: _Cursor, vtype: int, depth: int = 0, keep: bool = True) -> 
                 cur.pos += length * width
                 return items
             cur.skip(length * width)
-            return ArraySummary(_TYPE_NAMES[etype], length)
+            return ArraySummary(_TYPE_NAMES[etype], length, start, cur.pos)
         if etype == _STRING and length * 8 > cur.remaining():
             raise cur.fail("strings_overrun", n=length)
         if etype == _STRING and not keep_items:
             cur.skip_strings(length)
-            return ArraySummary(_TYPE_NAMES[etype], length)
+            return ArraySummary(_TYPE_NAMES[etype], length, start, cur.pos)
         items = [_read_value(cur, etype, depth + 1, keep_items) for _ in range(length)]
-        return items if keep_items else ArraySummary(_TYPE_NAMES[etype], length)
+        return items if keep_items else ArraySummary(_TYPE_NAMES[etype], length, start, cur.pos)
     raise cur.fail("value_type", type=vtype)
 
 
@@ -282,7 +288,12 @@ def _parse(buf: mmap.mmap, path: Path, size: int) -> GGUFHeader:
         raise cur.fail("alignment", alignment=repr(alignment))
     data_offset = (cur.pos + alignment - 1) // alignment * alignment
     _check_tensor_ranges(tensors, data_offset, size, alignment, path)
-    return GGUFHeader(path, size, version, metadata, tensors, data_offset)
+    vocabulary = metadata.get("tokenizer.ggml.tokens")
+    if isinstance(vocabulary, ArraySummary) and vocabulary.element_type == "string":
+        markers = markers_in_bytes(buf, vocabulary.start, vocabulary.end)
+    else:
+        markers = markers_in_list(vocabulary) if isinstance(vocabulary, list) else ()
+    return GGUFHeader(path, size, version, metadata, tensors, data_offset, markers)
 
 
 def _check_tensor_ranges(tensors: list[TensorInfo], data_offset: int, size: int, alignment: int, path: Path) -> None:

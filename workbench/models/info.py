@@ -33,6 +33,7 @@ class ModelInfo:
     n_head_kv: int | None = None
     key_length: int | None = None
     value_length: int | None = None
+    markers: tuple[str, ...] = ()  # chat markers the vocabulary holds (<|im_start|>, <start_of_turn>...)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -84,6 +85,7 @@ def info_from_header(header: GGUFHeader) -> ModelInfo:
         n_head_kv=_int_or_none(header.get(f"{arch}.attention.head_count_kv")),
         key_length=_int_or_none(header.get(f"{arch}.attention.key_length")),
         value_length=_int_or_none(header.get(f"{arch}.attention.value_length")),
+        markers=header.markers,
     )
 
 

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from workbench.errors import BadInputError
-from workbench.prompts.chat import ChatFormat, ChatMessage
+from workbench.prompts.chat import ChatMessage
+from workbench.prompts.chat_formats import ChatFormat
 
 KINDS = ("direct", "zero_shot_cot", "few_shot_cot", "self_consistency", "tree_of_thought")
 EXTRACT_RULES = ("regex", "last_line", "json_field")

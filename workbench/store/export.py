@@ -58,6 +58,10 @@ def run_json(row: RunRow, with_tokens: bool = True) -> dict[str, Any]:
         "rating": row.rating,
         "note": row.note,
         "details": row.details,
+        "chat_format": row.chat_format,
+        "conversation": row.conversation,
+        "turn": row.turn,
+        "messages": row.messages,
     }
     if with_tokens:
         data["tokens"] = [t.to_dict() for t in decode_tokens(row.tokens)] if row.tokens else []

@@ -67,6 +67,7 @@ class RunRow(Base):
     conversation: Mapped[str | None] = mapped_column(String(32))  # the chat this run is a turn of
     turn: Mapped[int | None]  # its number in that chat (1: the first user message)
     messages: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)  # the chat messages it sent [{role, content}]
+    chat_format: Mapped[str | None] = mapped_column(String(32))  # "gguf", "custom" or a built-in's name; None: not a chat
     starred: Mapped[bool] = mapped_column(default=False)
     rating: Mapped[int | None]
     note: Mapped[str] = mapped_column(Text, default="")

@@ -51,6 +51,7 @@ class NewRun:
     conversation: str | None = None  # the chat this run is a turn of
     turn: int | None = None
     messages: list[dict[str, str]] | None = None  # the chat messages it sent
+    chat_format: str | None = None  # the chat format its prompt was rendered with (None: not a chat)
 
 
 @dataclass

@@ -111,6 +111,7 @@ class RunStore:
                 conversation=run.conversation,
                 turn=run.turn,
                 messages=run.messages,
+                chat_format=run.chat_format,
             )
             session.add(row)
             session.flush()

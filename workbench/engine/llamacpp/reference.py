@@ -1,15 +1,21 @@
-"""The benchmark's reference: plain llama-cpp-python generation in this process, no probability capture.
+"""The benchmark's reference: plain llama-cpp-python in this process, no probability capture.
 
 This is what the workbench is measured against: the same model, context, threads and sampler
-settings, through llama-cpp-python's own ``Llama.generate`` loop.
+settings, through llama-cpp-python's own ``Llama.generate`` loop (generation) and ``Llama.eval``
+(one decode); and llama.cpp evaluating a text with logits at every position, in the batches the
+engine scores in, each batch's logits read out (the least any perplexity can cost).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from types import TracebackType
 
+import numpy as np
+
 import llama_cpp
+from workbench.engine.llamacpp.session import scoring_rows
 
 
 class ReferenceRunner:
@@ -32,6 +38,51 @@ class ReferenceRunner:
             if len(stamps) >= n_tokens:
                 break
         return (len(stamps) - 1) / (stamps[-1] - stamps[0])
+
+    def decode_ms(self, prompt: str, tokens: Sequence[int]) -> list[float]:
+        """Milliseconds of each one-token ``Llama.eval`` of ``tokens``, one after another after
+        ``prompt`` (evaluated first, not timed)."""
+        self.llm.reset()
+        self.llm.eval(self.llm.tokenize(prompt.encode("utf-8"), add_bos=True))
+        times = []
+        for token in tokens:
+            started = time.perf_counter()
+            self.llm.eval([token])
+            times.append((time.perf_counter() - started) * 1000)
+        return times
+
+    def scoring_rows(self) -> int:
+        """The rows per batch the engine scores a text in, for this model on the CPU."""
+        return scoring_rows(self.llm.n_batch, self.llm.n_vocab(), 0)
+
+    def logits_eval_s(self, text: str) -> float:
+        """Seconds to evaluate ``text`` from an empty cache with logits requested for every position,
+        in the engine's scoring batches, copying each batch's logits out into numpy (what
+        ``logits_all`` does, without keeping them): no log-softmax."""
+        tokens = self.llm.tokenize(text.encode("utf-8"), add_bos=True)
+        ctx, n_vocab, rows = self.llm._ctx.ctx, self.llm.n_vocab(), self.scoring_rows()
+        llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(ctx), True)
+        self.llm.reset()
+        batch = llama_cpp.llama_batch_init(rows, 0, 1)
+        out = np.empty((rows, n_vocab), dtype=np.float32)
+        try:
+            started = time.perf_counter()
+            for start in range(0, len(tokens), rows):
+                chunk = tokens[start : start + rows]
+                batch.n_tokens = len(chunk)
+                for i, token in enumerate(chunk):
+                    batch.token[i] = token
+                    batch.pos[i] = start + i
+                    batch.n_seq_id[i] = 1
+                    batch.seq_id[i][0] = 0
+                    batch.logits[i] = True
+                if llama_cpp.llama_decode(ctx, batch) != 0:
+                    raise RuntimeError("llama_decode failed in the reference evaluation")
+                out[: len(chunk)] = np.ctypeslib.as_array(llama_cpp.llama_get_logits(ctx), shape=(len(chunk), n_vocab))
+            return time.perf_counter() - started
+        finally:
+            llama_cpp.llama_batch_free(batch)
+            llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(ctx), True)
 
     def __enter__(self) -> ReferenceRunner:
         return self

@@ -8,7 +8,6 @@ translates llama.cpp's return codes into our own errors.
 from __future__ import annotations
 
 import ctypes
-import math
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -20,7 +19,7 @@ import llama_cpp
 from workbench.engine.llamacpp.kernels import exp_sum, exp_sum_address
 from workbench.engine.llamacpp.logs import clear_log, recent_log
 from workbench.engine.llamacpp.sampler import Sampler
-from workbench.engine.sampling import RowCapture
+from workbench.engine.sampling import RowCapture, score_rows
 from workbench.errors import EngineError, ModelLoadError, NoModelLoaded, PromptError
 from workbench.values.params import LoadParams, SamplerParams
 from workbench.values.results import LoadedModel
@@ -349,8 +348,7 @@ class LlamaSession:
         self.forget()
         n = len(tokens)
         out: list[float | None] = [None]
-        normaliser = RowCapture(0, False, exp_sum, exp_sum_address)  # one row at a time: no n_batch x n_vocab temporaries
-        scratch = np.empty(self.n_vocab, dtype=np.float32)
+        scratch = np.empty(self.n_vocab, dtype=np.float32)  # one row at a time: no n_batch x n_vocab temporaries
         rows_per_batch = self.scoring_rows
         batch = llama_cpp.llama_batch_init(rows_per_batch, 0, 1)
         self.set_abort(should_abort)
@@ -372,16 +370,7 @@ class LlamaSession:
                     raise EngineError.of("engine.text_failed", code=code)
                 rows = np.ctypeslib.as_array(llama_cpp.llama_get_logits(self.ctx), shape=(len(chunk), self.n_vocab))
                 # Row i predicts token start+i+1.
-                following = tokens[start + 1 : start + len(chunk) + 1]
-                # The maxima of the whole batch in one vectorised pass, then one exp-sum per row.
-                peaks = rows[: len(following)].max(axis=1).tolist()
-                for i, token in enumerate(following):
-                    row, peak = rows[i], peaks[i]
-                    if exp_sum is not None and math.isfinite(peak):
-                        lse = peak + math.log(exp_sum(row, peak, scratch))
-                    else:  # no ggml kernel, or a row without a finite maximum
-                        lse = normaliser(row)[0]
-                    out.append(float(row[token]) - lse)
+                out.extend(score_rows(rows, tokens[start + 1 : start + len(chunk) + 1], scratch, exp_sum, exp_sum_address))
             self.past = list(tokens)
             self.batch_starts = list(range(0, n, rows_per_batch))
             return out

@@ -128,6 +128,44 @@
     </message>
 </context>
 <context>
+    <name>ChatFormatPicker</name>
+    <message>
+        <location filename="../chat_format_picker.py" line="132"/>
+        <source>Use this template</source>
+        <translation>使用此模板</translation>
+    </message>
+    <message>
+        <location filename="../chat_format_picker.py" line="133"/>
+        <source>A Jinja chat template: messages, add_generation_prompt, bos_token, eos_token</source>
+        <translation>Jinja 对话模板：可用 messages、add_generation_prompt、bos_token、eos_token</translation>
+    </message>
+    <message>
+        <location filename="../chat_format_picker.py" line="134"/>
+        <source>How chat messages are written for this model; it applies at once, no reload needed</source>
+        <translation>此模型的对话消息如何书写；立即生效，无需重新加载</translation>
+    </message>
+    <message>
+        <location filename="../chat_format_picker.py" line="138"/>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../chat_format_picker.py" line="144"/>
+        <source>The model&apos;s own template</source>
+        <translation>模型自带的模板</translation>
+    </message>
+    <message>
+        <location filename="../chat_format_picker.py" line="146"/>
+        <source>Custom Jinja template…</source>
+        <translation>自定义 Jinja 模板…</translation>
+    </message>
+    <message>
+        <location filename="../chat_format_picker.py" line="222"/>
+        <source>This template is not used: {0} The chat format stays {1}.</source>
+        <translation>未使用此模板：{0} 对话格式仍为 {1}。</translation>
+    </message>
+</context>
+<context>
     <name>CompareDialog</name>
     <message>
         <location filename="../compare_view.py" line="83"/>
@@ -237,427 +275,522 @@
 <context>
     <name>ErrorTexts</name>
     <message>
-        <location filename="../error_text.py" line="33"/>
+        <location filename="../error_text.py" line="37"/>
         <source>Model file not found: {path}</source>
         <translation>找不到模型文件：{path}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="34"/>
+        <location filename="../error_text.py" line="38"/>
         <source>{path} is a folder, not a model file. Choose a .gguf file inside it.</source>
         <translation>{path} 是文件夹，不是模型文件。请选择其中的 .gguf 文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="35"/>
+        <location filename="../error_text.py" line="39"/>
         <source>{path} is not a GGUF model: it is only {size} bytes long.</source>
         <translation>{path} 不是 GGUF 模型：它只有 {size} 字节。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="36"/>
+        <location filename="../error_text.py" line="40"/>
         <source>Cannot read {path}: permission denied.</source>
         <translation>无法读取 {path}：没有权限。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="37"/>
+        <location filename="../error_text.py" line="41"/>
         <source>Cannot read {path}: {reason}.</source>
         <translation>无法读取 {path}：{reason}。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="38"/>
+        <location filename="../error_text.py" line="42"/>
         <source>{path} is not a GGUF model (it does not start with &apos;GGUF&apos;). The workbench runs llama.cpp models in GGUF format; convert others with llama.cpp&apos;s convert_hf_to_gguf.py.</source>
         <translation>{path} 不是 GGUF 模型（文件开头不是“GGUF”）。工作台运行 GGUF 格式的 llama.cpp 模型；其他格式请用 llama.cpp 的 convert_hf_to_gguf.py 转换。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="39"/>
+        <location filename="../error_text.py" line="43"/>
         <source>{path} is a big-endian GGUF file; this machine needs a little-endian one.</source>
         <translation>{path} 是大端序的 GGUF 文件；本机需要小端序文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="40"/>
+        <location filename="../error_text.py" line="44"/>
         <source>{path} is GGUF version {version}; supported versions are {supported}. Re-convert it with a current llama.cpp.</source>
         <translation>{path} 的 GGUF 版本为 {version}；支持的版本为 {supported}。请用新版 llama.cpp 重新转换。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="41"/>
+        <location filename="../error_text.py" line="45"/>
         <source>{path} is truncated: the header ends at byte {size} but needs more. The download or copy was probably interrupted; get the file again.</source>
         <translation>{path} 不完整：文件头在第 {size} 字节处结束，但还需要更多数据。下载或复制可能中断了，请重新获取该文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="42"/>
+        <location filename="../error_text.py" line="46"/>
         <source>{path} is truncated or corrupt: a field claims {n} bytes but only {remaining} remain.</source>
         <translation>{path} 不完整或已损坏：某个字段声明有 {n} 字节，但只剩 {remaining} 字节。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="43"/>
+        <location filename="../error_text.py" line="47"/>
         <source>{path} is corrupt: tensor &apos;{tensor}&apos; is not aligned to {alignment} bytes.</source>
         <translation>{path} 已损坏：张量“{tensor}”没有按 {alignment} 字节对齐。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="44"/>
+        <location filename="../error_text.py" line="48"/>
         <source>{path} is truncated: tensor &apos;{tensor}&apos; needs bytes up to {end} but the file has {size}. The download or copy was probably interrupted; get the file again.</source>
         <translation>{path} 不完整：张量“{tensor}”需要读到第 {end} 字节，但文件只有 {size} 字节。下载或复制可能中断了，请重新获取该文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="45"/>
+        <location filename="../error_text.py" line="49"/>
         <source>{path} is not a valid GGUF model: a string claims {n} bytes (limit {limit}) (at byte {at}).</source>
         <translation>{path} 不是有效的 GGUF 模型：某个字符串声明有 {n} 字节（上限 {limit}）（位于第 {at} 字节）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="46"/>
+        <location filename="../error_text.py" line="50"/>
         <source>{path} is not a valid GGUF model: arrays nested deeper than {limit} (at byte {at}).</source>
         <translation>{path} 不是有效的 GGUF 模型：数组嵌套超过 {limit} 层（位于第 {at} 字节）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="47"/>
+        <location filename="../error_text.py" line="51"/>
         <source>{path} is not a valid GGUF model: unknown array element type {type} (at byte {at}).</source>
         <translation>{path} 不是有效的 GGUF 模型：未知的数组元素类型 {type}（位于第 {at} 字节）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="48"/>
+        <location filename="../error_text.py" line="52"/>
         <source>{path} is not a valid GGUF model: an array claims {n} elements (limit {limit}) (at byte {at}).</source>
         <translation>{path} 不是有效的 GGUF 模型：某个数组声明有 {n} 个元素（上限 {limit}）（位于第 {at} 字节）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="49"/>
+        <location filename="../error_text.py" line="53"/>
         <source>{path} is not a valid GGUF model: an array of {n} elements runs past the end of the file (at byte {at}).</source>
         <translation>{path} 不是有效的 GGUF 模型：一个 {n} 个元素的数组超出了文件末尾（位于第 {at} 字节）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="50"/>
+        <location filename="../error_text.py" line="54"/>
         <source>{path} is not a valid GGUF model: an array of {n} strings runs past the end of the file (at byte {at}).</source>
         <translation>{path} 不是有效的 GGUF 模型：一个 {n} 个字符串的数组超出了文件末尾（位于第 {at} 字节）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="51"/>
+        <location filename="../error_text.py" line="55"/>
         <source>{path} is not a valid GGUF model: unknown metadata value type {type} (at byte {at}).</source>
         <translation>{path} 不是有效的 GGUF 模型：未知的元数据值类型 {type}（位于第 {at} 字节）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="52"/>
+        <location filename="../error_text.py" line="56"/>
         <source>{path} is not a valid GGUF model: it claims {n} metadata entries (limit {limit}) (at byte {at}).</source>
         <translation>{path} 不是有效的 GGUF 模型：它声明有 {n} 个元数据条目（上限 {limit}）（位于第 {at} 字节）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="53"/>
+        <location filename="../error_text.py" line="57"/>
         <source>{path} is not a valid GGUF model: it claims {n} tensors (limit {limit}) (at byte {at}).</source>
         <translation>{path} 不是有效的 GGUF 模型：它声明有 {n} 个张量（上限 {limit}）（位于第 {at} 字节）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="54"/>
+        <location filename="../error_text.py" line="58"/>
         <source>{path} is not a valid GGUF model: it claims {n_kv} metadata entries and {n_tensors} tensors, more than fit in {size} bytes (at byte {at}).</source>
         <translation>{path} 不是有效的 GGUF 模型：它声明有 {n_kv} 个元数据条目和 {n_tensors} 个张量，{size} 字节装不下（位于第 {at} 字节）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="55"/>
+        <location filename="../error_text.py" line="59"/>
         <source>{path} is not a valid GGUF model: tensor &apos;{tensor}&apos; has {n} dimensions (1 to {limit} allowed) (at byte {at}).</source>
         <translation>{path} 不是有效的 GGUF 模型：张量“{tensor}”有 {n} 个维度（允许 1 到 {limit} 个）（位于第 {at} 字节）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="56"/>
+        <location filename="../error_text.py" line="60"/>
         <source>{path} is not a valid GGUF model: tensor &apos;{tensor}&apos; has an implausible shape {shape} (at byte {at}).</source>
         <translation>{path} 不是有效的 GGUF 模型：张量“{tensor}”的形状 {shape} 不合理（位于第 {at} 字节）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="57"/>
+        <location filename="../error_text.py" line="61"/>
         <source>{path} is not a valid GGUF model: general.alignment is {alignment}, not a power of two (at byte {at}).</source>
         <translation>{path} 不是有效的 GGUF 模型：general.alignment 为 {alignment}，不是 2 的幂（位于第 {at} 字节）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="58"/>
+        <location filename="../error_text.py" line="62"/>
         <source>The bundled model is not installed: reinstall the workbench (`make run` in its source folder), or open a .gguf file in Models….</source>
         <translation>未安装内置模型：请重新安装工作台（在其源代码文件夹中运行 `make run`），或在“模型…”中打开一个 .gguf 文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="59"/>
+        <location filename="../error_text.py" line="63"/>
         <source>Model folder {folder} no longer exists (or is not a folder).</source>
         <translation>模型文件夹 {folder} 已不存在（或不是文件夹）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="60"/>
+        <location filename="../error_text.py" line="64"/>
         <source>Cannot read model folder {folder}: {reason}.</source>
         <translation>无法读取模型文件夹 {folder}：{reason}。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="62"/>
+        <location filename="../error_text.py" line="66"/>
         <source>The context must be at least {min} tokens (llama.cpp&apos;s smallest context), not {n_ctx}: raise it in Models… → Context.</source>
         <translation>上下文至少需要 {min} 个词元（llama.cpp 的最小上下文），而不是 {n_ctx}：请在“模型… → 上下文”中调大。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="63"/>
+        <location filename="../error_text.py" line="67"/>
         <source>CPU threads must be 1 or more, not {n}: set them in Models… → CPU threads.</source>
         <translation>CPU 线程数至少为 1，而不是 {n}：请在“模型… → CPU 线程数”中设置。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="64"/>
+        <location filename="../error_text.py" line="68"/>
         <source>llama.cpp could not load {path}: {reason} If the file is a newer architecture, update llama-cpp-python; if memory ran out, use fewer GPU layers or a smaller model.</source>
         <translation>llama.cpp 无法加载 {path}：{reason} 如果该文件是较新的架构，请更新 llama-cpp-python；如果内存不足，请减少 GPU 层数或换用更小的模型。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="65"/>
+        <location filename="../error_text.py" line="69"/>
         <source>llama.cpp could not load {path} and gave no reason. If the file is a newer architecture, update llama-cpp-python; if memory ran out, use fewer GPU layers or a smaller model.</source>
         <translation>llama.cpp 无法加载 {path}，且未给出原因。如果该文件是较新的架构，请更新 llama-cpp-python；如果内存不足，请减少 GPU 层数或换用更小的模型。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="66"/>
+        <location filename="../error_text.py" line="70"/>
         <source>llama.cpp loaded the model but could not create a context of {n_ctx} tokens ({reason}). Try a smaller context (Models… → Context) or fewer GPU layers (Models… → GPU offload).</source>
         <translation>llama.cpp 已加载模型，但无法创建 {n_ctx} 个词元的上下文（{reason}）。请尝试减小上下文（模型… → 上下文）或减少 GPU 层数（模型… → GPU 卸载）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="67"/>
+        <location filename="../error_text.py" line="71"/>
         <source>llama.cpp loaded the model but could not create a context of {n_ctx} tokens. Try a smaller context (Models… → Context) or fewer GPU layers (Models… → GPU offload).</source>
         <translation>llama.cpp 已加载模型，但无法创建 {n_ctx} 个词元的上下文。请尝试减小上下文（模型… → 上下文）或减少 GPU 层数（模型… → GPU 卸载）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="69"/>
+        <location filename="../error_text.py" line="73"/>
         <source>The prompt is empty.</source>
         <translation>提示词为空。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="70"/>
+        <location filename="../error_text.py" line="74"/>
         <source>The prompt is empty (and this model has no start token). Type a prompt.</source>
         <translation>提示词为空（且该模型没有起始词元）。请输入提示词。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="71"/>
+        <location filename="../error_text.py" line="75"/>
         <source>The prompt is {n} tokens but the context holds {n_ctx} (and needs room for at least one new token). Shorten the prompt or load the model with a larger context (Models… → Context).</source>
         <translation>提示词有 {n} 个词元，但上下文只能容纳 {n_ctx} 个（还需至少为一个新词元留出空间）。请缩短提示词，或以更大的上下文加载模型（模型… → 上下文）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="72"/>
+        <location filename="../error_text.py" line="76"/>
         <source>The context of {n_ctx} tokens is full. For a longer output, load the model with a larger context (Models… → Context).</source>
         <translation>{n_ctx} 个词元的上下文已满。若需更长的输出，请以更大的上下文加载模型（模型… → 上下文）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="73"/>
+        <location filename="../error_text.py" line="77"/>
         <source>Token ids {ids} are outside this model&apos;s vocabulary (0..{last}).</source>
         <translation>词元 ID {ids} 超出了该模型的词表范围（0..{last}）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="74"/>
+        <location filename="../error_text.py" line="78"/>
         <source>No next-token distribution yet: press Next token first.</source>
         <translation>还没有下一个词元的分布：请先点击“下一个词元”。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="75"/>
+        <location filename="../error_text.py" line="79"/>
         <source>The text is empty.</source>
         <translation>文本为空。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="76"/>
+        <location filename="../error_text.py" line="80"/>
         <source>A chat needs at least one message.</source>
         <translation>对话至少需要一条消息。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="78"/>
+        <location filename="../error_text.py" line="81"/>
+        <source>Cannot read the messages file {path}: {reason}.</source>
+        <translation>无法读取消息文件 {path}：{reason}。</translation>
+    </message>
+    <message>
+        <location filename="../error_text.py" line="82"/>
+        <source>The messages file {path} is not valid JSON: {reason}.</source>
+        <translation>消息文件 {path} 不是有效的 JSON：{reason}。</translation>
+    </message>
+    <message>
+        <location filename="../error_text.py" line="83"/>
+        <source>{where} must be a list of messages, each with a role and a content.</source>
+        <translation>{where} 必须是消息列表，每条消息都有 role 和 content。</translation>
+    </message>
+    <message>
+        <location filename="../error_text.py" line="84"/>
+        <source>Message {n} in {where} is not a message with a text role and content: {found}</source>
+        <translation>{where} 中的第 {n} 条不是带文本 role 和 content 的消息：{found}</translation>
+    </message>
+    <message>
+        <location filename="../error_text.py" line="85"/>
+        <source>Message {n} in {where} has the role &apos;{role}&apos;; the roles are {roles}.</source>
+        <translation>{where} 中的第 {n} 条消息的角色是“{role}”；可用角色为 {roles}。</translation>
+    </message>
+    <message>
+        <location filename="../error_text.py" line="87"/>
+        <source>Unknown chat format &apos;{name}&apos;. The built-in formats are: {names}.</source>
+        <translation>未知的对话格式“{name}”。内置格式有：{names}。</translation>
+    </message>
+    <message>
+        <location filename="../error_text.py" line="88"/>
+        <source>Choose a chat format or write a chat template, not both.</source>
+        <translation>请选择对话格式或编写对话模板，不要同时使用。</translation>
+    </message>
+    <message>
+        <location filename="../error_text.py" line="89"/>
+        <source>This model file has no chat template of its own; choose a built-in format in Models… → Chat format.</source>
+        <translation>此模型文件没有自带的对话模板；请在“模型…→ 对话格式”中选择内置格式。</translation>
+    </message>
+    <message>
+        <location filename="../error_text.py" line="90"/>
+        <source>The model file has no chat template; using the {format} format, chosen from its architecture ({architecture}) and vocabulary.</source>
+        <translation>模型文件没有对话模板；根据其架构（{architecture}）和词表，使用 {format} 格式。</translation>
+    </message>
+    <message>
+        <location filename="../error_text.py" line="91"/>
+        <source>The model file has no chat template and nothing in it names a format; using ChatML, a guess. If replies look wrong, choose the model&apos;s format in Models… → Chat format.</source>
+        <translation>模型文件没有对话模板，也没有任何信息指明格式；暂用 ChatML（猜测）。如果回复看起来不对，请在“模型…→ 对话格式”中选择该模型的格式。</translation>
+    </message>
+    <message>
+        <location filename="../error_text.py" line="92"/>
+        <source>The {format} format needs {markers} as special tokens, but this model&apos;s vocabulary lacks them: they will be cut into ordinary pieces.</source>
+        <translation>{format} 格式需要 {markers} 作为特殊 token，但此模型的词表中没有：它们会被切成普通片段。</translation>
+    </message>
+    <message>
+        <location filename="../error_text.py" line="93"/>
+        <source>Cannot read the chat template {path}: {reason}.</source>
+        <translation>无法读取对话模板 {path}：{reason}。</translation>
+    </message>
+    <message>
+        <location filename="../error_text.py" line="94"/>
+        <source>The chat template does not accept a system message ({detail}).</source>
+        <translation>此对话模板不接受系统消息（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../error_text.py" line="95"/>
+        <source>The chat template renders the same with and without the generation prompt: the model is not told that it is the assistant&apos;s turn, and may continue the user&apos;s message instead.</source>
+        <translation>此对话模板在有无生成提示时渲染结果相同：模型不知道轮到助手回答，可能会接着写用户的消息。</translation>
+    </message>
+    <message>
+        <location filename="../error_text.py" line="96"/>
+        <source>The chat template renders an empty prompt for a chat.</source>
+        <translation>此对话模板为对话渲染出了空提示词。</translation>
+    </message>
+    <message>
+        <location filename="../error_text.py" line="97"/>
+        <source>The chat template ({format}) refused these messages: {detail}. It may not accept a system message: move the system text into the first user message, or choose another chat format in Models… → Chat format ({names}).</source>
+        <translation>对话模板（{format}）拒绝了这些消息：{detail}。它可能不接受系统消息：请把系统文本移到第一条用户消息中，或在“模型…→ 对话格式”中选择其他对话格式（{names}）。</translation>
+    </message>
+    <message>
+        <location filename="../error_text.py" line="99"/>
         <source>No model is loaded. Load one in Models… (Ctrl+O).</source>
         <translation>尚未加载模型。请在“模型…”（Ctrl+O）中加载一个。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="79"/>
+        <location filename="../error_text.py" line="100"/>
         <source>Only the tokenizer of this model is loaded; load the full model to generate.</source>
         <translation>只加载了该模型的分词器；请加载完整模型后再生成。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="80"/>
+        <location filename="../error_text.py" line="101"/>
         <source>Only the tokenizer of this model is loaded; load the full model.</source>
         <translation>只加载了该模型的分词器；请加载完整模型。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="81"/>
+        <location filename="../error_text.py" line="102"/>
         <source>llama.cpp could not tokenize the text (code {code}).</source>
         <translation>llama.cpp 无法对文本分词（代码 {code}）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="82"/>
+        <location filename="../error_text.py" line="103"/>
         <source>llama.cpp failed to evaluate {n} tokens (code {code}). {log}</source>
         <translation>llama.cpp 计算 {n} 个词元失败（代码 {code}）。{log}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="83"/>
+        <location filename="../error_text.py" line="104"/>
         <source>llama.cpp failed to evaluate a token (code {code}).</source>
         <translation>llama.cpp 计算词元失败（代码 {code}）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="84"/>
+        <location filename="../error_text.py" line="105"/>
         <source>llama.cpp failed to evaluate the text (code {code}).</source>
         <translation>llama.cpp 计算文本失败（代码 {code}）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="85"/>
+        <location filename="../error_text.py" line="106"/>
         <source>llama.cpp returned no logits.</source>
         <translation>llama.cpp 没有返回 logits。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="86"/>
+        <location filename="../error_text.py" line="107"/>
         <source>The engine did not start: {detail}</source>
         <translation>引擎未能启动：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="87"/>
+        <location filename="../error_text.py" line="108"/>
         <source>The engine speaks protocol {theirs}, this app {ours}. Reinstall the workbench.</source>
         <translation>引擎使用协议 {theirs}，本应用使用 {ours}。请重新安装工作台。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="88"/>
+        <location filename="../error_text.py" line="109"/>
         <source>Unknown engine request {request}.</source>
         <translation>未知的引擎请求 {request}。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="89"/>
+        <location filename="../error_text.py" line="110"/>
         <source>Engine error: {detail}</source>
         <translation>引擎错误：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="90"/>
+        <location filename="../error_text.py" line="111"/>
         <source>The engine process was killed by {signal} (llama.cpp crashed or ran out of memory). Your work is kept; the next request starts a fresh engine.</source>
         <translation>引擎进程被 {signal} 终止（llama.cpp 崩溃或内存不足）。你的工作已保留；下一次请求会启动新的引擎。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="91"/>
+        <location filename="../error_text.py" line="112"/>
         <source>The engine process was killed by {signal} (llama.cpp crashed or ran out of memory). Last output: {output} Your work is kept; the next request starts a fresh engine.</source>
         <translation>引擎进程被 {signal} 终止（llama.cpp 崩溃或内存不足）。最后的输出：{output} 你的工作已保留；下一次请求会启动新的引擎。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="92"/>
+        <location filename="../error_text.py" line="113"/>
         <source>The engine process exited with code {code} (llama.cpp crashed or ran out of memory). Your work is kept; the next request starts a fresh engine.</source>
         <translation>引擎进程以代码 {code} 退出（llama.cpp 崩溃或内存不足）。你的工作已保留；下一次请求会启动新的引擎。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="93"/>
+        <location filename="../error_text.py" line="114"/>
         <source>The engine process exited with code {code} (llama.cpp crashed or ran out of memory). Last output: {output} Your work is kept; the next request starts a fresh engine.</source>
         <translation>引擎进程以代码 {code} 退出（llama.cpp 崩溃或内存不足）。最后的输出：{output} 你的工作已保留；下一次请求会启动新的引擎。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="95"/>
+        <location filename="../error_text.py" line="116"/>
         <source>The template refused the input: {detail}</source>
         <translation>模板拒绝了输入：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="96"/>
+        <location filename="../error_text.py" line="117"/>
         <source>The {what} has a syntax error on line {line}: {detail}</source>
         <translation>{what}第 {line} 行有语法错误：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="97"/>
+        <location filename="../error_text.py" line="118"/>
         <source>The {what} produced more than {limit:,} characters; rendering was stopped.</source>
         <translation>{what}生成了超过 {limit:,} 个字符，已停止渲染。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="98"/>
+        <location filename="../error_text.py" line="119"/>
         <source>The {what} took longer than {seconds:g} s to render; rendering was stopped.</source>
         <translation>{what}渲染超过 {seconds:g} 秒，已停止渲染。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="99"/>
+        <location filename="../error_text.py" line="120"/>
         <source>The {what} tried something the sandbox forbids: {detail}</source>
         <translation>{what}尝试了沙箱禁止的操作：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="100"/>
+        <location filename="../error_text.py" line="121"/>
         <source>The {what} uses a variable that was not given: {detail}</source>
         <translation>{what}使用了未提供的变量：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="101"/>
+        <location filename="../error_text.py" line="122"/>
         <source>The {what} failed: {detail}</source>
         <translation>{what}出错：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="102"/>
+        <location filename="../error_text.py" line="123"/>
         <source>The {what} failed while rendering: {detail}</source>
         <translation>{what}在渲染时出错：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="104"/>
+        <location filename="../error_text.py" line="125"/>
         <source>A preset needs a name.</source>
         <translation>预设需要一个名称。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="105"/>
+        <location filename="../error_text.py" line="126"/>
         <source>&apos;{name}&apos; is a built-in preset; choose another name.</source>
         <translation>“{name}”是内置预设；请另选一个名称。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="106"/>
+        <location filename="../error_text.py" line="127"/>
         <source>&apos;{name}&apos; is a built-in preset and cannot be deleted.</source>
         <translation>“{name}”是内置预设，不能删除。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="108"/>
+        <location filename="../error_text.py" line="129"/>
         <source>The disk holding {path} is full (or failing): free some space. Nothing saved before was lost.</source>
         <translation>存放 {path} 的磁盘已满（或出现故障）：请释放一些空间。之前保存的内容没有丢失。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="109"/>
+        <location filename="../error_text.py" line="130"/>
         <source>{path} is read-only: the history can be browsed but new runs are not saved. Make it writable, or choose another file in File → History database….</source>
         <translation>{path} 是只读的：可以浏览历史记录，但新的运行不会被保存。请使其可写，或在“文件 → 历史数据库…”中选择另一个文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="110"/>
+        <location filename="../error_text.py" line="131"/>
         <source>{path} stayed locked by another program for {seconds} s; try again.</source>
         <translation>{path} 被其他程序锁定了 {seconds} 秒；请重试。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="111"/>
+        <location filename="../error_text.py" line="132"/>
         <source>{path} is not a workbench database, or it is damaged. Move it aside, or choose another file in File → History database….</source>
         <translation>{path} 不是工作台数据库，或已损坏。请将其移走，或在“文件 → 历史数据库…”中选择另一个文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="112"/>
+        <location filename="../error_text.py" line="133"/>
         <source>{path} cannot be opened: check that its folder exists and is writable, or choose another file in File → History database….</source>
         <translation>无法打开 {path}：请检查其所在文件夹是否存在且可写，或在“文件 → 历史数据库…”中选择另一个文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="113"/>
+        <location filename="../error_text.py" line="134"/>
         <source>The database {path} failed: {detail}</source>
         <translation>数据库 {path} 出错：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="114"/>
+        <location filename="../error_text.py" line="135"/>
         <source>There is no database at {path} to open read-only.</source>
         <translation>{path} 处没有可以只读打开的数据库。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="115"/>
+        <location filename="../error_text.py" line="136"/>
         <source>Cannot create the folder for the database {path}: {reason}.</source>
         <translation>无法为数据库 {path} 创建文件夹：{reason}。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="116"/>
+        <location filename="../error_text.py" line="137"/>
         <source>{path} was written by a newer Prompt Workbench (schema {schema}; this version knows up to {head}). Update the app, or choose another file in File → History database….</source>
         <translation>{path} 由更新版本的 Prompt Workbench 写入（架构 {schema}；此版本最多支持到 {head}）。请更新应用，或在“文件 → 历史数据库…”中选择另一个文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="117"/>
+        <location filename="../error_text.py" line="138"/>
         <source>{path} is read-only and needs upgrading to this version&apos;s schema; make it writable.</source>
         <translation>{path} 是只读的，且需要升级到此版本的架构；请使其可写。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="118"/>
+        <location filename="../error_text.py" line="139"/>
         <source>These tokens were saved in format {version}, which this version cannot read.</source>
         <translation>这些词元以格式 {version} 保存，此版本无法读取。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="119"/>
+        <location filename="../error_text.py" line="140"/>
         <source>The saved tokens of this run are damaged ({detail}).</source>
         <translation>此次运行保存的词元已损坏（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="125"/>
+        <location filename="../error_text.py" line="146"/>
         <source>template</source>
         <translation>模板</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="127"/>
+        <location filename="../error_text.py" line="148"/>
         <source>model&apos;s chat template</source>
         <translation>模型的对话模板</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="132"/>
+        <location filename="../error_text.py" line="150"/>
+        <source>custom chat template</source>
+        <translation>自定义对话模板</translation>
+    </message>
+    <message>
+        <location filename="../error_text.py" line="152"/>
+        <source>chat template</source>
+        <translation>对话模板</translation>
+    </message>
+    <message>
+        <location filename="../error_text.py" line="158"/>
         <source>template {0}</source>
         <translation>模板 {0}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="132"/>
+        <location filename="../error_text.py" line="160"/>
+        <source>built-in {0} chat format</source>
+        <translation>内置 {0} 对话格式</translation>
+    </message>
+    <message>
+        <location filename="../error_text.py" line="161"/>
         <source>system prompt of {0}</source>
         <translation>{0} 的系统提示词</translation>
     </message>
@@ -665,29 +798,67 @@
 <context>
     <name>ExactPromptDialog</name>
     <message>
-        <location filename="../dialogs.py" line="33"/>
+        <location filename="../dialogs.py" line="39"/>
         <source>Exact prompt</source>
         <translation>实际提示词</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="39"/>
+        <location filename="../dialogs.py" line="45"/>
         <source>{0} tokens</source>
         <translation>{0} 个词元</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="39"/>
+        <location filename="../dialogs.py" line="45"/>
         <source>token count unavailable</source>
         <translation>无法统计词元数</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="39"/>
+        <location filename="../dialogs.py" line="45"/>
         <source>{0} token</source>
         <translation>{0} 个词元</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="40"/>
+        <location filename="../dialogs.py" line="46"/>
         <source>{0} characters · {1}. Special tokens are shown in red.</source>
         <translation>{0} 个字符 · {1}。特殊词元以红色显示。</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="62"/>
+        <source>Completion: no chat format applies, the text is sent as typed.</source>
+        <translation>续写模式：不套用对话格式，文本按原样发送。</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="63"/>
+        <source>Written in the chat format: {0}.</source>
+        <translation>使用的对话格式：{0}。</translation>
+    </message>
+</context>
+<context>
+    <name>FormatTexts</name>
+    <message>
+        <location filename="../chat_format_picker.py" line="69"/>
+        <source>the model&apos;s own template</source>
+        <translation>模型自带的模板</translation>
+    </message>
+    <message>
+        <location filename="../chat_format_picker.py" line="69"/>
+        <source>custom template</source>
+        <translation>自定义模板</translation>
+    </message>
+    <message>
+        <location filename="../chat_format_picker.py" line="75"/>
+        <source>Automatic (the model&apos;s own template)</source>
+        <translation>自动（模型自带的模板）</translation>
+    </message>
+    <message>
+        <location filename="../chat_format_picker.py" line="77"/>
+        <source>Automatic ({0}, a guess)</source>
+        <translation>自动（{0}，猜测）</translation>
+    </message>
+    <message>
+        <location filename="../chat_format_picker.py" line="78"/>
+        <source>Automatic ({0}, chosen from its architecture and vocabulary)</source>
+        <translation>自动（{0}，根据架构和词表选择）</translation>
     </message>
 </context>
 <context>
@@ -1260,272 +1431,272 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="314"/>
+        <location filename="../main_window.py" line="315"/>
         <source>Prompt Workbench</source>
         <translation>提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="315"/>
+        <location filename="../main_window.py" line="316"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="317"/>
+        <location filename="../main_window.py" line="318"/>
         <source>Output · green likely, red surprising · hover a token for alternatives, right-click to branch</source>
         <translation>输出 · 绿色为高概率，红色为意外 · 悬停词元查看候选，右键从此处分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="320"/>
+        <location filename="../main_window.py" line="321"/>
         <source>Colour by probability</source>
         <translation>按概率着色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="320"/>
+        <location filename="../main_window.py" line="321"/>
         <source>Colour by rank</source>
         <translation>按排名着色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="320"/>
+        <location filename="../main_window.py" line="321"/>
         <source>Colour by entropy</source>
         <translation>按熵着色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="322"/>
+        <location filename="../main_window.py" line="323"/>
         <source>Sampling</source>
         <translation>采样</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="323"/>
+        <location filename="../main_window.py" line="324"/>
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="324"/>
+        <location filename="../main_window.py" line="325"/>
         <source>Next token</source>
         <translation>下一个词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="325"/>
+        <location filename="../main_window.py" line="326"/>
         <source>Prompt surprisal</source>
         <translation>提示词意外度</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="326"/>
+        <location filename="../main_window.py" line="327"/>
         <source>Resample</source>
         <translation>重复采样</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="327"/>
+        <location filename="../main_window.py" line="328"/>
         <source>Branches</source>
         <translation>分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="328"/>
+        <location filename="../main_window.py" line="329"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="329"/>
+        <location filename="../main_window.py" line="330"/>
         <source>Library</source>
         <translation>模板库</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="331"/>
+        <location filename="../main_window.py" line="332"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="331"/>
+        <location filename="../main_window.py" line="332"/>
         <source>Open, find and load models (Ctrl+O)</source>
         <translation>打开、查找并加载模型 (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="332"/>
+        <location filename="../main_window.py" line="333"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="333"/>
+        <location filename="../main_window.py" line="334"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="333"/>
+        <location filename="../main_window.py" line="334"/>
         <source>Run the prompt (Ctrl+Enter)</source>
         <translation>运行提示词 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="334"/>
+        <location filename="../main_window.py" line="335"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="334"/>
+        <location filename="../main_window.py" line="335"/>
         <source>Stop generating (Esc)</source>
         <translation>停止生成 (Esc)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="335"/>
+        <location filename="../main_window.py" line="336"/>
         <source>Re&amp;generate</source>
         <translation>重新生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="335"/>
+        <location filename="../main_window.py" line="336"/>
         <source>Run the last prompt again (Ctrl+R)</source>
         <translation>再次运行上一个提示词 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="336"/>
+        <location filename="../main_window.py" line="337"/>
         <source>&amp;Continue</source>
         <translation>继续(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="336"/>
+        <location filename="../main_window.py" line="337"/>
         <source>Continue the output (Ctrl+Shift+Enter)</source>
         <translation>接着输出继续生成 (Ctrl+Shift+Enter)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="337"/>
+        <location filename="../main_window.py" line="338"/>
         <source>Show &amp;exact prompt</source>
         <translation>显示实际提示词(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="337"/>
+        <location filename="../main_window.py" line="338"/>
         <source>The exact text the model receives (Ctrl+P)</source>
         <translation>模型实际收到的文本 (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="338"/>
+        <location filename="../main_window.py" line="339"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="339"/>
+        <location filename="../main_window.py" line="340"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="340"/>
+        <location filename="../main_window.py" line="341"/>
         <source>History &amp;database…</source>
         <translation>历史数据库(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="340"/>
+        <location filename="../main_window.py" line="341"/>
         <source>Choose the file that keeps the run history</source>
         <translation>选择保存运行历史的文件</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="341"/>
+        <location filename="../main_window.py" line="342"/>
         <source>&amp;New chat</source>
         <translation>新建对话(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="341"/>
+        <location filename="../main_window.py" line="342"/>
         <source>Start a new conversation; the system prompt stays (Ctrl+N)</source>
         <translation>开始新的对话；系统提示词保留（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="343"/>
+        <location filename="../main_window.py" line="344"/>
         <source>&amp;Undo replacing the prompt</source>
         <translation>撤销替换提示词(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="344"/>
+        <location filename="../main_window.py" line="345"/>
         <source>Bring back the prompt the Library or History replaced (Ctrl+Alt+Z)</source>
         <translation>找回被提示词库或历史记录替换掉的提示词（Ctrl+Alt+Z）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="350"/>
+        <location filename="../main_window.py" line="351"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="351"/>
+        <location filename="../main_window.py" line="352"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="352"/>
+        <location filename="../main_window.py" line="353"/>
         <source>&amp;Recent models</source>
         <translation>最近的模型(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="353"/>
+        <location filename="../main_window.py" line="354"/>
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="354"/>
+        <location filename="../main_window.py" line="355"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="355"/>
+        <location filename="../main_window.py" line="356"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="356"/>
+        <location filename="../main_window.py" line="357"/>
         <source>System default</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="357"/>
+        <location filename="../main_window.py" line="358"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="358"/>
+        <location filename="../main_window.py" line="359"/>
         <source>Click to dismiss</source>
         <translation>点击关闭</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="236"/>
+        <location filename="../main_window.py" line="237"/>
         <source>Prompt replaced · Edit → Undo (Ctrl+Alt+Z) brings it back</source>
         <translation>提示词已被替换 · 编辑 → 撤销（Ctrl+Alt+Z）可找回</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="543"/>
+        <location filename="../main_window.py" line="550"/>
         <source>The history is unavailable, runs are not saved: {0}</source>
         <translation>历史记录不可用，运行不会被保存：{0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="511"/>
+        <location filename="../main_window.py" line="518"/>
         <source>Branch</source>
         <translation>分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="512"/>
+        <location filename="../main_window.py" line="519"/>
         <source>This run was made with {0}, which is not loaded. Load it to branch?</source>
         <translation>这次运行使用的是 {0}，它当前未加载。加载它以便分支吗？</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="521"/>
+        <location filename="../main_window.py" line="528"/>
         <source>This history database cannot be used: {0}</source>
         <translation>无法使用此历史数据库：{0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="533"/>
+        <location filename="../main_window.py" line="540"/>
         <source>History database</source>
         <translation>历史数据库</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="587"/>
+        <location filename="../main_window.py" line="594"/>
         <source>The conversation is too long</source>
         <translation>对话太长了</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="589"/>
+        <location filename="../main_window.py" line="596"/>
         <source>This conversation is {0} tokens, more than the {1}-token context holds. Drop its oldest {2} turn(s) (about {3} tokens are left) and send it again? Edit → Undo brings them back.</source>
         <translation>这段对话有 {0} 个词元，超出了 {1} 词元的上下文。删去最早的 {2} 轮（约剩 {3} 个词元）并重新发送吗？编辑 → 撤销可以找回它们。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="619"/>
+        <location filename="../main_window.py" line="626"/>
         <source>About Prompt Workbench</source>
         <translation>关于提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="620"/>
+        <location filename="../main_window.py" line="627"/>
         <source>Prompt Workbench {0}: see what a local language model does with your prompt. llama.cpp through llama-cpp-python {1}.</source>
         <translation>提示词工作台 {0}：看清本地语言模型如何处理你的提示词。通过 llama-cpp-python {1} 使用 llama.cpp。</translation>
     </message>
@@ -1551,22 +1722,22 @@
 <context>
     <name>ModelController</name>
     <message>
-        <location filename="../model_controller.py" line="64"/>
+        <location filename="../model_controller.py" line="70"/>
         <source>A model is already loading. Wait for it or cancel it first.</source>
         <translation>已有模型正在加载。请等待或先取消。</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="67"/>
+        <location filename="../model_controller.py" line="73"/>
         <source>The engine is busy; stop the current run before loading another model.</source>
         <translation>引擎正忙；请先停止当前运行再加载其他模型。</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="95"/>
+        <location filename="../model_controller.py" line="101"/>
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="99"/>
+        <location filename="../model_controller.py" line="105"/>
         <source>Stopping to load {0}…</source>
         <translation>正在停止当前任务以加载 {0}…</translation>
     </message>
@@ -1574,242 +1745,247 @@
 <context>
     <name>ModelManagerDialog</name>
     <message>
-        <location filename="../model_manager.py" line="260"/>
+        <location filename="../model_manager.py" line="233"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="262"/>
+        <location filename="../model_manager.py" line="235"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="262"/>
+        <location filename="../model_manager.py" line="235"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="262"/>
+        <location filename="../model_manager.py" line="235"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="262"/>
+        <location filename="../model_manager.py" line="235"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="263"/>
+        <location filename="../model_manager.py" line="236"/>
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="263"/>
+        <location filename="../model_manager.py" line="236"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="263"/>
+        <location filename="../model_manager.py" line="236"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="265"/>
+        <location filename="../model_manager.py" line="238"/>
         <source>Open file…</source>
         <translation>打开文件…</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="266"/>
+        <location filename="../model_manager.py" line="239"/>
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="267"/>
+        <location filename="../model_manager.py" line="240"/>
         <source>Remove folder</source>
         <translation>移除文件夹</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="268"/>
+        <location filename="../model_manager.py" line="241"/>
         <source>Rescan</source>
         <translation>重新扫描</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="269"/>
+        <location filename="../model_manager.py" line="242"/>
         <source>Model folders (scanned for .gguf files):</source>
         <translation>模型文件夹（扫描其中的 .gguf 文件）：</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="270"/>
+        <location filename="../model_manager.py" line="243"/>
         <source>Details</source>
         <translation>详细信息</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="271"/>
+        <location filename="../model_manager.py" line="244"/>
         <source>Chat template</source>
         <translation>对话模板</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="272"/>
+        <location filename="../model_manager.py" line="245"/>
         <source>Load settings</source>
         <translation>加载设置</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="275"/>
+        <location filename="../model_manager.py" line="248"/>
         <source>GPU offload (layers)</source>
         <translation>GPU 卸载（层数）</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="275"/>
+        <location filename="../model_manager.py" line="248"/>
         <source>Context (tokens)</source>
         <translation>上下文（词元）</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="275"/>
+        <location filename="../model_manager.py" line="248"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="276"/>
+        <location filename="../model_manager.py" line="249"/>
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="276"/>
+        <location filename="../model_manager.py" line="249"/>
         <source>Memory-map the file</source>
         <translation>内存映射文件</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="276"/>
+        <location filename="../model_manager.py" line="249"/>
         <source>Lock in RAM (mlock)</source>
         <translation>锁定在内存中 (mlock)</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="277"/>
+        <location filename="../model_manager.py" line="250"/>
         <source>Flash attention</source>
         <translation>Flash Attention</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="280"/>
+        <location filename="../model_manager.py" line="250"/>
+        <source>Chat format</source>
+        <translation>对话格式</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="253"/>
         <source>On</source>
         <translation>开</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="280"/>
+        <location filename="../model_manager.py" line="253"/>
         <source>Off</source>
         <translation>关</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="280"/>
+        <location filename="../model_manager.py" line="253"/>
         <source>Auto (off on CPU)</source>
         <translation>自动（CPU 上关闭）</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="282"/>
+        <location filename="../model_manager.py" line="255"/>
         <source>Load</source>
         <translation>加载</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="283"/>
+        <location filename="../model_manager.py" line="256"/>
         <source>Cancel loading</source>
         <translation>取消加载</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="336"/>
+        <location filename="../model_manager.py" line="309"/>
         <source>loaded now</source>
         <translation>当前已加载</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="373"/>
+        <location filename="../model_manager.py" line="346"/>
         <source>Open a GGUF model</source>
         <translation>打开 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="378"/>
+        <location filename="../model_manager.py" line="351"/>
         <source>Add a model folder</source>
         <translation>添加模型文件夹</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="401"/>
+        <location filename="../model_manager.py" line="374"/>
         <source>(this model has no chat template)</source>
         <translation>（该模型没有对话模板）</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="440"/>
+        <location filename="../model_manager.py" line="414"/>
         <source>GPU offload is off: this llama.cpp build has no GPU support. Rebuild with `make run GPU=cuda`.</source>
         <translation>GPU 卸载不可用：当前 llama.cpp 构建不支持 GPU。请用 `make run GPU=cuda` 重新构建。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="454"/>
+        <location filename="../model_manager.py" line="428"/>
         <source>This context is longer than the model was trained for ({0} tokens); quality will drop past it.</source>
         <translation>该上下文长于模型训练长度（{0} 个词元）；超出部分质量会下降。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="458"/>
+        <location filename="../model_manager.py" line="432"/>
         <source>Needs about {0} (weights {1} + KV cache {2} + buffers {3}).</source>
         <translation>约需 {0}（权重 {1} + KV 缓存 {2} + 缓冲区 {3}）。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="463"/>
+        <location filename="../model_manager.py" line="437"/>
         <source>RAM: {0} needed, {1} free.</source>
         <translation>内存：需要 {0}，可用 {1}。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="467"/>
+        <location filename="../model_manager.py" line="441"/>
         <source>VRAM: {0} needed, {1} free.</source>
         <translation>显存：需要 {0}，可用 {1}。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="470"/>
+        <location filename="../model_manager.py" line="444"/>
         <source>VRAM: {0} needed.</source>
         <translation>显存：需要 {0}。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="472"/>
+        <location filename="../model_manager.py" line="446"/>
         <source>This will probably not fit: lower the context or the GPU layers.</source>
         <translation>可能放不下：请减小上下文或 GPU 层数。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="487"/>
+        <location filename="../model_manager.py" line="461"/>
         <source>Choose a model first.</source>
         <translation>请先选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="490"/>
+        <location filename="../model_manager.py" line="464"/>
         <source>A model is already loading. Wait for it or cancel it first.</source>
         <translation>已有模型正在加载。请等待或先取消。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="495"/>
+        <location filename="../model_manager.py" line="471"/>
         <source>Context longer than trained</source>
         <translation>上下文超过训练长度</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="496"/>
+        <location filename="../model_manager.py" line="472"/>
         <source>The model was trained for {0} tokens; {1} may give poor output past that. Load anyway?</source>
         <translation>模型训练长度为 {0} 个词元；使用 {1} 时超出部分输出可能较差。仍要加载吗？</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="502"/>
+        <location filename="../model_manager.py" line="478"/>
         <source>Not enough memory</source>
         <translation>内存不足</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="502"/>
+        <location filename="../model_manager.py" line="478"/>
         <source>The estimate says this will not fit in memory. Load anyway?</source>
         <translation>估算显示内存放不下。仍要加载吗？</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="506"/>
+        <location filename="../model_manager.py" line="482"/>
         <source>The engine is busy generating. Stop the run first.</source>
         <translation>引擎正在生成。请先停止运行。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="535"/>
+        <location filename="../model_manager.py" line="511"/>
         <source>Try fewer GPU layers or a smaller context; if the file is damaged, download it again.</source>
         <translation>请尝试减少 GPU 层数或减小上下文；如果文件损坏，请重新下载。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="540"/>
+        <location filename="../model_manager.py" line="516"/>
         <source>Loading was cancelled.</source>
         <translation>已取消加载。</translation>
     </message>
@@ -1817,62 +1993,62 @@
 <context>
     <name>NextTokenPanel</name>
     <message>
-        <location filename="../next_token_panel.py" line="152"/>
+        <location filename="../next_token_panel.py" line="153"/>
         <source>Next token</source>
         <translation>下一个词元</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="153"/>
+        <location filename="../next_token_panel.py" line="154"/>
         <source>The distribution of the next token after the prompt</source>
         <translation>提示词之后下一个词元的概率分布</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="154"/>
+        <location filename="../next_token_panel.py" line="155"/>
         <source>Undo step</source>
         <translation>撤销一步</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="155"/>
+        <location filename="../next_token_panel.py" line="156"/>
         <source>Clear steps</source>
         <translation>清除步骤</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="156"/>
+        <location filename="../next_token_panel.py" line="157"/>
         <source>Log scale</source>
         <translation>对数刻度</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="227"/>
+        <location filename="../next_token_panel.py" line="246"/>
         <source>Appended by hand: {0}</source>
         <translation>手动追加：{0}</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="240"/>
+        <location filename="../next_token_panel.py" line="259"/>
         <source>{0} prompt token</source>
         <translation>提示词 {0} 个词元</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="240"/>
+        <location filename="../next_token_panel.py" line="259"/>
         <source>{0} prompt tokens</source>
         <translation>提示词 {0} 个词元</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="241"/>
+        <location filename="../next_token_panel.py" line="260"/>
         <source>entropy {0} nats</source>
         <translation>熵 {0} nats</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="242"/>
+        <location filename="../next_token_panel.py" line="261"/>
         <source>{0} token can be drawn</source>
         <translation>可抽取 {0} 个词元</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="242"/>
+        <location filename="../next_token_panel.py" line="261"/>
         <source>{0} tokens can be drawn</source>
         <translation>可抽取 {0} 个词元</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="243"/>
+        <location filename="../next_token_panel.py" line="262"/>
         <source>{0}% outside the top {1}</source>
         <translation>前 {1} 名之外共 {0}%</translation>
     </message>
@@ -1881,12 +2057,12 @@
         <translation type="vanished">提示词 {0} 个词元 · 熵 {1} nats · 可抽取 {2} 个词元 · 前 {4} 名之外共 {3}%</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="248"/>
+        <location filename="../next_token_panel.py" line="267"/>
         <source>Survivors: {0}</source>
         <translation>各阶段保留：{0}</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="249"/>
+        <location filename="../next_token_panel.py" line="268"/>
         <source>The prompt is empty: this is what the model predicts after its start token {0}.</source>
         <translation>提示为空：这是模型在其起始标记 {0} 之后预测的分布。</translation>
     </message>
@@ -2208,17 +2384,17 @@
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../dialogs.py" line="53"/>
+        <location filename="../dialogs.py" line="72"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="56"/>
+        <location filename="../dialogs.py" line="75"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="56"/>
+        <location filename="../dialogs.py" line="75"/>
         <source>Shortcut</source>
         <translation>快捷键</translation>
     </message>
@@ -2226,18 +2402,18 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../status_bar.py" line="58"/>
+        <location filename="../status_bar.py" line="67"/>
         <source>History unavailable</source>
         <translation>历史记录不可用</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="59"/>
+        <location filename="../status_bar.py" line="68"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="62"/>
-        <location filename="../status_bar.py" line="131"/>
+        <location filename="../status_bar.py" line="72"/>
+        <location filename="../status_bar.py" line="143"/>
         <source>No model</source>
         <translation>未加载模型</translation>
     </message>
@@ -2246,57 +2422,67 @@
         <translation type="vanished">%v / %m 词元</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="78"/>
+        <location filename="../status_bar.py" line="88"/>
         <source>no model</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="110"/>
+        <location filename="../status_bar.py" line="121"/>
         <source>Loading {0}…</source>
         <translation>正在加载 {0}…</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="92"/>
+        <location filename="../status_bar.py" line="102"/>
         <source>{0} prompt tokens of a {1}-token context</source>
         <translation>提示词 {0} 个词元，上下文共 {1} 个词元</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="80"/>
+        <location filename="../status_bar.py" line="90"/>
         <source>{0} / {1} tokens · {2} over</source>
         <translation>{0} / {1} 词元 · 超出 {2}</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="82"/>
+        <location filename="../status_bar.py" line="92"/>
         <source>The prompt is {0} tokens, {2} more than the {1}-token context holds. llama.cpp cannot take it: a run stops at once with an error. Shorten the prompt, or load the model again with a larger context (Models…).</source>
         <translation>提示词有 {0} 个词元，比 {1} 词元的上下文多出 {2} 个。llama.cpp 无法接受：运行会立即报错停止。请缩短提示词，或用更大的上下文重新加载模型（模型…）。</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="87"/>
+        <location filename="../status_bar.py" line="97"/>
         <source>{0} / {1} tokens</source>
         <translation>{0} / {1} 词元</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="90"/>
+        <location filename="../status_bar.py" line="100"/>
         <source>{0} tokens of a {1}-token context: the prompt and the output</source>
         <translation>{1} 词元的上下文中已用 {0} 个：提示词和输出</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="150"/>
+        <location filename="../status_bar.py" line="158"/>
+        <source>Chat: {0}</source>
+        <translation>对话：{0}</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="159"/>
+        <source>Chat messages are written in this format (Models… → Chat format changes it).</source>
+        <translation>对话消息按此格式书写（可在“模型…→ 对话格式”中更改）。</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="176"/>
         <source>generating…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="154"/>
+        <location filename="../status_bar.py" line="180"/>
         <source>prompt {0} tokens in {1} ms</source>
         <translation>提示词 {0} 个词元，用时 {1} 毫秒</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="156"/>
+        <location filename="../status_bar.py" line="182"/>
         <source>{0} tokens · {1} tok/s · seed {2}</source>
         <translation>{0} 个词元 · {1} 词元/秒 · 种子 {2}</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="157"/>
+        <location filename="../status_bar.py" line="183"/>
         <source> · stopped</source>
         <translation> · 已停止</translation>
     </message>
