@@ -15,7 +15,7 @@ from types import TracebackType
 import numpy as np
 
 import llama_cpp
-from workbench.engine.llamacpp.session import scoring_rows
+from workbench.engine.llamacpp.session import fill_scoring_batch, scoring_rows
 
 
 class ReferenceRunner:
@@ -69,13 +69,7 @@ class ReferenceRunner:
             started = time.perf_counter()
             for start in range(0, len(tokens), rows):
                 chunk = tokens[start : start + rows]
-                batch.n_tokens = len(chunk)
-                for i, token in enumerate(chunk):
-                    batch.token[i] = token
-                    batch.pos[i] = start + i
-                    batch.n_seq_id[i] = 1
-                    batch.seq_id[i][0] = 0
-                    batch.logits[i] = True
+                fill_scoring_batch(batch, chunk, start)
                 if llama_cpp.llama_decode(ctx, batch) != 0:
                     raise RuntimeError("llama_decode failed in the reference evaluation")
                 out[: len(chunk)] = np.ctypeslib.as_array(llama_cpp.llama_get_logits(ctx), shape=(len(chunk), n_vocab))

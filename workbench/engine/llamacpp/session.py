@@ -65,6 +65,18 @@ def scoring_rows(n_batch: int, n_vocab: int, n_gpu_layers: int) -> int:
     return max(1, min(n_batch, 1 << (rows.bit_length() - 1)))  # a power of two
 
 
+def fill_scoring_batch(batch: llama_cpp.llama_batch, chunk: Sequence[int], start: int) -> None:
+    """Put ``chunk`` (the tokens from position ``start``) into ``batch`` on sequence 0, asking for
+    the logits of every position: the batch layout of a scoring pass."""
+    batch.n_tokens = len(chunk)
+    for i, token in enumerate(chunk):
+        batch.token[i] = token
+        batch.pos[i] = start + i
+        batch.n_seq_id[i] = 1
+        batch.seq_id[i][0] = 0
+        batch.logits[i] = True
+
+
 class LlamaSession:
     """A loaded model with one context.
 
@@ -355,13 +367,7 @@ class LlamaSession:
         try:
             for start in range(0, n, rows_per_batch):
                 chunk = tokens[start : start + rows_per_batch]
-                batch.n_tokens = len(chunk)
-                for i, token in enumerate(chunk):
-                    batch.token[i] = token
-                    batch.pos[i] = start + i
-                    batch.n_seq_id[i] = 1
-                    batch.seq_id[i][0] = 0
-                    batch.logits[i] = True
+                fill_scoring_batch(batch, chunk, start)
                 code = llama_cpp.llama_decode(self.ctx, batch)
                 if code == 2:
                     self.forget()
