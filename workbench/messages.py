@@ -84,6 +84,7 @@ MESSAGES: dict[str, str] = {
     "prompt.ids_outside": "Token ids {ids} are outside this model's vocabulary (0..{last}).",
     "prompt.no_distribution": "No next-token distribution yet: ask for one first.",
     "prompt.text_empty": "The text is empty.",
+    "prompt.continuation_empty": "The label {text!r} makes no tokens under this model's tokenizer; give it some text.",
     "chat.no_messages": "A chat needs at least one message.",
     # Chat formats (workbench.prompts.chat_formats).
     "chat_format.unknown": "Unknown chat format {name!r}. The built-in formats are: {names}.",

@@ -121,6 +121,34 @@ def reference_logprobs(llm: Any, ids: list[int], rows: int) -> list[float]:
     return out
 
 
+def reference_continuation(llm: Any, prompt: list[int], continuation: list[int]) -> list[float]:
+    """log p of each token of ``continuation`` after ``prompt``, from llama.cpp's own logits
+    normalised by numpy in float64: the prompt in one batch from an empty cache, then the
+    continuation's tokens but its last in one more batch (the engine's evaluation of a label)."""
+    import llama_cpp
+
+    ctx, n_vocab = llm._ctx.ctx, llm.n_vocab()
+    memory = llama_cpp.llama_get_memory(ctx)
+    llama_cpp.llama_memory_clear(memory, True)
+    batch = llama_cpp.llama_batch_init(len(prompt) + len(continuation), 0, 1)
+    try:
+        rows: list[np.ndarray] = []
+        for start, chunk in ((0, prompt), (len(prompt), continuation[:-1])):
+            if not chunk:
+                continue
+            batch.n_tokens = len(chunk)
+            for i, token in enumerate(chunk):
+                batch.token[i], batch.pos[i], batch.n_seq_id[i], batch.logits[i] = token, start + i, 1, start > 0 or i == len(chunk) - 1
+                batch.seq_id[i][0] = 0
+            assert llama_cpp.llama_decode(ctx, batch) == 0
+            logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits(ctx), shape=(1 if start == 0 else len(chunk), n_vocab))
+            rows.extend(np.array(row, dtype=np.float64) for row in logits)
+        return [float(log_softmax(row)[token]) for row, token in zip(rows, continuation)]
+    finally:
+        llama_cpp.llama_batch_free(batch)
+        llama_cpp.llama_memory_clear(memory, True)
+
+
 def start_afresh(client: EngineClient) -> None:
     """Leave nothing in ``client``'s cache that its next prompt could reuse (a one-token text without
     the start token: every prompt of a model that adds BOS shares that one), so the next prompt is

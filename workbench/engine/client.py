@@ -23,7 +23,9 @@ from typing import IO, Any
 
 from workbench.engine.protocol import PROTOCOL_VERSION, TokenDecoder, decode, encode, error_from_message
 from workbench.values.params import GenerateParams, LoadParams, SamplerParams
-from workbench.values.results import Distribution, GenerationDone, GenerationResult, LoadedModel, Surprisal, Timings
+from workbench.values.results import (
+    ContinuationScores, Distribution, GenerationDone, GenerationResult, LoadedModel, Surprisal, Timings,
+)
 from workbench.values.tokens import TokenEvent
 from workbench.errors import EngineClosed, EngineCrashed, EngineError, NoModelLoaded, WorkbenchError
 from workbench.models.gguf import read_header
@@ -364,6 +366,16 @@ class EngineClient:
         if reply.get("cancelled"):
             return None
         return Distribution.from_dict(reply["distribution"])
+
+    def score_continuations(self, params: GenerateParams, texts: list[str]) -> ContinuationScores | None:
+        """The log-probability of each of ``texts`` right after the prompt of ``params`` (labels
+        for logprob classification); None if cancelled."""
+        self._need_model()
+        params.validate()
+        reply = self._call({"type": "continuations", "params": params.to_dict(), "texts": list(texts)})
+        if reply.get("cancelled"):
+            return None
+        return ContinuationScores.from_dict(reply["scores"])
 
     def surprisal(self, text: str, add_special: bool = True) -> Surprisal | None:
         """The logprob of each token of ``text`` given the ones before it; None if cancelled."""

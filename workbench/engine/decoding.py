@@ -8,6 +8,7 @@ also gets a ``TokenSink``, which the host sends on. What they return, the host r
 * ``NextToken``: the next-token distribution after a prompt, and the same logits restaged under
   other sampler settings; ``describe_distribution`` is what either shows.
 * ``score_text``: the logprob of every token of a text, in windows of the context size.
+* ``score_continuations``: the logprob of each of several texts after one prompt (labels).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import codecs
 import math
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -25,7 +26,7 @@ import numpy as np
 from workbench.engine import sampling
 from workbench.errors import PromptError
 from workbench.values.params import GenerateParams, SamplerParams
-from workbench.values.results import CandidateToken, Distribution, GenerationDone, Timings
+from workbench.values.results import CandidateToken, Continuation, ContinuationScores, Distribution, GenerationDone, Timings
 
 if TYPE_CHECKING:  # importing it loads llama.cpp, which this module leaves to the host
     from workbench.engine.llamacpp.session import LlamaSession
@@ -314,3 +315,22 @@ def score_text(s: LlamaSession, text: str, add_special: bool, should_abort: Abor
             return None
         logprobs.extend(part)
     return Scores(ids, logprobs, (len(ids) + window - 1) // window, window, time.perf_counter() - t0)
+
+
+def score_continuations(
+    s: LlamaSession, params: GenerateParams, texts: Sequence[str], should_abort: AbortPredicate
+) -> ContinuationScores | None:
+    """The log-probability of each of ``texts`` right after the request's prompt (tokenized as
+    plain text, no start token): the prompt is evaluated once (its cached prefix reused), each
+    text from there. None if cancelled."""
+    t0 = time.perf_counter()
+    ids = prompt_ids(s, params)
+    tokenized = [s.tokenize(text, False, False) for text in texts]
+    empty = [text for text, t in zip(texts, tokenized) if not t]
+    if empty:
+        raise PromptError.of("prompt.continuation_empty", text=empty[0])
+    if not s.evaluate(ids, should_abort):
+        return None
+    logprobs = s.continuation_logprobs(tokenized)
+    scored = [Continuation(text, t, lp) for text, t, lp in zip(texts, tokenized, logprobs)]
+    return ContinuationScores(len(ids), scored, time.perf_counter() - t0)

@@ -208,6 +208,16 @@ class Host:
             }
         )
 
+    def op_continuations(self, msg: dict[str, Any]) -> None:
+        """The logprob of each text in ``texts`` after the prompt of ``params``."""
+        s = self.need_session()
+        params = GenerateParams.from_dict(msg["params"]).validate()
+        scores = decoding.score_continuations(s, params, [str(t) for t in msg["texts"]], self.should_abort)
+        if scores is None:
+            self.send({"type": "result", "id": self.current, "cancelled": True})
+            return
+        self.send({"type": "result", "id": self.current, "scores": scores.to_dict()})
+
     def op_next(self, msg: dict[str, Any]) -> None:
         s = self.need_session()
         params = GenerateParams.from_dict(msg["params"]).validate()

@@ -20,7 +20,7 @@ from typing import Any
 from workbench.errors import WorkbenchError, error_from_kind
 from workbench.values.tokens import Alternative, TokenEvent
 
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 
 
 def encode(message: dict[str, Any]) -> bytes:

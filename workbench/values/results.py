@@ -150,3 +150,32 @@ class GenerationResult:
     @property
     def cancelled(self) -> bool:
         return self.done is not None and self.done.finish_reason == "cancelled"
+
+
+@dataclass
+class Continuation(Value):
+    """A text scored as what follows a prompt: its tokens and the log-probability of each."""
+
+    text: str
+    ids: list[int]
+    logprobs: list[float]
+
+    @property
+    def logprob(self) -> float:
+        """The log-probability of the whole text: the sum over its tokens."""
+        return math.fsum(self.logprobs)
+
+
+@dataclass
+class ContinuationScores(Value):
+    """Texts scored after one prompt (logprob classification: one continuation per label)."""
+
+    prompt_tokens: int
+    continuations: list[Continuation]
+    seconds: float
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ContinuationScores:
+        scores: ContinuationScores = super().from_dict(data)
+        scores.continuations = [Continuation.from_dict(c) if isinstance(c, dict) else c for c in scores.continuations]
+        return scores

@@ -384,6 +384,47 @@ class LlamaSession:
             self.set_abort(None)
             llama_cpp.llama_batch_free(batch)
 
+    def continuation_logprobs(self, continuations: Sequence[Sequence[int]]) -> list[list[float]]:
+        """log p of each token of each continuation after the tokens in the cache (the last
+        evaluated one's logits must be ready: call right after ``evaluate``).
+
+        Every continuation's first token is scored from the prompt's last row; a longer one is
+        evaluated after the prompt in one batch, one continuation at a time, and then removed, so
+        the cache holds the prompt alone again (its last logits do not survive). Continuations
+        are empty-free; the caller checks they fit in the context."""
+        if self.ctx is None:
+            raise NoModelLoaded.of("engine.tokenizer_only_score")
+        row = self.last_logits()
+        lse = self.row_capture(0, False)(row)[0]
+        out = [[float(row[c[0]]) - lse] for c in continuations]  # read before the next decode overwrites it
+        longest = max((len(c) for c in continuations), default=0)
+        if longest < 2:
+            return out
+        n = len(self.past)
+        if n + longest - 1 > self.n_ctx:
+            raise PromptError.of("prompt.too_long", n=n + longest - 1, n_ctx=self.n_ctx)
+        scratch = np.empty(self.n_vocab, dtype=np.float32)
+        batch = llama_cpp.llama_batch_init(longest - 1, 0, 1)
+        try:
+            for scores, tokens in zip(out, continuations):
+                if len(tokens) < 2:
+                    continue
+                fill_scoring_batch(batch, tokens[:-1], n)
+                code = llama_cpp.llama_decode(self.ctx, batch)
+                if code != 0:
+                    self.forget()
+                    raise EngineError.of("engine.text_failed", code=code)
+                rows = np.ctypeslib.as_array(llama_cpp.llama_get_logits(self.ctx), shape=(len(tokens) - 1, self.n_vocab))
+                scores.extend(score_rows(rows, tokens[1:], scratch, exp_sum, exp_sum_address))
+                if not llama_cpp.llama_memory_seq_rm(self.memory, 0, n, -1):
+                    # A cache that cannot drop a tail (recurrent models): evaluate the prompt again.
+                    prompt = list(self.past)
+                    self.forget()
+                    self.evaluate(prompt, lambda: False)
+        finally:
+            llama_cpp.llama_batch_free(batch)
+        return out
+
     def last_logits(self) -> np.ndarray:
         """A view (no copy) of the logits after the last evaluated token: one row of n_vocab floats."""
         ptr = llama_cpp.llama_get_logits_ith(self.ctx, -1)
