@@ -65,6 +65,16 @@ class TemplateError(BadInputError):
     """A template (user or chat template) is broken or tried something forbidden."""
 
 
+class ExperimentFileError(BadInputError):
+    """An experiment definition that cannot run: where (its file and line) and what is wrong."""
+
+    def __init__(self, message: str, source: str = "", line: int | None = None) -> None:
+        self.source = source
+        self.line = line
+        where = f"{source}, line {line}: " if source and line else (f"{source}: " if source else "")
+        super().__init__(where + message)
+
+
 class StoreError(WorkbenchError):
     """The history database cannot be opened, read or written (newer schema, read-only, disk full)."""
 

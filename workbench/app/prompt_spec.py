@@ -37,6 +37,7 @@ class PromptSpec:
     text: str | None = None
     messages: tuple[ChatMessage, ...] | None = None  # a chat as the window's editor holds it
     template: str | None = None  # NAME, NAME@3 or NAME@label
+    version: TemplateVersion | None = None  # a version already resolved (an experiment pins its own)
     variables: dict[str, str] = field(default_factory=dict)
     chat: bool = False  # through the model's chat template (a chat-mode template always is)
     system: str | None = None
@@ -124,10 +125,10 @@ def _prepare(request: RunRequest, chat: ChatFormat, templates: Templates) -> Pre
         mode = spec.replay["task"].get("mode", "completion")
         task = task_from_record(spec.replay, _special(base, mode == "chat", chat), lambda m: prompt_builder(m, chat))
         return variant_run(task, mode, origin.template, request.max_tokens)
-    if spec.template:
+    if spec.template or spec.version:
         if spec.text is not None:
             raise PromptError("Give --prompt or --template, not both.")
-        version = templates().resolve(spec.template)
+        version = spec.version or templates().resolve(spec.template or "")
         mode = "chat" if (spec.chat or version.mode == "chat") else "completion"
         if spec.variant:
             task = version_task(version, spec.variant, spec.variables, prompt_builder(mode, chat), _special(base, mode == "chat", chat))

@@ -84,9 +84,13 @@ class RunResult:
         return {**self.prepared.details, **(self.variant.details if self.variant is not None else {})}
 
 
-def history_record(result: RunResult, model: ModelContext, source: str) -> NewRun:
-    """The history record of a run: the one place that decides what a saved run holds."""
+def history_record(result: RunResult, model: ModelContext, source: str, extra: dict[str, Any] | None = None) -> NewRun:
+    """The history record of a run: the one place that decides what a saved run holds.
+    ``extra``: more findings kept with it (an experiment's case, its label probabilities)."""
     prepared = result.prepared
+    details = result.details
+    if extra:
+        details = {**(details or {}), **extra}
     return NewRun(
         source=source,
         mode=prepared.mode,
@@ -101,7 +105,7 @@ def history_record(result: RunResult, model: ModelContext, source: str) -> NewRu
         error=str(result.error) if result.error is not None else None,
         template=prepared.template,
         variant=prepared.variant,
-        details=result.details,
+        details=details,
         conversation=prepared.conversation,
         turn=prepared.turn,
         messages=[{"role": m.role, "content": m.content} for m in prepared.messages] if prepared.messages is not None else None,

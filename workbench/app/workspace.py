@@ -1,4 +1,5 @@
-"""The workspace of a process: one history database, opened once, with its runs and templates.
+"""The workspace of a process: one history database, opened once, with its runs, templates and
+experiments.
 
 Opening is lazy: a workspace costs nothing until its runs or templates are first used, so the
 window can appear before SQLAlchemy and the migrations load. The starter library is imported the
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # SQLAlchemy loads with the first use, not with this module
     from workbench.store.database import Database
+    from workbench.store.experiments import ExperimentStore
     from workbench.store.runs import RunStore
     from workbench.store.templates import TemplateStore
 
@@ -24,6 +26,7 @@ class Workspace:
         self._db: Database | None = None
         self._runs: RunStore | None = None
         self._templates: TemplateStore | None = None
+        self._experiments: ExperimentStore | None = None
 
     @property
     def db(self) -> Database:
@@ -47,6 +50,14 @@ class Workspace:
         return self._runs
 
     @property
+    def experiments(self) -> ExperimentStore:
+        if self._experiments is None:
+            from workbench.store.experiments import ExperimentStore
+
+            self._experiments = ExperimentStore(self.db, self.runs)
+        return self._experiments
+
+    @property
     def templates(self) -> TemplateStore:
         """The template library, the starter library imported into it once per database."""
         if self._templates is None:
@@ -61,4 +72,4 @@ class Workspace:
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
-        self._db = self._runs = self._templates = None
+        self._db = self._runs = self._templates = self._experiments = None

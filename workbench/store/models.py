@@ -120,6 +120,58 @@ class TemplateLabelRow(Base):
     version_id: Mapped[int] = mapped_column(ForeignKey("template_versions.id", ondelete="CASCADE"))
 
 
+class ExperimentRow(Base):
+    """An experiment: its definition (as checked, with template refs pinned to versions), its
+    columns and their signatures, and how far it got."""
+
+    __tablename__ = "experiments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text, default="")  # the definition file, if any
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))  # running | paused | done | cancelled | error
+    runner_pid: Mapped[int | None]  # the process running it ("running" without it alive: interrupted)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)  # the definition as given
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON)  # columns [{id, prompt, variant, model, signature, template}], rows
+    n_cases: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class ExperimentCaseRow(Base):
+    """One case of an experiment: a dataset row in a column, one repeat; its run and verdict."""
+
+    __tablename__ = "experiment_cases"
+    __table_args__ = (
+        UniqueConstraint("experiment_id", "row", "column", "repeat", name="one_case_per_cell"),
+        Index("experiment_cases_key", "case_key"),
+        Index("experiment_cases_run", "run_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    experiment_id: Mapped[int] = mapped_column(ForeignKey("experiments.id", ondelete="CASCADE"))
+    row: Mapped[int]
+    column: Mapped[str] = mapped_column(Text)
+    repeat: Mapped[int] = mapped_column(default=0)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
+    case_key: Mapped[str | None] = mapped_column(String(64))  # identical cases share it (the cache)
+    status: Mapped[str] = mapped_column(String(16))  # ok | error
+    error: Mapped[str | None] = mapped_column(Text)
+    passed: Mapped[bool | None]
+    score: Mapped[float | None] = mapped_column(Float)
+    output: Mapped[str] = mapped_column(Text, default="")
+    answer: Mapped[str | None] = mapped_column(Text)  # what a variant extracted or voted
+    assertions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    label_probs: Mapped[dict[str, float] | None] = mapped_column(JSON)
+    label_tokens: Mapped[dict[str, int] | None] = mapped_column(JSON)  # tokens per label (several: summed)
+    variables: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # the row's values
+    completion_tokens: Mapped[int] = mapped_column(default=0)
+    latency_s: Mapped[float] = mapped_column(Float, default=0.0)
+    cached: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime]
+
+
 class MetaRow(Base):
     """Facts about the database itself, by key."""
 

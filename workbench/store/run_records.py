@@ -88,3 +88,4 @@ class RunFilter:
     min_rating: int = 0
     since: datetime | None = None
     until: datetime | None = None
+    experiment: int | None = None  # only the runs of this experiment's cases

@@ -19,7 +19,7 @@ from workbench.values.tokens import TokenEvent
 from workbench.errors import BadInputError
 from workbench.models.info import ModelInfo
 from workbench.store.database import Database
-from workbench.store.models import ModelRecord, RunRow
+from workbench.store.models import ExperimentCaseRow, ModelRecord, RunRow
 from workbench.store.search_text import match_query
 from workbench.store.run_records import STATUSES, NewRun, RunFilter, RunSummary, naive_utc, utc_now
 from workbench.store.token_codec import decode_tokens, encode_tokens
@@ -79,43 +79,48 @@ class RunStore:
 
     def save(self, run: NewRun) -> int:
         """Store a run; returns its id. Raises StoreError (read-only, disk full...)."""
+        with self.db.session() as session:
+            return self.add(session, run)
+
+    def add(self, session: Any, run: NewRun) -> int:
+        """Add a run in ``session`` (another store's unit of work: an experiment's case and its
+        run are written in one transaction); returns its id."""
         if run.status not in STATUSES:
             raise BadInputError(f"Unknown run status {run.status!r}.")
         done, t = run.done, run.done.timings if run.done else None
-        with self.db.session() as session:
-            row = RunRow(
-                created_at=utc_now(),
-                source=run.source,
-                model_id=self._model_id(session, run.model, run.loaded) if run.model else None,
-                backend=run.loaded.backend if run.loaded else "",
-                load_params=_load_params(run.loaded),
-                params=run.params.to_dict(),
-                mode=run.mode,
-                template=run.template,
-                variant=run.variant,
-                prompt=run.prompt,
-                output=run.output,
-                status=run.status,
-                error=run.error,
-                finish_reason=done.finish_reason if done else "",
-                seed=done.seed if done else None,
-                prompt_tokens=done.prompt_tokens if done else 0,
-                # A vote keeps its samples' texts, not their tokens: count what was generated.
-                completion_tokens=len(run.tokens) or (done.completion_tokens if done else 0),
-                prompt_s=t.prompt_s if t else 0.0,
-                gen_s=t.gen_s if t else 0.0,
-                tokens_per_s=t.tokens_per_s if t else 0.0,
-                tokens=encode_tokens(run.tokens) if run.tokens else None,
-                branches=_branches_json(run.branches) if run.branches and len(run.branches.branches) > 1 else None,
-                details=run.details,
-                conversation=run.conversation,
-                turn=run.turn,
-                messages=run.messages,
-                chat_format=run.chat_format,
-            )
-            session.add(row)
-            session.flush()
-            return row.id
+        row = RunRow(
+            created_at=utc_now(),
+            source=run.source,
+            model_id=self._model_id(session, run.model, run.loaded) if run.model else None,
+            backend=run.loaded.backend if run.loaded else "",
+            load_params=_load_params(run.loaded),
+            params=run.params.to_dict(),
+            mode=run.mode,
+            template=run.template,
+            variant=run.variant,
+            prompt=run.prompt,
+            output=run.output,
+            status=run.status,
+            error=run.error,
+            finish_reason=done.finish_reason if done else "",
+            seed=done.seed if done else None,
+            prompt_tokens=done.prompt_tokens if done else 0,
+            # A vote keeps its samples' texts, not their tokens: count what was generated.
+            completion_tokens=len(run.tokens) or (done.completion_tokens if done else 0),
+            prompt_s=t.prompt_s if t else 0.0,
+            gen_s=t.gen_s if t else 0.0,
+            tokens_per_s=t.tokens_per_s if t else 0.0,
+            tokens=encode_tokens(run.tokens) if run.tokens else None,
+            branches=_branches_json(run.branches) if run.branches and len(run.branches.branches) > 1 else None,
+            details=run.details,
+            conversation=run.conversation,
+            turn=run.turn,
+            messages=run.messages,
+            chat_format=run.chat_format,
+        )
+        session.add(row)
+        session.flush()
+        return row.id
 
     # -- reading --------------------------------------------------------------------------
 
@@ -168,6 +173,8 @@ class RunStore:
             q = q.where(RunRow.starred.is_(True))
         if f.min_rating:
             q = q.where(RunRow.rating >= f.min_rating)
+        if f.experiment is not None:
+            q = q.where(RunRow.id.in_(select(ExperimentCaseRow.run_id).where(ExperimentCaseRow.experiment_id == f.experiment)))
         if f.since:
             q = q.where(RunRow.created_at >= naive_utc(f.since))
         if f.until:

@@ -1,0 +1,1 @@
+"""Experiments: a definition, its cases run through the one run pipeline, their statistics and reports."""
