@@ -22,6 +22,7 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--min-rating", type=int, default=0, help="rated at least this (1-5)")
     p.add_argument("--since", help="on or after this date (YYYY-MM-DD, UTC)")
     p.add_argument("--until", help="before this date (YYYY-MM-DD, UTC)")
+    p.add_argument("--experiment", type=int, metavar="ID", help="the runs of this experiment's cases")
     p.add_argument("--limit", type=int, default=50, help="at most this many runs (default 50)")
     options.add_db(p)
 
@@ -92,6 +93,7 @@ def _filter(args: argparse.Namespace, query: str = "") -> Any:
         min_rating=args.min_rating,
         since=_date(args.since, "--since"),
         until=_date(args.until, "--until"),
+        experiment=args.experiment,
     )
 
 

@@ -86,7 +86,7 @@ def summarise(record: ExperimentRecord, cases: Iterable[CaseRecord], with_cases:
         "n_cases": record.n_cases,
         "n_done": record.n_done,
         "error": record.error,
-        "columns": [_column_json(c) for c in columns.values()],
+        "columns": [{**_column_json(c), **_repeat_rates(verdicts.get(c.id, {}), int(plan.get("repeats") or 1))} for c in columns.values()],
         "pairs": _pairs(list(columns), verdicts),
         "flaky": _flaky(verdicts, int(plan.get("repeats") or 1)),
         "bad_rows": plan.get("bad_rows", []),
@@ -128,6 +128,22 @@ def _pairs(ids: list[str], verdicts: dict[str, dict[tuple[int, int], bool]]) -> 
             out.append({"a": a, "b": b, "n": result.n, "a_rate": result.a_rate, "b_rate": result.b_rate, "diff": result.diff, "ci95": list(result.ci95),
                         "p_value": result.p_value, "a_only": result.a_only, "b_only": result.b_only, "verdict": result.verdict})
     return out
+
+
+def _repeat_rates(cells: dict[tuple[int, int], bool], repeats: int) -> dict[str, Any]:
+    """With repeats, the column's mean pass@k and pass^k over its rows (k: the repeats): how often
+    at least one draw passes, and how often every draw does."""
+    if repeats < 2:
+        return {"pass_at_k": None, "pass_hat_k": None}
+    by_row: dict[int, list[bool]] = defaultdict(list)
+    for (row, _repeat), passed in cells.items():
+        by_row[row].append(passed)
+    rows = [draws for draws in by_row.values() if draws]
+    if not rows:
+        return {"pass_at_k": None, "pass_hat_k": None}
+    at = [pass_at_k(len(d), sum(d), len(d)) for d in rows]
+    hat = [pass_hat_k(len(d), sum(d), len(d)) for d in rows]
+    return {"pass_at_k": sum(at) / len(at), "pass_hat_k": sum(hat) / len(hat), "k": repeats}
 
 
 def _flaky(verdicts: dict[str, dict[tuple[int, int], bool]], repeats: int) -> list[dict[str, Any]]:
