@@ -14,6 +14,9 @@ The parts, in the order they run (``PARTS``; ``parse_parts`` reads a comma-separ
 - ``next``: manual decoding, one next-token distribution after another, in blocks alternating with
   the reference decoding the same tokens one at a time; then sampler changes restaged on the kept
   logits (the Next-token panel's answer to a slider move).
+- ``eval``: experiments through the real runner (``workbench.bench_eval``): 200 short cases
+  decoding speed against a plain run's, a shared few-shot prefix against whole prompts, logprob
+  classification against evaluating the prompts once.
 - ``tokens`` and ``gui``: the real app in a fresh offscreen process (see ``workbench.bench_windows``),
   with a bare Qt window started the same way as the baseline of its start.
 - ``store``: the history database at scale (``workbench.store.bench``); not run by default, it
@@ -58,9 +61,9 @@ CAPTURE_K = 10
 PERPLEXITY_TOKENS = 1000
 STORE_RUNS = 100_000
 
-PARTS = ("generation", "perplexity", "next", "tokens", "gui", "store")
+PARTS = ("generation", "perplexity", "next", "eval", "tokens", "gui", "store")
 DEFAULT_PARTS = tuple(p for p in PARTS if p != "store")
-ENGINE_PARTS = ("generation", "perplexity", "next")  # one shared engine host
+ENGINE_PARTS = ("generation", "perplexity", "next", "eval")  # one shared engine host
 
 
 def parse_parts(text: str) -> tuple[str, ...]:
@@ -291,6 +294,10 @@ def _engine_parts(
         if "next" in parts:
             report.update(_next_step_cost(client, reference))
             report.update(_restage_cost(client))
+        if "eval" in parts:
+            from workbench.bench_eval import eval_parts
+
+            report.update(eval_parts(client, reference, BENCH_PROMPT))
     finally:
         if reference is not None:
             reference.close()

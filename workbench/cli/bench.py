@@ -16,7 +16,7 @@ def register(sub: Any) -> None:
     p.add_argument("--tokens", type=int, default=128, help="tokens generated per measurement")
     p.add_argument("--rounds", type=int, default=12, help="paired rounds of reference and workbench")
     p.add_argument("--threads", type=int, default=None)
-    p.add_argument("--only", metavar="PARTS", help="a comma-separated subset of: generation, perplexity, next, tokens, gui, store")
+    p.add_argument("--only", metavar="PARTS", help="a comma-separated subset of: generation, perplexity, next, eval, tokens, gui, store")
     p.add_argument("--no-gui", action="store_true", help="skip the window, event-loop and Tokens panel measurements")
     p.add_argument("--store-runs", type=int, default=None, help="run the history database part with this many runs (default: skipped; 100,000 with --only store)")
     options.add_json(p)

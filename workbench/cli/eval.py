@@ -138,7 +138,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _print_summary(result: dict[str, Any]) -> None:
-    from workbench.app.experiments.report import pair_sentence
+    from workbench.app.experiments.stats import pair_sentence
 
     print(f"experiment {result['experiment_id']}: {result['name']} ({result['status']}, {result['n_done']}/{result['n_cases']} cases)")
     width = max([len(c["id"]) for c in result["columns"]] + [6]) + 2

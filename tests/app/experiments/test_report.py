@@ -8,7 +8,8 @@ from datetime import datetime
 
 import pytest
 
-from workbench.app.experiments.report import pair_sentence, summarise
+from workbench.app.experiments.report import summarise
+from workbench.app.experiments.stats import pair_sentence
 from workbench.app.experiments.stats import mcnemar_exact, wilson
 from workbench.store.experiments import CaseRecord, ExperimentRecord
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from workbench.app.experiments.stats import Paired, calibration, describe_pair, paired, pass_at_k, pass_hat_k, wilson
+from workbench.app.experiments.stats import calibration, paired, pass_at_k, pass_hat_k, wilson
 from workbench.app.workspace import Workspace
 from workbench.prompts.answers import normalise
 from workbench.store.experiments import CaseRecord, ExperimentRecord
@@ -161,10 +161,3 @@ def _flaky(verdicts: dict[str, dict[tuple[int, int], bool]], repeats: int) -> li
                 out.append({"row": row, "column": column, "k": k, "passes": c,
                             "pass_at_k": pass_at_k(k, c, k), "pass_hat_k": pass_hat_k(k, c, k)})
     return out
-
-
-def pair_sentence(pair: dict[str, Any]) -> str:
-    """A ``pairs`` item of the summary in words: "B beats A by 12 points [4, 20] (...)"."""
-    result = Paired(n=int(pair["n"]), a_rate=float(pair["a_rate"]), b_rate=float(pair["b_rate"]), diff=float(pair["diff"]), ci95=(float(pair["ci95"][0]), float(pair["ci95"][1])),
-                    p_value=float(pair["p_value"]), a_only=int(pair["a_only"]), b_only=int(pair["b_only"]), verdict=str(pair["verdict"]))
-    return describe_pair(result, str(pair["a"]), str(pair["b"]))

@@ -179,7 +179,7 @@ class ExperimentRunner:
                             case, new_run = self._case(session, column, row, repeat, judges)
                             if self._cancelled.is_set() and case.status == "cancelled":
                                 return "cancelled"
-                            store.record(eid, case, new_run)
+                            case.run_id = store.record(eid, case, new_run)
                             counter.add(case)
                             self.on_case(case)
             finally:

@@ -6,7 +6,7 @@ classifier's confidence. Every function is exact or closed-form; nothing is simu
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -250,3 +250,14 @@ def _points(x: float) -> int:
 
 def _p_text(p: float) -> str:
     return "< 0.001" if p < 0.001 else f"= {p:.2g}"
+
+
+def pair_sentence(pair: Mapping[str, Any]) -> str:
+    """A ``pairs`` item of an experiment summary in words (the CLI, the window and the report say it so)."""
+    low, high = (pair.get("ci95") or [-1.0, 1.0])[:2]
+    result = Paired(
+        n=int(pair.get("n") or 0), a_rate=float(pair.get("a_rate") or 0.0), b_rate=float(pair.get("b_rate") or 0.0),
+        diff=float(pair.get("diff") or 0.0), ci95=(float(low), float(high)), p_value=float(pair.get("p_value", 1.0)),
+        a_only=int(pair.get("a_only") or 0), b_only=int(pair.get("b_only") or 0), verdict=str(pair.get("verdict") or "none"),
+    )
+    return describe_pair(result, str(pair.get("a")), str(pair.get("b")))
