@@ -12,6 +12,7 @@
 #   3. run ... --json                  the engine host starts as `workbench --engine-host`, llama.cpp
 #                                      loads from the bundle and generates 5 tokens
 #   3c. templates export ... yaml      the starter library (assets/) and PyYAML are in the bundle
+#   3d. eval --suite sentiment       the built-in suites, the experiment schema and jsonschema
 #   4. tokens --json "Hello 世界"      tiktoken's offline cl100k_base plugin + the model tokenizer
 #   5. bench's GUI child, offscreen    a real window: model load, token lab, streamed generation;
 #                                      exits by itself
@@ -130,6 +131,16 @@ timeout 60 "$EXE" templates export 算术应用题 --format yaml >"$TMP/out" 2>"
 grep -q "^format: prompt-workbench-templates" "$TMP/out" || fail "templates export did not write YAML" "$TMP/out"
 grep -q "kind: tree_of_thought" "$TMP/out" || fail "the starter template 算术应用题 lacks its variants" "$TMP/out"
 pass "templates export 算术应用题 --format yaml: the starter library came with the bundle, YAML written"
+
+# 3d. an experiment (a built-in suite from assets/suites, its JSON Schema, jsonschema's meta-schemas)
+timeout 300 "$EXE" eval --suite sentiment --limit 2 --json >"$TMP/out" 2>"$TMP/err" || fail "eval --suite sentiment exited with $?" "$TMP/out" "$TMP/err"
+"$PY" - "$TMP/out" <<'PYEOF' || fail "eval --suite sentiment printed an unexpected summary" "$TMP/out" "$TMP/err"
+import json, sys
+summary = json.load(open(sys.argv[1], encoding="utf-8"))
+assert summary["columns"] and summary["n_done"] == summary["n_cases"] > 0, summary
+assert all(c["status"] == "ok" for c in summary["cases"]), [c["error"] for c in summary["cases"]]
+PYEOF
+pass "eval --suite sentiment --limit 2: the suites, the schema and the runner came with the bundle"
 
 # 4. tokens (tiktoken offline plugin + model tokenizer) ---------------------------------------------
 timeout 120 "$EXE" tokens --json "Hello 世界" >"$TMP/out" 2>"$TMP/err" || fail "tokens --json exited with $?" "$TMP/out" "$TMP/err"

@@ -131,6 +131,16 @@ def main(out: Path, size: tuple[int, int], language: str, theme: str | None, mod
     window.library_panel.filter.setText("攻击" if language == "zh_CN" else "injection")
     shoot("library")
 
+    # An experiment: the starter definition in the editor, run, its results.
+    panel = window.experiment_panel
+    window.experiment_dock.raise_()
+    panel.new_definition()
+    shoot("experiment-definition")
+    panel.run()
+    wait(panel.worker.finished, 300_000)
+    settle(600)
+    shoot("experiment-results")
+
     window.editors.set_mode("completion")
     window.editors.completion.setPlainText("Once upon a time, in a small village,")
     shoot("completion")

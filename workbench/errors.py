@@ -71,7 +71,9 @@ class ExperimentFileError(BadInputError):
     def __init__(self, message: str, source: str = "", line: int | None = None) -> None:
         self.source = source
         self.line = line
-        where = f"{source}, line {line}: " if source and line else (f"{source}: " if source else "")
+        self.reason = message  # what is wrong, without where
+        where = ", ".join(part for part in (source, f"line {line}" if line else "") if part)
+        where = f"{where}: " if where else ""
         super().__init__(where + message)
 
 

@@ -85,3 +85,65 @@ def test_bad_input_exits_2_with_the_line(tmp_path: Path) -> None:
     assert unknown.returncode == 2 and "No experiment 99" in unknown.stderr
     nothing = workbench("eval")
     assert nothing.returncode == 2 and "Give an experiment file" in nothing.stderr
+
+
+def test_a_killed_eval_is_interrupted_and_resumes_without_losing_a_case(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    write_csv(tmp_path / "rows.csv", [{"q": f"{i} + 2", "answer": str(i + 2)} for i in range(6)])
+    path = write_experiment(tmp_path, EXPERIMENT.replace("repeats: 2", "repeats: 1"))
+    db = str(tmp_path / "h.sqlite")
+    proc = subprocess.Popen([sys.executable, "-m", "workbench", "eval", str(path), "--db", db, "--json"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        # Kill it (and its engine host) once a few cases are stored: nothing may be half written.
+        from workbench.app.workspace import Workspace
+
+        workspace = Workspace(db)
+        for _ in range(2000):
+            if proc.poll() is not None:
+                break
+            try:
+                listed = workspace.experiments.list()
+            except Exception:  # the database is still being created
+                listed = []
+            if listed and listed[0].n_done >= 4:
+                break
+            threading_wait(0.02)
+        assert proc.poll() is None  # still running: killed mid-experiment
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    (record,) = workspace.experiments.list()
+    assert record.status == "interrupted" and 4 <= record.n_done < record.n_cases == 18
+    kept = {(c.row, c.column): c.run_id for c in workspace.experiments.cases(record.id)}
+    assert all(workspace.runs.get(run_id).status == "ok" for run_id in kept.values())  # every stored case has its run
+    workspace.close()
+    listed = eval_json("list", "--db", db)["experiments"]
+    assert listed[0]["status"] == "interrupted"
+    resumed = eval_json("--resume", str(record.id), "--db", db)
+    assert resumed["status"] == "done" and len(resumed["cases"]) == 18
+    assert {(c["row"], c["column"]): c["run_id"] for c in resumed["cases"] if (c["row"], c["column"]) in kept} == kept
+
+
+def test_built_in_suites_are_listed_and_run(tmp_path: Path) -> None:
+    listed = workbench("eval", "--suite", "list")
+    names = [line.split("\t")[0] for line in listed.stdout.splitlines()]
+    assert listed.returncode == 0 and {"arithmetic-cot", "arithmetic-cot-zh", "sentiment", "sentiment-zh", "call-centre-qa",
+                                       "call-centre-qa-zh", "prompt-injection", "prompt-injection-zh"} <= set(names)
+    result = eval_json("--suite", "sentiment-zh", "--limit", "2", "--db", str(tmp_path / "h.sqlite"))
+    assert result["n_done"] == result["n_cases"] == 4 and all(c["status"] == "ok" for c in result["cases"])
+    assert all(c["classification"] is not None for c in result["columns"])
+    unknown = workbench("eval", "--suite", "nonsense")
+    assert unknown.returncode == 2 and "sentiment-zh" in unknown.stderr
+
+
+def threading_wait(seconds: float) -> None:
+    import threading
+
+    threading.Event().wait(seconds)

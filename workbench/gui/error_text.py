@@ -77,6 +77,7 @@ class ErrorTexts(QObject):
             "prompt.ids_outside": self.tr("Token ids {ids} are outside this model's vocabulary (0..{last})."),
             "prompt.no_distribution": self.tr("No next-token distribution yet: press Next token first."),
             "prompt.text_empty": self.tr("The text is empty."),
+            "prompt.continuation_empty": self.tr("The label {text!r} makes no tokens under this model's tokenizer: give it some text."),
             "chat.no_messages": self.tr("A chat needs at least one message."),
             "messages.unreadable": self.tr("Cannot read the messages file {path}: {reason}."),
             "messages.not_json": self.tr("The messages file {path} is not valid JSON: {reason}."),

@@ -156,6 +156,12 @@ class HistoryPanel(Retranslating, QWidget):
         self.min_rating.addItems(["", "★1+", "★2+", "★3+", "★4+", "★5"])
         self.starred = QCheckBox()
         self.count = QLabel()
+        self.experiment: int | None = None  # only the runs of this experiment's cases
+        self.experiment_chip = QPushButton()
+        self.experiment_chip.setObjectName("history-experiment")
+        self.experiment_chip.setFlat(True)
+        self.experiment_chip.hide()
+        self.experiment_chip.clicked.connect(lambda: self.set_experiment(None))
         self.table = QTableView()
         self.table.setObjectName("history-table")
         self.table.setModel(self.model)
@@ -194,6 +200,7 @@ class HistoryPanel(Retranslating, QWidget):
                 w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
                 w.setMinimumContentsLength(6)
             filter_row.addWidget(w)
+        filter_row.addWidget(self.experiment_chip)
         filter_row.addStretch(1)
         filters = QVBoxLayout()
         filters.addLayout(search_row)
@@ -264,6 +271,7 @@ class HistoryPanel(Retranslating, QWidget):
         self.rerun_button.setText(self.tr("Run again"))
         self.compare_button.setText(self.tr("Compare selected"))
         self.delete_button.setText(self.tr("Delete"))
+        self._retranslate_chip()
         self._update_count()
         self._selection_changed()
 
@@ -277,7 +285,20 @@ class HistoryPanel(Retranslating, QWidget):
             model=self.model_filter.currentText() if self.model_filter.currentIndex() > 0 else "",
             min_rating=self.min_rating.currentIndex(),
             starred=self.starred.isChecked(),
+            experiment=self.experiment,
         )
+
+    def set_experiment(self, experiment_id: int | None) -> None:
+        """List only the runs of this experiment's cases (None: all runs again)."""
+        self.experiment = experiment_id
+        self.experiment_chip.setVisible(experiment_id is not None)
+        self._retranslate_chip()
+        self.refresh()
+
+    def _retranslate_chip(self) -> None:
+        if self.experiment is not None:
+            self.experiment_chip.setText(self.tr("Experiment {0} ✕").format(self.experiment))
+            self.experiment_chip.setToolTip(self.tr("Showing only this experiment's runs; click to show all runs"))
 
     def _fill_models(self) -> None:
         """The model filter lists the models in this history (kept choice, new names added)."""

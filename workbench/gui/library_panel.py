@@ -72,6 +72,7 @@ class LibraryPanel(Retranslating, QWidget):
     useRequested = Signal(object)  # LibraryChoice: put the rendered prompt in the editor
     runRequested = Signal(object)  # LibraryChoice: run it
     cancelRequested = Signal()
+    suiteRequested = Signal(str)  # a built-in suite's file: run it in the Experiments panel
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -139,6 +140,11 @@ class LibraryPanel(Retranslating, QWidget):
         self.more_menu.addSeparator()
         self.delete_action = self.more_menu.addAction("", self._ask_delete)
         self.more_button.setMenu(self.more_menu)
+        self.suites_button = QPushButton()
+        self.suites_button.setObjectName("library-suites")
+        self.suites_menu = QMenu(self)
+        self.suites_menu.aboutToShow.connect(self._fill_suites)
+        self.suites_button.setMenu(self.suites_menu)
         self.show_archived = QCheckBox()
         self.show_archived.toggled.connect(lambda _on: self.refresh())
         self.infos: dict[str, TemplateInfo] = {}
@@ -156,7 +162,7 @@ class LibraryPanel(Retranslating, QWidget):
         top_layout.addWidget(self.filter)
         top_layout.addWidget(self.tree, 1)
         files = QHBoxLayout()
-        for w in (self.new_button, self.edit_button, self.more_button):
+        for w in (self.new_button, self.edit_button, self.more_button, self.suites_button):
             files.addWidget(w)
         files.addWidget(self.show_archived)
         top_layout.addLayout(files)
@@ -198,6 +204,15 @@ class LibraryPanel(Retranslating, QWidget):
         self.retranslate()
         self._update_buttons()
 
+    def _fill_suites(self) -> None:
+        from workbench.app.experiments.suites import suites
+
+        self.suites_menu.clear()
+        for suite in suites():
+            action = self.suites_menu.addAction(suite.title)
+            action.setToolTip(suite.description)
+            action.triggered.connect(lambda _checked=False, path=str(suite.path): self.suiteRequested.emit(path))
+
     def retranslate(self) -> None:
         self.filter.setPlaceholderText(self.tr("Filter by name, description or tag (English or Chinese)"))
         self.tree.setHeaderLabels([self.tr("Template"), self.tr("Details")])
@@ -210,6 +225,8 @@ class LibraryPanel(Retranslating, QWidget):
         self.edit_button.setText(self.tr("Edit…"))
         self.edit_button.setToolTip(self.tr("Write the next version of this template"))
         self.more_button.setText(self.tr("More"))
+        self.suites_button.setText(self.tr("Suites"))
+        self.suites_button.setToolTip(self.tr("Run a built-in experiment over its dataset (opens the Experiments panel)"))
         self.duplicate_action.setText(self.tr("Duplicate…"))
         self.rename_action.setText(self.tr("Rename…"))
         self.label_action.setText(self.tr("Label this version…"))

@@ -35,6 +35,7 @@ from workbench.gui.bridge import EngineBridge
 from workbench.gui.dialogs import ExactPromptDialog, ShortcutsDialog
 from workbench.gui.editor_undo import EditorUndo
 from workbench.gui.editors import PromptEditors
+from workbench.gui.experiment_panel import ExperimentPanel
 from workbench.gui.history_panel import HistoryPanel
 from workbench.gui.history_recorder import HistoryRecorder
 from workbench.gui.i18n import LANGUAGES, install_language
@@ -106,6 +107,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.history_panel.rerunRequested.connect(self.rerun)
         self.history_panel.compareRequested.connect(self.compare_runs)
         self.branches_panel.branchSelected.connect(self.show_branch)
+        self._connect_experiments()
         self.output.branchRequested.connect(self.branch)
         self._library_opened = False  # opened just after the window first appears (see showEvent)
         self.recorder.failed.connect(self.show_error)
@@ -203,6 +205,18 @@ class MainWindow(Retranslating, QMainWindow):
         self.library_panel = LibraryPanel()
         self.library_dock = self._dock("library-dock", self.library_panel)
         self.tabifyDockWidget(self.history_dock, self.library_dock)
+        self.experiment_panel = ExperimentPanel(self.recorder)
+        self.experiment_dock = self._dock("experiments-dock", self.experiment_panel)
+        self.tabifyDockWidget(self.library_dock, self.experiment_dock)
+
+    def _connect_experiments(self) -> None:
+        """A matrix cell opens its run; "Runs in History" filters the History; a suite chosen in
+        the Library runs in the Experiments panel."""
+        panel = self.experiment_panel
+        panel.showRunRequested.connect(self.show_run)
+        panel.failed.connect(self.show_error)
+        panel.historyRequested.connect(lambda eid: (self.history_panel.set_experiment(eid), self.history_dock.raise_()))
+        self.library_panel.suiteRequested.connect(lambda path: (self.experiment_dock.raise_(), panel.run_suite(path)))
 
     def _dock(self, name: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget()
@@ -252,6 +266,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.history_toggle.setShortcut(QKeySequence("Ctrl+Shift+H"))
         self.library_toggle = self.library_dock.toggleViewAction()
         self.library_toggle.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.experiments_toggle = self.experiment_dock.toggleViewAction()
+        self.experiments_toggle.setShortcut(QKeySequence("Ctrl+Shift+E"))
 
         toolbar = self.addToolBar("main")
         toolbar.setObjectName("main-toolbar")
@@ -290,6 +306,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.view_menu.addAction(self.branches_toggle)
         self.view_menu.addAction(self.history_toggle)
         self.view_menu.addAction(self.library_toggle)
+        self.view_menu.addAction(self.experiments_toggle)
         self.language_menu = QMenu(self)
         self.language_group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
@@ -330,6 +347,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.branches_dock.setWindowTitle(self.tr("Branches"))
         self.history_dock.setWindowTitle(self.tr("History"))
         self.library_dock.setWindowTitle(self.tr("Library"))
+        self.experiment_dock.setWindowTitle(self.tr("Experiments"))
         texts = {
             self.open_action: (self.tr("&Models…"), self.tr("Open, find and load models (Ctrl+O)")),
             self.quit_action: (self.tr("&Quit"), ""),
@@ -616,7 +634,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     def show_shortcuts(self) -> ShortcutsDialog:
         actions = [self.open_action, self.run_action, self.stop_action, self.regenerate_action, self.continue_action,
-                   self.exact_action, self.sampling_toggle, self.tokens_toggle, self.next_toggle, self.branches_toggle, self.history_toggle, self.library_toggle,
+                   self.exact_action, self.sampling_toggle, self.tokens_toggle, self.next_toggle, self.branches_toggle, self.history_toggle, self.library_toggle, self.experiments_toggle,
                    self.shortcuts_action, self.quit_action]
         dialog = ShortcutsDialog(actions, self)
         dialog.show()
@@ -648,6 +666,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
+        self.experiment_panel.shutdown()  # its cases so far are kept; Continue goes on later
         self.bridge.shutdown()
         self.recorder.close()  # the last run's save finishes first
         self.session_state.save()  # after it: the session names the run the output shows

@@ -40,6 +40,8 @@ class ClassifyingEngine(Engine, Protocol):
 
     def score_continuations(self, params: Any, texts: list[str]) -> Any: ...
 
+    def tokenize(self, text: str, add_special: bool = True, parse_special: bool = False) -> list[tuple[int, bytes]]: ...
+
     def close(self) -> None: ...
 
 
@@ -351,7 +353,9 @@ def _score_labels(engine: ClassifyingEngine, prepared: PreparedRun, experiment: 
     weights = [math.exp(t - peak) for t in totals]
     norm = sum(weights)
     probs = {label: w / norm for label, w in zip(classify.labels, weights)}
-    tokens = {label: len(c.ids) for label, c in zip(classify.labels, scores.continuations)}
+    # A label's own tokens: its continuation's, less those of the prefix they all share.
+    shared = len(engine.tokenize(classify.prefix, add_special=False)) if classify.prefix else 0
+    tokens = {label: max(1, len(c.ids) - shared) for label, c in zip(classify.labels, scores.continuations)}
     best = max(classify.labels, key=lambda label: probs[label])
     return _Labels(probs, tokens, best, scores.prompt_tokens, scores.seconds)
 

@@ -166,6 +166,44 @@
     </message>
 </context>
 <context>
+    <name>ClassificationView</name>
+    <message>
+        <location filename="../experiment_results.py" line="650"/>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="650"/>
+        <source>Accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="650"/>
+        <source>Mean p(correct)</source>
+        <translation>正确标签平均概率</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="650"/>
+        <source>ECE</source>
+        <translation>ECE</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="650"/>
+        <source>Cases</source>
+        <translation>用例数</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="663"/>
+        <source>Labels of more than one token are scored as the sum of their tokens&apos; log-probabilities.</source>
+        <translation>由多个词元组成的标签，按各词元对数概率之和计分。</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="665"/>
+        <source>Such labels: {0}.</source>
+        <translation>这样的标签：{0}。</translation>
+    </message>
+</context>
+<context>
     <name>CompareDialog</name>
     <message>
         <location filename="../compare_view.py" line="83"/>
@@ -481,316 +519,321 @@
     </message>
     <message>
         <location filename="../error_text.py" line="80"/>
+        <source>The label {text!r} makes no tokens under this model&apos;s tokenizer: give it some text.</source>
+        <translation>标签 {text!r} 在此模型的分词器下不产生任何词元：请给它一些文字。</translation>
+    </message>
+    <message>
+        <location filename="../error_text.py" line="81"/>
         <source>A chat needs at least one message.</source>
         <translation>对话至少需要一条消息。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="81"/>
+        <location filename="../error_text.py" line="82"/>
         <source>Cannot read the messages file {path}: {reason}.</source>
         <translation>无法读取消息文件 {path}：{reason}。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="82"/>
+        <location filename="../error_text.py" line="83"/>
         <source>The messages file {path} is not valid JSON: {reason}.</source>
         <translation>消息文件 {path} 不是有效的 JSON：{reason}。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="83"/>
+        <location filename="../error_text.py" line="84"/>
         <source>{where} must be a list of messages, each with a role and a content.</source>
         <translation>{where} 必须是消息列表，每条消息都有 role 和 content。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="84"/>
+        <location filename="../error_text.py" line="85"/>
         <source>Message {n} in {where} is not a message with a text role and content: {found}</source>
         <translation>{where} 中的第 {n} 条不是带文本 role 和 content 的消息：{found}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="85"/>
+        <location filename="../error_text.py" line="86"/>
         <source>Message {n} in {where} has the role &apos;{role}&apos;; the roles are {roles}.</source>
         <translation>{where} 中的第 {n} 条消息的角色是“{role}”；可用角色为 {roles}。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="87"/>
+        <location filename="../error_text.py" line="88"/>
         <source>Unknown chat format &apos;{name}&apos;. The built-in formats are: {names}.</source>
         <translation>未知的对话格式“{name}”。内置格式有：{names}。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="88"/>
+        <location filename="../error_text.py" line="89"/>
         <source>Choose a chat format or write a chat template, not both.</source>
         <translation>请选择对话格式或编写对话模板，不要同时使用。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="89"/>
+        <location filename="../error_text.py" line="90"/>
         <source>This model file has no chat template of its own; choose a built-in format in Models… → Chat format.</source>
         <translation>此模型文件没有自带的对话模板；请在“模型…→ 对话格式”中选择内置格式。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="90"/>
+        <location filename="../error_text.py" line="91"/>
         <source>The model file has no chat template; using the {format} format, chosen from its architecture ({architecture}) and vocabulary.</source>
         <translation>模型文件没有对话模板；根据其架构（{architecture}）和词表，使用 {format} 格式。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="91"/>
+        <location filename="../error_text.py" line="92"/>
         <source>The model file has no chat template and nothing in it names a format; using ChatML, a guess. If replies look wrong, choose the model&apos;s format in Models… → Chat format.</source>
         <translation>模型文件没有对话模板，也没有任何信息指明格式；暂用 ChatML（猜测）。如果回复看起来不对，请在“模型…→ 对话格式”中选择该模型的格式。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="92"/>
+        <location filename="../error_text.py" line="93"/>
         <source>The {format} format needs {markers} as special tokens, but this model&apos;s vocabulary lacks them: they will be cut into ordinary pieces.</source>
         <translation>{format} 格式需要 {markers} 作为特殊 token，但此模型的词表中没有：它们会被切成普通片段。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="93"/>
+        <location filename="../error_text.py" line="94"/>
         <source>Cannot read the chat template {path}: {reason}.</source>
         <translation>无法读取对话模板 {path}：{reason}。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="94"/>
+        <location filename="../error_text.py" line="95"/>
         <source>The chat template does not accept a system message ({detail}).</source>
         <translation>此对话模板不接受系统消息（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="95"/>
+        <location filename="../error_text.py" line="96"/>
         <source>The chat template renders the same with and without the generation prompt: the model is not told that it is the assistant&apos;s turn, and may continue the user&apos;s message instead.</source>
         <translation>此对话模板在有无生成提示时渲染结果相同：模型不知道轮到助手回答，可能会接着写用户的消息。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="96"/>
+        <location filename="../error_text.py" line="97"/>
         <source>The chat template renders an empty prompt for a chat.</source>
         <translation>此对话模板为对话渲染出了空提示词。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="97"/>
+        <location filename="../error_text.py" line="98"/>
         <source>The chat template ({format}) refused these messages: {detail}. It may not accept a system message: move the system text into the first user message, or choose another chat format in Models… → Chat format ({names}).</source>
         <translation>对话模板（{format}）拒绝了这些消息：{detail}。它可能不接受系统消息：请把系统文本移到第一条用户消息中，或在“模型…→ 对话格式”中选择其他对话格式（{names}）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="99"/>
+        <location filename="../error_text.py" line="100"/>
         <source>No model is loaded. Load one in Models… (Ctrl+O).</source>
         <translation>尚未加载模型。请在“模型…”（Ctrl+O）中加载一个。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="100"/>
+        <location filename="../error_text.py" line="101"/>
         <source>Only the tokenizer of this model is loaded; load the full model to generate.</source>
         <translation>只加载了该模型的分词器；请加载完整模型后再生成。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="101"/>
+        <location filename="../error_text.py" line="102"/>
         <source>Only the tokenizer of this model is loaded; load the full model.</source>
         <translation>只加载了该模型的分词器；请加载完整模型。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="102"/>
+        <location filename="../error_text.py" line="103"/>
         <source>llama.cpp could not tokenize the text (code {code}).</source>
         <translation>llama.cpp 无法对文本分词（代码 {code}）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="103"/>
+        <location filename="../error_text.py" line="104"/>
         <source>llama.cpp failed to evaluate {n} tokens (code {code}). {log}</source>
         <translation>llama.cpp 计算 {n} 个词元失败（代码 {code}）。{log}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="104"/>
+        <location filename="../error_text.py" line="105"/>
         <source>llama.cpp failed to evaluate a token (code {code}).</source>
         <translation>llama.cpp 计算词元失败（代码 {code}）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="105"/>
+        <location filename="../error_text.py" line="106"/>
         <source>llama.cpp failed to evaluate the text (code {code}).</source>
         <translation>llama.cpp 计算文本失败（代码 {code}）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="106"/>
+        <location filename="../error_text.py" line="107"/>
         <source>llama.cpp returned no logits.</source>
         <translation>llama.cpp 没有返回 logits。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="107"/>
+        <location filename="../error_text.py" line="108"/>
         <source>The engine did not start: {detail}</source>
         <translation>引擎未能启动：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="108"/>
+        <location filename="../error_text.py" line="109"/>
         <source>The engine speaks protocol {theirs}, this app {ours}. Reinstall the workbench.</source>
         <translation>引擎使用协议 {theirs}，本应用使用 {ours}。请重新安装工作台。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="109"/>
+        <location filename="../error_text.py" line="110"/>
         <source>Unknown engine request {request}.</source>
         <translation>未知的引擎请求 {request}。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="110"/>
+        <location filename="../error_text.py" line="111"/>
         <source>Engine error: {detail}</source>
         <translation>引擎错误：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="111"/>
+        <location filename="../error_text.py" line="112"/>
         <source>The engine process was killed by {signal} (llama.cpp crashed or ran out of memory). Your work is kept; the next request starts a fresh engine.</source>
         <translation>引擎进程被 {signal} 终止（llama.cpp 崩溃或内存不足）。你的工作已保留；下一次请求会启动新的引擎。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="112"/>
+        <location filename="../error_text.py" line="113"/>
         <source>The engine process was killed by {signal} (llama.cpp crashed or ran out of memory). Last output: {output} Your work is kept; the next request starts a fresh engine.</source>
         <translation>引擎进程被 {signal} 终止（llama.cpp 崩溃或内存不足）。最后的输出：{output} 你的工作已保留；下一次请求会启动新的引擎。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="113"/>
+        <location filename="../error_text.py" line="114"/>
         <source>The engine process exited with code {code} (llama.cpp crashed or ran out of memory). Your work is kept; the next request starts a fresh engine.</source>
         <translation>引擎进程以代码 {code} 退出（llama.cpp 崩溃或内存不足）。你的工作已保留；下一次请求会启动新的引擎。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="114"/>
+        <location filename="../error_text.py" line="115"/>
         <source>The engine process exited with code {code} (llama.cpp crashed or ran out of memory). Last output: {output} Your work is kept; the next request starts a fresh engine.</source>
         <translation>引擎进程以代码 {code} 退出（llama.cpp 崩溃或内存不足）。最后的输出：{output} 你的工作已保留；下一次请求会启动新的引擎。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="116"/>
+        <location filename="../error_text.py" line="117"/>
         <source>The template refused the input: {detail}</source>
         <translation>模板拒绝了输入：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="117"/>
+        <location filename="../error_text.py" line="118"/>
         <source>The {what} has a syntax error on line {line}: {detail}</source>
         <translation>{what}第 {line} 行有语法错误：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="118"/>
+        <location filename="../error_text.py" line="119"/>
         <source>The {what} produced more than {limit:,} characters; rendering was stopped.</source>
         <translation>{what}生成了超过 {limit:,} 个字符，已停止渲染。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="119"/>
+        <location filename="../error_text.py" line="120"/>
         <source>The {what} took longer than {seconds:g} s to render; rendering was stopped.</source>
         <translation>{what}渲染超过 {seconds:g} 秒，已停止渲染。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="120"/>
+        <location filename="../error_text.py" line="121"/>
         <source>The {what} tried something the sandbox forbids: {detail}</source>
         <translation>{what}尝试了沙箱禁止的操作：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="121"/>
+        <location filename="../error_text.py" line="122"/>
         <source>The {what} uses a variable that was not given: {detail}</source>
         <translation>{what}使用了未提供的变量：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="122"/>
+        <location filename="../error_text.py" line="123"/>
         <source>The {what} failed: {detail}</source>
         <translation>{what}出错：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="123"/>
+        <location filename="../error_text.py" line="124"/>
         <source>The {what} failed while rendering: {detail}</source>
         <translation>{what}在渲染时出错：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="125"/>
+        <location filename="../error_text.py" line="126"/>
         <source>A preset needs a name.</source>
         <translation>预设需要一个名称。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="126"/>
+        <location filename="../error_text.py" line="127"/>
         <source>&apos;{name}&apos; is a built-in preset; choose another name.</source>
         <translation>“{name}”是内置预设；请另选一个名称。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="127"/>
+        <location filename="../error_text.py" line="128"/>
         <source>&apos;{name}&apos; is a built-in preset and cannot be deleted.</source>
         <translation>“{name}”是内置预设，不能删除。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="129"/>
+        <location filename="../error_text.py" line="130"/>
         <source>The disk holding {path} is full (or failing): free some space. Nothing saved before was lost.</source>
         <translation>存放 {path} 的磁盘已满（或出现故障）：请释放一些空间。之前保存的内容没有丢失。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="130"/>
+        <location filename="../error_text.py" line="131"/>
         <source>{path} is read-only: the history can be browsed but new runs are not saved. Make it writable, or choose another file in File → History database….</source>
         <translation>{path} 是只读的：可以浏览历史记录，但新的运行不会被保存。请使其可写，或在“文件 → 历史数据库…”中选择另一个文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="131"/>
+        <location filename="../error_text.py" line="132"/>
         <source>{path} stayed locked by another program for {seconds} s; try again.</source>
         <translation>{path} 被其他程序锁定了 {seconds} 秒；请重试。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="132"/>
+        <location filename="../error_text.py" line="133"/>
         <source>{path} is not a workbench database, or it is damaged. Move it aside, or choose another file in File → History database….</source>
         <translation>{path} 不是工作台数据库，或已损坏。请将其移走，或在“文件 → 历史数据库…”中选择另一个文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="133"/>
+        <location filename="../error_text.py" line="134"/>
         <source>{path} cannot be opened: check that its folder exists and is writable, or choose another file in File → History database….</source>
         <translation>无法打开 {path}：请检查其所在文件夹是否存在且可写，或在“文件 → 历史数据库…”中选择另一个文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="134"/>
+        <location filename="../error_text.py" line="135"/>
         <source>The database {path} failed: {detail}</source>
         <translation>数据库 {path} 出错：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="135"/>
+        <location filename="../error_text.py" line="136"/>
         <source>There is no database at {path} to open read-only.</source>
         <translation>{path} 处没有可以只读打开的数据库。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="136"/>
+        <location filename="../error_text.py" line="137"/>
         <source>Cannot create the folder for the database {path}: {reason}.</source>
         <translation>无法为数据库 {path} 创建文件夹：{reason}。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="137"/>
+        <location filename="../error_text.py" line="138"/>
         <source>{path} was written by a newer Prompt Workbench (schema {schema}; this version knows up to {head}). Update the app, or choose another file in File → History database….</source>
         <translation>{path} 由更新版本的 Prompt Workbench 写入（架构 {schema}；此版本最多支持到 {head}）。请更新应用，或在“文件 → 历史数据库…”中选择另一个文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="138"/>
+        <location filename="../error_text.py" line="139"/>
         <source>{path} is read-only and needs upgrading to this version&apos;s schema; make it writable.</source>
         <translation>{path} 是只读的，且需要升级到此版本的架构；请使其可写。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="139"/>
+        <location filename="../error_text.py" line="140"/>
         <source>These tokens were saved in format {version}, which this version cannot read.</source>
         <translation>这些词元以格式 {version} 保存，此版本无法读取。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="140"/>
+        <location filename="../error_text.py" line="141"/>
         <source>The saved tokens of this run are damaged ({detail}).</source>
         <translation>此次运行保存的词元已损坏（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="146"/>
+        <location filename="../error_text.py" line="147"/>
         <source>template</source>
         <translation>模板</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="148"/>
+        <location filename="../error_text.py" line="149"/>
         <source>model&apos;s chat template</source>
         <translation>模型的对话模板</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="150"/>
+        <location filename="../error_text.py" line="151"/>
         <source>custom chat template</source>
         <translation>自定义对话模板</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="152"/>
+        <location filename="../error_text.py" line="153"/>
         <source>chat template</source>
         <translation>对话模板</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="158"/>
+        <location filename="../error_text.py" line="159"/>
         <source>template {0}</source>
         <translation>模板 {0}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="160"/>
+        <location filename="../error_text.py" line="161"/>
         <source>built-in {0} chat format</source>
         <translation>内置 {0} 对话格式</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="161"/>
+        <location filename="../error_text.py" line="162"/>
         <source>system prompt of {0}</source>
         <translation>{0} 的系统提示词</translation>
     </message>
@@ -834,6 +877,464 @@
     </message>
 </context>
 <context>
+    <name>ExperimentEditor</name>
+    <message>
+        <location filename="../experiment_editor.py" line="352"/>
+        <source>Form</source>
+        <translation>表单</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="353"/>
+        <source>YAML</source>
+        <translation>YAML</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="354"/>
+        <source>Editing here rewrites the YAML without its comments.</source>
+        <translation>在这里编辑会重写 YAML，其中的注释将丢失。</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="356"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="356"/>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="356"/>
+        <source>Prompts</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="357"/>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="357"/>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="357"/>
+        <source>Sampler</source>
+        <translation>采样</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="358"/>
+        <source>Runs</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="358"/>
+        <source>Assertions</source>
+        <translation>断言</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="358"/>
+        <source>Classify</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="359"/>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="359"/>
+        <source>Max tokens</source>
+        <translation>最多词元</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="359"/>
+        <source>Stop</source>
+        <translation>停止串</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="360"/>
+        <source>Repeats</source>
+        <translation>重复次数</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="360"/>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="360"/>
+        <source>Labels</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="361"/>
+        <source>Expected column</source>
+        <translation>期望答案列</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="364"/>
+        <source>the file&apos;s name</source>
+        <translation>文件名</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="365"/>
+        <source>comma-separated; \n is a new line</source>
+        <translation>用逗号分隔；\n 表示换行</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="366"/>
+        <source>comma-separated</source>
+        <translation>用逗号分隔</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="367"/>
+        <source>Enabled</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="368"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="369"/>
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="370"/>
+        <location filename="../experiment_editor.py" line="373"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="372"/>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="376"/>
+        <location filename="../experiment_editor.py" line="418"/>
+        <source>Add from library…</source>
+        <translation>从模板库添加…</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="379"/>
+        <source>1 inline row (edit in YAML)</source>
+        <translation>1 行内联数据（在 YAML 中编辑）</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="380"/>
+        <source>{0} inline rows (edit in YAML)</source>
+        <translation>{0} 行内联数据（在 YAML 中编辑）</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="452"/>
+        <source>1 column</source>
+        <translation>1 列</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="452"/>
+        <source>{0} columns</source>
+        <translation>{0} 列</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="454"/>
+        <source>rows from {0}</source>
+        <translation>来自 {0} 的数据行</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="456"/>
+        <source>1 inline row</source>
+        <translation>1 行内联数据</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="456"/>
+        <source>{0} inline rows</source>
+        <translation>{0} 行内联数据</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="457"/>
+        <source>Valid: {0} × {1}</source>
+        <translation>有效：{0} × {1}</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="462"/>
+        <source>Line {0}: {1}</source>
+        <translation>第 {0} 行：{1}</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="473"/>
+        <source>Go to line {0}</source>
+        <translation>转到第 {0} 行</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="579"/>
+        <source>Choose the dataset</source>
+        <translation>选择数据集</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="580"/>
+        <source>Datasets (*.csv *.jsonl *.ndjson)</source>
+        <translation>数据集 (*.csv *.jsonl *.ndjson)</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="588"/>
+        <source>Choose models</source>
+        <translation>选择模型</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="589"/>
+        <source>GGUF models (*.gguf)</source>
+        <translation>GGUF 模型 (*.gguf)</translation>
+    </message>
+</context>
+<context>
+    <name>ExperimentPanel</name>
+    <message>
+        <location filename="../experiment_panel.py" line="133"/>
+        <source>Definition</source>
+        <translation>定义</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="134"/>
+        <source>Results</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="135"/>
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="136"/>
+        <source>Open…</source>
+        <translation>打开…</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="137"/>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="138"/>
+        <source>Suites</source>
+        <translation>内置评测集</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="139"/>
+        <source>Built-in experiments in Chinese and English, each with its dataset</source>
+        <translation>内置的中英文实验，各带数据集</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="140"/>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="141"/>
+        <source>Run every case in the background; each one is saved in the History</source>
+        <translation>在后台运行全部用例；每个用例都保存到历史记录</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="142"/>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="142"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="143"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="144"/>
+        <source>Continue</source>
+        <translation>接着运行</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="145"/>
+        <source>Go on with the chosen experiment where it stopped</source>
+        <translation>从所选实验停下的地方接着运行</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="146"/>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="147"/>
+        <source>Runs in History</source>
+        <translation>在历史记录中查看</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="148"/>
+        <source>Experiments in this history</source>
+        <translation>此历史记录中的实验</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="164"/>
+        <source>Cannot read {0}: {1}</source>
+        <translation>无法读取 {0}：{1}</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="176"/>
+        <source>Open an experiment</source>
+        <translation>打开实验</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="176"/>
+        <source>Experiments (*.yaml *.yml *.json)</source>
+        <translation>实验 (*.yaml *.yml *.json)</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="181"/>
+        <source>Save the experiment</source>
+        <translation>保存实验</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="181"/>
+        <source>Experiments (*.yaml)</source>
+        <translation>实验 (*.yaml)</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="187"/>
+        <location filename="../experiment_panel.py" line="364"/>
+        <source>Cannot write {0}: {1}</source>
+        <translation>无法写入 {0}：{1}</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="224"/>
+        <source>Experiments need the history database: {0}</source>
+        <translation>实验需要历史数据库：{0}</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="236"/>
+        <source>Checking the definition and the dataset…</source>
+        <translation>正在检查定义和数据集…</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="255"/>
+        <source>{0} of {1} cases</source>
+        <translation>{0} / {1} 个用例</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="257"/>
+        <source>{0} from the history</source>
+        <translation>{0} 个取自历史记录</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="259"/>
+        <source>{0} errors</source>
+        <translation>{0} 个错误</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="261"/>
+        <source>about {0} left</source>
+        <translation>约剩 {0}</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="263"/>
+        <location filename="../experiment_panel.py" line="296"/>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="271"/>
+        <source>Finished.</source>
+        <translation>已完成。</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="271"/>
+        <source>Cancelled: Continue goes on where it stopped.</source>
+        <translation>已取消：点“接着运行”从停下处继续。</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="296"/>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="296"/>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="297"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="297"/>
+        <source>error</source>
+        <translation>出错</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="297"/>
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="347"/>
+        <source>Export the results</source>
+        <translation>导出结果</translation>
+    </message>
+    <message>
+        <location filename="../experiment_panel.py" line="366"/>
+        <source>Exported to {0}</source>
+        <translation>已导出到 {0}</translation>
+    </message>
+</context>
+<context>
+    <name>ExperimentResults</name>
+    <message>
+        <location filename="../experiment_results.py" line="726"/>
+        <source>No experiment shown.</source>
+        <translation>未显示实验。</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="728"/>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="728"/>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="728"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="729"/>
+        <source>error</source>
+        <translation>出错</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="729"/>
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="729"/>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="731"/>
+        <source>{0} · {1} · {2} of {3} cases</source>
+        <translation>{0} · {1} · {2} / {3} 个用例</translation>
+    </message>
+</context>
+<context>
     <name>FormatTexts</name>
     <message>
         <location filename="../chat_format_picker.py" line="69"/>
@@ -864,167 +1365,177 @@
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../history_panel.py" line="246"/>
+        <location filename="../history_panel.py" line="253"/>
         <source>Search prompts, outputs, notes, templates…</source>
         <translation>搜索提示词、输出、备注、模板…</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="247"/>
+        <location filename="../history_panel.py" line="254"/>
         <source>Any status</source>
         <translation>任意状态</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="250"/>
+        <location filename="../history_panel.py" line="257"/>
         <source>Any variant</source>
         <translation>任意变体</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="251"/>
+        <location filename="../history_panel.py" line="258"/>
         <source>Any model</source>
         <translation>任意模型</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="252"/>
+        <location filename="../history_panel.py" line="259"/>
         <source>Any rating</source>
         <translation>任意评分</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="253"/>
+        <location filename="../history_panel.py" line="260"/>
         <source>Starred</source>
         <translation>已加星标</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="255"/>
+        <location filename="../history_panel.py" line="262"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="255"/>
+        <location filename="../history_panel.py" line="262"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="255"/>
+        <location filename="../history_panel.py" line="262"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="255"/>
+        <location filename="../history_panel.py" line="262"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="255"/>
+        <location filename="../history_panel.py" line="262"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="256"/>
+        <location filename="../history_panel.py" line="263"/>
         <source>Output</source>
         <translation>输出</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="256"/>
+        <location filename="../history_panel.py" line="263"/>
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="256"/>
+        <location filename="../history_panel.py" line="263"/>
         <source>tok/s</source>
         <translation>词元/秒</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="256"/>
+        <location filename="../history_panel.py" line="263"/>
         <source>Rating</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="259"/>
+        <location filename="../history_panel.py" line="266"/>
         <source>Star</source>
         <translation>加星标</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="260"/>
+        <location filename="../history_panel.py" line="267"/>
         <source>Rating:</source>
         <translation>评分：</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="261"/>
+        <location filename="../history_panel.py" line="268"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="262"/>
+        <location filename="../history_panel.py" line="269"/>
         <source>Note (saved when you press Enter)</source>
         <translation>备注（按回车保存）</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="263"/>
+        <location filename="../history_panel.py" line="270"/>
         <source>Show in output</source>
         <translation>在输出中显示</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="264"/>
+        <location filename="../history_panel.py" line="271"/>
         <source>Run again</source>
         <translation>再次运行</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="265"/>
+        <location filename="../history_panel.py" line="272"/>
         <source>Compare selected</source>
         <translation>比较所选</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="266"/>
+        <location filename="../history_panel.py" line="273"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="325"/>
+        <location filename="../history_panel.py" line="300"/>
+        <source>Experiment {0} ✕</source>
+        <translation>实验 {0} ✕</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="301"/>
+        <source>Showing only this experiment&apos;s runs; click to show all runs</source>
+        <translation>只显示此实验的运行；点击显示全部运行</translation>
+    </message>
+    <message>
+        <location filename="../history_panel.py" line="346"/>
         <source>Opening the history…</source>
         <translation>正在打开历史记录…</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="327"/>
+        <location filename="../history_panel.py" line="348"/>
         <source>History unavailable: {0}</source>
         <translation>历史记录不可用：{0}</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="332"/>
+        <location filename="../history_panel.py" line="353"/>
         <source>{0}+ runs</source>
         <translation>{0}+ 次运行</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="334"/>
+        <location filename="../history_panel.py" line="355"/>
         <source>{0} runs</source>
         <translation>{0} 次运行</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="334"/>
+        <location filename="../history_panel.py" line="355"/>
         <source>{0} run</source>
         <translation>{0} 次运行</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="368"/>
+        <location filename="../history_panel.py" line="389"/>
         <source>unknown model</source>
         <translation>未知模型</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="371"/>
+        <location filename="../history_panel.py" line="392"/>
         <source>sampler: {0}</source>
         <translation>采样器：{0}</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="372"/>
+        <location filename="../history_panel.py" line="393"/>
         <source>{0} prompt token</source>
         <translation>{0} 个提示词元</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="372"/>
+        <location filename="../history_panel.py" line="393"/>
         <source>{0} prompt tokens</source>
         <translation>{0} 个提示词元</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="373"/>
+        <location filename="../history_panel.py" line="394"/>
         <source>{0} generated at {1} tok/s · seed {2} · {3}</source>
         <translation>生成 {0} 个，{1} 词元/秒 · 种子 {2} · {3}</translation>
     </message>
@@ -1033,48 +1544,48 @@
         <translation type="vanished">{0} 个提示词元，生成 {1} 个，{2} 词元/秒 · 种子 {3} · {4}</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="377"/>
+        <location filename="../history_panel.py" line="398"/>
         <source>template {0} · variant {1}</source>
         <translation>模板 {0} · 变体 {1}</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="379"/>
+        <location filename="../history_panel.py" line="400"/>
         <source>variant {0}</source>
         <translation>变体 {0}</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="383"/>
+        <location filename="../history_panel.py" line="404"/>
         <source>votes over {0} samples: {1} · no answer in {2}</source>
         <translation>{0} 个样本的投票：{1} · {2} 个没有答案</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="387"/>
+        <location filename="../history_panel.py" line="408"/>
         <source>tree of thought: {0} steps explored; best path: {1}</source>
         <translation>思维树：探索了 {0} 个步骤；最佳路径：{1}</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="392"/>
+        <location filename="../history_panel.py" line="413"/>
         <source>{0} branches</source>
         <translation>{0} 个分支</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="392"/>
+        <location filename="../history_panel.py" line="413"/>
         <source>{0} branch</source>
         <translation>{0} 个分支</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="408"/>
-        <location filename="../history_panel.py" line="436"/>
+        <location filename="../history_panel.py" line="429"/>
+        <location filename="../history_panel.py" line="457"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="425"/>
+        <location filename="../history_panel.py" line="446"/>
         <source>Delete runs</source>
         <translation>删除运行</translation>
     </message>
     <message>
-        <location filename="../history_panel.py" line="425"/>
+        <location filename="../history_panel.py" line="446"/>
         <source>Delete {0} run(s) from the history? This cannot be undone.</source>
         <translation>从历史记录中删除 {0} 次运行？此操作无法撤销。</translation>
     </message>
@@ -1099,102 +1610,112 @@
         <translation type="vanished">按名称或标签筛选模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="203"/>
+        <location filename="../library_panel.py" line="218"/>
         <source>Template</source>
         <translation>模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="203"/>
+        <location filename="../library_panel.py" line="218"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="204"/>
+        <location filename="../library_panel.py" line="219"/>
         <source>Variant:</source>
         <translation>变体：</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="205"/>
+        <location filename="../library_panel.py" line="220"/>
         <source>Put in editor</source>
         <translation>放入编辑器</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="206"/>
+        <location filename="../library_panel.py" line="221"/>
         <source>Render the template with this variant into the prompt editor</source>
         <translation>用此变体渲染模板并放入提示词编辑器</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="207"/>
+        <location filename="../library_panel.py" line="222"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="208"/>
+        <location filename="../library_panel.py" line="223"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="209"/>
+        <location filename="../library_panel.py" line="224"/>
         <source>New…</source>
         <translation>新建…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="210"/>
+        <location filename="../library_panel.py" line="225"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="211"/>
+        <location filename="../library_panel.py" line="226"/>
         <source>Write the next version of this template</source>
         <translation>为此模板写下一个版本</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="212"/>
+        <location filename="../library_panel.py" line="227"/>
         <source>More</source>
         <translation>更多</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="213"/>
+        <location filename="../library_panel.py" line="228"/>
+        <source>Suites</source>
+        <translation>内置评测集</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="229"/>
+        <source>Run a built-in experiment over its dataset (opens the Experiments panel)</source>
+        <translation>在其数据集上运行内置实验（打开“实验”面板）</translation>
+    </message>
+    <message>
+        <location filename="../library_panel.py" line="230"/>
         <source>Duplicate…</source>
         <translation>复制…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="214"/>
+        <location filename="../library_panel.py" line="231"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="215"/>
+        <location filename="../library_panel.py" line="232"/>
         <source>Label this version…</source>
         <translation>给此版本加标签…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="216"/>
+        <location filename="../library_panel.py" line="233"/>
         <source>Changes from the previous version</source>
         <translation>与上一版本的差异</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="217"/>
+        <location filename="../library_panel.py" line="234"/>
         <source>Archive / restore</source>
         <translation>归档 / 恢复</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="218"/>
+        <location filename="../library_panel.py" line="235"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="219"/>
+        <location filename="../library_panel.py" line="236"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="220"/>
+        <location filename="../library_panel.py" line="237"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="221"/>
+        <location filename="../library_panel.py" line="238"/>
         <source>Archived</source>
         <translation>已归档</translation>
     </message>
@@ -1211,219 +1732,219 @@
         <translation type="vanished">占比</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="222"/>
+        <location filename="../library_panel.py" line="239"/>
         <source>Step</source>
         <translation>步骤</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="222"/>
+        <location filename="../library_panel.py" line="239"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="222"/>
+        <location filename="../library_panel.py" line="239"/>
         <source>Kept</source>
         <translation>保留</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="256"/>
+        <location filename="../library_panel.py" line="273"/>
         <source> · archived</source>
         <translation> · 已归档</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="382"/>
+        <location filename="../library_panel.py" line="399"/>
         <source>required</source>
         <translation>必填</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="382"/>
+        <location filename="../library_panel.py" line="399"/>
         <source>optional: may be left empty</source>
         <translation>可选：可以留空</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="384"/>
+        <location filename="../library_panel.py" line="401"/>
         <source>This template has no variables.</source>
         <translation>此模板没有变量。</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="389"/>
+        <location filename="../library_panel.py" line="406"/>
         <source>direct</source>
         <translation>直接</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="390"/>
+        <location filename="../library_panel.py" line="407"/>
         <source>zero-shot CoT</source>
         <translation>零样本思维链</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="391"/>
+        <location filename="../library_panel.py" line="408"/>
         <source>few-shot CoT</source>
         <translation>少样本思维链</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="392"/>
+        <location filename="../library_panel.py" line="409"/>
         <source>self-consistency</source>
         <translation>自洽投票</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="393"/>
+        <location filename="../library_panel.py" line="410"/>
         <source>tree-of-thought</source>
         <translation>思维树</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="402"/>
+        <location filename="../library_panel.py" line="419"/>
         <source>as written (no variant)</source>
         <translation>按原样（不用变体）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="413"/>
+        <location filename="../library_panel.py" line="430"/>
         <source>{0} (defaults)</source>
         <translation>{0}（默认设置）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="430"/>
+        <location filename="../library_panel.py" line="447"/>
         <source>Fill in {0}: the template needs a value for it.</source>
         <translation>请填写 {0}：模板需要它的值。</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="496"/>
+        <location filename="../library_panel.py" line="513"/>
         <source>Running…</source>
         <translation>运行中…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="510"/>
+        <location filename="../library_panel.py" line="527"/>
         <source> (stopped early)</source>
         <translation>（提前停止）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="514"/>
+        <location filename="../library_panel.py" line="531"/>
         <source>no answer found</source>
         <translation>未找到答案</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="515"/>
+        <location filename="../library_panel.py" line="532"/>
         <source> (a tie)</source>
         <translation>（平票）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="516"/>
+        <location filename="../library_panel.py" line="533"/>
         <source>Majority answer: {0} · {1} of {2} samples agree · no answer in {3}</source>
         <translation>多数答案：{0} · {2} 个样本中 {1} 个一致 · {3} 个没有答案</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="520"/>
+        <location filename="../library_panel.py" line="537"/>
         <source>Answer from the best path: {0}</source>
         <translation>最佳路径给出的答案：{0}</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="534"/>
+        <location filename="../library_panel.py" line="551"/>
         <source>(the question)</source>
         <translation>（问题）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="541"/>
+        <location filename="../library_panel.py" line="558"/>
         <source>P(yes) {0:.1%} · P(no) {1:.1%}</source>
         <translation>P(是) {0:.1%} · P(否) {1:.1%}</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="570"/>
-        <location filename="../library_panel.py" line="575"/>
-        <location filename="../library_panel.py" line="580"/>
+        <location filename="../library_panel.py" line="587"/>
+        <location filename="../library_panel.py" line="592"/>
+        <location filename="../library_panel.py" line="597"/>
         <source>Import templates</source>
         <translation>导入模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="570"/>
+        <location filename="../library_panel.py" line="587"/>
         <source>Templates (*.json *.yaml *.yml)</source>
         <translation>模板 (*.json *.yaml *.yml)</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="502"/>
+        <location filename="../library_panel.py" line="519"/>
         <source>Imported {0} template(s).</source>
         <translation>已导入 {0} 个模板。</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="202"/>
+        <location filename="../library_panel.py" line="217"/>
         <source>Filter by name, description or tag (English or Chinese)</source>
         <translation>按名称、描述或标签筛选（中文或英文）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="576"/>
+        <location filename="../library_panel.py" line="593"/>
         <source>The template {0} in this file uses {1} without declaring it: add it to the template&apos;s variables in the file (- name: {2}).</source>
         <translation>此文件中的模板 {0} 使用了未声明的 {1}：请在文件里该模板的 variables 中加上它（- name: {2}）。</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="586"/>
-        <location filename="../library_panel.py" line="591"/>
+        <location filename="../library_panel.py" line="603"/>
+        <location filename="../library_panel.py" line="608"/>
         <source>Export templates</source>
         <translation>导出模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="586"/>
+        <location filename="../library_panel.py" line="603"/>
         <source>YAML (*.yaml);;JSON (*.json)</source>
         <translation>YAML (*.yaml);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="625"/>
-        <location filename="../library_panel.py" line="626"/>
+        <location filename="../library_panel.py" line="642"/>
+        <location filename="../library_panel.py" line="643"/>
         <source>Duplicate template</source>
         <translation>复制模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="625"/>
+        <location filename="../library_panel.py" line="642"/>
         <source>Name of the copy:</source>
         <translation>副本名称：</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="629"/>
-        <location filename="../library_panel.py" line="630"/>
+        <location filename="../library_panel.py" line="646"/>
+        <location filename="../library_panel.py" line="647"/>
         <source>Rename template</source>
         <translation>重命名模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="629"/>
+        <location filename="../library_panel.py" line="646"/>
         <source>New name:</source>
         <translation>新名称：</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="637"/>
-        <location filename="../library_panel.py" line="638"/>
+        <location filename="../library_panel.py" line="654"/>
+        <location filename="../library_panel.py" line="655"/>
         <source>Label this version</source>
         <translation>给此版本加标签</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="637"/>
+        <location filename="../library_panel.py" line="654"/>
         <source>Label for {0} (e.g. production):</source>
         <translation>{0} 的标签（例如 production）：</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="650"/>
+        <location filename="../library_panel.py" line="667"/>
         <source>Changes</source>
         <translation>差异</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="654"/>
+        <location filename="../library_panel.py" line="671"/>
         <source>{0}: v{1} → v{2} ({3})</source>
         <translation>{0}：v{1} → v{2}（{3}）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="655"/>
+        <location filename="../library_panel.py" line="672"/>
         <source>(no difference)</source>
         <translation>（没有差异）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="669"/>
+        <location filename="../library_panel.py" line="686"/>
         <source>Archive</source>
         <translation>归档</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="675"/>
-        <location filename="../library_panel.py" line="686"/>
+        <location filename="../library_panel.py" line="692"/>
+        <location filename="../library_panel.py" line="703"/>
         <source>Delete template</source>
         <translation>删除模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="676"/>
+        <location filename="../library_panel.py" line="693"/>
         <source>Delete the template {0} with all its versions? Runs made from it keep their prompts.</source>
         <translation>删除模板 {0} 及其所有版本？用它生成的运行记录会保留各自的提示词。</translation>
     </message>
@@ -1431,272 +1952,277 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="315"/>
+        <location filename="../main_window.py" line="334"/>
         <source>Prompt Workbench</source>
         <translation>提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="316"/>
+        <location filename="../main_window.py" line="335"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="318"/>
+        <location filename="../main_window.py" line="337"/>
         <source>Output · green likely, red surprising · hover a token for alternatives, right-click to branch</source>
         <translation>输出 · 绿色为高概率，红色为意外 · 悬停词元查看候选，右键从此处分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="321"/>
+        <location filename="../main_window.py" line="340"/>
         <source>Colour by probability</source>
         <translation>按概率着色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="321"/>
+        <location filename="../main_window.py" line="340"/>
         <source>Colour by rank</source>
         <translation>按排名着色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="321"/>
+        <location filename="../main_window.py" line="340"/>
         <source>Colour by entropy</source>
         <translation>按熵着色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="323"/>
+        <location filename="../main_window.py" line="342"/>
         <source>Sampling</source>
         <translation>采样</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="324"/>
+        <location filename="../main_window.py" line="343"/>
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="325"/>
+        <location filename="../main_window.py" line="344"/>
         <source>Next token</source>
         <translation>下一个词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="326"/>
+        <location filename="../main_window.py" line="345"/>
         <source>Prompt surprisal</source>
         <translation>提示词意外度</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="327"/>
+        <location filename="../main_window.py" line="346"/>
         <source>Resample</source>
         <translation>重复采样</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="328"/>
+        <location filename="../main_window.py" line="347"/>
         <source>Branches</source>
         <translation>分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="329"/>
+        <location filename="../main_window.py" line="348"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="330"/>
+        <location filename="../main_window.py" line="349"/>
         <source>Library</source>
         <translation>模板库</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="332"/>
+        <location filename="../main_window.py" line="350"/>
+        <source>Experiments</source>
+        <translation>实验</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="352"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="332"/>
+        <location filename="../main_window.py" line="352"/>
         <source>Open, find and load models (Ctrl+O)</source>
         <translation>打开、查找并加载模型 (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="333"/>
+        <location filename="../main_window.py" line="353"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="334"/>
+        <location filename="../main_window.py" line="354"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="334"/>
+        <location filename="../main_window.py" line="354"/>
         <source>Run the prompt (Ctrl+Enter)</source>
         <translation>运行提示词 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="335"/>
+        <location filename="../main_window.py" line="355"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="335"/>
+        <location filename="../main_window.py" line="355"/>
         <source>Stop generating (Esc)</source>
         <translation>停止生成 (Esc)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="336"/>
+        <location filename="../main_window.py" line="356"/>
         <source>Re&amp;generate</source>
         <translation>重新生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="336"/>
+        <location filename="../main_window.py" line="356"/>
         <source>Run the last prompt again (Ctrl+R)</source>
         <translation>再次运行上一个提示词 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="337"/>
+        <location filename="../main_window.py" line="357"/>
         <source>&amp;Continue</source>
         <translation>继续(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="337"/>
+        <location filename="../main_window.py" line="357"/>
         <source>Continue the output (Ctrl+Shift+Enter)</source>
         <translation>接着输出继续生成 (Ctrl+Shift+Enter)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="338"/>
+        <location filename="../main_window.py" line="358"/>
         <source>Show &amp;exact prompt</source>
         <translation>显示实际提示词(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="338"/>
+        <location filename="../main_window.py" line="358"/>
         <source>The exact text the model receives (Ctrl+P)</source>
         <translation>模型实际收到的文本 (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="339"/>
+        <location filename="../main_window.py" line="359"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="340"/>
+        <location filename="../main_window.py" line="360"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="341"/>
+        <location filename="../main_window.py" line="361"/>
         <source>History &amp;database…</source>
         <translation>历史数据库(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="341"/>
+        <location filename="../main_window.py" line="361"/>
         <source>Choose the file that keeps the run history</source>
         <translation>选择保存运行历史的文件</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="342"/>
+        <location filename="../main_window.py" line="362"/>
         <source>&amp;New chat</source>
         <translation>新建对话(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="342"/>
+        <location filename="../main_window.py" line="362"/>
         <source>Start a new conversation; the system prompt stays (Ctrl+N)</source>
         <translation>开始新的对话；系统提示词保留（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="344"/>
+        <location filename="../main_window.py" line="364"/>
         <source>&amp;Undo replacing the prompt</source>
         <translation>撤销替换提示词(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="345"/>
+        <location filename="../main_window.py" line="365"/>
         <source>Bring back the prompt the Library or History replaced (Ctrl+Alt+Z)</source>
         <translation>找回被提示词库或历史记录替换掉的提示词（Ctrl+Alt+Z）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="351"/>
+        <location filename="../main_window.py" line="371"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="352"/>
+        <location filename="../main_window.py" line="372"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="353"/>
+        <location filename="../main_window.py" line="373"/>
         <source>&amp;Recent models</source>
         <translation>最近的模型(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="354"/>
+        <location filename="../main_window.py" line="374"/>
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="355"/>
+        <location filename="../main_window.py" line="375"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="356"/>
+        <location filename="../main_window.py" line="376"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="357"/>
+        <location filename="../main_window.py" line="377"/>
         <source>System default</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="358"/>
+        <location filename="../main_window.py" line="378"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="359"/>
+        <location filename="../main_window.py" line="379"/>
         <source>Click to dismiss</source>
         <translation>点击关闭</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="237"/>
+        <location filename="../main_window.py" line="253"/>
         <source>Prompt replaced · Edit → Undo (Ctrl+Alt+Z) brings it back</source>
         <translation>提示词已被替换 · 编辑 → 撤销（Ctrl+Alt+Z）可找回</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="550"/>
+        <location filename="../main_window.py" line="570"/>
         <source>The history is unavailable, runs are not saved: {0}</source>
         <translation>历史记录不可用，运行不会被保存：{0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="518"/>
+        <location filename="../main_window.py" line="538"/>
         <source>Branch</source>
         <translation>分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="519"/>
+        <location filename="../main_window.py" line="539"/>
         <source>This run was made with {0}, which is not loaded. Load it to branch?</source>
         <translation>这次运行使用的是 {0}，它当前未加载。加载它以便分支吗？</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="528"/>
+        <location filename="../main_window.py" line="548"/>
         <source>This history database cannot be used: {0}</source>
         <translation>无法使用此历史数据库：{0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="540"/>
+        <location filename="../main_window.py" line="560"/>
         <source>History database</source>
         <translation>历史数据库</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="594"/>
+        <location filename="../main_window.py" line="614"/>
         <source>The conversation is too long</source>
         <translation>对话太长了</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="596"/>
+        <location filename="../main_window.py" line="616"/>
         <source>This conversation is {0} tokens, more than the {1}-token context holds. Drop its oldest {2} turn(s) (about {3} tokens are left) and send it again? Edit → Undo brings them back.</source>
         <translation>这段对话有 {0} 个词元，超出了 {1} 词元的上下文。删去最早的 {2} 轮（约剩 {3} 个词元）并重新发送吗？编辑 → 撤销可以找回它们。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="626"/>
+        <location filename="../main_window.py" line="646"/>
         <source>About Prompt Workbench</source>
         <translation>关于提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="627"/>
+        <location filename="../main_window.py" line="647"/>
         <source>Prompt Workbench {0}: see what a local language model does with your prompt. llama.cpp through llama-cpp-python {1}.</source>
         <translation>提示词工作台 {0}：看清本地语言模型如何处理你的提示词。通过 llama-cpp-python {1} 使用 llama.cpp。</translation>
     </message>
@@ -2086,6 +2612,68 @@
     </message>
 </context>
 <context>
+    <name>PairsView</name>
+    <message>
+        <location filename="../experiment_results.py" line="585"/>
+        <source>Comparison</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="585"/>
+        <source>Only A</source>
+        <translation>仅 A 通过</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="585"/>
+        <source>Only B</source>
+        <translation>仅 B 通过</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="586"/>
+        <source>Paired over the rows both columns ran: percentage points of pass rate with Newcombe&apos;s 95% interval; p is McNemar&apos;s exact test.</source>
+        <translation>在两列都运行过的行上配对比较：通过率之差（百分点）及 Newcombe 95% 区间；p 为 McNemar 精确检验。</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="588"/>
+        <source>Rows only the first column (A) passed</source>
+        <translation>只有第一列 (A) 通过的行</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="588"/>
+        <source>Rows only the second column (B) passed</source>
+        <translation>只有第二列 (B) 通过的行</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="604"/>
+        <location filename="../experiment_results.py" line="605"/>
+        <source>rows only {0} passed</source>
+        <translation>只有 {0} 通过的行</translation>
+    </message>
+</context>
+<context>
+    <name>PassRateChart</name>
+    <message>
+        <location filename="../experiment_results.py" line="440"/>
+        <source>No results yet.</source>
+        <translation>还没有结果。</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="482"/>
+        <source>no cases</source>
+        <translation>没有用例</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="484"/>
+        <source>{0}% [{1}, {2}]</source>
+        <translation>{0}% [{1}, {2}]</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="556"/>
+        <source>{0}: {1} passed of {2} · {3}</source>
+        <translation>{0}：{2} 个中通过 {1} 个 · {3}</translation>
+    </message>
+</context>
+<context>
     <name>PromptEditors</name>
     <message>
         <location filename="../editors.py" line="260"/>
@@ -2190,6 +2778,101 @@
         <location filename="../resample_panel.py" line="143"/>
         <source>stopped after {0} runs</source>
         <translation>{0} 次运行后停止</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsModel</name>
+    <message>
+        <location filename="../experiment_results.py" line="248"/>
+        <location filename="../experiment_results.py" line="254"/>
+        <location filename="../experiment_results.py" line="294"/>
+        <source>error</source>
+        <translation>出错</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="276"/>
+        <source>row {0}</source>
+        <translation>第 {0} 行</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="283"/>
+        <source>{0} of {1} repeats passed</source>
+        <translation>{1} 次重复中通过 {0} 次</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="286"/>
+        <source>… and {0} more repeats</source>
+        <translation>…… 还有 {0} 次重复</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="288"/>
+        <source>Double-click to open run {0}.</source>
+        <translation>双击打开运行 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="296"/>
+        <source>passed</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="296"/>
+        <source>failed</source>
+        <translation>未通过</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="296"/>
+        <source>not judged</source>
+        <translation>未评判</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="297"/>
+        <source>repeat {0}</source>
+        <translation>第 {0} 次重复</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="299"/>
+        <source>score {0}</source>
+        <translation>得分 {0}</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="301"/>
+        <source>from the history</source>
+        <translation>取自历史记录</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="304"/>
+        <source>Error: {0}</source>
+        <translation>错误：{0}</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="314"/>
+        <source>Label probabilities: {0}</source>
+        <translation>标签概率：{0}</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="317"/>
+        <source>Output:</source>
+        <translation>输出：</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="347"/>
+        <source>prompt {0} · variant {1} · model {2}</source>
+        <translation>提示词 {0} · 变体 {1} · 模型 {2}</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="351"/>
+        <source>pass rate {0}% [{1}, {2}] · {3} of {4} passed</source>
+        <translation>通过率 {0}% [{1}, {2}] · {4} 个中通过 {3} 个</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="354"/>
+        <source>{0} errors (counted as failures)</source>
+        <translation>{0} 个错误（计为未通过）</translation>
+    </message>
+    <message>
+        <location filename="../experiment_results.py" line="356"/>
+        <source>mean score {0}</source>
+        <translation>平均得分 {0}</translation>
     </message>
 </context>
 <context>
@@ -2909,6 +3592,69 @@
         <location filename="../session_state.py" line="105"/>
         <source>Part of the last session was not restored: {0}</source>
         <translation>上次会话的一部分未能恢复：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>_AssertTable</name>
+    <message>
+        <location filename="../experiment_editor.py" line="235"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="235"/>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="235"/>
+        <source>Weight</source>
+        <translation>权重</translation>
+    </message>
+</context>
+<context>
+    <name>_PromptTable</name>
+    <message>
+        <location filename="../experiment_editor.py" line="184"/>
+        <location filename="../experiment_editor.py" line="212"/>
+        <source>template</source>
+        <translation>模板</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="184"/>
+        <location filename="../experiment_editor.py" line="213"/>
+        <source>inline text</source>
+        <translation>内联文本</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="190"/>
+        <source>(edit in YAML)</source>
+        <translation>（在 YAML 中编辑）</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="209"/>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="209"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="209"/>
+        <source>Template or text</source>
+        <translation>模板或文本</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="210"/>
+        <source>Variants</source>
+        <translation>变体</translation>
+    </message>
+    <message>
+        <location filename="../experiment_editor.py" line="210"/>
+        <source>Chat</source>
+        <translation>对话</translation>
     </message>
 </context>
 <context>
