@@ -131,11 +131,14 @@ def main(out: Path, size: tuple[int, int], language: str, theme: str | None, mod
     window.library_panel.filter.setText("攻击" if language == "zh_CN" else "injection")
     shoot("library")
 
-    # An experiment: the starter definition in the editor, run, its results.
+    # An experiment: the starter definition in the editor, then a built-in suite run, its results.
+    from workbench.app.experiments.suites import find_suite
+
     panel = window.experiment_panel
     window.experiment_dock.raise_()
     panel.new_definition()
     shoot("experiment-definition")
+    panel.open_file(find_suite("sentiment-zh" if language == "zh_CN" else "sentiment").path)
     panel.run()
     wait(panel.worker.finished, 300_000)
     settle(600)

@@ -55,7 +55,7 @@ def test_the_starter_is_a_runnable_experiment(editor: ExperimentEditor) -> None:
     editor.new_definition()
     assert editor.is_valid()
     experiment = editor.experiment()
-    assert [c.id for c in experiment.columns()] == ["direct"]
+    assert [c.id for c in experiment.columns()] == ["review"]
     assert [row["label"] for row in experiment.dataset.rows] == ["正面", "负面", "中性"]
     assert experiment.classify.labels == ("正面", "负面", "中性") and experiment.classify.expected == "label"
     assert experiment.assertions == ({"type": "contains", "value": "{{ label }}"},)
@@ -79,7 +79,7 @@ def test_editing_the_form_rewrites_the_yaml(qtbot: QtBot, editor: ExperimentEdit
                                                  "variants": ["direct", "zero_shot_cot"]}
     assert "temperature: 0.7" in editor.text()
     assert editor.is_valid()  # checks at once, without waiting for the debounced check
-    assert [c.id for c in editor.experiment().columns()] == ["direct", "terse/direct", "terse/zero_shot_cot"]
+    assert [c.id for c in editor.experiment().columns()] == ["review", "terse/direct", "terse/zero_shot_cot"]
     assert editor.status.text() == "Valid: 3 columns × 3 inline rows"
 
 

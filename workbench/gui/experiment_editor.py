@@ -35,8 +35,8 @@ ORIGINAL = Qt.ItemDataRole.UserRole  # a row's dict as loaded: what the form doe
 NUMBER_VALUES = ("numeric", "max-tokens", "max-latency")
 STARTER: dict[str, Any] = {
     "name": "评论情感分类（示例）",
-    "description": "A first experiment: one inline prompt, three reviews, the bundled model.",
-    "prompts": [{"id": "direct", "text": "判断这条评论的情感（正面、负面或中性）。\n评论：{{ review }}\n情感："}],
+    "description": "第一个实验：一个内联提示词、三条评论、内置模型。",
+    "prompts": [{"id": "review", "text": "判断这条评论的情感（正面、负面或中性）。\n评论：{{ review }}\n情感："}],
     "dataset": [{"review": "这家餐厅的菜很好吃，服务也很周到。", "label": "正面"},
                 {"review": "等了一个小时才上菜，太让人失望了。", "label": "负面"},
                 {"review": "价格一般，味道也一般。", "label": "中性"}],
@@ -261,7 +261,7 @@ class ExperimentEditor(Retranslating, QWidget):
         self.note = QLabel(objectName="experiment-form-note", wordWrap=True)
         set_tone(self.note, "muted")
         self.name, self.description = QLineEdit(objectName="experiment-name"), QLineEdit()
-        self.prompts = _PromptTable("experiment-prompts", [120, 110, 0, 170, 50])
+        self.prompts = _PromptTable("experiment-prompts", [80, 100, 0, 110, 40])
         self.library = QComboBox(objectName="experiment-library", visible=False)
         self.prompts.buttons.insertWidget(2, self.library)
         self.dataset, self.browse = QLineEdit(objectName="experiment-dataset"), QPushButton()

@@ -664,7 +664,8 @@ class ClassificationView(Retranslating, QLabel):
         if multi:
             note += " " + self.tr("Such labels: {0}.").format("; ".join(multi))
         muted = tone_colour("muted")
-        self.setText(f"<b>{html.escape(self.tr('Classification'))}</b><table>{''.join(rows)}</table>"
+        title = self.tr("Classification")
+        self.setText(f"<b>{html.escape(title)}</b><table>{''.join(rows)}</table>"
                      f'<p style="color:{muted}">{html.escape(note)}</p>')
 
     def changeEvent(self, event: QEvent) -> None:
@@ -711,7 +712,8 @@ class ExperimentResults(Retranslating, QWidget):
         self.splitter.addWidget(self.top)
         self.splitter.addWidget(self.matrix)
         self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([450, 550])  # the chart and the comparisons readable in a docked panel
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)

@@ -239,6 +239,7 @@ def test_a_model_file_that_disappears_between_cases_fails_those_cases_only(model
     statuses = [c["status"] for c in sorted(result["cases"], key=lambda c: (c["column"] != "terse", c["column"], c["row"]))]
     assert statuses[:2] == ["ok", "ok"] and set(statuses[2:]) == {"error"}
     errors = [c["error"] for c in sorted(result["cases"], key=lambda c: c["run_id"] or 0) if c["status"] == "error"]
-    # The case after the kill finds the engine dead; every later one is told the file is gone.
-    assert any("killed by SIGKILL" in e for e in errors)
+    # The case after the kill may find the engine dead (or the client restarts it first and the
+    # reload fails); every later one is told the file is gone.
+    assert all("killed by SIGKILL" in e or str(copy) in e for e in errors), errors
     assert sum(f"Model file not found: {copy}" in e for e in errors) >= len(errors) - 1

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-Z95 = 1.959963984540054  # the two-sided 95% quantile of the standard normal
+Z95 = 1.959963984540054
+ALPHA = 0.05  # the significance level a verdict needs
 _EXACT_MCNEMAR_MAX = 5000  # above this many discordant pairs, sum the binomial tail in logs
 
 
@@ -105,8 +106,12 @@ def paired(a: Sequence[bool], b: Sequence[bool]) -> Paired:
     below = math.sqrt(max(0.0, (b_rate - lb) ** 2 - 2 * phi * (b_rate - lb) * (ua - a_rate) + (ua - a_rate) ** 2))
     above = math.sqrt(max(0.0, (ub - b_rate) ** 2 - 2 * phi * (ub - b_rate) * (a_rate - la) + (a_rate - la) ** 2))
     ci = (max(-1.0, diff - below), min(1.0, diff + above))
-    verdict = "b" if ci[0] > 0 else "a" if ci[1] < 0 else "none"
-    return Paired(n, a_rate, b_rate, diff, ci, mcnemar_exact(a_only, b_only), a_only, b_only, verdict)
+    p_value = mcnemar_exact(a_only, b_only)
+    # A winner only when both say so: the interval excludes 0 and the exact test rejects at 5 %
+    # (with few discordant rows the approximate interval can exclude 0 while p is above 0.05).
+    decided = p_value < ALPHA
+    verdict = "b" if ci[0] > 0 and decided else "a" if ci[1] < 0 and decided else "none"
+    return Paired(n, a_rate, b_rate, diff, ci, p_value, a_only, b_only, verdict)
 
 
 def _phi(both: int, first_only: int, second_only: int, neither: int) -> float:

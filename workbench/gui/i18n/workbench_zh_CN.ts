@@ -202,6 +202,11 @@
         <source>Such labels: {0}.</source>
         <translation>这样的标签：{0}。</translation>
     </message>
+    <message>
+        <location filename="../experiment_results.py" line="667"/>
+        <source>Classification</source>
+        <translation>分类结果</translation>
+    </message>
 </context>
 <context>
     <name>CompareDialog</name>
@@ -1294,42 +1299,42 @@
 <context>
     <name>ExperimentResults</name>
     <message>
-        <location filename="../experiment_results.py" line="726"/>
+        <location filename="../experiment_results.py" line="728"/>
         <source>No experiment shown.</source>
         <translation>未显示实验。</translation>
     </message>
     <message>
-        <location filename="../experiment_results.py" line="728"/>
+        <location filename="../experiment_results.py" line="730"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../experiment_results.py" line="728"/>
+        <location filename="../experiment_results.py" line="730"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../experiment_results.py" line="728"/>
+        <location filename="../experiment_results.py" line="730"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../experiment_results.py" line="729"/>
+        <location filename="../experiment_results.py" line="731"/>
         <source>error</source>
         <translation>出错</translation>
     </message>
     <message>
-        <location filename="../experiment_results.py" line="729"/>
+        <location filename="../experiment_results.py" line="731"/>
         <source>interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../experiment_results.py" line="729"/>
+        <location filename="../experiment_results.py" line="731"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../experiment_results.py" line="731"/>
+        <location filename="../experiment_results.py" line="733"/>
         <source>{0} · {1} · {2} of {3} cases</source>
         <translation>{0} · {1} · {2} / {3} 个用例</translation>
     </message>
