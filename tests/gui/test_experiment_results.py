@@ -16,6 +16,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QTableWidgetItem, QToolTip, QWidget
 from pytestqt.qtbot import QtBot
 
+from tests.helpers.colours import contrast
 from workbench.app.experiments.report import summarise
 from workbench.app.experiments.stats import pair_sentence
 from workbench.gui.experiment_results import (
@@ -96,18 +97,6 @@ def sample_summary(repeats: int = 1) -> dict[str, Any]:
 
 def find(summary: dict[str, Any], column: str, row: int, repeat: int = 0) -> dict[str, Any]:
     return next(c for c in summary["cases"] if (c["column"], c["row"], c["repeat"]) == (column, row, repeat))
-
-
-def luminance(colour: QColor) -> float:
-    def linear(c: float) -> float:
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    return 0.2126 * linear(colour.redF()) + 0.7152 * linear(colour.greenF()) + 0.0722 * linear(colour.blueF())
-
-
-def contrast(a: QColor, b: QColor) -> float:
-    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
 
 
 @pytest.fixture(autouse=True)

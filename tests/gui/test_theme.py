@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette, QTextCursor
 from PySide6.QtWidgets import QLabel, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
+from tests.helpers.colours import contrast
 from tests.helpers.window import open_window
 from workbench.gui.app import create_window
 from workbench.gui.output_view import OutputView
@@ -29,18 +30,6 @@ def back_to_light(qapp: object) -> Iterator[None]:
     yield
     apply_theme("system")  # offscreen, the system has no scheme: light
     assert current_scheme() is LIGHT
-
-
-def luminance(colour: QColor) -> float:
-    def linear(c: float) -> float:
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    return 0.2126 * linear(colour.redF()) + 0.7152 * linear(colour.greenF()) + 0.0722 * linear(colour.blueF())
-
-
-def contrast(a: QColor, b: QColor) -> float:
-    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
 
 
 def over(colour: QColor, base: QColor) -> QColor:

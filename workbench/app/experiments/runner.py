@@ -156,7 +156,8 @@ class ExperimentRunner:
         store = self.workspace.experiments
         done_cells = store.done_cells(eid)
         bad = {b.index for b in plan.bad_rows}
-        total = plan.n_cases
+        running = [c for c in plan.columns if c.id not in skip]  # a changed column is not resumed: not counted
+        total = len(running) * (plan.n_rows - len(bad)) * self.experiment.repeats
         counter = _Counter(total, sum(1 for (r, c, _p) in done_cells if c not in skip and r not in bad))
         changed_rows = 0
         experiment = self.experiment
