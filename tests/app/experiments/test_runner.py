@@ -243,3 +243,50 @@ def test_a_model_file_that_disappears_between_cases_fails_those_cases_only(model
     # reload fails); every later one is told the file is gone.
     assert all("killed by SIGKILL" in e or str(copy) in e for e in errors), errors
     assert sum(f"Model file not found: {copy}" in e for e in errors) >= len(errors) - 1
+
+
+class _BlindTokenizer(LentEngine):
+    """The real engine, but a tokenizer that makes nothing of one label (byte-level BPE never
+    does that; SentencePiece vocabularies can for some texts)."""
+
+    def tokenize(self, text: str, add_special: bool = True, parse_special: bool = False) -> list[tuple[int, bytes]]:
+        return [] if text == "\u200b" else self.engine.tokenize(text, add_special, parse_special)
+
+
+def test_labels_that_make_no_tokens_stop_the_experiment_once(engine: EngineClient, folder: Path) -> None:
+    workspace = Workspace(folder / "h.sqlite")
+    path = write_experiment(folder, """
+        prompts: [{id: p, text: "{{ review }} ->"}]
+        dataset: reviews.csv
+        classify: {labels: [好, "\u200b"], expected: label}
+    """)
+    opener = Opener(engine)
+    opener.lent = _BlindTokenizer(engine)
+    with pytest.raises(ExperimentFileError, match="make no tokens under the tokenizer"):
+        run(workspace, path, opener)
+    (record,) = workspace.experiments.list()
+    assert record.status == "error" and record.n_done == 0 and opener.lent.scorings == 0
+
+
+def test_a_vote_gives_its_shares_as_the_label_confidence(engine: EngineClient, folder: Path) -> None:
+    workspace = Workspace(folder / "h.sqlite")
+    path = write_experiment(folder, """
+        prompts:
+          - id: vote
+            text: "Review: {{ review }}\\nIs it positive or negative? Answer:"
+            variants: [{name: sc, kind: self_consistency, samples: 3, temperature: 0.9, max_tokens: 6,
+                        extract: {rule: regex, pattern: "(positive|negative)"}}]
+        dataset: [{review: "I loved it, perfect.", label: positive}, {review: "Broken on day one.", label: negative}]
+        seed: 3
+        assert: [{type: equals, value: "{{ label }}", extract: variant}]
+        classify: {labels: [positive, negative], expected: label}
+    """)
+    opener = Opener(engine)
+    _, outcome = run(workspace, path, opener)
+    result = summary(workspace, outcome.experiment_id)
+    assert opener.lent.scorings == 0 and opener.lent.generations >= 6  # three samples a case, no label scoring
+    for case in result["cases"]:
+        details = workspace.runs.get(case["run_id"]).details
+        votes = {v["answer"].lower(): v["count"] for v in details["votes"]}
+        assert case["label_probs"] == pytest.approx({label: votes.get(label, 0) / 3 for label in ("positive", "negative")})
+        assert case["answer"] == details["winner"]

@@ -27,7 +27,7 @@ from workbench.app.model import LoadSettings, ModelContext, open_model
 from workbench.app.prompt_spec import PreparedRun, PromptSpec, RunRequest, prepare
 from workbench.app.runs import Engine, RunExecutor, RunResult, history_record
 from workbench.app.workspace import Workspace
-from workbench.errors import EngineClosed, EngineCrashed, NoModelLoaded, WorkbenchError
+from workbench.errors import EngineClosed, EngineCrashed, ExperimentFileError, NoModelLoaded, WorkbenchError
 from workbench.prompts.answers import extract, normalise
 from workbench.prompts.assertions import Assertion, CaseOutput, compile_assertions, score
 from workbench.store.experiments import NewCase
@@ -234,6 +234,8 @@ class ExperimentRunner:
             if column.inline:
                 prepared = replace(prepared, template=None)
             assertions = judges.for_row(row)
+        except ExperimentFileError:  # the definition cannot work with this model: stop, not one error a case
+            raise
         except WorkbenchError as e:
             return replace(base, status="error", error=str(e), passed=False, score=0.0), None
         key = case_key(prepared, session.fingerprint, experiment)
@@ -325,7 +327,19 @@ class _ModelSession:
             self.engine, self.model = self.runner.opener(self.settings)
             if not self.fingerprint:
                 self._fingerprint_of(self.settings)
+            self._check_labels(self.engine)
         return self.engine, self.model
+
+    def _check_labels(self, engine: ClassifyingEngine) -> None:
+        """Labels this model's tokenizer makes nothing of fail every case: say so once, and stop."""
+        classify = self.runner.experiment.classify
+        if classify is None:
+            return
+        empty = [label for label in classify.labels if not engine.tokenize(classify.prefix + label, add_special=False)]
+        if empty:
+            raise ExperimentFileError(
+                f"classify.labels: {', '.join(repr(e) for e in empty)} make no tokens under the tokenizer of "
+                f"{self.settings.model}: give each label some text.", self.runner.experiment.source)
 
     def close(self) -> None:
         if self.engine is not None:
