@@ -30,6 +30,7 @@ from workbench.gui.experiment_editor import ExperimentEditor
 from workbench.gui.experiment_results import ExperimentResults
 from workbench.gui.experiment_worker import ExperimentWorker
 from workbench.gui.qt_helpers import Retranslating
+from workbench.gui.suites_menu import fill_suites_menu
 
 if TYPE_CHECKING:
     from workbench.gui.history_recorder import HistoryRecorder
@@ -189,13 +190,7 @@ class ExperimentPanel(Retranslating, QWidget):
         self.source = path
 
     def _fill_suites(self) -> None:
-        from workbench.app.experiments.suites import suites
-
-        self.suites_menu.clear()
-        for suite in suites():
-            action = self.suites_menu.addAction(suite.title)
-            action.setToolTip(suite.description)
-            action.triggered.connect(lambda _checked=False, p=suite.path: self.open_file(p))
+        fill_suites_menu(self.suites_menu, self.open_file)
 
     def _library_ready(self) -> None:
         """Once the history is open: the template names for the editor, the experiments to list."""

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from workbench.errors import WorkbenchError
 from workbench.gui.qt_helpers import Retranslating
+from workbench.gui.suites_menu import fill_suites_menu
 from workbench.gui.template_editor import TemplateEditor
 from workbench.gui.votes_view import VotesView
 from workbench.prompts.templates import UndeclaredVariables, empty_variables
@@ -205,13 +206,7 @@ class LibraryPanel(Retranslating, QWidget):
         self._update_buttons()
 
     def _fill_suites(self) -> None:
-        from workbench.app.experiments.suites import suites
-
-        self.suites_menu.clear()
-        for suite in suites():
-            action = self.suites_menu.addAction(suite.title)
-            action.setToolTip(suite.description)
-            action.triggered.connect(lambda _checked=False, path=str(suite.path): self.suiteRequested.emit(path))
+        fill_suites_menu(self.suites_menu, self.suiteRequested.emit)
 
     def retranslate(self) -> None:
         self.filter.setPlaceholderText(self.tr("Filter by name, description or tag (English or Chinese)"))

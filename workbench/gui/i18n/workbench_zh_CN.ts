@@ -1099,199 +1099,199 @@
 <context>
     <name>ExperimentPanel</name>
     <message>
-        <location filename="../experiment_panel.py" line="133"/>
+        <location filename="../experiment_panel.py" line="134"/>
         <source>Definition</source>
         <translation>定义</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="134"/>
+        <location filename="../experiment_panel.py" line="135"/>
         <source>Results</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="135"/>
+        <location filename="../experiment_panel.py" line="136"/>
         <source>New</source>
         <translation>新建</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="136"/>
+        <location filename="../experiment_panel.py" line="137"/>
         <source>Open…</source>
         <translation>打开…</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="137"/>
+        <location filename="../experiment_panel.py" line="138"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="138"/>
+        <location filename="../experiment_panel.py" line="139"/>
         <source>Suites</source>
         <translation>内置评测集</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="139"/>
+        <location filename="../experiment_panel.py" line="140"/>
         <source>Built-in experiments in Chinese and English, each with its dataset</source>
         <translation>内置的中英文实验，各带数据集</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="140"/>
+        <location filename="../experiment_panel.py" line="141"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="141"/>
+        <location filename="../experiment_panel.py" line="142"/>
         <source>Run every case in the background; each one is saved in the History</source>
         <translation>在后台运行全部用例；每个用例都保存到历史记录</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="142"/>
+        <location filename="../experiment_panel.py" line="143"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="142"/>
+        <location filename="../experiment_panel.py" line="143"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="143"/>
+        <location filename="../experiment_panel.py" line="144"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="144"/>
+        <location filename="../experiment_panel.py" line="145"/>
         <source>Continue</source>
         <translation>接着运行</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="145"/>
+        <location filename="../experiment_panel.py" line="146"/>
         <source>Go on with the chosen experiment where it stopped</source>
         <translation>从所选实验停下的地方接着运行</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="146"/>
+        <location filename="../experiment_panel.py" line="147"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="147"/>
+        <location filename="../experiment_panel.py" line="148"/>
         <source>Runs in History</source>
         <translation>在历史记录中查看</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="148"/>
+        <location filename="../experiment_panel.py" line="149"/>
         <source>Experiments in this history</source>
         <translation>此历史记录中的实验</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="164"/>
+        <location filename="../experiment_panel.py" line="165"/>
         <source>Cannot read {0}: {1}</source>
         <translation>无法读取 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="176"/>
+        <location filename="../experiment_panel.py" line="177"/>
         <source>Open an experiment</source>
         <translation>打开实验</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="176"/>
+        <location filename="../experiment_panel.py" line="177"/>
         <source>Experiments (*.yaml *.yml *.json)</source>
         <translation>实验 (*.yaml *.yml *.json)</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="181"/>
+        <location filename="../experiment_panel.py" line="182"/>
         <source>Save the experiment</source>
         <translation>保存实验</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="181"/>
+        <location filename="../experiment_panel.py" line="182"/>
         <source>Experiments (*.yaml)</source>
         <translation>实验 (*.yaml)</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="187"/>
-        <location filename="../experiment_panel.py" line="364"/>
+        <location filename="../experiment_panel.py" line="188"/>
+        <location filename="../experiment_panel.py" line="359"/>
         <source>Cannot write {0}: {1}</source>
         <translation>无法写入 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="224"/>
+        <location filename="../experiment_panel.py" line="219"/>
         <source>Experiments need the history database: {0}</source>
         <translation>实验需要历史数据库：{0}</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="236"/>
+        <location filename="../experiment_panel.py" line="231"/>
         <source>Checking the definition and the dataset…</source>
         <translation>正在检查定义和数据集…</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="255"/>
+        <location filename="../experiment_panel.py" line="250"/>
         <source>{0} of {1} cases</source>
         <translation>{0} / {1} 个用例</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="257"/>
+        <location filename="../experiment_panel.py" line="252"/>
         <source>{0} from the history</source>
         <translation>{0} 个取自历史记录</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="259"/>
+        <location filename="../experiment_panel.py" line="254"/>
         <source>{0} errors</source>
         <translation>{0} 个错误</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="261"/>
+        <location filename="../experiment_panel.py" line="256"/>
         <source>about {0} left</source>
         <translation>约剩 {0}</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="263"/>
-        <location filename="../experiment_panel.py" line="296"/>
+        <location filename="../experiment_panel.py" line="258"/>
+        <location filename="../experiment_panel.py" line="291"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="271"/>
+        <location filename="../experiment_panel.py" line="266"/>
         <source>Finished.</source>
         <translation>已完成。</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="271"/>
+        <location filename="../experiment_panel.py" line="266"/>
         <source>Cancelled: Continue goes on where it stopped.</source>
         <translation>已取消：点“接着运行”从停下处继续。</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="296"/>
+        <location filename="../experiment_panel.py" line="291"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="296"/>
+        <location filename="../experiment_panel.py" line="291"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="297"/>
+        <location filename="../experiment_panel.py" line="292"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="297"/>
+        <location filename="../experiment_panel.py" line="292"/>
         <source>error</source>
         <translation>出错</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="297"/>
+        <location filename="../experiment_panel.py" line="292"/>
         <source>interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="347"/>
+        <location filename="../experiment_panel.py" line="342"/>
         <source>Export the results</source>
         <translation>导出结果</translation>
     </message>
     <message>
-        <location filename="../experiment_panel.py" line="366"/>
+        <location filename="../experiment_panel.py" line="361"/>
         <source>Exported to {0}</source>
         <translation>已导出到 {0}</translation>
     </message>
@@ -1615,112 +1615,112 @@
         <translation type="vanished">按名称或标签筛选模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="218"/>
+        <location filename="../library_panel.py" line="213"/>
         <source>Template</source>
         <translation>模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="218"/>
+        <location filename="../library_panel.py" line="213"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="219"/>
+        <location filename="../library_panel.py" line="214"/>
         <source>Variant:</source>
         <translation>变体：</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="220"/>
+        <location filename="../library_panel.py" line="215"/>
         <source>Put in editor</source>
         <translation>放入编辑器</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="221"/>
+        <location filename="../library_panel.py" line="216"/>
         <source>Render the template with this variant into the prompt editor</source>
         <translation>用此变体渲染模板并放入提示词编辑器</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="222"/>
+        <location filename="../library_panel.py" line="217"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="223"/>
+        <location filename="../library_panel.py" line="218"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="224"/>
+        <location filename="../library_panel.py" line="219"/>
         <source>New…</source>
         <translation>新建…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="225"/>
+        <location filename="../library_panel.py" line="220"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="226"/>
+        <location filename="../library_panel.py" line="221"/>
         <source>Write the next version of this template</source>
         <translation>为此模板写下一个版本</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="227"/>
+        <location filename="../library_panel.py" line="222"/>
         <source>More</source>
         <translation>更多</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="228"/>
+        <location filename="../library_panel.py" line="223"/>
         <source>Suites</source>
         <translation>内置评测集</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="229"/>
+        <location filename="../library_panel.py" line="224"/>
         <source>Run a built-in experiment over its dataset (opens the Experiments panel)</source>
         <translation>在其数据集上运行内置实验（打开“实验”面板）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="230"/>
+        <location filename="../library_panel.py" line="225"/>
         <source>Duplicate…</source>
         <translation>复制…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="231"/>
+        <location filename="../library_panel.py" line="226"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="232"/>
+        <location filename="../library_panel.py" line="227"/>
         <source>Label this version…</source>
         <translation>给此版本加标签…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="233"/>
+        <location filename="../library_panel.py" line="228"/>
         <source>Changes from the previous version</source>
         <translation>与上一版本的差异</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="234"/>
+        <location filename="../library_panel.py" line="229"/>
         <source>Archive / restore</source>
         <translation>归档 / 恢复</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="235"/>
+        <location filename="../library_panel.py" line="230"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="236"/>
+        <location filename="../library_panel.py" line="231"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="237"/>
+        <location filename="../library_panel.py" line="232"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="238"/>
+        <location filename="../library_panel.py" line="233"/>
         <source>Archived</source>
         <translation>已归档</translation>
     </message>
@@ -1737,219 +1737,219 @@
         <translation type="vanished">占比</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="239"/>
+        <location filename="../library_panel.py" line="234"/>
         <source>Step</source>
         <translation>步骤</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="239"/>
+        <location filename="../library_panel.py" line="234"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="239"/>
+        <location filename="../library_panel.py" line="234"/>
         <source>Kept</source>
         <translation>保留</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="273"/>
+        <location filename="../library_panel.py" line="268"/>
         <source> · archived</source>
         <translation> · 已归档</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="399"/>
+        <location filename="../library_panel.py" line="394"/>
         <source>required</source>
         <translation>必填</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="399"/>
+        <location filename="../library_panel.py" line="394"/>
         <source>optional: may be left empty</source>
         <translation>可选：可以留空</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="401"/>
+        <location filename="../library_panel.py" line="396"/>
         <source>This template has no variables.</source>
         <translation>此模板没有变量。</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="406"/>
+        <location filename="../library_panel.py" line="401"/>
         <source>direct</source>
         <translation>直接</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="407"/>
+        <location filename="../library_panel.py" line="402"/>
         <source>zero-shot CoT</source>
         <translation>零样本思维链</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="408"/>
+        <location filename="../library_panel.py" line="403"/>
         <source>few-shot CoT</source>
         <translation>少样本思维链</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="409"/>
+        <location filename="../library_panel.py" line="404"/>
         <source>self-consistency</source>
         <translation>自洽投票</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="410"/>
+        <location filename="../library_panel.py" line="405"/>
         <source>tree-of-thought</source>
         <translation>思维树</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="419"/>
+        <location filename="../library_panel.py" line="414"/>
         <source>as written (no variant)</source>
         <translation>按原样（不用变体）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="430"/>
+        <location filename="../library_panel.py" line="425"/>
         <source>{0} (defaults)</source>
         <translation>{0}（默认设置）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="447"/>
+        <location filename="../library_panel.py" line="442"/>
         <source>Fill in {0}: the template needs a value for it.</source>
         <translation>请填写 {0}：模板需要它的值。</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="513"/>
+        <location filename="../library_panel.py" line="508"/>
         <source>Running…</source>
         <translation>运行中…</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="527"/>
+        <location filename="../library_panel.py" line="522"/>
         <source> (stopped early)</source>
         <translation>（提前停止）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="531"/>
+        <location filename="../library_panel.py" line="526"/>
         <source>no answer found</source>
         <translation>未找到答案</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="532"/>
+        <location filename="../library_panel.py" line="527"/>
         <source> (a tie)</source>
         <translation>（平票）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="533"/>
+        <location filename="../library_panel.py" line="528"/>
         <source>Majority answer: {0} · {1} of {2} samples agree · no answer in {3}</source>
         <translation>多数答案：{0} · {2} 个样本中 {1} 个一致 · {3} 个没有答案</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="537"/>
+        <location filename="../library_panel.py" line="532"/>
         <source>Answer from the best path: {0}</source>
         <translation>最佳路径给出的答案：{0}</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="551"/>
+        <location filename="../library_panel.py" line="546"/>
         <source>(the question)</source>
         <translation>（问题）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="558"/>
+        <location filename="../library_panel.py" line="553"/>
         <source>P(yes) {0:.1%} · P(no) {1:.1%}</source>
         <translation>P(是) {0:.1%} · P(否) {1:.1%}</translation>
     </message>
     <message>
+        <location filename="../library_panel.py" line="582"/>
         <location filename="../library_panel.py" line="587"/>
         <location filename="../library_panel.py" line="592"/>
-        <location filename="../library_panel.py" line="597"/>
         <source>Import templates</source>
         <translation>导入模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="587"/>
+        <location filename="../library_panel.py" line="582"/>
         <source>Templates (*.json *.yaml *.yml)</source>
         <translation>模板 (*.json *.yaml *.yml)</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="519"/>
+        <location filename="../library_panel.py" line="514"/>
         <source>Imported {0} template(s).</source>
         <translation>已导入 {0} 个模板。</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="217"/>
+        <location filename="../library_panel.py" line="212"/>
         <source>Filter by name, description or tag (English or Chinese)</source>
         <translation>按名称、描述或标签筛选（中文或英文）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="593"/>
+        <location filename="../library_panel.py" line="588"/>
         <source>The template {0} in this file uses {1} without declaring it: add it to the template&apos;s variables in the file (- name: {2}).</source>
         <translation>此文件中的模板 {0} 使用了未声明的 {1}：请在文件里该模板的 variables 中加上它（- name: {2}）。</translation>
     </message>
     <message>
+        <location filename="../library_panel.py" line="598"/>
         <location filename="../library_panel.py" line="603"/>
-        <location filename="../library_panel.py" line="608"/>
         <source>Export templates</source>
         <translation>导出模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="603"/>
+        <location filename="../library_panel.py" line="598"/>
         <source>YAML (*.yaml);;JSON (*.json)</source>
         <translation>YAML (*.yaml);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="642"/>
-        <location filename="../library_panel.py" line="643"/>
+        <location filename="../library_panel.py" line="637"/>
+        <location filename="../library_panel.py" line="638"/>
         <source>Duplicate template</source>
         <translation>复制模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="642"/>
+        <location filename="../library_panel.py" line="637"/>
         <source>Name of the copy:</source>
         <translation>副本名称：</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="646"/>
-        <location filename="../library_panel.py" line="647"/>
+        <location filename="../library_panel.py" line="641"/>
+        <location filename="../library_panel.py" line="642"/>
         <source>Rename template</source>
         <translation>重命名模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="646"/>
+        <location filename="../library_panel.py" line="641"/>
         <source>New name:</source>
         <translation>新名称：</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="654"/>
-        <location filename="../library_panel.py" line="655"/>
+        <location filename="../library_panel.py" line="649"/>
+        <location filename="../library_panel.py" line="650"/>
         <source>Label this version</source>
         <translation>给此版本加标签</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="654"/>
+        <location filename="../library_panel.py" line="649"/>
         <source>Label for {0} (e.g. production):</source>
         <translation>{0} 的标签（例如 production）：</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="667"/>
+        <location filename="../library_panel.py" line="662"/>
         <source>Changes</source>
         <translation>差异</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="671"/>
+        <location filename="../library_panel.py" line="666"/>
         <source>{0}: v{1} → v{2} ({3})</source>
         <translation>{0}：v{1} → v{2}（{3}）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="672"/>
+        <location filename="../library_panel.py" line="667"/>
         <source>(no difference)</source>
         <translation>（没有差异）</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="686"/>
+        <location filename="../library_panel.py" line="681"/>
         <source>Archive</source>
         <translation>归档</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="692"/>
-        <location filename="../library_panel.py" line="703"/>
+        <location filename="../library_panel.py" line="687"/>
+        <location filename="../library_panel.py" line="698"/>
         <source>Delete template</source>
         <translation>删除模板</translation>
     </message>
     <message>
-        <location filename="../library_panel.py" line="693"/>
+        <location filename="../library_panel.py" line="688"/>
         <source>Delete the template {0} with all its versions? Runs made from it keep their prompts.</source>
         <translation>删除模板 {0} 及其所有版本？用它生成的运行记录会保留各自的提示词。</translation>
     </message>
