@@ -41,8 +41,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return {"list": _list, "show": _show, "export": _export}[args.target](args)
     if args.id is not None:
         raise BadInputError(f"{args.id} is only read after list, show or export.")
+    if args.suite == "list":
+        return _list_suites()
     if args.suite:
-        return _run(args, _suite_file(args.suite))
+        from workbench.app.experiments.suites import find_suite
+
+        return _run(args, find_suite(args.suite).path)
     if args.target is None:
         if args.resume is None:
             raise BadInputError("Give an experiment file (workbench eval FILE.yaml), --suite NAME, or list / show ID / export ID.")
@@ -53,14 +57,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return _run(args, Path(args.target))
 
 
-def _suite_file(name: str) -> Path:
-    from workbench.app.experiments.suites import find_suite, suites
+def _list_suites() -> int:
+    from workbench.app.experiments.suites import suites
 
-    if name == "list":
-        for suite in suites():
-            print(f"{suite.name}\t{suite.title}")
-        raise SystemExit(0)
-    return find_suite(name).path
+    for suite in suites():
+        print(f"{suite.name}\t{suite.title}")
+    return 0
 
 
 def _run(args: argparse.Namespace, path: Path) -> int:

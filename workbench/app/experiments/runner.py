@@ -250,7 +250,7 @@ class ExperimentRunner:
         with self._lock:
             self._executor = executor
         try:
-            result, labels = self._compute(engine, executor, prepared)
+            result, labels = self._compute(engine, executor, prepared, session.prefix_tokens)
         finally:
             with self._lock:
                 self._executor = None
@@ -277,7 +277,9 @@ class ExperimentRunner:
         return replace(base, case_key=key, output=result.text, answer=answer, label_probs=probs, label_tokens=tokens,
                        completion_tokens=output.completion_tokens, latency_s=latency, **checked), record
 
-    def _compute(self, engine: ClassifyingEngine, executor: RunExecutor, prepared: PreparedRun) -> tuple[RunResult, _Labels | None]:
+    def _compute(
+        self, engine: ClassifyingEngine, executor: RunExecutor, prepared: PreparedRun, prefix_tokens: int
+    ) -> tuple[RunResult, _Labels | None]:
         """Generate (unless only labels are scored), then score the labels when the experiment
         classifies (not for a vote: its share of votes is its confidence)."""
         experiment = self.experiment
@@ -288,7 +290,7 @@ class ExperimentRunner:
         labels = None
         if experiment.classify is not None and not prepared.search and result.error is None and not self._cancelled.is_set():
             try:
-                labels = _score_labels(engine, prepared, experiment)
+                labels = _score_labels(engine, prepared, experiment, prefix_tokens)
             except EngineClosed:
                 return RunResult(prepared, generation=result.generation), None
             except WorkbenchError as e:
@@ -311,6 +313,7 @@ class _ModelSession:
         self.engine: ClassifyingEngine | None = None
         self.model: ModelContext | None = None
         self.fingerprint = ""
+        self.prefix_tokens = 0  # tokens of classify.prefix under this model, shared by every label
         self._fingerprint_of(settings)
 
     def _fingerprint_of(self, settings: LoadSettings) -> None:
@@ -340,6 +343,7 @@ class _ModelSession:
             raise ExperimentFileError(
                 f"classify.labels: {', '.join(repr(e) for e in empty)} make no tokens under the tokenizer of "
                 f"{self.settings.model}: give each label some text.", self.runner.experiment.source)
+        self.prefix_tokens = len(engine.tokenize(classify.prefix, add_special=False)) if classify.prefix else 0
 
     def close(self) -> None:
         if self.engine is not None:
@@ -356,7 +360,7 @@ class _Labels:
     seconds: float
 
 
-def _score_labels(engine: ClassifyingEngine, prepared: PreparedRun, experiment: Experiment) -> _Labels | None:
+def _score_labels(engine: ClassifyingEngine, prepared: PreparedRun, experiment: Experiment, shared: int) -> _Labels | None:
     classify = experiment.classify
     assert classify is not None
     params = replace(prepared.params, suffix_ids=[])
@@ -368,8 +372,7 @@ def _score_labels(engine: ClassifyingEngine, prepared: PreparedRun, experiment: 
     weights = [math.exp(t - peak) for t in totals]
     norm = sum(weights)
     probs = {label: w / norm for label, w in zip(classify.labels, weights)}
-    # A label's own tokens: its continuation's, less those of the prefix they all share.
-    shared = len(engine.tokenize(classify.prefix, add_special=False)) if classify.prefix else 0
+    # A label's own tokens: its continuation's, less the ``shared`` ones of the prefix they all start with.
     tokens = {label: max(1, len(c.ids) - shared) for label, c in zip(classify.labels, scores.continuations)}
     best = max(classify.labels, key=lambda label: probs[label])
     return _Labels(probs, tokens, best, scores.prompt_tokens, scores.seconds)
