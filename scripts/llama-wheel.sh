@@ -19,6 +19,20 @@ case "$gpu" in
   cuda) flags="$flags -DGGML_CUDA=on" ;;
   *) echo "GPU must be 'cpu' or 'cuda', not '$gpu'" >&2; exit 2 ;;
 esac
+# llama.cpp's AMX kernels crash (SIGSEGV in ggml_backend_amx_mul_mat at the first decode) on the
+# AMX CPUs (Sapphire Rapids) these machines run on. A CPU build there targets the CPU's own vector
+# extensions, read from /proc/cpuinfo, without AMX: what -march=native gives, less the tiles.
+if [ "$gpu" = cpu ] && [ "$(uname -m)" = x86_64 ] && grep -qw amx_int8 /proc/cpuinfo 2>/dev/null; then
+  cpu_flags=" $(grep -m1 '^flags' /proc/cpuinfo | cut -d: -f2) "
+  flags="$flags -DGGML_NATIVE=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF"
+  for pair in avx:AVX avx2:AVX2 fma:FMA f16c:F16C bmi2:BMI2 avx_vnni:AVX_VNNI avx512f:AVX512 \
+              avx512vbmi:AVX512_VBMI avx512_vnni:AVX512_VNNI avx512_bf16:AVX512_BF16; do
+    case "$cpu_flags" in
+      *" ${pair%%:*} "*) flags="$flags -DGGML_${pair#*:}=ON" ;;
+      *) flags="$flags -DGGML_${pair#*:}=OFF" ;;
+    esac
+  done
+fi
 flags="$flags ${CMAKE_ARGS:-}"
 
 pytag=$("$python" -c 'import sys; print(f"cp{sys.version_info[0]}{sys.version_info[1]}")')
