@@ -47,6 +47,16 @@ def engine(model_path: Path) -> Iterator[EngineClient]:
 
 
 @pytest.fixture(scope="session")
+def llama_server_url(model_path: Path) -> Iterator[str]:
+    """llama-cpp-python's own server with the bundled model on a loopback port (``smollm2``),
+    shared by the tests that talk to a real remote engine; its base URL, without ``/v1``."""
+    from tests.helpers.remote import llama_server
+
+    with llama_server(model_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def gemma_path() -> Path:
     """Gemma 3 270M from the cache; a missing file fails the test that asks for it."""
     return gemma_model_path()

@@ -95,6 +95,20 @@ class EngineClosed(EngineError):
     """The engine was shut down on purpose (the window is closing); nothing to report."""
 
 
+class RemoteError(WorkbenchError):
+    """A remote engine (an OpenAI-compatible server) could not be reached, refused the request or
+    broke off its reply. ``status``: the HTTP status, if one came; ``context``: the request did not
+    fit the model's context; ``stalled`` / ``closed``: a stream that stopped in the middle."""
+
+    def __init__(self, message: str = "", *, status: int | None = None, context: bool = False, stalled: bool = False,
+                 closed: bool = False, key: str = "", fields: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message, key=key, fields=fields)
+        self.status = status
+        self.context = context
+        self.stalled = stalled
+        self.closed = closed
+
+
 class NoModelLoaded(BadInputError):
     """An operation needs a model and none is loaded."""
 
@@ -114,6 +128,7 @@ _KINDS: dict[str, type[WorkbenchError]] = {
         EngineCrashed,
         EngineClosed,
         NoModelLoaded,
+        RemoteError,
     )
 }
 

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from workbench.app.endpoints import EndpointStore, ModelRef
 from workbench.engine.client import EngineClient
+from workbench.engine.remote.backend import RemoteEngine
 from workbench.errors import PromptError
-from workbench.models.info import ModelInfo, model_info
+from workbench.models.info import ModelInfo, model_info, remote_info
 from workbench.paths import log_dir
 from workbench.prompts.chat_formats import ChatFormat, FormatChoice, choose_format
 from workbench.values.params import LoadParams
@@ -65,6 +67,7 @@ class ModelContext:
         info, loaded = self.info, self.loaded
         return choose_format(
             self.choice,
+            server=info is not None and info.remote is not None,
             gguf_template=info.chat_template if info else None,
             architecture=info.architecture if info else None,
             markers=info.markers if info else (),
@@ -95,10 +98,14 @@ class ModelContext:
         }
 
 
-def open_model(settings: LoadSettings, vocab_only: bool = False) -> tuple[EngineClient, ModelContext]:
+def open_model(settings: LoadSettings, vocab_only: bool = False) -> tuple[EngineClient | RemoteEngine, ModelContext]:
     """Check the file and the settings, start an engine and load the model (the caller closes the
-    client). The engine's load warnings are in ``context.loaded.warnings``."""
+    client); or, for ``ENDPOINT/MODEL``, open that server model. The engine's load warnings are in
+    ``context.loaded.warnings``."""
     settings.check()
+    ref = EndpointStore().model_ref(settings.model)
+    if ref is not None:
+        return open_remote(ref, settings)
     info = model_info(settings.model)
     client = EngineClient(log_path=log_dir() / "engine.log")
     try:
@@ -109,3 +116,11 @@ def open_model(settings: LoadSettings, vocab_only: bool = False) -> tuple[Engine
         client.close()
         raise
     return client, ModelContext(info, loaded, settings.chat_format)
+
+
+def open_remote(ref: ModelRef, settings: LoadSettings) -> tuple[RemoteEngine, ModelContext]:
+    """A model on a configured endpoint: checked to be there, its server asked what it provides."""
+    engine = RemoteEngine(EndpointStore().get(ref.endpoint), ref.model)
+    loaded = engine.open()
+    info = remote_info(loaded.path, engine.identity, loaded.n_ctx)
+    return engine, ModelContext(info, loaded, settings.chat_format)

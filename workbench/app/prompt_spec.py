@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.errors import PromptError
 from workbench.prompts.chat import ChatMessage
-from workbench.prompts.chat_formats import ChatFormat
+from workbench.prompts.chat_formats import SERVER, ChatFormat
 from workbench.prompts.templates import render_version, shots, variant_of
 from workbench.prompts.variant_runner import SEARCH_KINDS, VariantTask, make_task, task_from_record, task_record
 from workbench.prompts.variants import conversation, language_of, pick, prompt_builder
@@ -204,7 +204,8 @@ def _special(base: GenerateParams, is_chat: bool, chat: ChatFormat) -> GenerateP
     text, or in a format without markers such as Alpaca)."""
     if not is_chat:
         return replace(base, parse_special=False)
-    return replace(base, parse_special=True, stop=[*base.stop, *(s for s in chat.stop if s not in base.stop)])
+    stop = [*base.stop, *(s for s in chat.stop if s not in base.stop)]
+    return replace(base, parse_special=True, stop=stop, server_chat=chat.name == SERVER)
 
 
 def _plain(params: GenerateParams, mode: str, origin: RunOrigin) -> PreparedRun:

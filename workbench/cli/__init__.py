@@ -18,7 +18,7 @@ from workbench.errors import WorkbenchError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from workbench.cli import bench, eval as eval_, generate, history, models, prompt, templates
+    from workbench.cli import bench, endpoints, eval as eval_, generate, history, models, prompt, templates
 
     parser = argparse.ArgumentParser(prog="workbench", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--version", action="version", version=f"workbench {__version__}")
@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     history.register(sub)
     templates.register(sub)
     eval_.register(sub)
+    endpoints.register(sub)
     return parser
 
 

@@ -24,7 +24,10 @@ def note(message: str) -> None:
 
 
 def colour(prob: float) -> str:
-    """ANSI 256-colour foreground for a probability: green (sure) to red (surprising)."""
+    """ANSI 256-colour foreground for a probability: green (sure) to red (surprising); none
+    for a token whose probability the engine did not give (NaN)."""
+    if prob != prob:
+        return ""
     for threshold, code in ((0.8, 40), (0.5, 112), (0.25, 184), (0.1, 208)):
         if prob >= threshold:
             return f"\x1b[38;5;{code}m"

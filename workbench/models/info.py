@@ -34,6 +34,7 @@ class ModelInfo:
     key_length: int | None = None
     value_length: int | None = None
     markers: tuple[str, ...] = ()  # chat markers the vocabulary holds (<|im_start|>, <start_of_turn>...)
+    remote: dict[str, Any] | None = None  # a server model: endpoint, url, model, server kind, what it said of itself
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -41,6 +42,16 @@ class ModelInfo:
     @property
     def display_name(self) -> str:
         return self.name or Path(self.path).stem
+
+
+def remote_info(name: str, identity: dict[str, Any], n_ctx: int | None) -> ModelInfo:
+    """A model on a server (``ENDPOINT/MODEL``): what the server said of it, no file."""
+    return ModelInfo(
+        path=name, size_bytes=0, gguf_version=0, architecture=None, name=str(identity.get("model") or name),
+        file_type=None, context_length=n_ctx or None, n_layer=None, vocab_size=None, tokenizer_model=None,
+        chat_template=None, n_params=0, n_tensors=0, bos_token_id=None, eos_token_id=None, add_bos_token=None,
+        remote=dict(identity),
+    )
 
 
 def _vocab_size(header: GGUFHeader, arch: str | None) -> int | None:

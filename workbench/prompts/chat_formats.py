@@ -19,6 +19,7 @@ from workbench.prompts.chat import ChatMessage, render_chat
 
 GGUF = "gguf"  # the file's own template
 CUSTOM = "custom"  # a Jinja template the user gave
+SERVER = "server"  # a remote server applies its own template (the prompt is a ChatML transcript of the messages)
 
 
 @dataclass(frozen=True)
@@ -226,6 +227,8 @@ class ChatFormat:
         """How its errors name the template."""
         if self.name == GGUF:
             return "model's chat template"
+        if self.name == SERVER:
+            return "server's chat template"
         return "custom chat template" if self.name == CUSTOM else f"built-in {self.title} chat format"
 
     @property
@@ -233,6 +236,8 @@ class ChatFormat:
         """The name a person reads: "Gemma", "the model's own template", "custom template"."""
         if self.name in BUILTIN:
             return BUILTIN[self.name].title
+        if self.name == SERVER:
+            return "the server's own template"
         return "the model's own template" if self.name == GGUF else "custom template"
 
     def render(self, messages: list[ChatMessage]) -> str:
@@ -263,13 +268,17 @@ def choose_format(
     bos_token: str = "",
     eos_token: str = "",
     tokenizer_adds_bos: bool = False,
+    server: bool = False,
 ) -> ChatFormat:
     """The chat format a model renders with: the user's choice, else the file's template, else the
-    built-in its architecture and vocabulary name, else ChatML with a note that it is a guess."""
+    built-in its architecture and vocabulary name, else ChatML with a note that it is a guess.
+    ``server``: a remote model, whose server applies its own template unless the user chooses one."""
     held = tuple(markers)
     special = {"bos_token": bos_token, "eos_token": eos_token, "tokenizer_adds_bos": tokenizer_adds_bos}
     if choice.template is not None:
         return ChatFormat(choice.template, CUSTOM, **special)
+    if server and (choice.name is None or choice.name.lower() in (SERVER, GGUF)):
+        return ChatFormat(CHATML.template, SERVER)
     if choice.name is not None and choice.name.lower() == GGUF:
         if gguf_template is None:
             raise PromptError.of("chat_format.no_gguf_template")

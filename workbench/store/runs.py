@@ -7,6 +7,7 @@ run's tokens are decoded only when that run is opened.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from typing import Any
 
@@ -43,6 +44,17 @@ def fingerprint(path: str) -> str:
     return digest.hexdigest()
 
 
+def remote_fingerprint(identity: dict[str, Any]) -> str:
+    """A server model's identity: its endpoint's address, its name there, and what the server said of it."""
+    said = {k: identity.get(k) for k in ("url", "model", "server", "owned_by", "created")}
+    return "remote:" + hashlib.sha256(json.dumps(said, sort_keys=True, default=str).encode()).hexdigest()[:56]
+
+
+def model_fingerprint(info: ModelInfo) -> str:
+    """What identifies a model's content: the file's hash, or a server model's identity."""
+    return remote_fingerprint(info.remote) if info.remote is not None else fingerprint(info.path)
+
+
 class RunStore:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -51,21 +63,24 @@ class RunStore:
     # -- saving ---------------------------------------------------------------------------
 
     def _model_id(self, session: Any, info: ModelInfo, loaded: LoadedModel | None) -> int | None:
-        try:
-            stat = os.stat(info.path)
-            key = (info.path, stat.st_size, stat.st_mtime)
-            fp = self._fingerprints.get(key) or self._fingerprints.setdefault(key, fingerprint(info.path))
-        except OSError:
-            return None  # the file went away meanwhile: the run is still worth keeping
+        if info.remote is not None:
+            fp = remote_fingerprint(info.remote)
+        else:
+            try:
+                stat = os.stat(info.path)
+                key = (info.path, stat.st_size, stat.st_mtime)
+                fp = self._fingerprints.get(key) or self._fingerprints.setdefault(key, fingerprint(info.path))
+            except OSError:
+                return None  # the file went away meanwhile: the run is still worth keeping
         record = session.scalar(select(ModelRecord).where(ModelRecord.fingerprint == fp))
         if record is None:
             record = ModelRecord(
                 fingerprint=fp,
                 path=info.path,
-                file_name=os.path.basename(info.path),
+                file_name=os.path.basename(info.path) if info.remote is None else str(info.remote.get("model", "")),
                 size_bytes=info.size_bytes,
                 name=info.display_name,
-                architecture=info.architecture or "",
+                architecture=info.architecture or (f"remote: {info.remote.get('server', '')}" if info.remote else ""),
                 file_type=info.file_type or "",
                 context_length=info.context_length,
                 vocab_size=loaded.n_vocab if loaded else info.vocab_size,

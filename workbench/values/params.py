@@ -78,6 +78,7 @@ class GenerateParams(Value):
     ignore_eos: bool = False  # keep going past end-of-generation tokens (benchmarks)
     suffix_ids: list[int] = field(default_factory=list)  # tokens appended after the prompt (manual decoding, branches)
     token_entropy: bool = False  # also record each position's entropy (one more pass over the vocabulary)
+    server_chat: bool = False  # a remote server applies its own chat template: ``prompt`` is the messages' transcript
 
     def validate(self) -> GenerateParams:
         try:

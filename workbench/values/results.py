@@ -58,9 +58,12 @@ class LoadedModel(Value):
     add_bos: bool = False  # the tokenizer puts BOS in front of every prompt
     vocab_only: bool = False
     warnings: list[str] = field(default_factory=list)
+    remote: str = ""  # a remote engine: the server's API address
 
     @property
     def backend(self) -> str:
+        if self.remote:
+            return f"remote {self.remote}"
         if self.n_gpu_layers_offloaded > 0:
             return f"GPU ({self.n_gpu_layers_offloaded}/{self.n_layer + 1} layers)"
         return "CPU"

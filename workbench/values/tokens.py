@@ -9,6 +9,11 @@ from typing import Any
 from workbench.values.base import Value
 
 
+def given(logprob: float) -> float | None:
+    """A logprob for JSON: None where the engine (a server without logprobs) gave none (NaN)."""
+    return None if math.isnan(logprob) else logprob
+
+
 @dataclass
 class Alternative(Value):
     id: int
@@ -18,7 +23,7 @@ class Alternative(Value):
 
     def to_dict(self) -> dict[str, Any]:
         """The public shape: {id, text, logprob} (bytes travel only inside the protocol)."""
-        return {"id": self.id, "text": self.text, "logprob": self.logprob}
+        return {"id": self.id, "text": self.text, "logprob": given(self.logprob)}
 
 
 @dataclass
@@ -38,7 +43,7 @@ class TokenEvent(Value):
             "id": self.id,
             "text": self.text,
             "bytes": self.bytes.hex(),
-            "logprob": self.logprob,
+            "logprob": given(self.logprob),
             "top": [a.to_dict() for a in self.top],
         }
 

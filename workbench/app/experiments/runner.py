@@ -31,7 +31,7 @@ from workbench.errors import EngineClosed, EngineCrashed, ExperimentFileError, N
 from workbench.prompts.answers import extract, normalise
 from workbench.prompts.assertions import Assertion, CaseOutput, compile_assertions, score
 from workbench.store.experiments import NewCase
-from workbench.store.runs import fingerprint
+from workbench.store.runs import fingerprint, model_fingerprint
 from workbench.values.results import GenerationDone, GenerationResult, Timings
 
 
@@ -328,7 +328,9 @@ class _ModelSession:
     def open(self) -> tuple[ClassifyingEngine, ModelContext]:
         if self.engine is None or self.model is None:
             self.engine, self.model = self.runner.opener(self.settings)
-            if not self.fingerprint:
+            if self.model.info is not None and self.model.info.remote is not None:
+                self.fingerprint = model_fingerprint(self.model.info)
+            elif not self.fingerprint:
                 self._fingerprint_of(self.settings)
             self._check_labels(self.engine)
         return self.engine, self.model
