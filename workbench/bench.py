@@ -21,6 +21,9 @@ The parts, in the order they run (``PARTS``; ``parse_parts`` reads a comma-separ
   with a bare Qt window started the same way as the baseline of its start.
 - ``store``: the history database at scale (``workbench.store.bench``); not run by default, it
   writes 100,000 runs (4 GB) unless told fewer.
+- ``remote``: an experiment against llama-cpp-python's server on loopback with 4 parallel
+  requests against 1, and the client's cost per streamed token (``workbench.bench_remote``); not
+  run by default (it starts a server).
 
 Each part meets a quiet machine: generation, perplexity and next share one engine host and one
 in-process reference (closed with the engine parts), and the host has exited before a window
@@ -61,8 +64,8 @@ CAPTURE_K = 10
 PERPLEXITY_TOKENS = 1000
 STORE_RUNS = 100_000
 
-PARTS = ("generation", "perplexity", "next", "eval", "tokens", "gui", "store")
-DEFAULT_PARTS = tuple(p for p in PARTS if p != "store")
+PARTS = ("generation", "perplexity", "next", "eval", "tokens", "gui", "store", "remote")
+DEFAULT_PARTS = tuple(p for p in PARTS if p not in ("store", "remote"))
 ENGINE_PARTS = ("generation", "perplexity", "next", "eval")  # one shared engine host
 
 
@@ -267,6 +270,10 @@ def run_bench(
         from workbench.store.bench import store_bench
 
         report.update(store_bench(STORE_RUNS if store_runs is None else store_runs))
+    if "remote" in parts:
+        from workbench.bench_remote import remote_parts
+
+        report.update(remote_parts(info.path, n_threads))
     return report
 
 

@@ -58,6 +58,7 @@ class ModelDef:
 
     id: str
     settings: LoadSettings
+    concurrency: int = 1  # parallel cases on a remote endpoint
 
 
 @dataclass(frozen=True)
@@ -248,12 +249,14 @@ def _prompt(doc: LinedDocument, i: int, raw: dict[str, Any]) -> PromptDef:
 
 
 def _model(doc: LinedDocument, i: int, raw: Any, base: Path) -> ModelDef:
+    from workbench.app.endpoints import EndpointStore
     from workbench.prompts.chat_formats import GGUF, FormatChoice, builtin
 
     if isinstance(raw, str):
         raw = {"path": raw}
     path = str(raw["path"])
-    resolved = path if path == "default" else str((base / Path(path).expanduser()).resolve())
+    remote = EndpointStore().model_ref(path) is not None if path != "default" else False
+    resolved = path if path == "default" or remote else str((base / Path(path).expanduser()).resolve())
     choice = FormatChoice()
     try:
         if raw.get("chat_format"):
@@ -274,7 +277,7 @@ def _model(doc: LinedDocument, i: int, raw: Any, base: Path) -> ModelDef:
     except WorkbenchError as e:
         raise doc.error(("models", i), str(e)) from None
     model_id = str(raw.get("id") or ("default" if path == "default" else Path(path).stem))
-    return ModelDef(model_id, settings)
+    return ModelDef(model_id, settings, int(raw.get("concurrency", 1)))
 
 
 def _dataset(raw: Any, base: Path) -> DatasetDef:

@@ -6,7 +6,9 @@ One model load per model; a model's columns run one after another and each colum
 order, so cases that share a prompt prefix find it in llama.cpp's cache. A case identical to one
 already answered (rendered prompt, model fingerprint, sampler, seed, labels) is taken from the
 history instead of computed again. Pause, resume and cancel work from any thread, between cases
-(cancel also stops the case in flight, which is then run again on resume).
+(cancel also stops the case in flight, which is then run again on resume). A model on a remote
+endpoint runs ``concurrency`` cases of a column at once (the server's parallel slots decide how
+much that helps); each is recorded as it finishes.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import math
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -97,7 +100,7 @@ class ExperimentRunner:
         self._running = threading.Event()
         self._running.set()
         self._cancelled = threading.Event()
-        self._executor: RunExecutor | None = None
+        self._executors: set[RunExecutor] = set()  # the cases in flight (several at once on an endpoint)
         self._lock = threading.Lock()
         self._experiment_id: int | None = None
         self._session: _ModelSession | None = None
@@ -113,9 +116,7 @@ class ExperimentRunner:
     def cancel(self) -> None:
         self._cancelled.set()
         self._running.set()
-        with self._lock:
-            if self._executor is not None:
-                self._executor.cancel()
+        self._stop_running()
 
     @property
     def experiment_id(self) -> int | None:
@@ -169,6 +170,7 @@ class ExperimentRunner:
             try:
                 for column in columns:
                     judges = _Judges(experiment)
+                    pending: list[tuple[Row, int]] = []
                     for row in self._rows(plan, bad):
                         for repeat in range(experiment.repeats):
                             cell = (row.index, column.id, repeat)
@@ -176,15 +178,10 @@ class ExperimentRunner:
                                 if done_cells[cell] != row.values:
                                     changed_rows += 1
                                 continue
-                            if not self._wait():
-                                return "cancelled"
-                            self.on_progress(counter.progress(column.id, row.index))
-                            case, new_run = self._case(session, column, row, repeat, judges)
-                            if self._cancelled.is_set() and case.status == "cancelled":
-                                return "cancelled"
-                            case.run_id = store.record(eid, case, new_run)
-                            counter.add(case)
-                            self.on_case(case)
+                            pending.append((row, repeat))
+                    width = self._width(session, model_def.concurrency) if pending else 1
+                    if not self._run_column(eid, session, column, pending, judges, counter, width):
+                        return "cancelled"
             finally:
                 session.close()
                 self._session = None
@@ -192,6 +189,60 @@ class ExperimentRunner:
             notices.append(f"{changed_rows} case(s) ran on dataset rows that have changed since; they were kept as they were.")
         self.on_progress(counter.progress("", -1, "done"))
         return "done"
+
+    def _width(self, session: _ModelSession, concurrency: int) -> int:
+        """How many cases run at once: the model's concurrency on a remote endpoint, else one (a
+        local engine computes one request at a time; parallel requests would only queue)."""
+        if concurrency <= 1:
+            return 1
+        try:
+            engine, _ = session.open()
+        except WorkbenchError:
+            return 1  # the cases will say why it cannot open, one by one
+        return concurrency if getattr(engine, "endpoint", None) is not None else 1
+
+    def _run_column(self, eid: int, session: _ModelSession, column: PlannedColumn, pending: list[tuple[Row, int]],
+                    judges: _Judges, counter: _Counter, width: int) -> bool:
+        """Run a column's pending cases, ``width`` at a time, each recorded as it finishes (in the
+        order they finish); False once cancelled."""
+        store = self.workspace.experiments
+        items = iter(pending)
+        running: dict[Future[tuple[NewCase, Any]], tuple[Row, int]] = {}
+        stopped = False
+        with ThreadPoolExecutor(width, thread_name_prefix="experiment-case") as pool:
+            try:
+                while True:
+                    while len(running) < width and not stopped:
+                        if not self._wait():
+                            stopped = True
+                            break
+                        item = next(items, None)
+                        if item is None:
+                            break
+                        row, repeat = item
+                        self.on_progress(counter.progress(column.id, row.index))
+                        running[pool.submit(self._case, session, column, row, repeat, judges)] = item
+                    if not running:
+                        return not stopped
+                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        running.pop(future)
+                        case, new_run = future.result()
+                        if self._cancelled.is_set() and case.status == "cancelled":
+                            stopped = True
+                            continue
+                        case.run_id = store.record(eid, case, new_run)
+                        counter.add(case)
+                        self.on_case(case)
+            except BaseException:
+                self._stop_running()  # the cases still in flight are not waited for to the end
+                raise
+
+    def _stop_running(self) -> None:
+        with self._lock:
+            executors = list(self._executors)
+        for executor in executors:
+            executor.cancel()
 
     def _rows(self, plan: Plan, bad: set[int]) -> Iterator[Row]:
         n = 0
@@ -248,12 +299,12 @@ class ExperimentRunner:
                            completion_tokens=cached.completion_tokens, latency_s=cached.latency_s, **checked), None
         executor = RunExecutor(engine)
         with self._lock:
-            self._executor = executor
+            self._executors.add(executor)
         try:
             result, labels = self._compute(engine, executor, prepared, session.prefix_tokens)
         finally:
             with self._lock:
-                self._executor = None
+                self._executors.discard(executor)
         latency = time.perf_counter() - started
         if isinstance(result.error, (EngineCrashed, NoModelLoaded)):
             session.close()  # the next case loads the model again (or says why it cannot)

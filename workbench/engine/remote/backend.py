@@ -197,8 +197,9 @@ class RemoteEngine:
         usage: dict[str, Any] = {}
         self._begin()
         try:
+            events = self.connection.stream(path, body)
             try:
-                for event in self.connection.stream(path, body):
+                for event in events:
                     if isinstance(event.get("usage"), dict):
                         usage = event["usage"]
                     for choice in event.get("choices") or []:
@@ -209,8 +210,8 @@ class RemoteEngine:
                             count += 1
                             yield token
                         finish = choice.get("finish_reason") or finish
-                    if count > params.max_tokens + OVERRUN:
-                        self.connection.abort()  # it does not stop by itself: an endless stream
+                    if count >= params.max_tokens + OVERRUN:
+                        events.close()  # it does not stop by itself (an endless stream): close this request only
                         finish = "length"
                         break
             except Cancelled:
@@ -283,7 +284,7 @@ class RemoteEngine:
         """Every token of ``text`` with its logprob (None for the first) and its text offset."""
         caps = self.capabilities
         self._need("prompt logprobs (echo with logprobs)", bool(caps and caps.prompt_logprobs),
-                   "the surprisal and label scores need a server that scores the prompt (vLLM, llama-cpp-python)")
+                   "the surprisal and label scores need a server that scores the prompt, such as vLLM")
         reply = self._post("/v1/completions", {"model": self.model, "prompt": text, "max_tokens": 1, "temperature": 0,
                                                "logprobs": 1, "echo": True})
         if reply is None:
@@ -361,7 +362,12 @@ class RemoteEngine:
             ids = [int(i) for i in (reply or {}).get("tokens", [])]
         for i in ids:
             if i not in pieces:
-                pieces[i] = self.detokenize([i])
+                try:
+                    pieces[i] = self.detokenize([i])
+                except RemoteError:
+                    # llama-cpp-python's server cannot detokenize part of a character (HTTP 500):
+                    # the id is exact, its bytes unknown.
+                    pieces[i] = "\ufffd".encode()
         return ids, pieces, set()
 
     def tokenize(self, text: str, add_special: bool = True, parse_special: bool = False) -> list[tuple[int, bytes]]:

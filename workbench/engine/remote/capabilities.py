@@ -117,4 +117,11 @@ def probe(endpoint: Endpoint, model: str | None = None) -> Capabilities:
         break
     echoed = _logprob_counts(conn, chosen, True, 1) if found.logprobs else None
     found.prompt_logprobs = echoed is not None and echoed[0] > 2  # the prompt's own tokens came back scored
+    if found.prompt_logprobs and found.server == "llama-cpp-python":
+        # It scores each echoed token with the distribution that follows it, not the one before
+        # (its logprobs are one position off): numbers that look right and are not.
+        found.prompt_logprobs = False
+        found.warnings.append("llama-cpp-python's server scores echoed prompt tokens one position off, so its prompt "
+                              "logprobs are not used (surprisal and label scores need llama.cpp's own server or vLLM "
+                              "for remote models).")
     return found

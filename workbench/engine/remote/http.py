@@ -47,7 +47,10 @@ class Connection:
     def __init__(self, endpoint: Endpoint, sleep: Callable[[float], None] = time.sleep) -> None:
         self.endpoint = endpoint
         self._sleep = sleep
-        self._open: set[http.client.HTTPConnection] = set()
+        # The requests in flight, each with its socket (http.client lets go of ``conn.sock`` once a
+        # reply says ``Connection: close``: the reply reads from it then, and abort() still needs it).
+        self._open: dict[http.client.HTTPConnection, socket.socket | None] = {}
+        self._aborts = 0  # abort() calls so far: a request that saw one since it began is cancelled
         self._lock = threading.Lock()
         self.retries = 0  # how many requests were retried (reported by experiments)
         parts = urlsplit(endpoint.url)
@@ -74,21 +77,33 @@ class Connection:
         else:
             conn = http.client.HTTPConnection(self._host, self._port, timeout=timeout)
         with self._lock:
-            self._open.add(conn)
+            self._open[conn] = None
         return conn
 
-    def _forget(self, conn: http.client.HTTPConnection) -> None:
+    def _hold(self, conn: http.client.HTTPConnection, aborts: int) -> socket.socket:
+        """Keep the just connected socket of ``conn``; Cancelled if abort() came since the request began."""
         with self._lock:
-            self._open.discard(conn)
+            if conn in self._open and self._aborts == aborts and conn.sock is not None:
+                self._open[conn] = conn.sock
+                return conn.sock
+        raise Cancelled()
+
+    def _forget(self, conn: http.client.HTTPConnection, response: http.client.HTTPResponse | None = None) -> None:
+        with self._lock:
+            self._open.pop(conn, None)
+        if response is not None:
+            response.close()  # it may own the socket (a "Connection: close" reply)
         conn.close()
 
     def abort(self) -> None:
         with self._lock:
-            conns, self._open = list(self._open), set()
-        for conn in conns:
+            held, self._open = list(self._open.items()), {}
+            self._aborts += 1
+        for conn, sock in held:
+            sock = sock or conn.sock
             try:
-                if conn.sock is not None:
-                    conn.sock.shutdown(socket.SHUT_RDWR)
+                if sock is not None:
+                    sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
             conn.close()
@@ -105,10 +120,12 @@ class Connection:
 
     def _open_response(self, method: str, path: str, body: Any, streaming: bool) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
         """Send a request and read its status, with retries; the caller reads the body."""
+        with self._lock:
+            aborts = self._aborts
         attempt = 0
         while True:
             try:
-                return self._attempt(method, path, body, streaming)
+                return self._attempt(method, path, body, streaming, aborts)
             except _Retry as retry:
                 if attempt >= self.endpoint.max_retries:
                     raise retry.error from None
@@ -116,52 +133,64 @@ class Connection:
                 attempt += 1
                 self.retries += 1
                 self._sleep(wait)
+                if self._aborts != aborts:  # cancelled while waiting to retry
+                    raise Cancelled() from None
 
-    def _attempt(self, method: str, path: str, body: Any, streaming: bool) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+    def _attempt(self, method: str, path: str, body: Any, streaming: bool,
+                 aborts: int) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
         endpoint = self.endpoint
         conn = self._connection(endpoint.connect_timeout_s)
         data = json.dumps(body, ensure_ascii=False).encode("utf-8") if body is not None else None
         try:
+            conn.connect()
+            conn.auto_open = 0  # after an abort(), no silent reconnect inside request()
+            sock = self._hold(conn, aborts)
             conn.request(method, self._base_path + path, body=data, headers=self._headers(streaming))
             response = conn.getresponse()
-        except ssl.SSLCertVerificationError as e:
+        except Cancelled:
             self._forget(conn)
-            raise RemoteError(
-                f"{endpoint.url}: the server's certificate is not trusted ({e.verify_message}). If your organisation "
-                f"signs it, give its CA file for this endpoint (endpoints add {endpoint.name} URL --ca-file FILE).") from None
-        except ssl.SSLError as e:
+            raise
+        except (OSError, http.client.HTTPException) as e:
+            aborted = self._aborted(conn) or self._aborts != aborts  # an abort() shows as a reset or a closed socket
             self._forget(conn)
-            raise RemoteError(f"{endpoint.url}: the TLS connection failed ({e.reason or e}). Is it an https:// server?") from None
-        except ConnectionRefusedError:
-            self._forget(conn)
-            raise RemoteError(f"Cannot connect to {endpoint.name} at {endpoint.url}: connection refused. Is the server running, on this port?") from None
-        except socket.gaierror:
-            self._forget(conn)
-            raise RemoteError(f"Cannot connect to {endpoint.name}: the host {self._host!r} is unknown.") from None
-        except TimeoutError:
-            self._forget(conn)
-            raise RemoteError(f"{self._where(path)} did not answer within {endpoint.connect_timeout_s:g} s.") from None
-        except (ConnectionResetError, http.client.RemoteDisconnected, BrokenPipeError) as e:
-            self._forget(conn)
-            raise _Retry(RemoteError(f"{self._where(path)} closed the connection before answering ({type(e).__name__}).")) from None
-        except OSError as e:
-            self._forget(conn)
-            if self._aborted(conn):
+            if aborted:
                 raise Cancelled() from None
-            raise RemoteError(f"Cannot reach {endpoint.name} at {endpoint.url}: {e.strerror or e}.") from None
+            raise self._failure(e, path) from None
         if response.status >= 400:
             try:
                 text = response.read(MAX_BODY).decode("utf-8", "replace")
             except (OSError, http.client.HTTPException):
                 text = ""
-            self._forget(conn)
+            self._forget(conn, response)
             error = self.status_error(response.status, text, path)
             if response.status in RETRY_STATUSES:
                 raise _Retry(error, _retry_after(response.getheader("Retry-After")))
             raise error
         if streaming:
-            conn.sock and conn.sock.settimeout(endpoint.idle_timeout_s)
+            sock.settimeout(endpoint.idle_timeout_s)  # conn.sock may be None by now ("Connection: close")
         return conn, response
+
+    def _failure(self, e: Exception, path: str) -> Exception:
+        """A failure to send a request or read its status, as our error (or a retry)."""
+        endpoint = self.endpoint
+        if isinstance(e, ssl.SSLCertVerificationError):
+            return RemoteError(
+                f"{endpoint.url}: the server's certificate is not trusted ({e.verify_message}). If your organisation "
+                f"signs it, give its CA file for this endpoint (endpoints add {endpoint.name} URL --ca-file FILE).")
+        if isinstance(e, ssl.SSLError):
+            return RemoteError(f"{endpoint.url}: the TLS connection failed ({e.reason or e}). Is it an https:// server?")
+        if isinstance(e, ConnectionRefusedError):
+            return RemoteError(f"Cannot connect to {endpoint.name} at {endpoint.url}: connection refused. Is the server running, on this port?")
+        if isinstance(e, socket.gaierror):
+            return RemoteError(f"Cannot connect to {endpoint.name}: the host {self._host!r} is unknown.")
+        if isinstance(e, TimeoutError):
+            return RemoteError(f"{self._where(path)} did not answer within {endpoint.connect_timeout_s:g} s.")
+        if isinstance(e, (ConnectionResetError, http.client.RemoteDisconnected, BrokenPipeError)):
+            return _Retry(RemoteError(f"{self._where(path)} closed the connection before answering ({type(e).__name__})."))
+        if isinstance(e, http.client.HTTPException):
+            return RemoteError(f"{self._where(path)} did not answer in HTTP ({type(e).__name__}). Is this an OpenAI-compatible server?")
+        strerror = e.strerror if isinstance(e, OSError) else None
+        return RemoteError(f"Cannot reach {endpoint.name} at {endpoint.url}: {strerror or e}.")
 
     def _aborted(self, conn: http.client.HTTPConnection) -> bool:
         with self._lock:
@@ -199,6 +228,10 @@ class Connection:
         conn, response = self._open_response(method, path, body, streaming=False)
         try:
             raw = response.read(MAX_BODY + 1)
+            # read(n) stops quietly at the end of the connection: bytes still owed of the length it announced
+            short = bool(response.length) and len(raw) <= MAX_BODY
+            if short and self._aborted(conn):
+                raise Cancelled()
         except TimeoutError:
             raise RemoteError(f"{self._where(path)} stopped answering in the middle of its reply.") from None
         except (OSError, http.client.HTTPException):
@@ -206,9 +239,11 @@ class Connection:
                 raise Cancelled() from None
             raise RemoteError(f"{self._where(path)} closed the connection in the middle of its reply.") from None
         finally:
-            self._forget(conn)
+            self._forget(conn, response)
         if len(raw) > MAX_BODY:
             raise RemoteError(f"{self._where(path)} sent more than {MAX_BODY >> 20} MB: not an API reply.")
+        if short:
+            raise RemoteError(f"{self._where(path)} closed the connection in the middle of its reply.")
         try:
             return json.loads(raw)
         except ValueError:
@@ -222,7 +257,13 @@ class Connection:
         try:
             kind = response.getheader("Content-Type", "")
             if "event-stream" not in kind:  # a server that ignored "stream": one JSON reply
-                raw = response.read(MAX_BODY)
+                try:
+                    raw = response.read(MAX_BODY)
+                except (OSError, http.client.HTTPException):
+                    if self._aborted(conn):
+                        raise Cancelled() from None
+                    raise RemoteError(f"{self._where(path)} closed the connection in the middle of its reply.",
+                                      closed=True) from None
                 try:
                     yield json.loads(raw)
                 except ValueError:
@@ -259,7 +300,7 @@ class Connection:
                     raise RemoteError(f"{self._where(path)} sent an event that is not an object: {data[:120]!r}.")
                 yield event
         finally:
-            self._forget(conn)
+            self._forget(conn, response)
 
 
 def server_message(text: str) -> str:
