@@ -156,7 +156,9 @@ def _prepare(request: RunRequest, chat: ChatFormat, templates: Templates) -> Pre
         return variant_run(task, mode, origin.template, request.max_tokens)
     if spec.rendered:
         mode = origin.mode or ("chat" if spec.chat else "completion")
-        return _plain(replace(base, prompt=text, parse_special=bool(spec.parse_special)), mode, origin)
+        # A stored server chat is its messages' transcript: the server gets the messages again.
+        server = mode == "chat" and origin.chat_format == SERVER
+        return _plain(replace(base, prompt=text, parse_special=bool(spec.parse_special), server_chat=server), mode, origin)
     if spec.chat:
         messages = ([ChatMessage("system", spec.system)] if spec.system else []) + [ChatMessage("user", text)]
         return _plain(replace(_special(base, True, chat), prompt=chat.render(messages)), "chat", origin)

@@ -42,7 +42,7 @@ def rerun_plan(row: RunRow, seed: int | None = None, threads: int | None = None)
     load = row.load_params or {}
     settings = LoadSettings(
         model=row.model.path,
-        n_ctx=int(load.get("n_ctx", 2048)),
+        n_ctx=int(load.get("n_ctx") or 2048),  # a server that did not say its context stored 0
         n_gpu_layers=int(load.get("n_gpu_layers", 0)),
         n_threads=threads if threads is not None else load.get("n_threads"),
         seed=sampler.seed,

@@ -284,6 +284,8 @@ def _load_params(loaded: LoadedModel | None) -> dict[str, Any]:
     """The load settings a run needs to be repeated (``history rerun``)."""
     if loaded is None:
         return {}
+    if loaded.remote:  # a server model: where it ran (its context, if the server said it)
+        return {"remote": loaded.remote, **({"n_ctx": loaded.n_ctx} if loaded.n_ctx else {})}
     return {"n_ctx": loaded.n_ctx, "n_gpu_layers": loaded.n_gpu_layers_requested, "n_threads": loaded.n_threads}
 
 
