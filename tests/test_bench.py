@@ -58,7 +58,7 @@ def test_parse_parts_takes_any_subset_in_run_order() -> None:
     assert parse_parts("perplexity") == ("perplexity",)
     assert parse_parts(",".join(reversed(PARTS))) == PARTS
     assert parse_parts("next,next") == ("next",)
-    assert DEFAULT_PARTS == tuple(p for p in PARTS if p != "store")
+    assert DEFAULT_PARTS == tuple(p for p in PARTS if p not in ("store", "remote"))  # both start heavy things
 
 
 @pytest.mark.parametrize("text", ["next,speed", "", " , "])
@@ -172,3 +172,18 @@ def test_a_host_that_does_not_exit_is_killed_before_the_next_part(monkeypatch: p
         bench_windows.wait_hosts_exited([child.pid])
         assert exited(child.pid)
         assert child.wait(timeout=5) == -signal.SIGKILL
+
+
+def test_the_remote_part_reports_a_parallel_ratio_against_a_real_server(model_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Smaller than the real part (4 cases, one round): the report's shape and plausible figures."""
+    from workbench import bench_remote
+
+    monkeypatch.setattr(bench_remote, "CASES", 4)
+    monkeypatch.setattr(bench_remote, "ROUNDS", 1)
+    monkeypatch.setattr(bench_remote, "REPLAY_TOKENS", 500)
+    report = bench_remote.remote_parts(str(model_path), 2)
+    assert report["remote_server"] == "llama-cpp-python" and report["remote_server_slots"] == 1
+    assert report["remote_cases"] == 4 and report["remote_parallel"] == 4
+    assert report["remote_serial_s"] > 0 and report["remote_parallel_s"] > 0
+    assert report["remote_parallel_speedup"] == pytest.approx(report["remote_serial_s"] / report["remote_parallel_s"])
+    assert 0 < report["remote_client_ms_per_token"] < 50

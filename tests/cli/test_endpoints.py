@@ -62,6 +62,7 @@ def test_a_remote_run_is_saved_rerun_and_compared_like_a_local_one(llama_server_
     assert remote.returncode == 0, remote.stderr
     far = json.loads(remote.stdout)
     assert far["model"]["path"] == "lab/smollm2" and far["model"]["backend"].startswith("remote http://127.0.0.1:")
+    assert far["model"]["remote"]["server"] == "llama-cpp-python" and far["model"]["remote"]["model"] == "smollm2"
     local = json.loads(workbench("run", *common).stdout)
     assert far["text"] == local["text"] and [t["text"] for t in far["tokens"]] == [t["text"] for t in local["tokens"]]
     assert all(isinstance(t["logprob"], float) for t in far["tokens"])

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import socketserver
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -329,7 +330,9 @@ class FaultServer:
     ``requests`` lists what came, as ``(method, path, JSON body or None)``; ``release`` is what a
     stalled handler waits on (set when the block ends, so the server stops at once)."""
 
-    def __init__(self, mode: str = "ok", api_key: str | None = None, *, fail_first: int = 0, keep_alive: bool = True) -> None:
+    def __init__(self, mode: str = "ok", api_key: str | None = None, *, fail_first: int = 0, keep_alive: bool = True,
+                 tls: ssl.SSLContext | None = None) -> None:
+        self.tls = tls  # serve HTTPS with this server-side context
         self.mode = mode
         self.api_key = api_key
         self.keep_alive = keep_alive
@@ -367,7 +370,7 @@ class FaultServer:
     def url(self) -> str:
         if self._server is None:
             raise RuntimeError("the fault server is not running (use it in a with block)")
-        return f"http://127.0.0.1:{self._server.server_port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self._server.server_port}"
 
     def posts(self, path: str) -> list[Any]:
         """The bodies of the POST requests to ``path`` so far."""
@@ -410,6 +413,8 @@ class FaultServer:
         self.release.clear()
         server = _Server(("127.0.0.1", 0), _Handler)
         server.fault = self
+        if self.tls is not None:
+            server.socket = self.tls.wrap_socket(server.socket, server_side=True)
         self._server = server
         self._serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                                          name="fault-server", daemon=True)

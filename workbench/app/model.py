@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.app.endpoints import EndpointStore, ModelRef
 from workbench.engine.client import EngineClient
-from workbench.engine.remote.backend import RemoteEngine
 from workbench.errors import PromptError
 from workbench.models.info import ModelInfo, model_info, remote_info
 from workbench.paths import log_dir
 from workbench.prompts.chat_formats import ChatFormat, FormatChoice, choose_format
 from workbench.values.params import LoadParams
 from workbench.values.results import LoadedModel
+
+if TYPE_CHECKING:  # HTTP, TLS and numpy load with the first remote model, not with the window
+    from workbench.engine.remote.backend import RemoteEngine
 
 MIN_CTX = 256  # llama.cpp's smallest context
 
@@ -95,6 +97,7 @@ class ModelContext:
             "n_ctx": loaded.n_ctx if loaded else None,
             "backend": loaded.backend if loaded else None,
             "n_gpu_layers_offloaded": loaded.n_gpu_layers_offloaded if loaded else None,
+            **({"remote": info.remote} if info is not None and info.remote is not None else {}),
         }
 
 
@@ -120,6 +123,8 @@ def open_model(settings: LoadSettings, vocab_only: bool = False) -> tuple[Engine
 
 def open_remote(ref: ModelRef, settings: LoadSettings) -> tuple[RemoteEngine, ModelContext]:
     """A model on a configured endpoint: checked to be there, its server asked what it provides."""
+    from workbench.engine.remote.backend import RemoteEngine
+
     engine = RemoteEngine(EndpointStore().get(ref.endpoint), ref.model)
     loaded = engine.open()
     info = remote_info(loaded.path, engine.identity, loaded.n_ctx)

@@ -30,6 +30,8 @@ class ValueLabels(QObject):
         """A sampler stage of a next-token distribution (``Distribution.stages``, ``cut_by``): the
         whole vocabulary, then the samplers under their own names (top_k, top_p, min_p), as the
         sampler settings call them."""
+        if stage == "server top":  # a remote engine: the tokens its server listed
+            return self.tr("listed by the server")
         return self.tr("vocabulary") if stage == "vocabulary" else stage
 
     def setting(self, key: str) -> str:

@@ -257,7 +257,8 @@ class NextTokenPanel(Retranslating, QWidget):
         stages = " → ".join(f"{labels().stage(s['stage'])} {s['kept']}" for s in dist.stages)
         facts = (
             counted(dist.prompt_tokens, self.tr("{0} prompt token"), self.tr("{0} prompt tokens")),
-            self.tr("entropy {0} nats").format(f"{dist.entropy:.3f}"),
+            self.tr("entropy {0} nats").format(f"{dist.entropy:.3f}") if dist.entropy == dist.entropy
+            else self.tr("no entropy: the server lists its top tokens, not the vocabulary"),
             counted(dist.n_kept, self.tr("{0} token can be drawn"), self.tr("{0} tokens can be drawn")),
             self.tr("{0}% outside the top {1}").format(f"{dist.mass_outside * 100:.2f}", len(dist.tokens)),
         )

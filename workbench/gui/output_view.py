@@ -75,6 +75,8 @@ class OutputView(Retranslating, QPlainTextEdit):
         if self.colour_mode == "entropy":
             # A confident model (low entropy) is green, an undecided one red: 5 nats or more is red.
             return probability_colour(max(0.0, 1.0 - (token.entropy or 0.0) / 5.0))
+        if math.isnan(token.logprob):  # a server that gives no logprobs: no colour, not a made-up one
+            return QColor(0, 0, 0, 0)
         return probability_colour(token.prob)
 
     def tint_format(self, token: TokenEvent) -> QTextCharFormat:
@@ -130,9 +132,10 @@ class OutputView(Retranslating, QPlainTextEdit):
             f"{'</b>' if alt.id == token.id else ''}</td><td align='right'>{math.exp(alt.logprob) * 100:.1f}%</td></tr>"
             for alt in token.top
         ]
+        given = not math.isnan(token.logprob)
         head = (
-            f"<b>{html.escape(_label(token.bytes, token.text))}</b> id {token.id} · p = {token.prob * 100:.1f}% "
-            f"· logprob {token.logprob:.3f}"
+            f"<b>{html.escape(_label(token.bytes, token.text))}</b> id {token.id} · "
+            + (f"p = {token.prob * 100:.1f}% · logprob {token.logprob:.3f}" if given else self.tr("probability not provided by the server"))
             + (f" · rank {token.rank + 1}" if token.rank is not None else "")
             + (f" · entropy {token.entropy:.2f} nats" if token.entropy is not None else "")
             + f"<br>bytes {token.bytes.hex(' ')}"
