@@ -82,3 +82,21 @@ def test_a_remote_run_is_saved_rerun_and_compared_like_a_local_one(llama_server_
     assert json.loads(replay.stdout)["text"] == chatted["text"]
     missing = workbench("run", "--model", "lab/qwen", "-p", "hi")
     assert missing.returncode == 2 and "It has: smollm2" in missing.stderr
+
+
+def test_a_server_that_closes_mid_stream_leaves_an_error_run_with_what_arrived(workbench_home: Path) -> None:
+    from tests.helpers.fault_server import FaultServer
+
+    with FaultServer("close_mid") as server:
+        assert workbench("endpoints", "add", "flaky", server.url, "--no-test").returncode == 0
+        ran = workbench("run", "--model", "flaky/fault-model", "-p", "count", "--max-tokens", "10", "--top-logprobs", "1")
+        assert ran.returncode == 2 and "closed the connection in the middle" in ran.stderr and "Traceback" not in ran.stderr
+        assert ran.stdout.startswith(" one two three")  # streamed before the server went away
+        runs = json.loads(workbench("history", "list", "--json").stdout)
+        run = runs["runs"][0] if isinstance(runs, dict) else runs[0]
+        assert run["status"] == "error" and run["completion_tokens"] == 3
+        shown = json.loads(workbench("history", "show", str(run["id"]), "--json").stdout)
+        assert shown["output"] == " one two three" and "closed the connection" in shown["error"]
+        server.mode = "context"
+        over = workbench("run", "--model", "flaky/fault-model", "-p", "x" * 50)
+        assert over.returncode == 2 and "does not fit the model's context" in over.stderr and "5000 prompt tokens, context 4096" in over.stderr

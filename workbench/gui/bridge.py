@@ -11,6 +11,10 @@ Loading a model while other work runs switches to it: the work is stopped (a run
 and its result is reported as any other), then the model loads under the same busy state
 (``loadStarted`` says when).
 
+The engine is the local one (``local``: the engine host, kept for the window's life) or a model
+on a configured endpoint (``load_remote``: a ``RemoteEngine``, with the same signals as a local
+load); ``client`` is the one in use. A local load after a remote one closes the remote engine.
+
 The GUI thread never waits on the engine. Tokens are coalesced (at most one signal every ~30 ms)
 so that a fast model cannot flood the event loop.
 """
@@ -20,22 +24,49 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from workbench.app.endpoints import EndpointStore
 from workbench.app.prompt_spec import PreparedRun
 from workbench.app.runs import RunExecutor, RunResult
 from workbench.engine.client import EngineClient
+from workbench.engine.remote.backend import RemoteEngine
 from workbench.errors import EngineError, WorkbenchError
 from workbench.gui.error_text import user_message
 from workbench.gui.qt_helpers import emit_safely
+from workbench.models.info import ModelInfo, remote_info
 from workbench.values.params import LoadParams
 from workbench.values.results import LoadedModel
 
 COALESCE_S = 0.03
 
-Job = Callable[[EngineClient], Any]
+Engine = EngineClient | RemoteEngine
+Job = Callable[[Any], Any]  # called with the engine in use (an EngineClient or a RemoteEngine)
+
+
+@dataclass(frozen=True)
+class RemoteModel:
+    """A model on a configured endpoint, to load: ``path`` is how the window names it
+    (``ENDPOINT/MODEL``, where a local model has its file)."""
+
+    endpoint: str
+    model: str
+
+    @property
+    def path(self) -> str:
+        return f"{self.endpoint}/{self.model}"
+
+
+def remote_ref(spec: str) -> RemoteModel | None:
+    """``spec`` as a server model when it is ``ENDPOINT/MODEL`` of a configured endpoint (and no file)."""
+    try:
+        ref = EndpointStore().model_ref(spec)
+    except WorkbenchError:  # a damaged endpoint file: the spec is taken as a file, which says what is wrong
+        return None
+    return RemoteModel(ref.endpoint, ref.model) if ref is not None else None
 
 
 class EngineBridge(QObject):
@@ -45,7 +76,7 @@ class EngineBridge(QObject):
     modelLoaded = Signal(object)  # LoadedModel
     loadFailed = Signal(str)
     loadCancelled = Signal()  # also: a load waiting for other work to stop was called off
-    loadStarted = Signal(object)  # LoadParams of a load that waited for other work to stop, starting now
+    loadStarted = Signal(object)  # LoadParams (or RemoteModel) of a load that waited for other work to stop, starting now
     tokensCounted = Signal(int, int)  # request serial, token count (-1: the count failed)
     countFailed = Signal(int, object)  # request serial, the WorkbenchError that making its prompt raised
     generationStarted = Signal()
@@ -60,11 +91,13 @@ class EngineBridge(QObject):
 
     def __init__(self, client: EngineClient | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.client = client or EngineClient()
+        self.local = client or EngineClient()  # the engine host: kept while a server model is in use
+        self.client: Engine = self.local  # the engine in use
         self.loaded: LoadedModel | None = None
+        self.remote_info: ModelInfo | None = None  # what the server said of the remote model in use
         self._busy = False
         self._loading = False
-        self._pending_load: LoadParams | None = None  # asked for while other work runs
+        self._pending_load: LoadParams | RemoteModel | None = None  # asked for while other work runs
         self.load_waits = False  # the last load accepted waits (or waited) for other work to stop
         self._busy_lock = threading.Lock()
         self._serial = 0
@@ -89,7 +122,15 @@ class EngineBridge(QObject):
 
     @property
     def has_model(self) -> bool:
-        return self.client.load_params is not None
+        engine = self.client
+        if isinstance(engine, RemoteEngine):
+            return engine.loaded is not None
+        return engine.load_params is not None
+
+    @property
+    def remote(self) -> bool:
+        """The engine in use is a server model."""
+        return isinstance(self.client, RemoteEngine)
 
     def _emit(self, name: str, *args: object) -> None:
         emit_safely(self, name, *args)
@@ -130,6 +171,8 @@ class EngineBridge(QObject):
         if params is None:
             return None
         self._loading = True
+        if isinstance(params, RemoteModel):
+            return self._remote_job(params, waited=True)
         return self._load_job(params, waited=True)
 
     # -- exclusive work -------------------------------------------------------------------------
@@ -176,9 +219,19 @@ class EngineBridge(QObject):
             failed(message)
 
     def load(self, params: LoadParams) -> bool:
-        """Load a model in the background. While other work runs, stop it and load once it has
-        ended (``load_waits`` then says so, and ``loadStarted`` when it begins; the latest such
-        request wins). False while a model loads."""
+        """Load a model in the background (on the local engine: a server model in use is closed).
+        While other work runs, stop it and load once it has ended (``load_waits`` then says so,
+        and ``loadStarted`` when it begins; the latest such request wins). False while a model loads."""
+        return self._ask_load(params)
+
+    def load_remote(self, endpoint: str, model: str) -> bool:
+        """Make ``endpoint``'s ``model`` the engine, in the background, as ``load`` does with a
+        file: the server is asked for the model and what it provides, then modelLoaded (its
+        LoadedModel names the server) or loadFailed with the reason. The local model is unloaded
+        once the server's is there (the engine host stays for a later local load)."""
+        return self._ask_load(RemoteModel(endpoint, model))
+
+    def _ask_load(self, params: LoadParams | RemoteModel) -> bool:
         with self._busy_lock:
             if self._loading:
                 return False
@@ -192,7 +245,9 @@ class EngineBridge(QObject):
             if not stopping:
                 self._stop_work()
             return True
-        if not self._run(self._load_job(params)):
+        job = self._remote_job(params) if isinstance(params, RemoteModel) else self._load_job(params)
+        if not self._run(job):
+            self._cancel_hooks.clear()
             self._loading = False  # not expected: work starts on this (the GUI) thread only
             return False
         return True
@@ -201,8 +256,9 @@ class EngineBridge(QObject):
         def job() -> tuple[str, tuple[object, ...]]:
             if waited:
                 self._emit("loadStarted", params)
+            self._drop_remote()
             try:
-                self.loaded = self.client.load(params, on_progress=lambda f: self._emit("loadProgress", f))
+                self.loaded = self.local.load(params, on_progress=lambda f: self._emit("loadProgress", f))
             except WorkbenchError as e:
                 self.loaded = None
                 return "loadFailed", (user_message(e),)
@@ -216,6 +272,69 @@ class EngineBridge(QObject):
             return "modelLoaded", (self.loaded,)
 
         return job
+
+    def _remote_job(self, target: RemoteModel, waited: bool = False) -> Callable[[], tuple[str, tuple[object, ...]]]:
+        # Cancel reaches the opening from the moment the job exists (it may wait for other work).
+        stopped = threading.Event()
+        opening: list[RemoteEngine] = []
+
+        def stop() -> None:
+            stopped.set()
+            for engine in opening:
+                engine.connection.abort()  # its requests in flight close
+
+        self._cancel_hooks.append(stop)
+
+        def job() -> tuple[str, tuple[object, ...]]:
+            if waited:
+                self._emit("loadStarted", target)
+            try:
+                return self._open_remote(target, opening, stopped)
+            finally:
+                self._loading = False
+
+        return job
+
+    def _open_remote(self, target: RemoteModel, opening: list[RemoteEngine], stopped: threading.Event) -> tuple[str, tuple[object, ...]]:
+        """Open ``target`` (on the worker); the model in use goes whatever the outcome, as a local load replaces it."""
+        loaded: LoadedModel | None = None
+        failure = ""
+        try:
+            engine = RemoteEngine(EndpointStore().get(target.endpoint), target.model)
+            opening.append(engine)
+            if not stopped.is_set():
+                loaded = engine.open()
+        except WorkbenchError as e:
+            failure = user_message(e)
+        except Exception as e:  # a bug of ours (or a cancelled request): said, the window lives on
+            failure = f"Unexpected error while loading: {e!r}"
+        self._drop_model()
+        if loaded is None or stopped.is_set():
+            for engine in opening:
+                engine.close()
+            return ("loadCancelled", ()) if stopped.is_set() else ("loadFailed", (failure,))
+        engine = opening[0]
+        self.client, self.loaded = engine, loaded
+        self.remote_info = remote_info(loaded.path, engine.identity, loaded.n_ctx)
+        return "modelLoaded", (loaded,)
+
+    def _drop_remote(self) -> None:
+        """Back to the local engine: the server model in use (if any) is closed."""
+        engine = self.client
+        self.client = self.local
+        self.remote_info = None
+        if engine is not self.local:
+            engine.close()
+
+    def _drop_model(self) -> None:
+        """No model any more: a server model is closed, the local one unloaded (its host stays)."""
+        self._drop_remote()
+        self.loaded = None
+        if self.local.load_params is not None:
+            try:
+                self.local.unload()
+            except WorkbenchError:  # a host that died meanwhile holds no model either
+                pass
 
     def run(self, prepared: PreparedRun) -> bool:
         """Run ``prepared`` in the background: a single generation streams coalesced tokens and
@@ -283,7 +402,7 @@ class EngineBridge(QObject):
         """
         serial = self._serial = self._serial + 1
 
-        def job(client: EngineClient) -> tuple[str, tuple[object, ...]]:
+        def job(client: Engine) -> tuple[str, tuple[object, ...]]:
             # A count is advisory: whatever fails, an answer comes (-1), so the asker may ask again.
             try:
                 text = prompt() if callable(prompt) else prompt
@@ -320,4 +439,6 @@ class EngineBridge(QObject):
     def shutdown(self) -> None:
         """Stop whatever runs and end the engine process (window closing)."""
         self._pending_load = None
-        self.client.close()
+        if self.client is not self.local:
+            self.client.close()
+        self.local.close()

@@ -23,7 +23,7 @@ from workbench.gui.qt_helpers import Retranslating
 from workbench.gui.settings import AppSettings
 from workbench.messages import Notice
 from workbench.models.info import ModelInfo
-from workbench.prompts.chat_formats import BUILTIN, CUSTOM, GGUF, ChatFormat, FormatChoice, check_template
+from workbench.prompts.chat_formats import BUILTIN, CUSTOM, GGUF, SERVER, ChatFormat, FormatChoice, check_template
 
 AUTO = ""  # the combo's item data for "Automatic"
 # Notes that say the format may well be wrong for the model: the status bar asks for attention.
@@ -66,6 +66,8 @@ class FormatTexts(QObject):
         """The name a person reads: a built-in's title (a proper name), or what the template is."""
         if name in BUILTIN:
             return BUILTIN[name].title
+        if name == SERVER:
+            return self.tr("the server's own template")
         return self.tr("the model's own template") if name == GGUF else self.tr("custom template")
 
     def automatic(self, chat: ChatFormat) -> str:
@@ -73,6 +75,8 @@ class FormatTexts(QObject):
         keys = {n.key for n in chat.notes}
         if chat.name == GGUF:
             return self.tr("Automatic (the model's own template)")
+        if chat.name == SERVER:
+            return self.tr("Automatic (the server's own template)")
         if "chat_format.guessed" in keys:
             return self.tr("Automatic ({0}, a guess)").format(self.title(chat.name))
         return self.tr("Automatic ({0}, chosen from its architecture and vocabulary)").format(self.title(chat.name))

@@ -35,6 +35,7 @@ from workbench.gui.bridge import EngineBridge
 from workbench.gui.dialogs import ExactPromptDialog, ShortcutsDialog
 from workbench.gui.editor_undo import EditorUndo
 from workbench.gui.editors import PromptEditors
+from workbench.gui.endpoints_dialog import EndpointsDialog
 from workbench.gui.experiment_panel import ExperimentPanel
 from workbench.gui.history_panel import HistoryPanel
 from workbench.gui.history_recorder import HistoryRecorder
@@ -238,6 +239,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     def _build_actions(self) -> None:
         self.open_action = self._action(QKeySequence.StandardKey.Open, self.open_model_manager)
+        self.endpoints_action = self._action(None, self.open_endpoints)
         self.quit_action = self._action(["Ctrl+Q"], self.close)
         self.run_action = self._action(["Ctrl+Return", "Ctrl+Enter"], self.run)
         self.stop_action = self._action(["Esc"], self.stop)
@@ -283,6 +285,7 @@ class MainWindow(Retranslating, QMainWindow):
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
         self.file_menu.addAction(self.open_action)
+        self.file_menu.addAction(self.endpoints_action)
         self.recent_menu = QMenu(self)
         self.recent_menu.aboutToShow.connect(lambda: self.models.fill_recent_menu(self.recent_menu))
         self.file_menu.addMenu(self.recent_menu)
@@ -350,6 +353,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.experiment_dock.setWindowTitle(self.tr("Experiments"))
         texts = {
             self.open_action: (self.tr("&Models…"), self.tr("Open, find and load models (Ctrl+O)")),
+            self.endpoints_action: (self.tr("&Endpoints…"), self.tr("Servers to run models on: llama.cpp server, vLLM, Ollama, LM Studio")),
             self.quit_action: (self.tr("&Quit"), ""),
             self.run_action: (self.tr("&Run"), self.tr("Run the prompt (Ctrl+Enter)")),
             self.stop_action: (self.tr("&Stop"), self.tr("Stop generating (Esc)")),
@@ -421,6 +425,10 @@ class MainWindow(Retranslating, QMainWindow):
 
     def load_model(self, spec: str, params: LoadParams | None = None) -> bool:
         return self.models.load(spec, params)
+
+    def open_endpoints(self) -> EndpointsDialog:
+        """The Endpoints dialog (the model manager has its own button for it)."""
+        return self.open_model_manager().open_endpoints()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if any(u.toLocalFile().lower().endswith(".gguf") for u in event.mimeData().urls()):
@@ -645,7 +653,7 @@ class MainWindow(Retranslating, QMainWindow):
             self,
             self.tr("About Prompt Workbench"),
             self.tr("Prompt Workbench {0}: see what a local language model does with your prompt. llama.cpp through llama-cpp-python {1}.").format(
-                __version__, self.bridge.client.llama_cpp_version or "?"
+                __version__, self.bridge.local.llama_cpp_version or "?"
             ),
         )
 

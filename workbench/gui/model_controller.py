@@ -1,6 +1,7 @@
 """The window's model: checking a file, loading it in the background with its remembered
-settings, the chat format it renders with, what the window shows while it loads and after,
-recent models and dropped files.
+settings (or a server model, ``ENDPOINT/MODEL``: what its server says of it stands for the file's
+facts), the chat format it renders with, what the window shows while it loads and after, recent
+models and dropped files.
 
 A model asked for while the engine works switches to it: the bridge stops the work and loads
 after it; the window keeps the old model's state until then, so that the stopped run is saved
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import QMenu
 
 from workbench.app.model import ModelContext
 from workbench.errors import WorkbenchError
+from workbench.gui.bridge import RemoteModel, remote_ref
 from workbench.gui.error_text import user_message
 from workbench.gui.model_manager import ModelManagerDialog
 from workbench.models.catalog import RecentModels
@@ -58,7 +60,11 @@ class ModelController(QObject):
         return self.manager
 
     def load(self, spec: str, params: LoadParams | None = None) -> bool:
-        """Validate a file (fast, no engine) and load it in the background with its remembered settings."""
+        """Validate a file (fast, no engine) and load it in the background with its remembered
+        settings; ``ENDPOINT/MODEL`` of a configured endpoint opens that server model."""
+        target = remote_ref(spec)
+        if target is not None:
+            return self.load_remote(target)
         try:
             info = model_info(spec)
         except WorkbenchError as e:
@@ -75,6 +81,17 @@ class ModelController(QObject):
         if not self.w.bridge.load_waits:
             self.info = info
         self._on_requested(params)
+        return True
+
+    def load_remote(self, target: RemoteModel) -> bool:
+        """Make a server model the window's engine, in the background."""
+        if self.w.bridge.loading:
+            self.w.show_error(self.tr("A model is already loading. Wait for it or cancel it first."))
+            return False
+        if not self.w.bridge.load_remote(target.endpoint, target.model):
+            self.w.show_error(self.tr("The engine is busy; stop the current run before loading another model."))
+            return False
+        self._on_requested(target)
         return True
 
     def dropped(self, path: str) -> None:
@@ -100,19 +117,21 @@ class ModelController(QObject):
         if menu.isEmpty():
             menu.addAction(self.tr("(none yet)")).setEnabled(False)
 
-    def _on_requested(self, params: LoadParams) -> None:
+    def _on_requested(self, params: LoadParams | RemoteModel) -> None:
         if self.w.bridge.load_waits:  # the work under way stops first (its run saved); loadStarted follows
             self.w.status.note(self.tr("Stopping to load {0}…").format(Path(params.path).name))
             return
         self._starts(params)
 
-    def _on_load_started(self, params: LoadParams) -> None:
+    def _on_load_started(self, params: LoadParams | RemoteModel) -> None:
         self.w.status.note("")  # no longer stopping
         self._starts(params)
 
-    def _starts(self, params: LoadParams) -> None:
+    def _starts(self, params: LoadParams | RemoteModel) -> None:
         """What the window shows from the moment a load begins."""
-        if self.info is None or self.info.path != params.path:  # the model manager's choice
+        if isinstance(params, RemoteModel):
+            self.info = None  # the server says what it is once it answers
+        elif self.info is None or self.info.path != params.path:  # the model manager's choice
             try:
                 self.info = model_info(params.path)
             except WorkbenchError:
@@ -126,12 +145,15 @@ class ModelController(QObject):
 
     def _on_loaded(self, loaded: LoadedModel) -> None:
         self.loaded = loaded
+        if loaded.remote:
+            self.info = self.w.bridge.remote_info  # chats then use the server's own template
         self.w.status.loaded(loaded, self.info.display_name if self.info else Path(loaded.path).stem)
         settings = self.w.settings
-        settings.set_last_model(loaded.path)
-        if self.w.bridge.client.load_params:
-            settings.remember_load_params(self.w.bridge.client.load_params)
-        self.recent.add(loaded.path)
+        if not loaded.remote:  # the next start opens a file, never a server that may be gone
+            settings.set_last_model(loaded.path)
+            if self.w.bridge.local.load_params:
+                settings.remember_load_params(self.w.bridge.local.load_params)
+            self.recent.add(loaded.path)
         self.w.token_lab.set_model(Path(loaded.path).stem)
         if loaded.warnings:
             self.w.show_error(" ".join(loaded.warnings))

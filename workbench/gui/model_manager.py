@@ -1,6 +1,8 @@
-"""The model manager: find models (file, folders, recent), read their metadata, choose load settings
-(GPU offload, context, threads, batch, mmap/mlock, flash attention) against a memory estimate and
-the chat format, and load with progress and cancel."""
+"""The model manager: find models (file, folders, recent, and the models of each configured
+endpoint, asked in the background), read their metadata, choose load settings (GPU offload,
+context, threads, batch, mmap/mlock, flash attention) against a memory estimate and the chat
+format, and load with progress and cancel. A server model needs no load settings: Load makes it
+the window's engine."""
 
 from __future__ import annotations
 
@@ -29,7 +31,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -39,8 +40,11 @@ from workbench.values.params import LoadParams
 from workbench.values.results import LoadedModel
 from workbench.errors import WorkbenchError
 from workbench.gui.error_text import user_message
-from workbench.gui.bridge import EngineBridge
+from workbench.gui.bridge import EngineBridge, RemoteModel
 from workbench.gui.chat_format_picker import ChatFormatPicker, JinjaHighlighter
+from workbench.gui.endpoint_worker import EndpointModels
+from workbench.gui.endpoints_dialog import EndpointsDialog
+from workbench.gui.server_models import REMOTE_ROLE, ServerModels, SortItem
 from workbench.gui.settings import AppSettings
 from workbench.models.bundled import bundled_model_path
 from workbench.models.catalog import RecentModels, scan_folders
@@ -63,23 +67,10 @@ def human_count(n: int) -> str:
     return f"{n / 1e9:.1f}B" if n >= 1e9 else f"{n / 1e6:.0f}M"
 
 
-class _SortItem(QTableWidgetItem):
-    """A cell that sorts by a number while showing text."""
-
-    def __init__(self, text: str, key: float | str) -> None:
-        super().__init__(text)
-        self.key = key
-
-    def __lt__(self, other: QTableWidgetItem) -> bool:
-        if isinstance(other, _SortItem) and type(self.key) is type(other.key):
-            return self.key < other.key  # type: ignore[operator]
-        return super().__lt__(other)
-
-
-class ModelManagerDialog(Retranslating, QDialog):
+class ModelManagerDialog(Retranslating, ServerModels, QDialog):
     """Pick a model and its load settings; loading happens here, with progress and cancel."""
 
-    loadRequested = Signal(object)  # LoadParams
+    loadRequested = Signal(object)  # LoadParams, or RemoteModel for a server model
 
     def __init__(self, bridge: EngineBridge, settings: AppSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,7 +80,12 @@ class ModelManagerDialog(Retranslating, QDialog):
         self.recent = RecentModels()
         self.infos: dict[str, ModelInfo] = {}
         self.current: ModelInfo | None = None
-        self.free_vram = free_vram_bytes() if bridge.client.gpu_offload_supported else None
+        self.current_remote: RemoteModel | None = None  # a server model chosen instead of a file
+        self._loading_remote = False
+        self._wanted: str | None = None  # a server model to choose once its endpoint answers
+        self.endpoint_models = EndpointModels(self)
+        self.endpoints_dialog: EndpointsDialog | None = None
+        self.free_vram = free_vram_bytes() if bridge.local.gpu_offload_supported else None
         self.resize(1240, 700)
 
         # -- models ---------------------------------------------------------------------
@@ -105,13 +101,15 @@ class ModelManagerDialog(Retranslating, QDialog):
         self.add_folder = QPushButton()
         self.remove_folder = QPushButton()
         self.rescan = QPushButton()
+        self.endpoints_button = QPushButton()
+        self.endpoints_button.setObjectName("endpoints-button")
         self.folders = QListWidget()
         self.folders.setMaximumHeight(70)
         self.problems = QLabel()
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet("color: #b3261e;")
         buttons = QHBoxLayout()
-        for b in (self.open_file, self.add_folder, self.remove_folder, self.rescan):
+        for b in (self.open_file, self.add_folder, self.remove_folder, self.rescan, self.endpoints_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         self.folders_label = QLabel()
@@ -210,6 +208,8 @@ class ModelManagerDialog(Retranslating, QDialog):
         self.add_folder.clicked.connect(self._choose_folder)
         self.remove_folder.clicked.connect(self._remove_folder)
         self.rescan.clicked.connect(self.refresh)
+        self.endpoints_button.clicked.connect(self.open_endpoints)
+        self.endpoint_models.changed.connect(self._on_endpoint_models)
         for w in (self.ctx, self.batch):
             w.valueChanged.connect(self._update_estimate)
         self.gpu.valueChanged.connect(self._update_estimate)
@@ -239,6 +239,8 @@ class ModelManagerDialog(Retranslating, QDialog):
         self.add_folder.setText(self.tr("Add folder…"))
         self.remove_folder.setText(self.tr("Remove folder"))
         self.rescan.setText(self.tr("Rescan"))
+        self.endpoints_button.setText(self.tr("Endpoints…"))
+        self.endpoints_button.setToolTip(self.tr("Remote servers whose models are listed here"))
         self.folders_label.setText(self.tr("Model folders (scanned for .gguf files):"))
         self.meta_tabs.setTabText(0, self.tr("Details"))
         self.meta_tabs.setTabText(1, self.tr("Chat template"))
@@ -260,7 +262,8 @@ class ModelManagerDialog(Retranslating, QDialog):
     # -- the list -------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Rebuild the table from the bundled model, recent files and scanned folders."""
+        """Rebuild the table from the bundled model, recent files and scanned folders, and ask
+        the endpoints for their models again (their rows follow as they answer)."""
         problems: list[WorkbenchError] = []
         infos: dict[str, ModelInfo] = {}
         candidates: list[str] = []
@@ -282,14 +285,26 @@ class ModelManagerDialog(Retranslating, QDialog):
         for info in scan.models:
             infos.setdefault(info.path, info)
         self.infos = infos
-        self.problems.setText("\n".join(user_message(e) for e in problems))
-        self.problems.setVisible(bool(problems))
+        self._problems = [user_message(e) for e in problems]
+        self.endpoint_models.refresh()
+        self._show_problems()
         self._fill_table()
+
+    def _show_problems(self) -> None:
+        problems = self._problems + ([self.endpoint_models.problem] if self.endpoint_models.problem else [])
+        self.problems.setText("\n".join(problems))
+        self.problems.setVisible(bool(problems))
 
     def folder_list(self) -> list[str]:
         return [self.folders.item(i).text() for i in range(self.folders.count())]
 
-    def _fill_table(self) -> None:
+    def _selected_key(self) -> str | None:
+        items = self.table.selectedItems()
+        return items[0].data(Qt.ItemDataRole.UserRole) if items else None
+
+    def _fill_table(self, keep: str | None = None) -> None:
+        """Rebuild the rows; ``keep``: the row to stay chosen (as it was: no new selection)."""
+        self.table.blockSignals(keep is not None)
         self.table.setSortingEnabled(False)
         self.table.setRowCount(0)
         for info in self.infos.values():
@@ -297,13 +312,13 @@ class ModelManagerDialog(Retranslating, QDialog):
             self.table.insertRow(row)
             stem = Path(info.path).stem
             cells = (
-                _SortItem(stem, stem.lower()),
-                _SortItem(human_bytes(info.size_bytes), info.size_bytes),
-                _SortItem(info.file_type or "?", info.file_type or ""),
-                _SortItem(info.architecture or "?", info.architecture or ""),
-                _SortItem(human_count(info.n_params), info.n_params),
-                _SortItem(str(info.context_length or "?"), info.context_length or 0),
-                _SortItem(info.path, info.path),
+                SortItem(stem, stem.lower()),
+                SortItem(human_bytes(info.size_bytes), info.size_bytes),
+                SortItem(info.file_type or "?", info.file_type or ""),
+                SortItem(info.architecture or "?", info.architecture or ""),
+                SortItem(human_count(info.n_params), info.n_params),
+                SortItem(str(info.context_length or "?"), info.context_length or 0),
+                SortItem(info.path, info.path),
             )
             loaded = self.bridge.loaded is not None and self.bridge.loaded.path == info.path
             cells[0].setToolTip(info.display_name + (" · " + self.tr("loaded now") if loaded else ""))
@@ -314,16 +329,33 @@ class ModelManagerDialog(Retranslating, QDialog):
                     font.setBold(True)
                     cell.setFont(font)
                 self.table.setItem(row, col, cell)
+        for endpoint_row in self.endpoint_models.rows():
+            self._add_endpoint_row(endpoint_row)
         self.table.setSortingEnabled(True)
-        if self.table.rowCount():
-            self.table.selectRow(0)
+        kept = keep is not None and self._row_of(keep) >= 0
+        if kept:
+            self.table.selectRow(self._row_of(keep))
+        self.table.blockSignals(False)
+        if kept or not self.table.rowCount():
+            return
+        local = [r for r in range(self.table.rowCount()) if self.table.item(r, 0).data(Qt.ItemDataRole.UserRole) in self.infos]
+        self.table.selectRow(local[0] if local else 0)
+
+    def _row_of(self, key: str) -> int:
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).data(Qt.ItemDataRole.UserRole) == key:
+                return row
+        return -1
 
     def select_path(self, path: str) -> bool:
-        for row in range(self.table.rowCount()):
-            if self.table.item(row, 0).data(Qt.ItemDataRole.UserRole) == path:
-                self.table.selectRow(row)
-                return True
-        return False
+        """Choose the row of ``path`` (a file, or ENDPOINT/MODEL: chosen when its server answers,
+        unless another row is chosen first)."""
+        row = self._row_of(path)
+        if row < 0:
+            self._wanted = path
+            return False
+        self.table.selectRow(row)
+        return True
 
     def add_model_file(self, path: str) -> bool:
         """Add one file to the list and select it; a bad file shows its reason."""
@@ -364,10 +396,15 @@ class ModelManagerDialog(Retranslating, QDialog):
         items = self.table.selectedItems()
         if not items:
             return
-        info = self.infos.get(items[0].data(Qt.ItemDataRole.UserRole))
+        key = items[0].data(Qt.ItemDataRole.UserRole)
+        self._wanted = None  # another row is chosen
+        info = self.infos.get(key)
         if info is None:
+            self._select_endpoint_row(items[0].data(REMOTE_ROLE), self.table.item(items[0].row(), 0).toolTip())
             return
         self.current = info
+        self.current_remote = None
+        self._local_settings(True)
         self.details.setPlainText(
             "\n".join(f"{k}: {v}" for k, v in info.to_json().items() if k != "chat_template")
         )
@@ -406,7 +443,7 @@ class ModelManagerDialog(Retranslating, QDialog):
         )
 
     def _update_gpu_availability(self) -> None:
-        supported = bool(self.bridge.client.gpu_offload_supported)
+        supported = bool(self.bridge.local.gpu_offload_supported)
         self.gpu.setEnabled(supported)
         if not supported:
             self.gpu.setValue(0)
@@ -419,7 +456,10 @@ class ModelManagerDialog(Retranslating, QDialog):
         self.gpu_value.setText(f"{self.gpu.value()}/{self.gpu.maximum()}")
         info = self.current
         if info is None:
-            self.memory.setText("")
+            remote = self.current_remote is not None
+            self.memory.setText(self.tr("Runs on the server: nothing is loaded into this computer's memory.") if remote else "")
+            self.memory.setStyleSheet("")
+            self.fits = True
             self.ctx_warning.hide()
             return
         trained = info.context_length or 0
@@ -456,6 +496,8 @@ class ModelManagerDialog(Retranslating, QDialog):
         return answer == QMessageBox.StandardButton.Yes
 
     def start_load(self) -> bool:
+        if self.current_remote is not None:
+            return self._start_remote(self.current_remote)
         params = self.load_params()
         if params is None:
             self.show_error(self.tr("Choose a model first."))
@@ -481,38 +523,50 @@ class ModelManagerDialog(Retranslating, QDialog):
         if not self.bridge.load(params):
             self.show_error(self.tr("The engine is busy generating. Stop the run first."))
             return False
+        self._started(params)
+        return True
+
+    def _started(self, target: LoadParams | RemoteModel) -> None:
+        self._loading_remote = isinstance(target, RemoteModel)
         self.error.hide()
         self.progress.setValue(0)
         self.progress.show()
         self.cancel_load.show()
         self.load_button.setEnabled(False)
-        self.loadRequested.emit(params)
-        return True
+        self.loadRequested.emit(target)
 
     def _on_progress(self, fraction: float) -> None:
         self.progress.setValue(int(fraction * 100))
 
     def _end_load(self) -> None:
+        self.progress.setRange(0, 100)
         self.progress.hide()
         self.cancel_load.hide()
         self.load_button.setEnabled(True)
 
     def _on_loaded(self, loaded: LoadedModel) -> None:
         self._end_load()
-        params = self.bridge.client.load_params
-        if params is not None:
-            self.settings.remember_load_params(params)
-        self.recent.add(loaded.path)
+        self._loading_remote = False
+        if not loaded.remote:  # a server model has no file settings to remember
+            params = self.bridge.local.load_params
+            if params is not None:
+                self.settings.remember_load_params(params)
+            self.recent.add(loaded.path)
         if self.isVisible():
             self.accept()
 
     def _on_failed(self, message: str) -> None:
         self._end_load()
+        remote, self._loading_remote = self._loading_remote, False
+        if remote:  # the server's reason says it all
+            self.show_error(message)
+            return
         hint = self.tr("Try fewer GPU layers or a smaller context; if the file is damaged, download it again.")
         self.show_error(f"{message}\n{hint}")
 
     def _on_cancelled(self) -> None:
         self._end_load()
+        self._loading_remote = False
         self.show_error(self.tr("Loading was cancelled."))
 
     def show_error(self, message: str) -> None:

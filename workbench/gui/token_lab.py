@@ -448,7 +448,7 @@ class TokenLab(Retranslating, QWidget):
     def tokenizer(self, key: str) -> Tokenizer:
         if key == MODEL_KEY:
             client = self.client
-            if not self.model_name or client is None or client.load_params is None:
+            if not self.model_name or client is None or self.bridge is None or not self.bridge.has_model:
                 raise WorkbenchError(self.tr("Model tokenizer unavailable: no model is loaded. tiktoken encodings still work."))
             return ModelTokenizer(client, self.model_name)
         if key not in self._tiktoken:  # kept: each one caches the bytes of the tokens it has seen

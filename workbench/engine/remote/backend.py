@@ -219,8 +219,8 @@ class RemoteEngine:
             if self._cancelled.is_set():
                 finish = "cancelled"
             if not finish:
-                raise RemoteError(f"{self.endpoint.name} ended its reply without saying why (no finish reason): it may "
-                                  "have stopped in the middle; what came before is kept.", closed=True)
+                raise RemoteError(f"{self.endpoint.name} closed the connection in the middle of its reply (it sent no "
+                                  "finish reason); what came before is kept.", closed=True)
         finally:
             self._end()
         end = time.perf_counter()

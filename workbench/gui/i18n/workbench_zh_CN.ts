@@ -130,37 +130,37 @@
 <context>
     <name>ChatFormatPicker</name>
     <message>
-        <location filename="../chat_format_picker.py" line="132"/>
+        <location filename="../chat_format_picker.py" line="136"/>
         <source>Use this template</source>
         <translation>使用此模板</translation>
     </message>
     <message>
-        <location filename="../chat_format_picker.py" line="133"/>
+        <location filename="../chat_format_picker.py" line="137"/>
         <source>A Jinja chat template: messages, add_generation_prompt, bos_token, eos_token</source>
         <translation>Jinja 对话模板：可用 messages、add_generation_prompt、bos_token、eos_token</translation>
     </message>
     <message>
-        <location filename="../chat_format_picker.py" line="134"/>
+        <location filename="../chat_format_picker.py" line="138"/>
         <source>How chat messages are written for this model; it applies at once, no reload needed</source>
         <translation>此模型的对话消息如何书写；立即生效，无需重新加载</translation>
     </message>
     <message>
-        <location filename="../chat_format_picker.py" line="138"/>
+        <location filename="../chat_format_picker.py" line="142"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../chat_format_picker.py" line="144"/>
+        <location filename="../chat_format_picker.py" line="148"/>
         <source>The model&apos;s own template</source>
         <translation>模型自带的模板</translation>
     </message>
     <message>
-        <location filename="../chat_format_picker.py" line="146"/>
+        <location filename="../chat_format_picker.py" line="150"/>
         <source>Custom Jinja template…</source>
         <translation>自定义 Jinja 模板…</translation>
     </message>
     <message>
-        <location filename="../chat_format_picker.py" line="222"/>
+        <location filename="../chat_format_picker.py" line="226"/>
         <source>This template is not used: {0} The chat format stays {1}.</source>
         <translation>未使用此模板：{0} 对话格式仍为 {1}。</translation>
     </message>
@@ -313,6 +313,254 @@
         <location filename="../next_token_panel.py" line="77"/>
         <source>cut by {0}</source>
         <translation>被 {0} 剔除</translation>
+    </message>
+</context>
+<context>
+    <name>EndpointsDialog</name>
+    <message>
+        <location filename="../endpoints_dialog.py" line="164"/>
+        <source>Endpoints</source>
+        <translation>端点</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="165"/>
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="166"/>
+        <source>Remove…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="167"/>
+        <source>Endpoint</source>
+        <translation>端点</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="169"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="169"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="169"/>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="169"/>
+        <source>Connect timeout</source>
+        <translation>连接超时</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="170"/>
+        <source>Idle timeout</source>
+        <translation>空闲超时</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="170"/>
+        <source>CA file</source>
+        <translation>CA 证书文件</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="173"/>
+        <source>letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;</source>
+        <translation>字母、数字、&apos;.&apos;、&apos;_&apos; 或 &apos;-&apos;</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="174"/>
+        <source>http://host:8080 (with or without /v1)</source>
+        <translation>http://host:8080（带不带 /v1 都可以）</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="175"/>
+        <source>The longest wait between two pieces of a streamed reply</source>
+        <translation>流式回复中两段之间最长的等待时间</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="176"/>
+        <source>(the system&apos;s certificates)</source>
+        <translation>（系统证书）</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="177"/>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="178"/>
+        <source>Forget the stored key</source>
+        <translation>删除已保存的密钥</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="179"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="180"/>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="185"/>
+        <source>Plain HTTP to another machine: prompts and outputs travel unencrypted. Use https:// if the server has it.</source>
+        <translation>以明文 HTTP 连接另一台机器：提示和输出都不加密传输。如果服务器支持，请使用 https://。</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="258"/>
+        <source>A key is stored in the system keyring. Leave the field blank to keep it.</source>
+        <translation>密钥保存在系统密钥环中。留空即保留原密钥。</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="259"/>
+        <source>A key is stored in a file only you can read. Leave the field blank to keep it.</source>
+        <translation>密钥保存在只有你能读取的文件中。留空即保留原密钥。</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="260"/>
+        <source>No key is stored. Servers that need none work without one.</source>
+        <translation>未保存密钥。不需要密钥的服务器无需设置。</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="262"/>
+        <source>(unchanged)</source>
+        <translation>（不变）</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="262"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="279"/>
+        <source>Give the server&apos;s address, e.g. http://localhost:8080.</source>
+        <translation>请填写服务器地址，例如 http://localhost:8080。</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="282"/>
+        <source>The CA file {0} does not exist.</source>
+        <translation>CA 证书文件 {0} 不存在。</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="299"/>
+        <source>There is an endpoint named {0} already: choose it in the list to edit it.</source>
+        <translation>已有名为 {0} 的端点：请在列表中选中它进行编辑。</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="319"/>
+        <source>Remove endpoint</source>
+        <translation>删除端点</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="319"/>
+        <source>Remove the endpoint {0} and its stored key?</source>
+        <translation>删除端点 {0} 及其保存的密钥？</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="332"/>
+        <source>The CA certificate to trust for this server</source>
+        <translation>为此服务器信任的 CA 证书</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="333"/>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="349"/>
+        <source>Asking {0}…</source>
+        <translation>正在询问 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="371"/>
+        <source>Not reachable: {0}</source>
+        <translation>无法连接：{0}</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="371"/>
+        <source>no answer</source>
+        <translation>无应答</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="372"/>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="372"/>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="373"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="375"/>
+        <source>and {0} more</source>
+        <translation>另有 {0} 个</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="377"/>
+        <source>Reachable: {0}</source>
+        <translation>可连接：{0}</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="378"/>
+        <source>Models: {0}</source>
+        <translation>模型：{0}</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="379"/>
+        <source>Server: {0}</source>
+        <translation>服务器：{0}</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="380"/>
+        <source>Per-token logprobs: {0}</source>
+        <translation>逐词元对数概率：{0}</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="381"/>
+        <source>Top logprobs: up to {0}</source>
+        <translation>候选对数概率：最多 {0} 个</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="381"/>
+        <source>Top logprobs: none</source>
+        <translation>候选对数概率：无</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="382"/>
+        <source>Prompt logprobs: {0}</source>
+        <translation>提示对数概率：{0}</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="383"/>
+        <source>Tokenize: {0}</source>
+        <translation>分词：{0}</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="383"/>
+        <source>yes ({0})</source>
+        <translation>是（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="386"/>
+        <source>Context: {0} tokens</source>
+        <translation>上下文：{0} 个词元</translation>
+    </message>
+    <message>
+        <location filename="../endpoints_dialog.py" line="388"/>
+        <source>Note: {0}</source>
+        <translation>注意：{0}</translation>
     </message>
 </context>
 <context>
@@ -1342,27 +1590,37 @@
 <context>
     <name>FormatTexts</name>
     <message>
-        <location filename="../chat_format_picker.py" line="69"/>
+        <location filename="../chat_format_picker.py" line="70"/>
+        <source>the server&apos;s own template</source>
+        <translation>服务器自带的模板</translation>
+    </message>
+    <message>
+        <location filename="../chat_format_picker.py" line="71"/>
         <source>the model&apos;s own template</source>
         <translation>模型自带的模板</translation>
     </message>
     <message>
-        <location filename="../chat_format_picker.py" line="69"/>
+        <location filename="../chat_format_picker.py" line="71"/>
         <source>custom template</source>
         <translation>自定义模板</translation>
     </message>
     <message>
-        <location filename="../chat_format_picker.py" line="75"/>
+        <location filename="../chat_format_picker.py" line="77"/>
         <source>Automatic (the model&apos;s own template)</source>
         <translation>自动（模型自带的模板）</translation>
     </message>
     <message>
-        <location filename="../chat_format_picker.py" line="77"/>
+        <location filename="../chat_format_picker.py" line="79"/>
+        <source>Automatic (the server&apos;s own template)</source>
+        <translation>自动（服务器自带的模板）</translation>
+    </message>
+    <message>
+        <location filename="../chat_format_picker.py" line="81"/>
         <source>Automatic ({0}, a guess)</source>
         <translation>自动（{0}，猜测）</translation>
     </message>
     <message>
-        <location filename="../chat_format_picker.py" line="78"/>
+        <location filename="../chat_format_picker.py" line="82"/>
         <source>Automatic ({0}, chosen from its architecture and vocabulary)</source>
         <translation>自动（{0}，根据架构和词表选择）</translation>
     </message>
@@ -1957,277 +2215,287 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="334"/>
+        <location filename="../main_window.py" line="337"/>
         <source>Prompt Workbench</source>
         <translation>提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="335"/>
+        <location filename="../main_window.py" line="338"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="337"/>
+        <location filename="../main_window.py" line="340"/>
         <source>Output · green likely, red surprising · hover a token for alternatives, right-click to branch</source>
         <translation>输出 · 绿色为高概率，红色为意外 · 悬停词元查看候选，右键从此处分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="340"/>
+        <location filename="../main_window.py" line="343"/>
         <source>Colour by probability</source>
         <translation>按概率着色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="340"/>
+        <location filename="../main_window.py" line="343"/>
         <source>Colour by rank</source>
         <translation>按排名着色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="340"/>
+        <location filename="../main_window.py" line="343"/>
         <source>Colour by entropy</source>
         <translation>按熵着色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="342"/>
+        <location filename="../main_window.py" line="345"/>
         <source>Sampling</source>
         <translation>采样</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="343"/>
+        <location filename="../main_window.py" line="346"/>
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="344"/>
+        <location filename="../main_window.py" line="347"/>
         <source>Next token</source>
         <translation>下一个词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="345"/>
+        <location filename="../main_window.py" line="348"/>
         <source>Prompt surprisal</source>
         <translation>提示词意外度</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="346"/>
+        <location filename="../main_window.py" line="349"/>
         <source>Resample</source>
         <translation>重复采样</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="347"/>
+        <location filename="../main_window.py" line="350"/>
         <source>Branches</source>
         <translation>分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="348"/>
+        <location filename="../main_window.py" line="351"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="349"/>
+        <location filename="../main_window.py" line="352"/>
         <source>Library</source>
         <translation>模板库</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="350"/>
+        <location filename="../main_window.py" line="353"/>
         <source>Experiments</source>
         <translation>实验</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="352"/>
+        <location filename="../main_window.py" line="355"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="352"/>
+        <location filename="../main_window.py" line="355"/>
         <source>Open, find and load models (Ctrl+O)</source>
         <translation>打开、查找并加载模型 (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="353"/>
+        <location filename="../main_window.py" line="356"/>
+        <source>&amp;Endpoints…</source>
+        <translation>端点(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="356"/>
+        <source>Servers to run models on: llama.cpp server, vLLM, Ollama, LM Studio</source>
+        <translation>运行模型的服务器：llama.cpp server、vLLM、Ollama、LM Studio</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="357"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="354"/>
+        <location filename="../main_window.py" line="358"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="354"/>
+        <location filename="../main_window.py" line="358"/>
         <source>Run the prompt (Ctrl+Enter)</source>
         <translation>运行提示词 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="355"/>
+        <location filename="../main_window.py" line="359"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="355"/>
+        <location filename="../main_window.py" line="359"/>
         <source>Stop generating (Esc)</source>
         <translation>停止生成 (Esc)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="356"/>
+        <location filename="../main_window.py" line="360"/>
         <source>Re&amp;generate</source>
         <translation>重新生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="356"/>
+        <location filename="../main_window.py" line="360"/>
         <source>Run the last prompt again (Ctrl+R)</source>
         <translation>再次运行上一个提示词 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="357"/>
+        <location filename="../main_window.py" line="361"/>
         <source>&amp;Continue</source>
         <translation>继续(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="357"/>
+        <location filename="../main_window.py" line="361"/>
         <source>Continue the output (Ctrl+Shift+Enter)</source>
         <translation>接着输出继续生成 (Ctrl+Shift+Enter)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="358"/>
+        <location filename="../main_window.py" line="362"/>
         <source>Show &amp;exact prompt</source>
         <translation>显示实际提示词(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="358"/>
+        <location filename="../main_window.py" line="362"/>
         <source>The exact text the model receives (Ctrl+P)</source>
         <translation>模型实际收到的文本 (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="359"/>
+        <location filename="../main_window.py" line="363"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="360"/>
+        <location filename="../main_window.py" line="364"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="361"/>
+        <location filename="../main_window.py" line="365"/>
         <source>History &amp;database…</source>
         <translation>历史数据库(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="361"/>
+        <location filename="../main_window.py" line="365"/>
         <source>Choose the file that keeps the run history</source>
         <translation>选择保存运行历史的文件</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="362"/>
+        <location filename="../main_window.py" line="366"/>
         <source>&amp;New chat</source>
         <translation>新建对话(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="362"/>
+        <location filename="../main_window.py" line="366"/>
         <source>Start a new conversation; the system prompt stays (Ctrl+N)</source>
         <translation>开始新的对话；系统提示词保留（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="364"/>
+        <location filename="../main_window.py" line="368"/>
         <source>&amp;Undo replacing the prompt</source>
         <translation>撤销替换提示词(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="365"/>
+        <location filename="../main_window.py" line="369"/>
         <source>Bring back the prompt the Library or History replaced (Ctrl+Alt+Z)</source>
         <translation>找回被提示词库或历史记录替换掉的提示词（Ctrl+Alt+Z）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="371"/>
+        <location filename="../main_window.py" line="375"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="372"/>
+        <location filename="../main_window.py" line="376"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="373"/>
+        <location filename="../main_window.py" line="377"/>
         <source>&amp;Recent models</source>
         <translation>最近的模型(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="374"/>
+        <location filename="../main_window.py" line="378"/>
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="375"/>
+        <location filename="../main_window.py" line="379"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="376"/>
+        <location filename="../main_window.py" line="380"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="377"/>
+        <location filename="../main_window.py" line="381"/>
         <source>System default</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="378"/>
+        <location filename="../main_window.py" line="382"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="379"/>
+        <location filename="../main_window.py" line="383"/>
         <source>Click to dismiss</source>
         <translation>点击关闭</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="253"/>
+        <location filename="../main_window.py" line="255"/>
         <source>Prompt replaced · Edit → Undo (Ctrl+Alt+Z) brings it back</source>
         <translation>提示词已被替换 · 编辑 → 撤销（Ctrl+Alt+Z）可找回</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="570"/>
+        <location filename="../main_window.py" line="578"/>
         <source>The history is unavailable, runs are not saved: {0}</source>
         <translation>历史记录不可用，运行不会被保存：{0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="538"/>
+        <location filename="../main_window.py" line="546"/>
         <source>Branch</source>
         <translation>分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="539"/>
+        <location filename="../main_window.py" line="547"/>
         <source>This run was made with {0}, which is not loaded. Load it to branch?</source>
         <translation>这次运行使用的是 {0}，它当前未加载。加载它以便分支吗？</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="548"/>
+        <location filename="../main_window.py" line="556"/>
         <source>This history database cannot be used: {0}</source>
         <translation>无法使用此历史数据库：{0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="560"/>
+        <location filename="../main_window.py" line="568"/>
         <source>History database</source>
         <translation>历史数据库</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="614"/>
+        <location filename="../main_window.py" line="622"/>
         <source>The conversation is too long</source>
         <translation>对话太长了</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="616"/>
+        <location filename="../main_window.py" line="624"/>
         <source>This conversation is {0} tokens, more than the {1}-token context holds. Drop its oldest {2} turn(s) (about {3} tokens are left) and send it again? Edit → Undo brings them back.</source>
         <translation>这段对话有 {0} 个词元，超出了 {1} 词元的上下文。删去最早的 {2} 轮（约剩 {3} 个词元）并重新发送吗？编辑 → 撤销可以找回它们。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="646"/>
+        <location filename="../main_window.py" line="654"/>
         <source>About Prompt Workbench</source>
         <translation>关于提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="647"/>
+        <location filename="../main_window.py" line="655"/>
         <source>Prompt Workbench {0}: see what a local language model does with your prompt. llama.cpp through llama-cpp-python {1}.</source>
         <translation>提示词工作台 {0}：看清本地语言模型如何处理你的提示词。通过 llama-cpp-python {1} 使用 llama.cpp。</translation>
     </message>
@@ -2253,22 +2521,24 @@
 <context>
     <name>ModelController</name>
     <message>
-        <location filename="../model_controller.py" line="70"/>
+        <location filename="../model_controller.py" line="76"/>
+        <location filename="../model_controller.py" line="89"/>
         <source>A model is already loading. Wait for it or cancel it first.</source>
         <translation>已有模型正在加载。请等待或先取消。</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="73"/>
+        <location filename="../model_controller.py" line="79"/>
+        <location filename="../model_controller.py" line="92"/>
         <source>The engine is busy; stop the current run before loading another model.</source>
         <translation>引擎正忙；请先停止当前运行再加载其他模型。</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="101"/>
+        <location filename="../model_controller.py" line="118"/>
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="105"/>
+        <location filename="../model_controller.py" line="122"/>
         <source>Stopping to load {0}…</source>
         <translation>正在停止当前任务以加载 {0}…</translation>
     </message>
@@ -2337,186 +2607,201 @@
     </message>
     <message>
         <location filename="../model_manager.py" line="242"/>
+        <source>Endpoints…</source>
+        <translation>端点…</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="243"/>
+        <source>Remote servers whose models are listed here</source>
+        <translation>在此列出其模型的远程服务器</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="244"/>
         <source>Model folders (scanned for .gguf files):</source>
         <translation>模型文件夹（扫描其中的 .gguf 文件）：</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="243"/>
+        <location filename="../model_manager.py" line="245"/>
         <source>Details</source>
         <translation>详细信息</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="244"/>
+        <location filename="../model_manager.py" line="246"/>
         <source>Chat template</source>
         <translation>对话模板</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="245"/>
+        <location filename="../model_manager.py" line="247"/>
         <source>Load settings</source>
         <translation>加载设置</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="248"/>
+        <location filename="../model_manager.py" line="250"/>
         <source>GPU offload (layers)</source>
         <translation>GPU 卸载（层数）</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="248"/>
+        <location filename="../model_manager.py" line="250"/>
         <source>Context (tokens)</source>
         <translation>上下文（词元）</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="248"/>
+        <location filename="../model_manager.py" line="250"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="249"/>
+        <location filename="../model_manager.py" line="251"/>
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="249"/>
+        <location filename="../model_manager.py" line="251"/>
         <source>Memory-map the file</source>
         <translation>内存映射文件</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="249"/>
+        <location filename="../model_manager.py" line="251"/>
         <source>Lock in RAM (mlock)</source>
         <translation>锁定在内存中 (mlock)</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="250"/>
+        <location filename="../model_manager.py" line="252"/>
         <source>Flash attention</source>
         <translation>Flash Attention</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="250"/>
+        <location filename="../model_manager.py" line="252"/>
         <source>Chat format</source>
         <translation>对话格式</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="253"/>
+        <location filename="../model_manager.py" line="255"/>
         <source>On</source>
         <translation>开</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="253"/>
+        <location filename="../model_manager.py" line="255"/>
         <source>Off</source>
         <translation>关</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="253"/>
+        <location filename="../model_manager.py" line="255"/>
         <source>Auto (off on CPU)</source>
         <translation>自动（CPU 上关闭）</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="255"/>
+        <location filename="../model_manager.py" line="257"/>
         <source>Load</source>
         <translation>加载</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="256"/>
+        <location filename="../model_manager.py" line="258"/>
         <source>Cancel loading</source>
         <translation>取消加载</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="309"/>
+        <location filename="../model_manager.py" line="324"/>
         <source>loaded now</source>
         <translation>当前已加载</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="346"/>
+        <location filename="../model_manager.py" line="378"/>
         <source>Open a GGUF model</source>
         <translation>打开 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="351"/>
+        <location filename="../model_manager.py" line="383"/>
         <source>Add a model folder</source>
         <translation>添加模型文件夹</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="374"/>
+        <location filename="../model_manager.py" line="411"/>
         <source>(this model has no chat template)</source>
         <translation>（该模型没有对话模板）</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="414"/>
+        <location filename="../model_manager.py" line="451"/>
         <source>GPU offload is off: this llama.cpp build has no GPU support. Rebuild with `make run GPU=cuda`.</source>
         <translation>GPU 卸载不可用：当前 llama.cpp 构建不支持 GPU。请用 `make run GPU=cuda` 重新构建。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="428"/>
+        <location filename="../model_manager.py" line="460"/>
+        <source>Runs on the server: nothing is loaded into this computer&apos;s memory.</source>
+        <translation>在服务器上运行：不占用本机内存。</translation>
+    </message>
+    <message>
+        <location filename="../model_manager.py" line="468"/>
         <source>This context is longer than the model was trained for ({0} tokens); quality will drop past it.</source>
         <translation>该上下文长于模型训练长度（{0} 个词元）；超出部分质量会下降。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="432"/>
+        <location filename="../model_manager.py" line="472"/>
         <source>Needs about {0} (weights {1} + KV cache {2} + buffers {3}).</source>
         <translation>约需 {0}（权重 {1} + KV 缓存 {2} + 缓冲区 {3}）。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="437"/>
+        <location filename="../model_manager.py" line="477"/>
         <source>RAM: {0} needed, {1} free.</source>
         <translation>内存：需要 {0}，可用 {1}。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="441"/>
+        <location filename="../model_manager.py" line="481"/>
         <source>VRAM: {0} needed, {1} free.</source>
         <translation>显存：需要 {0}，可用 {1}。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="444"/>
+        <location filename="../model_manager.py" line="484"/>
         <source>VRAM: {0} needed.</source>
         <translation>显存：需要 {0}。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="446"/>
+        <location filename="../model_manager.py" line="486"/>
         <source>This will probably not fit: lower the context or the GPU layers.</source>
         <translation>可能放不下：请减小上下文或 GPU 层数。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="461"/>
+        <location filename="../model_manager.py" line="503"/>
         <source>Choose a model first.</source>
         <translation>请先选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="464"/>
+        <location filename="../model_manager.py" line="506"/>
         <source>A model is already loading. Wait for it or cancel it first.</source>
         <translation>已有模型正在加载。请等待或先取消。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="471"/>
+        <location filename="../model_manager.py" line="513"/>
         <source>Context longer than trained</source>
         <translation>上下文超过训练长度</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="472"/>
+        <location filename="../model_manager.py" line="514"/>
         <source>The model was trained for {0} tokens; {1} may give poor output past that. Load anyway?</source>
         <translation>模型训练长度为 {0} 个词元；使用 {1} 时超出部分输出可能较差。仍要加载吗？</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="478"/>
+        <location filename="../model_manager.py" line="520"/>
         <source>Not enough memory</source>
         <translation>内存不足</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="478"/>
+        <location filename="../model_manager.py" line="520"/>
         <source>The estimate says this will not fit in memory. Load anyway?</source>
         <translation>估算显示内存放不下。仍要加载吗？</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="482"/>
+        <location filename="../model_manager.py" line="524"/>
         <source>The engine is busy generating. Stop the run first.</source>
         <translation>引擎正在生成。请先停止运行。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="511"/>
+        <location filename="../model_manager.py" line="564"/>
         <source>Try fewer GPU layers or a smaller context; if the file is damaged, download it again.</source>
         <translation>请尝试减少 GPU 层数或减小上下文；如果文件损坏，请重新下载。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="516"/>
+        <location filename="../model_manager.py" line="570"/>
         <source>Loading was cancelled.</source>
         <translation>已取消加载。</translation>
     </message>
@@ -2570,16 +2855,21 @@
     </message>
     <message>
         <location filename="../next_token_panel.py" line="261"/>
+        <source>no entropy: the server lists its top tokens, not the vocabulary</source>
+        <translation>无熵值：服务器只列出候选词元，而非整个词表</translation>
+    </message>
+    <message>
+        <location filename="../next_token_panel.py" line="262"/>
         <source>{0} token can be drawn</source>
         <translation>可抽取 {0} 个词元</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="261"/>
+        <location filename="../next_token_panel.py" line="262"/>
         <source>{0} tokens can be drawn</source>
         <translation>可抽取 {0} 个词元</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="262"/>
+        <location filename="../next_token_panel.py" line="263"/>
         <source>{0}% outside the top {1}</source>
         <translation>前 {1} 名之外共 {0}%</translation>
     </message>
@@ -2588,12 +2878,12 @@
         <translation type="vanished">提示词 {0} 个词元 · 熵 {1} nats · 可抽取 {2} 个词元 · 前 {4} 名之外共 {3}%</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="267"/>
+        <location filename="../next_token_panel.py" line="268"/>
         <source>Survivors: {0}</source>
         <translation>各阶段保留：{0}</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="268"/>
+        <location filename="../next_token_panel.py" line="269"/>
         <source>The prompt is empty: this is what the model predicts after its start token {0}.</source>
         <translation>提示为空：这是模型在其起始标记 {0} 之后预测的分布。</translation>
     </message>
@@ -2606,12 +2896,17 @@
         <translation>输出显示在这里，每个词元按模型认为的可能性着色。</translation>
     </message>
     <message>
-        <location filename="../output_view.py" line="146"/>
+        <location filename="../output_view.py" line="138"/>
+        <source>probability not provided by the server</source>
+        <translation>服务器未提供概率</translation>
+    </message>
+    <message>
+        <location filename="../output_view.py" line="149"/>
         <source>Branch here with</source>
         <translation>从此处分支为</translation>
     </message>
     <message>
-        <location filename="../output_view.py" line="147"/>
+        <location filename="../output_view.py" line="150"/>
         <source>Continue from token {0} with:</source>
         <translation>从第 {0} 个词元起继续，改用：</translation>
     </message>
@@ -3070,6 +3365,54 @@
     </message>
 </context>
 <context>
+    <name>ServerModels</name>
+    <message>
+        <location filename="../server_models.py" line="60"/>
+        <source>{0} on the endpoint {1} ({2})</source>
+        <translation>端点 {1} 上的 {0}（{2}）</translation>
+    </message>
+    <message>
+        <location filename="../server_models.py" line="62"/>
+        <source>{0}: asking the server…</source>
+        <translation>{0}：正在询问服务器…</translation>
+    </message>
+    <message>
+        <location filename="../server_models.py" line="65"/>
+        <source>{0}: the server lists no models</source>
+        <translation>{0}：服务器没有列出模型</translation>
+    </message>
+    <message>
+        <location filename="../server_models.py" line="68"/>
+        <source>{0}: unreachable</source>
+        <translation>{0}：无法连接</translation>
+    </message>
+    <message>
+        <location filename="../server_models.py" line="73"/>
+        <source>loaded now</source>
+        <translation>当前已加载</translation>
+    </message>
+    <message>
+        <location filename="../server_models.py" line="75"/>
+        <source>server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <location filename="../server_models.py" line="99"/>
+        <source>(the server applies its own chat template)</source>
+        <translation>（服务器使用自己的对话模板）</translation>
+    </message>
+    <message>
+        <location filename="../server_models.py" line="121"/>
+        <source>A model is already loading. Wait for it or cancel it first.</source>
+        <translation>已有模型正在加载。请等待或先取消。</translation>
+    </message>
+    <message>
+        <location filename="../server_models.py" line="126"/>
+        <source>The engine is busy generating. Stop the run first.</source>
+        <translation>引擎正在生成。请先停止运行。</translation>
+    </message>
+</context>
+<context>
     <name>ShortcutsDialog</name>
     <message>
         <location filename="../dialogs.py" line="72"/>
@@ -3512,32 +3855,37 @@
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../labels.py" line="33"/>
+        <location filename="../labels.py" line="34"/>
+        <source>listed by the server</source>
+        <translation>服务器列出</translation>
+    </message>
+    <message>
+        <location filename="../labels.py" line="35"/>
         <source>vocabulary</source>
         <translation>词表</translation>
     </message>
     <message>
-        <location filename="../labels.py" line="38"/>
+        <location filename="../labels.py" line="40"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../labels.py" line="39"/>
+        <location filename="../labels.py" line="41"/>
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../labels.py" line="40"/>
+        <location filename="../labels.py" line="42"/>
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../labels.py" line="41"/>
+        <location filename="../labels.py" line="43"/>
         <source>Min-p</source>
         <translation>Min-p</translation>
     </message>
     <message>
-        <location filename="../labels.py" line="42"/>
+        <location filename="../labels.py" line="44"/>
         <source>Repeat penalty</source>
         <translation>重复惩罚</translation>
     </message>
