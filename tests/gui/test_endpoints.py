@@ -195,7 +195,7 @@ def test_the_model_manager_lists_each_endpoints_models_beside_the_files(qtbot: Q
     assert files and manager.current is not None and manager.current.path == files[0]  # a file is chosen, not a server row
     qtbot.wait_until(lambda: "lab/smollm2" in rows(manager) and rows(manager).get("gone/") == "gone: unreachable", timeout=T)
     answered = rows(manager)
-    assert answered["lab/smollm2"] == SERVER_MODEL and "lab/" not in answered
+    assert answered["lab/smollm2"] == f"lab/{SERVER_MODEL}" and "lab/" not in answered
     assert set(files) <= set(answered)
     assert manager.current is not None and manager.current.path == files[0]  # the answers kept the choice
     manager.select_path("gone/")
@@ -246,6 +246,10 @@ def test_a_server_model_runs_through_the_window_and_is_saved_as_remote(qtbot: Qt
     assert window.runs.saved is not None
     run = window.recorder.store.get(window.runs.saved.result(timeout=30))
     assert run.backend.startswith("remote http://127.0.0.1:") and run.output == generation.text
+    assert run.seed is not None and run.seed == generation.done.seed  # drawn here and sent: the run can be repeated
+    # llama-cpp-python's server does not say its context: the gauge counts tokens, it does not cry "over".
+    qtbot.wait_until(lambda: window.status.context_gauge.format().endswith(" tokens"), timeout=T)
+    assert "over" not in window.status.context_gauge.format() and "/" not in window.status.context_gauge.format()
 
     # The Tokens panel's model lane uses the server's tokenizer.
     with qtbot.wait_signal(window.token_lab.resultsReady, timeout=T) as tokenized:

@@ -91,7 +91,7 @@ class GenerationStream:
         return GenerationResult(list(self._tokens), text, self._done)
 
 
-def _seeded(params: GenerateParams) -> GenerateParams:
+def with_seed(params: GenerateParams) -> GenerateParams:
     """``params`` with a random seed drawn here, so this side knows it whatever becomes of the host."""
     if params.sampler.seed is not None:
         return params
@@ -408,7 +408,7 @@ class EngineClient:
     def _stream(self, params: GenerateParams, stream: GenerationStream) -> Iterator[TokenEvent]:
         with self._lock:
             self._ensure_host()
-            params = _seeded(params)
+            params = with_seed(params)
             so_far = _SoFar(params.sampler.seed or 0)
             rid = self._request({"type": "generate", "params": params.to_dict()})
             decoder = TokenDecoder()

@@ -56,7 +56,7 @@ class ServerModels:
     def _add_endpoint_row(self, entry: EndpointRow) -> None:
         """A server model (loadable), or one row saying how its endpoint is."""
         if entry.model is not None:
-            name, where = entry.model, f"{entry.path} · {entry.url}"
+            name, where = f"{entry.endpoint}/{entry.model}", f"{entry.path} · {entry.url}"
             tip = self.tr("{0} on the endpoint {1} ({2})").format(entry.model, entry.endpoint, entry.url)
         elif entry.state == "asking":
             name, where = self.tr("{0}: asking the server…").format(entry.endpoint), entry.url

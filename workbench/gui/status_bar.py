@@ -74,7 +74,7 @@ class StatusBar(QObject):
     @property
     def over_context(self) -> int:
         """How many tokens the prompt is past the context (0 when it fits, or nothing is counted)."""
-        if self.n_ctx is None or self.tokens is None:
+        if not self.n_ctx or self.tokens is None:
             return 0
         return max(0, self.tokens - self.n_ctx)
 
@@ -86,6 +86,9 @@ class StatusBar(QObject):
         tip = ""
         if n_ctx is None:
             text = self.tr("no model")
+        elif n_ctx == 0:  # a server model whose server does not say its context
+            text = self.tr("{0} tokens").format(numbers[0])
+            tip = self.tr("The server does not say how large its context is: a prompt too long for it fails with the server's message.")
         elif over:
             text = self.tr("{0} / {1} tokens · {2} over").format(*numbers)
             tip = self.tr(

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from workbench.engine import sampling
-from workbench.engine.client import GenerationStream
+from workbench.engine.client import GenerationStream, with_seed
 from workbench.engine.remote.capabilities import Capabilities, list_models, probe
 from workbench.engine.remote.chat import messages_of
 from workbench.engine.remote.endpoint import Endpoint
@@ -178,7 +178,9 @@ class RemoteEngine:
         return self.detokenize(ids).decode("utf-8", "replace")
 
     def generate(self, params: GenerateParams) -> GenerationStream:
-        params.validate()
+        """Stream a generation; a run without a seed gets one drawn here (sent to the server), so
+        it can be repeated, as a local run can."""
+        params = with_seed(params.validate())
         stream = GenerationStream()
         stream._events = self._stream(params, stream)
         return stream

@@ -122,6 +122,6 @@ def probe(endpoint: Endpoint, model: str | None = None) -> Capabilities:
         # (its logprobs are one position off): numbers that look right and are not.
         found.prompt_logprobs = False
         found.warnings.append("llama-cpp-python's server scores echoed prompt tokens one position off, so its prompt "
-                              "logprobs are not used (surprisal and label scores need llama.cpp's own server or vLLM "
-                              "for remote models).")
+                              "logprobs are not used (surprisal and label scores on a remote model need a server that "
+                              "scores prompts, such as vLLM).")
     return found

@@ -3444,7 +3444,7 @@
     </message>
     <message>
         <location filename="../status_bar.py" line="72"/>
-        <location filename="../status_bar.py" line="143"/>
+        <location filename="../status_bar.py" line="146"/>
         <source>No model</source>
         <translation>未加载模型</translation>
     </message>
@@ -3458,62 +3458,72 @@
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="121"/>
+        <location filename="../status_bar.py" line="124"/>
         <source>Loading {0}…</source>
         <translation>正在加载 {0}…</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="102"/>
+        <location filename="../status_bar.py" line="105"/>
         <source>{0} prompt tokens of a {1}-token context</source>
         <translation>提示词 {0} 个词元，上下文共 {1} 个词元</translation>
     </message>
     <message>
         <location filename="../status_bar.py" line="90"/>
+        <source>{0} tokens</source>
+        <translation>{0} 个词元</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="91"/>
+        <source>The server does not say how large its context is: a prompt too long for it fails with the server&apos;s message.</source>
+        <translation>服务器没有说明其上下文大小：过长的提示会失败，并显示服务器的消息。</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="93"/>
         <source>{0} / {1} tokens · {2} over</source>
         <translation>{0} / {1} 词元 · 超出 {2}</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="92"/>
+        <location filename="../status_bar.py" line="95"/>
         <source>The prompt is {0} tokens, {2} more than the {1}-token context holds. llama.cpp cannot take it: a run stops at once with an error. Shorten the prompt, or load the model again with a larger context (Models…).</source>
         <translation>提示词有 {0} 个词元，比 {1} 词元的上下文多出 {2} 个。llama.cpp 无法接受：运行会立即报错停止。请缩短提示词，或用更大的上下文重新加载模型（模型…）。</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="97"/>
+        <location filename="../status_bar.py" line="100"/>
         <source>{0} / {1} tokens</source>
         <translation>{0} / {1} 词元</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="100"/>
+        <location filename="../status_bar.py" line="103"/>
         <source>{0} tokens of a {1}-token context: the prompt and the output</source>
         <translation>{1} 词元的上下文中已用 {0} 个：提示词和输出</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="158"/>
+        <location filename="../status_bar.py" line="161"/>
         <source>Chat: {0}</source>
         <translation>对话：{0}</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="159"/>
+        <location filename="../status_bar.py" line="162"/>
         <source>Chat messages are written in this format (Models… → Chat format changes it).</source>
         <translation>对话消息按此格式书写（可在“模型…→ 对话格式”中更改）。</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="176"/>
+        <location filename="../status_bar.py" line="179"/>
         <source>generating…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="180"/>
+        <location filename="../status_bar.py" line="183"/>
         <source>prompt {0} tokens in {1} ms</source>
         <translation>提示词 {0} 个词元，用时 {1} 毫秒</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="182"/>
+        <location filename="../status_bar.py" line="185"/>
         <source>{0} tokens · {1} tok/s · seed {2}</source>
         <translation>{0} 个词元 · {1} 词元/秒 · 种子 {2}</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="183"/>
+        <location filename="../status_bar.py" line="186"/>
         <source> · stopped</source>
         <translation> · 已停止</translation>
     </message>
