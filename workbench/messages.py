@@ -159,6 +159,10 @@ MESSAGES: dict[str, str] = {
     "db.cannot_open": "{path} cannot be opened: check that its folder exists and is writable, or use --db.",
     "db.failed": "The database {path} failed: {detail}",
     "db.missing": "There is no database at {path} to open read-only.",
+    "db.foreign": (
+        "{path} is not a workbench history: it holds another application's tables ({tables}). Nothing was "
+        "written to it. Give the workbench a file of its own (--db)."
+    ),
     "db.no_folder": "Cannot create the folder for the database {path}: {reason}.",
     "db.newer": (
         "{path} was written by a newer Prompt Workbench (schema {schema}; this version knows up to {head}). "

@@ -204,6 +204,8 @@ class EndpointStore:
 
 def read_key_file(path: str) -> str:
     """An API key from a file (its first line): keys never go on the command line."""
+    if Path(path).exists() and not Path(path).is_file():
+        raise BadInputError(f"The API key file {path} is not a regular file.")
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:

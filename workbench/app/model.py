@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # HTTP, TLS and numpy load with the first remote model, not w
     from workbench.engine.remote.backend import RemoteEngine
 
 MIN_CTX = 256  # llama.cpp's smallest context
+CTX_MARGIN = 4  # a context beyond this many times the trained one is refused (RoPE scaling goes about this far)
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,9 @@ def open_model(settings: LoadSettings, vocab_only: bool = False) -> tuple[Engine
     if ref is not None:
         return open_remote(ref, settings)
     info = model_info(settings.model)
+    if info.context_length and settings.n_ctx > CTX_MARGIN * info.context_length:
+        raise PromptError(f"A context of {settings.n_ctx:,} tokens is far beyond what {info.display_name} was trained for "
+                          f"({info.context_length:,}): choose from {MIN_CTX} to {CTX_MARGIN * info.context_length:,}.")
     client = EngineClient(log_path=log_dir() / "engine.log")
     try:
         params = settings.load_params(info.path)

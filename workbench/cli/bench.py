@@ -13,12 +13,12 @@ from workbench.errors import PromptError
 def register(sub: Any) -> None:
     p = options.command(sub, "bench", cmd_bench)
     p.add_argument("--model", "-m", default="default", help="a .gguf file or 'default'")
-    p.add_argument("--tokens", type=int, default=128, help="tokens generated per measurement")
-    p.add_argument("--rounds", type=int, default=12, help="paired rounds of reference and workbench")
-    p.add_argument("--threads", type=int, default=None)
-    p.add_argument("--only", metavar="PARTS", help="a comma-separated subset of: generation, perplexity, next, eval, tokens, gui, store")
+    p.add_argument("--tokens", type=options.bounded(2, 100_000), default=128, help="tokens generated per measurement")
+    p.add_argument("--rounds", type=options.bounded(1, 1000), default=12, help="paired rounds of reference and workbench")
+    p.add_argument("--threads", type=options.bounded(1, options.max_threads), default=None, help="CPU threads (default: all cores)")
+    p.add_argument("--only", metavar="PARTS", help="a comma-separated subset of: generation, perplexity, next, eval, tokens, gui, store, remote")
     p.add_argument("--no-gui", action="store_true", help="skip the window, event-loop and Tokens panel measurements")
-    p.add_argument("--store-runs", type=int, default=None, help="run the history database part with this many runs (default: skipped; 100,000 with --only store)")
+    p.add_argument("--store-runs", type=options.bounded(1, 10_000_000), default=None, help="run the history database part with this many runs (default: skipped; 100,000 with --only store)")
     options.add_json(p)
 
 

@@ -19,7 +19,7 @@ def register(sub: Any) -> None:
     add.add_argument("--ca-file", metavar="FILE", help="trust this CA certificate file for this endpoint only (HTTPS)")
     add.add_argument("--connect-timeout", type=float, default=10.0, metavar="S", help="seconds to wait for a connection and a reply to start (default 10)")
     add.add_argument("--idle-timeout", type=float, default=120.0, metavar="S", help="seconds a stream may stay silent between two chunks (default 120)")
-    add.add_argument("--retries", type=int, default=3, help="retries on 429/503 and connection resets, with backoff (default 3)")
+    add.add_argument("--retries", type=options.bounded(0, 10), default=3, help="retries on 429/503 and connection resets, with backoff (default 3)")
     add.add_argument("--no-test", action="store_true", help="save without trying to reach the server")
     options.add_json(add)
     listing = options.command(verbs, "list", cmd_list)

@@ -18,10 +18,10 @@ def register(sub: Any) -> None:
     p = options.command(sub, "eval", cmd_eval)
     p.add_argument("target", nargs="?", metavar="FILE.yaml|list|show|export",
                    help="an experiment file to run, or list / show ID / export ID")
-    p.add_argument("id", nargs="?", type=int, help="the experiment (show, export)")
+    p.add_argument("id", nargs="?", type=options.run_id(), help="the experiment (show, export)")
     p.add_argument("--suite", metavar="NAME", help="run a built-in suite (eval --suite list names them)")
-    p.add_argument("--resume", type=int, metavar="ID", help="go on with experiment ID where it stopped")
-    p.add_argument("--limit", type=int, metavar="N", help="only the first N dataset rows")
+    p.add_argument("--resume", type=options.run_id(), metavar="ID", help="go on with experiment ID where it stopped")
+    p.add_argument("--limit", type=options.bounded(1, 10_000_000), metavar="N", help="only the first N dataset rows")
     p.add_argument("--format", choices=("csv", "jsonl", "html"), help="export: the file format")
     p.add_argument("--output", "-o", metavar="FILE", help="export: write here")
     options.add_json(p, "print the experiment's summary as one JSON object")

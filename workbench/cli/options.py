@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,64 @@ from typing import Any
 from workbench.errors import BadInputError, PromptError
 
 Handler = Callable[[argparse.Namespace], int]
+
+
+SQLITE_MAX_ID = 2**63 - 1  # a row id SQLite can hold
+MAX_CTX = 1 << 20
+MAX_TOKENS = 1 << 20
+MAX_TOP_K = 1 << 20
+
+
+def max_threads() -> int:
+    """More threads than 4 per core only slows llama.cpp down (and far more crashes it)."""
+    return 4 * (os.cpu_count() or 1)
+
+
+def bounded(low: int, high: int | Callable[[], int]) -> Callable[[str], int]:
+    """An argparse type: a whole number in [low, high], refused with the range otherwise (exit 2)."""
+
+    def parse(text: str) -> int:
+        top = high() if callable(high) else high
+        try:
+            value = int(text.strip(), 10)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"a whole number from {low} to {top} is needed, not {text!r}") from None
+        if not low <= value <= top:
+            raise argparse.ArgumentTypeError(f"must be from {low} to {top:,}, not {value:,}")
+        return value
+
+    parse.__name__ = "number"
+    return parse
+
+
+def run_id() -> Callable[[str], int]:
+    return bounded(1, SQLITE_MAX_ID)
+
+
+MAX_TEXT_FILE = 5 << 20  # a prompt, template or key file larger than this is not one
+
+
+def read_text_file(path: str, what: str) -> str:
+    """A UTF-8 text file the user named (a template body, a chat template), refused clearly when
+    it is missing, a folder, a pipe or a device (reading one would wait forever), too large, or
+    not UTF-8."""
+    file = Path(path)
+    try:
+        info = file.stat()
+    except OSError as e:
+        raise BadInputError(f"Cannot read the {what} {path}: {e.strerror or e}.") from None
+    if file.is_dir():
+        raise BadInputError(f"The {what} {path} is a folder: give a file.")
+    if not file.is_file():
+        raise BadInputError(f"The {what} {path} is not a regular file (a pipe or a device): give a file.")
+    if info.st_size > MAX_TEXT_FILE:
+        raise BadInputError(f"The {what} {path} is {info.st_size:,} bytes: more than {MAX_TEXT_FILE >> 20} MB is not a {what}.")
+    try:
+        return file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise BadInputError(f"The {what} {path} is not UTF-8 text (byte {e.start}). Save it as UTF-8.") from None
+    except OSError as e:
+        raise BadInputError(f"Cannot read the {what} {path}: {e.strerror or e}.") from None
 
 
 def command(sub: Any, name: str, handler: Handler, **kwargs: Any) -> argparse.ArgumentParser:
@@ -39,18 +98,18 @@ def add_db(p: argparse.ArgumentParser) -> None:
 
 def add_model(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", "-m", default="default", help="a .gguf file, or 'default' for the bundled SmolLM2-135M")
-    p.add_argument("--ctx", type=int, default=4096, help="context size in tokens (default 4096)")
-    p.add_argument("--n-gpu-layers", type=int, default=0, help="layers to offload to the GPU (-1: all)")
-    p.add_argument("--threads", type=int, default=None, help="CPU threads (default: all cores)")
+    p.add_argument("--ctx", type=bounded(256, MAX_CTX), default=4096, help="context size in tokens (default 4096)")
+    p.add_argument("--n-gpu-layers", type=bounded(-1, 100_000), default=0, help="layers to offload to the GPU (-1: all)")
+    p.add_argument("--threads", type=bounded(1, max_threads), default=None, help="CPU threads (default: all cores)")
 
 
 def add_sampler(p: argparse.ArgumentParser) -> None:
     p.add_argument("--temperature", type=float, default=0.8, help="0 = always the most likely token")
-    p.add_argument("--top-k", type=int, default=40, help="keep the K most likely tokens (0 = off)")
+    p.add_argument("--top-k", type=bounded(0, MAX_TOP_K), default=40, help="keep the K most likely tokens (0 = off)")
     p.add_argument("--top-p", type=float, default=0.95, help="keep the most likely tokens up to this mass (1 = off)")
     p.add_argument("--min-p", type=float, default=0.05, help="drop tokens below this fraction of the best (0 = off)")
     p.add_argument("--repeat-penalty", type=float, default=1.0, help="divide logits of recent tokens (1 = off)")
-    p.add_argument("--seed", type=int, default=None, help="fix the random draw so a run repeats exactly")
+    p.add_argument("--seed", type=bounded(0, 2**32 - 1), default=None, help="fix the random draw so a run repeats exactly")
 
 
 def add_prompt(p: argparse.ArgumentParser) -> None:
@@ -101,10 +160,7 @@ def format_choice(args: argparse.Namespace) -> Any:
         return FormatChoice(name=name.strip().lower())
     if path is None:
         return FormatChoice()
-    try:
-        template = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise PromptError.of("chat_format.file", path=path, reason=getattr(e, "strerror", None) or e) from None
+    template = read_text_file(path, "chat template file")
     for notice in check_template(template):
         warn(str(notice))
     return FormatChoice(template=template)

@@ -76,11 +76,7 @@ def _body(args: argparse.Namespace) -> str | None:
     if args.body is not None and args.body_file:
         raise BadInputError("Give --body or --body-file, not both.")
     if args.body_file:
-        try:
-            with open(args.body_file, encoding="utf-8") as f:
-                return f.read()
-        except (OSError, UnicodeDecodeError) as e:
-            raise BadInputError(f"Cannot read {args.body_file}: {e}.") from None
+        return options.read_text_file(args.body_file, "body file")
     return args.body
 
 

@@ -135,6 +135,7 @@ class ErrorTexts(QObject):
             "db.failed": self.tr("The database {path} failed: {detail}"),
             "db.missing": self.tr("There is no database at {path} to open read-only."),
             "db.no_folder": self.tr("Cannot create the folder for the database {path}: {reason}."),
+            "db.foreign": self.tr("{path} is not a workbench history: it holds another application's tables ({tables}). Nothing was written to it. Choose a file of its own in File → History database…."),
             "db.newer": self.tr("{path} was written by a newer Prompt Workbench (schema {schema}; this version knows up to {head}). Update the app, or choose another file in File → History database…."),
             "db.read_only_upgrade": self.tr("{path} is read-only and needs upgrading to this version's schema; make it writable."),
             "db.token_format": self.tr("These tokens were saved in format {version}, which this version cannot read."),

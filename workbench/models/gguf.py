@@ -231,6 +231,8 @@ def read_header(path: str | Path) -> GGUFHeader:
         raise ModelFileError.of("gguf.not_found", path=path)
     if path.is_dir():
         raise ModelFileError.of("gguf.folder", path=path)
+    if not path.is_file():  # a pipe or a device: reading it would wait forever
+        raise ModelFileError.of("gguf.unreadable", path=path, reason="it is not a regular file (a pipe or a device)")
     try:
         with open(path, "rb") as f:
             size = path.stat().st_size

@@ -14,8 +14,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from typing import Any
-
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
@@ -67,6 +65,27 @@ def describe_error(error: Exception, path: Path) -> StoreError:
     return StoreError.of("db.failed", path=path, detail=error)
 
 
+def _refuse_foreign(path: Path) -> None:
+    """A SQLite file with tables but no workbench schema is another application's: refuse it,
+    naming what it holds, read without writing a byte (not even the journal mode)."""
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except (OSError, sqlite3.Error):
+        return  # opening it properly says what is wrong
+    try:
+        tables = [row[0] for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    except sqlite3.Error:
+        return  # not a database, or damaged: said by the open that follows
+    finally:
+        connection.close()
+    if tables and "alembic_version" not in tables:
+        shown = ", ".join(tables[:8]) + (f" and {len(tables) - 8} more" if len(tables) > 8 else "")
+        raise StoreError.of("db.foreign", path=path, tables=shown)
+
+
 class Database:
     """One database file: an engine, per-thread sessions, and the schema brought up to date."""
 
@@ -82,6 +101,9 @@ class Database:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as e:
                 raise StoreError.of("db.no_folder", path=self.path, reason=e.strerror) from None
+        if self.path.exists() and not self.path.is_file():  # /dev/null, a folder, a pipe
+            raise StoreError.of("db.damaged", path=self.path)
+        _refuse_foreign(self.path)  # before anything (WAL mode, the schema) is written into it
         url = f"sqlite:///file:{self.path}?mode=ro&uri=true" if self.read_only else f"sqlite:///{self.path}"
         self.engine: Engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(self.engine, "connect", self._configure)

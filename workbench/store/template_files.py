@@ -41,9 +41,20 @@ def dumps(data: dict[str, Any], fmt: str) -> str:
     raise BadInputError(f"Templates are written as {' or '.join(FORMATS)}, not {fmt!r}.")
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """The safe loader without anchors and aliases: a library file never needs them, and nested
+    aliases (a "billion laughs" file) load small and then grow to gigabytes once written out."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.events.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in a template file", event.start_mark)
+        return super().compose_node(parent, index)
+
+
 def loads(text: str, fmt: str, where: str = "the file", what: str = "templates") -> Any:
     try:
-        return yaml.safe_load(text) if fmt == "yaml" else json.loads(text)
+        return yaml.load(text, Loader=_NoAliasLoader) if fmt == "yaml" else json.loads(text)
     except json.JSONDecodeError as e:
         raise BadInputError(f"Cannot read {what} from {where}: invalid JSON on line {e.lineno}: {e.msg}.") from None
     except yaml.YAMLError as e:

@@ -29,10 +29,23 @@ from workbench.store.template_records import MODES, TemplateInfo, TemplateVersio
 _NAME = re.compile(r"^[\w][\w .\-]{0,99}$", re.UNICODE)
 _LABEL = re.compile(r"^[A-Za-z][\w\-]{0,39}$")
 VERSION_FIELDS = ("system", "body", "variables", "examples", "variants")
+FILE_VERSION = 1  # of the export / import file
 
 # (template name, system, body, declared variables, variants) -> the variants as stored; raises
 # TemplateError or BadInputError for a version that could never run.
 TemplateCheck = Callable[[str, str, str, list[dict[str, Any]], list[Any]], list[dict[str, Any]]]
+
+
+def _check_examples(examples: Any) -> list[dict[str, Any]]:
+    """Worked examples are objects (a question and its worked answer, by field): anything else
+    would be saved and then fail at run time."""
+    if not isinstance(examples, list):
+        raise BadInputError(f"Examples are a list of objects, not {type(examples).__name__}.")
+    for i, example in enumerate(examples, 1):
+        if not isinstance(example, dict) or not all(isinstance(k, str) for k in example):
+            raise BadInputError(f"Example {i} is {type(example).__name__}, not an object of named fields "
+                                "(such as {\"question\": ..., \"answer\": ...}).")
+    return [dict(e) for e in examples]
 
 
 def _check_variables(variables: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -76,6 +89,8 @@ class TemplateStore:
     def resolve(self, spec: str) -> TemplateVersion:
         """``name``, ``name@N`` or ``name@label`` to that version."""
         name, _, at = spec.rpartition("@") if "@" in spec else (spec, "", "")
+        if "@" in spec and not at.strip():
+            raise BadInputError(f"{spec!r} names no version after '@': give {name}@NUMBER, {name}@LABEL, or just {name} for the latest.")
         with self.db.session() as session:
             template = self._template(session, name)
             if not at:
@@ -152,6 +167,7 @@ class TemplateStore:
         if mode not in MODES:
             raise BadInputError(f"A template's mode is completion or chat, not {mode!r}.")
         checked = _check_variables(variables or [])
+        examples = _check_examples(examples or [])
         variants = self.check(name, system, body, checked, variants or [])
         with self.db.session() as session:
             if session.scalar(select(TemplateRow.id).where(TemplateRow.name == name)) is not None:
@@ -181,6 +197,7 @@ class TemplateStore:
             fields = {f: getattr(latest, f) for f in VERSION_FIELDS}
             fields.update({f: changes[f] for f in VERSION_FIELDS if f in changes})
             fields["variables"] = _check_variables(fields["variables"])
+            fields["examples"] = _check_examples(fields["examples"] or [])
             fields["variants"] = self.check(name, fields["system"], fields["body"], fields["variables"], fields["variants"] or [])
             for attr in ("description", "tags", "mode"):
                 if attr in changes:
@@ -256,7 +273,7 @@ class TemplateStore:
         missing = set(chosen) - {t["name"] for t in out}
         if missing:
             raise BadInputError(f"There is no template {', '.join(sorted(missing))}.")
-        return {"format": "prompt-workbench-templates", "version": 1, "templates": out}
+        return {"format": "prompt-workbench-templates", "version": FILE_VERSION, "templates": out}
 
     def _same_versions(self, name: str, versions: list[dict[str, Any]]) -> bool:
         mine = self.versions(name)
@@ -278,6 +295,10 @@ class TemplateStore:
         the old ones still point at what they used). Returns the names imported or updated."""
         if not isinstance(data, dict) or data.get("format") != "prompt-workbench-templates":
             raise BadInputError("This is not a Prompt Workbench template file (no \"format\": \"prompt-workbench-templates\").")
+        version = data.get("version", 1)
+        if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= FILE_VERSION:
+            raise BadInputError(f"This template file is format version {version!r}; this workbench reads version "
+                                f"{FILE_VERSION} and older. Update the workbench to import it.")
         names = []
         existing = {i.name for i in self.list(include_archived=True)}  # once, not per template
         for t in data.get("templates", []):

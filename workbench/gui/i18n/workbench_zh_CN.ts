@@ -1037,56 +1037,61 @@
     </message>
     <message>
         <location filename="../error_text.py" line="138"/>
+        <source>{path} is not a workbench history: it holds another application&apos;s tables ({tables}). Nothing was written to it. Choose a file of its own in File → History database….</source>
+        <translation>{path} 不是工作台的历史数据库：其中是其他应用的数据表（{tables}）。没有向其中写入任何内容。请在 文件 → 历史数据库… 中选择一个单独的文件。</translation>
+    </message>
+    <message>
+        <location filename="../error_text.py" line="139"/>
         <source>{path} was written by a newer Prompt Workbench (schema {schema}; this version knows up to {head}). Update the app, or choose another file in File → History database….</source>
         <translation>{path} 由更新版本的 Prompt Workbench 写入（架构 {schema}；此版本最多支持到 {head}）。请更新应用，或在“文件 → 历史数据库…”中选择另一个文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="139"/>
+        <location filename="../error_text.py" line="140"/>
         <source>{path} is read-only and needs upgrading to this version&apos;s schema; make it writable.</source>
         <translation>{path} 是只读的，且需要升级到此版本的架构；请使其可写。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="140"/>
+        <location filename="../error_text.py" line="141"/>
         <source>These tokens were saved in format {version}, which this version cannot read.</source>
         <translation>这些词元以格式 {version} 保存，此版本无法读取。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="141"/>
+        <location filename="../error_text.py" line="142"/>
         <source>The saved tokens of this run are damaged ({detail}).</source>
         <translation>此次运行保存的词元已损坏（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="147"/>
+        <location filename="../error_text.py" line="148"/>
         <source>template</source>
         <translation>模板</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="149"/>
+        <location filename="../error_text.py" line="150"/>
         <source>model&apos;s chat template</source>
         <translation>模型的对话模板</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="151"/>
+        <location filename="../error_text.py" line="152"/>
         <source>custom chat template</source>
         <translation>自定义对话模板</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="153"/>
+        <location filename="../error_text.py" line="154"/>
         <source>chat template</source>
         <translation>对话模板</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="159"/>
+        <location filename="../error_text.py" line="160"/>
         <source>template {0}</source>
         <translation>模板 {0}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="161"/>
+        <location filename="../error_text.py" line="162"/>
         <source>built-in {0} chat format</source>
         <translation>内置 {0} 对话格式</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="162"/>
+        <location filename="../error_text.py" line="163"/>
         <source>system prompt of {0}</source>
         <translation>{0} 的系统提示词</translation>
     </message>
