@@ -6,6 +6,7 @@ command, a re-run opens the model its stored run used.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -43,6 +44,9 @@ class LoadSettings:
             raise PromptError.of("load.ctx_too_small", min=MIN_CTX, n_ctx=self.n_ctx)
         if self.n_threads is not None and self.n_threads < 1:
             raise PromptError.of("load.threads", n=self.n_threads)
+        most = 4 * (os.cpu_count() or 1)
+        if self.n_threads is not None and self.n_threads > most:  # far more crashes llama.cpp (SIGSEGV)
+            raise PromptError(f"{self.n_threads:,} threads is more than 4 per core of this machine: choose from 1 to {most}.")
         return self
 
     def load_params(self, path: str) -> LoadParams:

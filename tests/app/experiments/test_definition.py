@@ -95,3 +95,20 @@ def test_the_schema_in_the_repository_is_a_valid_json_schema_and_documents_the_m
     jsonschema.validate(yaml.safe_load(MINIMAL), schema())
     repo_copy = Path(__file__).resolve().parents[3] / "workbench" / "app" / "experiments" / "experiment.schema.json"
     assert json.loads(repo_copy.read_text(encoding="utf-8")) == schema()
+
+
+def test_a_model_with_more_threads_than_4_per_core_is_refused_with_its_line(tmp_path: Path) -> None:
+    import os
+
+    from tests.helpers.experiments import write_experiment
+    from workbench.app.experiments.definition import load_file
+
+    path = write_experiment(tmp_path, f"""
+    name: too many threads
+    prompts: [{{id: p, text: "hi"}}]
+    models: [{{path: default, threads: {8 * (os.cpu_count() or 1)}}}]
+    dataset: [{{a: 1}}]
+    """)
+    with pytest.raises(ExperimentFileError) as caught:
+        load_file(path)
+    assert caught.value.line == 3 and "4 per core" in caught.value.reason
