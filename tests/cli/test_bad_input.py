@@ -97,3 +97,34 @@ def test_a_template_file_of_a_newer_format_is_not_imported(tmp_path: Path) -> No
     newer.write_text('{"format": "prompt-workbench-templates", "version": 99, "templates": []}', encoding="utf-8")
     done = workbench("templates", "import", str(newer))
     assert done.returncode == 2 and "format version 99" in done.stderr
+
+
+def test_an_export_that_cannot_be_written_whole_leaves_no_partial_file(tmp_path: Path) -> None:
+    """A full disk, made with a file-size limit on the process: the write fails part way."""
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    from tests.helpers.runs import new_run
+    from workbench.app.workspace import Workspace
+
+    db = tmp_path / "h.sqlite"
+    workspace = Workspace(db)
+    for i in range(60):
+        workspace.runs.save(new_run(prompt=f"prompt {i} " + "x" * 4000))
+    workspace.close()
+    target = tmp_path / "out.jsonl"
+    target.write_text("what was there\n", encoding="utf-8")
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write then fails with EFBIG instead
+        resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))  # the export is ~250 KB
+
+    done = subprocess.run([sys.executable, "-m", "workbench", "history", "export", "--db", str(db), "-o", str(target)],
+                          capture_output=True, text=True, timeout=120, preexec_fn=small_disk)
+    assert done.returncode == 2 and "Nothing was left half written" in done.stderr and "Traceback" not in done.stderr
+    assert target.read_text(encoding="utf-8") == "what was there\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".workbench-")) == []
+    whole = workbench("history", "export", "--db", str(db), "-o", str(target), "--limit", "100")
+    assert whole.returncode == 0 and len(target.read_text(encoding="utf-8").splitlines()) == 60

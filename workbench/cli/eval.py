@@ -127,11 +127,8 @@ def _export(args: argparse.Namespace) -> int:
         return 0
     # Excel reads a CSV as UTF-8 only when it starts with a byte-order mark.
     encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
-    try:
-        with open(args.output, "w", encoding=encoding, newline="" if args.format == "csv" else None) as out:
-            export(result, args.format, out)
-    except OSError as e:
-        raise BadInputError(f"Cannot write {args.output}: {e.strerror or e}") from None
+    with output.whole_file(args.output, encoding, newline="" if args.format == "csv" else None) as out:
+        export(result, args.format, out)
     if args.json:
         output.print_json({"experiment_id": eid, "format": args.format, "output": args.output, "cases": len(result["cases"])})
     else:

@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from workbench.cli import options
+from workbench.cli import options, output
 from workbench.errors import BadInputError
 
 
@@ -104,10 +104,10 @@ def _print_summaries(summaries: list[Any], as_json: bool, total: int) -> None:
     for s in summaries:
         star = "*" if s.starred else " "
         prompt = " ".join(s.prompt.split())[:50]
-        output = " ".join(s.output.split())[:40]
+        said = " ".join(s.output.split())[:40]
         origin = " ".join(x for x in (s.template, s.variant) if x)
         origin = f"[{origin}] " if origin else ""
-        print(f"{s.id:>7} {star} {s.created_at:%Y-%m-%d %H:%M} {s.status:<9} {s.model[:24]:<24} {origin}{prompt!r} -> {output!r}")
+        print(f"{s.id:>7} {star} {s.created_at:%Y-%m-%d %H:%M} {s.status:<9} {s.model[:24]:<24} {origin}{prompt!r} -> {said!r}")
     print(f"{len(summaries)} of {total} runs", file=sys.stderr)
 
 
@@ -152,11 +152,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     rows = [store.get(s.id) for s in store.list(f, limit=args.limit)]
     text = export_runs(rows, args.format, with_tokens=not args.no_tokens)
     if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8", newline="") as out:
-                out.write(text)
-        except OSError as e:
-            raise BadInputError(f"Cannot write {args.output}: {e.strerror}.") from None
+        with output.whole_file(args.output, newline="") as out:
+            out.write(text)
     else:
         sys.stdout.write(text)
     if args.json:

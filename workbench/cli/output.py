@@ -3,16 +3,49 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
+import tempfile
 import threading
 import unicodedata
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TextIO
+
+from workbench.errors import BadInputError
 
 
 def print_json(data: Any, indent: int | None = 2, file: Any = None) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=indent), file=file or sys.stdout)
+
+
+@contextmanager
+def whole_file(path: str, encoding: str = "utf-8", newline: str | None = None) -> Iterator[TextIO]:
+    """A file written whole or not at all: into a temporary file beside it, renamed over it at
+    the end. A full disk or any failure removes the partial file and leaves what was there."""
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".workbench-", suffix=".part", dir=folder)
+    except OSError as e:
+        raise BadInputError(f"Cannot write {path}: {e.strerror or e}.") from None
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as out:
+            yield out
+        os.replace(tmp, path)
+    except OSError as e:
+        _remove(tmp)
+        raise BadInputError(f"Cannot write {path}: {e.strerror or e}. Nothing was left half written.") from None
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def warn(message: str) -> None:
