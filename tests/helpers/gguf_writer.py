@@ -29,7 +29,7 @@ def _value(v: Any) -> tuple[int, bytes]:
 
 
 def gguf_bytes(
-    metadata: dict[str, Any],
+    metadata: dict[str, Any] | list[tuple[str, Any]],
     tensors: list[tuple[str, tuple[int, ...], int]] = (),  # type: ignore[assignment]
     *,
     version: int = 3,
@@ -37,10 +37,12 @@ def gguf_bytes(
     n_tensors: int | None = None,
     data: bool = True,
 ) -> bytes:
-    """A GGUF file. ``tensors``: (name, shape, ggml_type) with F32 = 0; ``data=False`` omits tensor data."""
+    """A GGUF file. ``metadata``: a dict, or (key, value) pairs (a key may then repeat);
+    ``tensors``: (name, shape, ggml_type) with F32 = 0; ``data=False`` omits tensor data."""
+    entries = list(metadata.items()) if isinstance(metadata, dict) else list(metadata)
     out = bytearray(b"GGUF" + struct.pack("<I", version))
-    out += struct.pack("<QQ", len(tensors) if n_tensors is None else n_tensors, len(metadata) if n_kv is None else n_kv)
-    for key, value in metadata.items():
+    out += struct.pack("<QQ", len(tensors) if n_tensors is None else n_tensors, len(entries) if n_kv is None else n_kv)
+    for key, value in entries:
         vtype, body = _value(value)
         out += _string(key) + struct.pack("<I", vtype) + body
     offset = 0

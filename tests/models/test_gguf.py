@@ -101,3 +101,35 @@ def test_a_long_string_array_is_counted_and_still_checked(tmp_path: Path) -> Non
     bad.write_bytes(bytes(huge))
     with pytest.raises(ModelFileError, match="a string claims"):
         read_header(bad)
+
+
+def _llama(**changes: object) -> dict[str, object]:
+    meta: dict[str, object] = {"general.architecture": "llama", "llama.block_count": 2,
+                               "llama.attention.layer_norm_rms_epsilon": 1e-5,
+                               "tokenizer.ggml.tokens": ["a", "b", "c"], "tokenizer.ggml.scores": [0.0, 0.0, 0.0]}
+    meta.update(changes)
+    return meta
+
+
+@pytest.mark.parametrize(
+    ("metadata", "message"),
+    [
+        ([("general.architecture", "llama"), ("general.name", "a"), ("general.name", "b")], "'general.name' appears twice"),
+        (_llama(**{"llama.block_count": 0}), "llama.block_count is 0, where llama.cpp needs a layer count from 1 to 512"),
+        (_llama(**{"llama.block_count": 1000}), "llama.block_count is 1000"),
+        (_llama(**{"llama.block_count": 2**32 - 1}), "llama.block_count is 4294967295"),
+        (_llama(**{"llama.attention.layer_norm_rms_epsilon": float("nan")}), "layer_norm_rms_epsilon is nan"),
+        (_llama(**{"llama.attention.layer_norm_rms_epsilon": -1.0}), "layer_norm_rms_epsilon is -1.0"),
+        (_llama(**{"tokenizer.ggml.scores": [0.0, 0.0]}), "tokenizer.ggml.scores is 2 entries, where llama.cpp needs one per token"),
+    ],
+)
+def test_values_llama_cpp_would_abort_on_are_refused_first(tmp_path: Path, metadata: object, message: str) -> None:
+    """llama.cpp asserts (GGML_ASSERT, aborting its process) on these instead of refusing them."""
+    path = _write(tmp_path / "m.gguf", gguf_bytes(metadata, [("w", (8, 4), 0)]))  # type: ignore[arg-type]
+    with pytest.raises(ModelFileError, match=message) as caught:
+        read_header(path)
+    assert caught.value.key in ("gguf.duplicate_key", "gguf.hyperparameter")
+
+
+def test_sane_hyperparameters_pass(tmp_path: Path) -> None:
+    assert read_header(_write(tmp_path / "m.gguf", gguf_bytes(_llama(), [("w", (8, 4), 0)]))).get("llama.block_count") == 2

@@ -59,6 +59,8 @@ class ErrorTexts(QObject):
             "gguf.dimensions": self.tr("{path} is not a valid GGUF model: tensor '{tensor}' has {n} dimensions (1 to {limit} allowed) (at byte {at})."),
             "gguf.shape": self.tr("{path} is not a valid GGUF model: tensor '{tensor}' has an implausible shape {shape} (at byte {at})."),
             "gguf.alignment": self.tr("{path} is not a valid GGUF model: general.alignment is {alignment}, not a power of two (at byte {at})."),
+            "gguf.duplicate_key": self.tr("{path} is not a valid GGUF model: the metadata key '{name}' appears twice (at byte {at})."),
+            "gguf.hyperparameter": self.tr("{path} is not a valid GGUF model: {name} is {value}, where llama.cpp needs {expected} (at byte {at})."),
             "models.bundled_missing": self.tr("The bundled model is not installed: reinstall the workbench (`make run` in its source folder), or open a .gguf file in Models…."),
             "models.folder_gone": self.tr("Model folder {folder} no longer exists (or is not a folder)."),
             "models.folder_unreadable": self.tr("Cannot read model folder {folder}: {reason}."),

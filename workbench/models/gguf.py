@@ -9,6 +9,7 @@ little memory.
 
 from __future__ import annotations
 
+import math
 import mmap
 import struct
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ MAX_STRING_BYTES = 16 * 1024 * 1024
 MAX_ARRAY_LENGTH = 16 * 1024 * 1024
 MAX_ARRAY_DEPTH = 2
 MAX_DIMS = 4
+MAX_LAYERS = 512  # llama.cpp's LLAMA_MAX_LAYERS
 KEEP_ARRAY_LENGTH = 1024  # arrays longer than this are summarised, not kept
 
 # GGUF metadata value types.
@@ -268,9 +270,14 @@ def _parse(buf: mmap.mmap, path: Path, size: int) -> GGUFHeader:
 
     metadata: dict[str, Any] = {}
     for _ in range(n_kv):
+        at = cur.pos
         key = cur.string()
+        if key in metadata:  # which one llama.cpp would take is anyone's guess
+            cur.pos = at
+            raise cur.fail("duplicate_key", name=key)
         vtype = cur.unpack("<I")
         metadata[key] = _read_value(cur, vtype)  # type: ignore[index]
+    _check_hyperparameters(metadata, cur)
 
     tensors: list[TensorInfo] = []
     for _ in range(n_tensors):
@@ -296,6 +303,33 @@ def _parse(buf: mmap.mmap, path: Path, size: int) -> GGUFHeader:
     else:
         markers = markers_in_list(vocabulary) if isinstance(vocabulary, list) else ()
     return GGUFHeader(path, size, version, metadata, tensors, data_offset, markers)
+
+
+def _length(value: Any) -> int | None:
+    if isinstance(value, ArraySummary):
+        return value.length
+    return len(value) if isinstance(value, list) else None
+
+
+def _check_hyperparameters(metadata: dict[str, Any], cur: _Cursor) -> None:
+    """Values llama.cpp asserts on (aborting the process) instead of refusing: a layer count of 0
+    or beyond its maximum, epsilons that are not finite and positive, tokenizer arrays whose
+    sizes disagree."""
+    arch = metadata.get("general.architecture")
+    if isinstance(arch, str):
+        layers = metadata.get(f"{arch}.block_count")
+        if layers is not None and (not isinstance(layers, int) or isinstance(layers, bool) or not 1 <= layers <= MAX_LAYERS):
+            raise cur.fail("hyperparameter", name=f"{arch}.block_count", value=repr(layers), expected=f"a layer count from 1 to {MAX_LAYERS}")
+        for name in ("attention.layer_norm_rms_epsilon", "attention.layer_norm_epsilon"):
+            epsilon = metadata.get(f"{arch}.{name}")
+            if epsilon is not None and (not isinstance(epsilon, (int, float)) or not math.isfinite(epsilon) or epsilon <= 0):
+                raise cur.fail("hyperparameter", name=f"{arch}.{name}", value=repr(epsilon), expected="a small positive number")
+    tokens = _length(metadata.get("tokenizer.ggml.tokens"))
+    for name in ("tokenizer.ggml.scores", "tokenizer.ggml.token_type"):
+        other = _length(metadata.get(name))
+        if tokens is not None and other is not None and other != tokens:
+            raise cur.fail("hyperparameter", name=name, value=f"{other:,} entries",
+                           expected=f"one per token of tokenizer.ggml.tokens ({tokens:,})")
 
 
 def _check_tensor_ranges(tensors: list[TensorInfo], data_offset: int, size: int, alignment: int, path: Path) -> None:
