@@ -103,9 +103,9 @@ def test_gpu_layers_on_cpu_build_warns_and_runs() -> None:
         (("run", "--prompt", "x", "--temperature", "-1"), "temperature"),
         (("run", "--prompt", "x", "--top-p", "1.5"), "top-p"),
         (("run", "--prompt", "hello " * 300, "--ctx", "256"), r"is \d+ tokens but the context holds 256"),
-        (("run", "--prompt", "x", "--ctx", "64"), "at least 256"),
-        (("run", "--prompt", "x", "--threads", "0"), "--threads must be 1 or more"),
-        (("next", "--prompt", "x", "--top", "0"), "--top must be between 1 and 1000"),
+        (("run", "--prompt", "x", "--ctx", "64"), "--ctx must be from 256 to 1,048,576, not 64"),
+        (("run", "--prompt", "x", "--threads", "0"), "--threads must be from 1 to"),
+        (("next", "--prompt", "x", "--top", "0"), "--top must be from 1 to 1,000, not 0"),
         (("run", "--prompt", "x", "--system", "s"), "needs --chat"),
     ],
 )
@@ -170,4 +170,4 @@ def test_sample_counts_outputs() -> None:
     greedy = json.loads(workbench("sample", "--prompt", "My favourite colour is", "--n", "3", "--max-tokens", "2", "--temperature", "0", "--json").stdout)
     assert len(greedy["outputs"]) == 1 and greedy["outputs"][0]["count"] == 3
     bad = workbench("sample", "--prompt", "x", "--n", "0")
-    assert bad.returncode == 2 and "--n must be between 1 and 1000" in bad.stderr
+    assert bad.returncode == 2 and "--n must be from 1 to 1,000" in bad.stderr

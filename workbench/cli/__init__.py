@@ -9,18 +9,28 @@ A thin shell: each module parses its commands' options, calls the application la
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import NoReturn
 
 from workbench import __version__
 from workbench.errors import WorkbenchError
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with its errors in the commands' own form: one ``error: ...`` line (exit 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        message = re.sub(r"^argument ([^:]+): ", r"\1 ", message)  # "argument --ctx: must be ..." -> "--ctx must be ..."
+        self.exit(2, f"error: {message}. See {self.prog} --help.\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from workbench.cli import bench, endpoints, eval as eval_, generate, history, models, prompt, templates
 
-    parser = argparse.ArgumentParser(prog="workbench", description=(__doc__ or "").splitlines()[0])
+    parser = Parser(prog="workbench", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--version", action="version", version=f"workbench {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     generate.register(sub)
