@@ -67,6 +67,10 @@ MESSAGES: dict[str, str] = {
     "load.threads": "--threads must be 1 or more, not {n}.",
     "load.failed": "llama.cpp could not load {path}: {reason}" + _LOAD_HINT,
     "load.failed_silently": "llama.cpp could not load {path}: llama.cpp gave no reason." + _LOAD_HINT,
+    "load.crashed": (
+        "llama.cpp crashed loading {path} ({output}): the file passed the workbench's checks, but llama.cpp "
+        "cannot use it. Get the file again or convert it with a current llama.cpp; load another model meanwhile."
+    ),
     "load.no_context": (
         "llama.cpp loaded the model but could not create a context of {n_ctx} tokens ({reason}). "
         "Try a smaller context (--ctx) or fewer GPU layers."

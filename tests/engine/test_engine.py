@@ -404,3 +404,29 @@ def test_scoring_batches_keep_logits_under_64_mib_on_cpu() -> None:
     assert scoring_rows(2048, 10**7, 0) == 32  # a floor, however large the vocabulary
     assert scoring_rows(16, 49152, 0) == 16
     assert scoring_rows(512, 49152, -1) == 512  # GPU offload: the batch as configured
+
+
+def test_a_host_that_dies_while_loading_names_the_file_and_leaves_no_model(model_path: Path) -> None:
+    """A file that passes our checks and still kills llama.cpp (simulated: the host aborted mid-load)
+    is bad input (exit code 2) naming the file; the next load starts a fresh host."""
+    client = EngineClient()
+    try:
+        client.start()
+        pid = client.host_pid
+        assert pid is not None
+        killed: list[int] = []
+
+        def abort_once(_fraction: float) -> None:
+            if not killed:
+                killed.append(pid)
+                os.kill(pid, signal.SIGABRT)
+
+        with pytest.raises(ModelLoadError) as caught:
+            client.load(LoadParams(path=str(model_path), n_ctx=512), on_progress=abort_once)
+        assert caught.value.exit_code == 2 and caught.value.key == "load.crashed"
+        assert str(model_path) in str(caught.value) and "crashed loading" in str(caught.value)
+        assert client.load_params is None and client.loaded is None
+        loaded = client.load(LoadParams(path=str(model_path), n_ctx=512))
+        assert loaded is not None and client.host_pid not in (None, pid)
+    finally:
+        client.close()

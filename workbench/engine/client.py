@@ -27,7 +27,7 @@ from workbench.values.results import (
     ContinuationScores, Distribution, GenerationDone, GenerationResult, LoadedModel, Surprisal, Timings,
 )
 from workbench.values.tokens import TokenEvent
-from workbench.errors import EngineClosed, EngineCrashed, EngineError, NoModelLoaded, WorkbenchError
+from workbench.errors import EngineClosed, EngineCrashed, EngineError, ModelLoadError, NoModelLoaded, WorkbenchError
 from workbench.models.gguf import read_header
 
 # After this, a host that has not stopped is killed. A responsive host stops within a token (tens of
@@ -321,10 +321,13 @@ class EngineClient:
             self._ensure_host()
             try:
                 loaded = self._load(params, on_progress)
-            except EngineCrashed:
+            except EngineCrashed as e:
                 if self._killed_for_cancel:
                     return None
-                raise
+                # The file, not the engine, is at fault: bad input (exit 2), naming the file and
+                # what llama.cpp printed; the next request starts a fresh host with no model.
+                said = str(e.fields.get("output") or e.fields.get("signal") or e.fields.get("code") or "no output")
+                raise ModelLoadError.of("load.crashed", path=params.path, output=said) from None
             finally:
                 self._active = None
             self.load_params = params if loaded else None

@@ -69,6 +69,7 @@ class ErrorTexts(QObject):
             "load.threads": self.tr("CPU threads must be 1 or more, not {n}: set them in Models… → CPU threads."),
             "load.failed": self.tr("llama.cpp could not load {path}: {reason} If the file is a newer architecture, update llama-cpp-python; if memory ran out, use fewer GPU layers or a smaller model."),
             "load.failed_silently": self.tr("llama.cpp could not load {path} and gave no reason. If the file is a newer architecture, update llama-cpp-python; if memory ran out, use fewer GPU layers or a smaller model."),
+            "load.crashed": self.tr("llama.cpp crashed loading {path} ({output}): the file passed the workbench's checks, but llama.cpp cannot use it. Get the file again or convert it with a current llama.cpp; load another model meanwhile."),
             "load.no_context": self.tr("llama.cpp loaded the model but could not create a context of {n_ctx} tokens ({reason}). Try a smaller context (Models… → Context) or fewer GPU layers (Models… → GPU offload)."),
             "load.no_context_silently": self.tr("llama.cpp loaded the model but could not create a context of {n_ctx} tokens. Try a smaller context (Models… → Context) or fewer GPU layers (Models… → GPU offload)."),
             # prompts and the context
