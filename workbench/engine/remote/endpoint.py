@@ -4,8 +4,7 @@ CA file to trust for it."""
 from __future__ import annotations
 
 import ipaddress
-import socket
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -90,13 +89,3 @@ class Endpoint:
             "max_retries": self.max_retries,
         }
 
-    def with_key(self, key: str | None) -> Endpoint:
-        return replace(self, api_key=key)
-
-
-def resolves(host: str) -> bool:
-    try:
-        socket.getaddrinfo(host, None)
-        return True
-    except OSError:
-        return False
