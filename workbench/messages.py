@@ -159,7 +159,7 @@ MESSAGES: dict[str, str] = {
     "preset.builtin_delete": "'{name}' is a built-in preset and cannot be deleted.",
     # The history database.
     "db.disk_full": "The disk holding {path} is full (or failing): free some space. Nothing saved before was lost.",
-    "db.read_only": "{path} is read-only: the history can be browsed but new runs are not saved. Make it writable or use --db.",
+    "db.read_only": "{path} is read-only: the history can be browsed, but nothing new (runs, templates, experiments) can be saved in it. Make it writable or use --db.",
     "db.locked": "{path} stayed locked by another program for {seconds} s; try again.",
     "db.damaged": "{path} is not a workbench database, or it is damaged. Move it aside or use --db.",
     "db.cannot_open": "{path} cannot be opened: check that its folder exists and is writable, or use --db.",

@@ -131,7 +131,7 @@ class ErrorTexts(QObject):
             "preset.builtin_delete": self.tr("'{name}' is a built-in preset and cannot be deleted."),
             # the history database
             "db.disk_full": self.tr("The disk holding {path} is full (or failing): free some space. Nothing saved before was lost."),
-            "db.read_only": self.tr("{path} is read-only: the history can be browsed but new runs are not saved. Make it writable, or choose another file in File → History database…."),
+            "db.read_only": self.tr("{path} is read-only: the history can be browsed, but nothing new (runs, templates, experiments) can be saved in it. Make it writable, or choose another file in File → History database…."),
             "db.locked": self.tr("{path} stayed locked by another program for {seconds} s; try again."),
             "db.damaged": self.tr("{path} is not a workbench database, or it is damaged. Move it aside, or choose another file in File → History database…."),
             "db.cannot_open": self.tr("{path} cannot be opened: check that its folder exists and is writable, or choose another file in File → History database…."),

@@ -1017,8 +1017,12 @@
     </message>
     <message>
         <location filename="../error_text.py" line="134"/>
+        <source>{path} is read-only: the history can be browsed, but nothing new (runs, templates, experiments) can be saved in it. Make it writable, or choose another file in File → History database….</source>
+        <translation>{path} 是只读的：可以浏览历史，但无法在其中保存任何新内容（运行、模板、实验）。请将其改为可写，或在 文件 → 历史数据库… 中选择另一个文件。</translation>
+    </message>
+    <message>
         <source>{path} is read-only: the history can be browsed but new runs are not saved. Make it writable, or choose another file in File → History database….</source>
-        <translation>{path} 是只读的：可以浏览历史记录，但新的运行不会被保存。请使其可写，或在“文件 → 历史数据库…”中选择另一个文件。</translation>
+        <translation type="vanished">{path} 是只读的：可以浏览历史记录，但新的运行不会被保存。请使其可写，或在“文件 → 历史数据库…”中选择另一个文件。</translation>
     </message>
     <message>
         <location filename="../error_text.py" line="135"/>
