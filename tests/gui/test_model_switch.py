@@ -186,3 +186,39 @@ def test_stop_that_ends_by_a_kill_keeps_what_identifies_the_run(qtbot: QtBot, mo
     qtbot.wait_until(lambda: win.run_action.isEnabled(), timeout=T)
     assert run_completion(qtbot, win, "Hello", 3).tokens  # type: ignore[attr-defined]  # a fresh host
     win.close()
+
+
+def test_a_model_that_kills_the_engine_while_loading_is_reported_and_another_loads(
+    qtbot: QtBot, other_model: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file llama.cpp dies on (simulated: the host aborted as the load reports progress): the
+    window says which file and why, keeps working, and the next model loads on a fresh host."""
+    win = open_window(qtbot, model=None)
+    try:
+        local = win.bridge.local
+        local.start()
+        pid = local.host_pid
+        assert pid is not None
+        load = local._load
+        killed: list[int] = []
+
+        def dying_load(params: LoadParams, on_progress: object = None) -> object:
+            def progress(fraction: float) -> None:
+                if not killed:
+                    killed.append(pid)
+                    os.kill(pid, signal.SIGABRT)
+            return load(params, progress)
+
+        monkeypatch.setattr(local, "_load", dying_load)
+        with qtbot.wait_signal(win.bridge.loadFailed, timeout=T) as failed:
+            assert win.load_model(other_model)
+        monkeypatch.setattr(local, "_load", load)
+        assert "other-model.gguf" in failed.args[0] and "crashed" in failed.args[0]
+        assert not win.bridge.has_model and win.isVisible()
+        with qtbot.wait_signal(win.bridge.modelLoaded, timeout=T):
+            assert win.load_model("default")
+        assert local.host_pid not in (None, pid)
+        generation = run_completion(qtbot, win, "The capital of France is", 3)
+        assert generation.done is not None and len(generation.tokens) == 3  # type: ignore[attr-defined]
+    finally:
+        win.close()
