@@ -38,10 +38,13 @@ class ExperimentWorker(QObject):
         self._runner: ExperimentRunner | None = None
         self._thread: threading.Thread | None = None
         self.paused = False
+        self._active = False  # a run under way: from start() until just before its end is sent
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        # Not the thread's life: it is still alive for a moment after it sends ``finished``, and
+        # the window must see the run over when that signal arrives.
+        return self._active
 
     def start(self, workspace: Workspace, experiment: Experiment, resume_id: int | None = None, limit: int | None = None) -> bool:
         """Run ``experiment`` (or go on with ``resume_id``); False if one is running already."""
@@ -68,12 +71,18 @@ class ExperimentWorker(QObject):
             try:
                 outcome = runner.run(resume_id=resume_id, limit=limit)
             except WorkbenchError as e:
+                self._active = False
                 emit_safely(self, "failed", user_message(e))
             except Exception as e:  # a bug of ours: the window stays up and says so
+                self._active = False
                 emit_safely(self, "failed", f"{type(e).__name__}: {e}")
             else:
+                self._active = False
                 emit_safely(self, "finished", outcome)
+            finally:
+                self._active = False
 
+        self._active = True
         self._thread = threading.Thread(target=work, name="experiment", daemon=True)
         self._thread.start()
         return True
