@@ -52,10 +52,14 @@ def _keyring() -> Any | None:
 
 @dataclass(frozen=True)
 class ModelRef:
-    """``ENDPOINT/MODEL``: a server model."""
+    """``ENDPOINT/MODEL``: a server model; ``path`` is how it is named where a local model has its file."""
 
     endpoint: str
     model: str
+
+    @property
+    def path(self) -> str:
+        return f"{self.endpoint}/{self.model}"
 
 
 class EndpointStore:

@@ -24,12 +24,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from workbench.app.endpoints import EndpointStore
+from workbench.app.endpoints import EndpointStore, ModelRef
 from workbench.app.prompt_spec import PreparedRun
 from workbench.app.runs import RunExecutor, RunResult
 from workbench.engine.client import EngineClient
@@ -47,26 +46,12 @@ Engine = EngineClient | RemoteEngine
 Job = Callable[[Any], Any]  # called with the engine in use (an EngineClient or a RemoteEngine)
 
 
-@dataclass(frozen=True)
-class RemoteModel:
-    """A model on a configured endpoint, to load: ``path`` is how the window names it
-    (``ENDPOINT/MODEL``, where a local model has its file)."""
-
-    endpoint: str
-    model: str
-
-    @property
-    def path(self) -> str:
-        return f"{self.endpoint}/{self.model}"
-
-
-def remote_ref(spec: str) -> RemoteModel | None:
+def remote_ref(spec: str) -> ModelRef | None:
     """``spec`` as a server model when it is ``ENDPOINT/MODEL`` of a configured endpoint (and no file)."""
     try:
-        ref = EndpointStore().model_ref(spec)
+        return EndpointStore().model_ref(spec)
     except WorkbenchError:  # a damaged endpoint file: the spec is taken as a file, which says what is wrong
         return None
-    return RemoteModel(ref.endpoint, ref.model) if ref is not None else None
 
 
 class EngineBridge(QObject):
@@ -76,7 +61,7 @@ class EngineBridge(QObject):
     modelLoaded = Signal(object)  # LoadedModel
     loadFailed = Signal(str)
     loadCancelled = Signal()  # also: a load waiting for other work to stop was called off
-    loadStarted = Signal(object)  # LoadParams (or RemoteModel) of a load that waited for other work to stop, starting now
+    loadStarted = Signal(object)  # LoadParams (or ModelRef) of a load that waited for other work to stop, starting now
     tokensCounted = Signal(int, int)  # request serial, token count (-1: the count failed)
     countFailed = Signal(int, object)  # request serial, the WorkbenchError that making its prompt raised
     generationStarted = Signal()
@@ -97,7 +82,7 @@ class EngineBridge(QObject):
         self.remote_info: ModelInfo | None = None  # what the server said of the remote model in use
         self._busy = False
         self._loading = False
-        self._pending_load: LoadParams | RemoteModel | None = None  # asked for while other work runs
+        self._pending_load: LoadParams | ModelRef | None = None  # asked for while other work runs
         self.load_waits = False  # the last load accepted waits (or waited) for other work to stop
         self._busy_lock = threading.Lock()
         self._serial = 0
@@ -171,7 +156,7 @@ class EngineBridge(QObject):
         if params is None:
             return None
         self._loading = True
-        if isinstance(params, RemoteModel):
+        if isinstance(params, ModelRef):
             return self._remote_job(params, waited=True)
         return self._load_job(params, waited=True)
 
@@ -229,9 +214,9 @@ class EngineBridge(QObject):
         file: the server is asked for the model and what it provides, then modelLoaded (its
         LoadedModel names the server) or loadFailed with the reason. The local model is unloaded
         once the server's is there (the engine host stays for a later local load)."""
-        return self._ask_load(RemoteModel(endpoint, model))
+        return self._ask_load(ModelRef(endpoint, model))
 
-    def _ask_load(self, params: LoadParams | RemoteModel) -> bool:
+    def _ask_load(self, params: LoadParams | ModelRef) -> bool:
         with self._busy_lock:
             if self._loading:
                 return False
@@ -245,7 +230,7 @@ class EngineBridge(QObject):
             if not stopping:
                 self._stop_work()
             return True
-        job = self._remote_job(params) if isinstance(params, RemoteModel) else self._load_job(params)
+        job = self._remote_job(params) if isinstance(params, ModelRef) else self._load_job(params)
         if not self._run(job):
             self._cancel_hooks.clear()
             self._loading = False  # not expected: work starts on this (the GUI) thread only
@@ -273,7 +258,7 @@ class EngineBridge(QObject):
 
         return job
 
-    def _remote_job(self, target: RemoteModel, waited: bool = False) -> Callable[[], tuple[str, tuple[object, ...]]]:
+    def _remote_job(self, target: ModelRef, waited: bool = False) -> Callable[[], tuple[str, tuple[object, ...]]]:
         # Cancel reaches the opening from the moment the job exists (it may wait for other work).
         stopped = threading.Event()
         opening: list[RemoteEngine] = []
@@ -295,7 +280,7 @@ class EngineBridge(QObject):
 
         return job
 
-    def _open_remote(self, target: RemoteModel, opening: list[RemoteEngine], stopped: threading.Event) -> tuple[str, tuple[object, ...]]:
+    def _open_remote(self, target: ModelRef, opening: list[RemoteEngine], stopped: threading.Event) -> tuple[str, tuple[object, ...]]:
         """Open ``target`` (on the worker); the model in use goes whatever the outcome, as a local load replaces it."""
         loaded: LoadedModel | None = None
         failure = ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QSizePolicy,
     QSplitter,
@@ -39,7 +38,7 @@ from workbench.gui.endpoints_dialog import EndpointsDialog
 from workbench.gui.experiment_panel import ExperimentPanel
 from workbench.gui.history_panel import HistoryPanel
 from workbench.gui.history_recorder import HistoryRecorder
-from workbench.gui.i18n import LANGUAGES, install_language
+from workbench.gui.i18n import install_language
 from workbench.gui.library_panel import LibraryChoice, LibraryPanel
 from workbench.gui.model_controller import ModelController
 from workbench.gui.model_manager import ModelManagerDialog
@@ -53,9 +52,9 @@ from workbench.gui.session_state import WindowSession
 from workbench.gui.settings import AppSettings
 from workbench.gui.status_bar import StatusBar
 from workbench.gui.surprisal_panel import SurprisalPanel
-from workbench.gui.theme import ThemeMenu
 from workbench.gui.token_counter import TokenCounter, exact_prompt_of
 from workbench.gui.token_lab import TokenLab
+from workbench.gui.window_actions import WindowActions
 from workbench.models.info import ModelInfo
 from workbench.prompts.chat_formats import FormatChoice
 from workbench.values.params import GenerateParams, LoadParams
@@ -68,7 +67,7 @@ CENTRE_MIN_WIDTH = 420
 PANEL_SHARE = 0.45  # of the window's width, for the panels on a first start
 
 
-class MainWindow(Retranslating, QMainWindow):
+class MainWindow(Retranslating, WindowActions, QMainWindow):
     """The workbench's window: prompt, output, panels; runs through its run controller."""
 
     runFinished = Signal(object)  # GenerationResult (a VariantResult after a vote or a search), after the view is updated
@@ -132,6 +131,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.editors.changed.connect(self.count_timer.start)
 
         self._build_actions()
+        self.editor_undo.kept.connect(lambda: self.status.note(self.tr("Prompt replaced · Edit → Undo (Ctrl+Alt+Z) brings it back")))
         self._build_menus()
         self.status = StatusBar(self)
         self.status.cancel_load.clicked.connect(self.bridge.cancel)
@@ -225,107 +225,6 @@ class MainWindow(Retranslating, QMainWindow):
         dock.setWidget(widget)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         return dock
-
-    def _action(self, shortcuts: list[str] | QKeySequence.StandardKey | None, slot) -> QAction:  # type: ignore[no-untyped-def]
-        action = QAction(self)
-        if isinstance(shortcuts, list):
-            action.setShortcuts([QKeySequence(s) for s in shortcuts])
-        elif shortcuts is not None:
-            action.setShortcut(shortcuts)
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        self.open_action = self._action(QKeySequence.StandardKey.Open, self.open_model_manager)
-        self.endpoints_action = self._action(None, self.open_endpoints)
-        self.quit_action = self._action(["Ctrl+Q"], self.close)
-        self.run_action = self._action(["Ctrl+Return", "Ctrl+Enter"], self.run)
-        self.stop_action = self._action(["Esc"], self.stop)
-        self.regenerate_action = self._action(["Ctrl+R"], self.regenerate)
-        self.continue_action = self._action(["Ctrl+Shift+Return", "Ctrl+Shift+Enter"], self.continue_generation)
-        self.exact_action = self._action(["Ctrl+P"], self.show_exact_prompt)
-        self.shortcuts_action = self._action(["F1"], self.show_shortcuts)
-        self.about_action = self._action(None, self.show_about)
-        self.database_action = self._action(None, self._ask_database)
-        self.undo_replace_action = self._action(["Ctrl+Alt+Z"], self.undo_replace)
-        self.undo_replace_action.setEnabled(False)
-        self.editor_undo.available.connect(self.undo_replace_action.setEnabled)
-        self.editor_undo.kept.connect(lambda: self.status.note(self.tr("Prompt replaced · Edit → Undo (Ctrl+Alt+Z) brings it back")))
-        self.new_chat_action = self._action(["Ctrl+N"], self.new_chat)
-        self.sampling_toggle = self.sampling_dock.toggleViewAction()
-        self.sampling_toggle.setShortcut(QKeySequence("Ctrl+Shift+S"))
-        self.tokens_toggle = self.tokens_dock.toggleViewAction()
-        self.tokens_toggle.setShortcut(QKeySequence("Ctrl+Shift+T"))
-        self.next_toggle = self.next_dock.toggleViewAction()
-        self.next_toggle.setShortcut(QKeySequence("Ctrl+Shift+N"))
-        self.surprisal_toggle = self.surprisal_dock.toggleViewAction()
-        self.resample_toggle = self.resample_dock.toggleViewAction()
-        self.branches_toggle = self.branches_dock.toggleViewAction()
-        self.branches_toggle.setShortcut(QKeySequence("Ctrl+Shift+B"))
-        self.history_toggle = self.history_dock.toggleViewAction()
-        self.history_toggle.setShortcut(QKeySequence("Ctrl+Shift+H"))
-        self.library_toggle = self.library_dock.toggleViewAction()
-        self.library_toggle.setShortcut(QKeySequence("Ctrl+Shift+L"))
-        self.experiments_toggle = self.experiment_dock.toggleViewAction()
-        self.experiments_toggle.setShortcut(QKeySequence("Ctrl+Shift+E"))
-
-        toolbar = self.addToolBar("main")
-        toolbar.setObjectName("main-toolbar")
-        self.toolbar = toolbar
-        toolbar.addAction(self.open_action)
-        toolbar.addSeparator()
-        for action in (self.run_action, self.stop_action, self.regenerate_action, self.continue_action):
-            toolbar.addAction(action)
-        toolbar.addSeparator()
-        toolbar.addAction(self.exact_action)
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        self.file_menu = bar.addMenu("")
-        self.file_menu.addAction(self.open_action)
-        self.file_menu.addAction(self.endpoints_action)
-        self.recent_menu = QMenu(self)
-        self.recent_menu.aboutToShow.connect(lambda: self.models.fill_recent_menu(self.recent_menu))
-        self.file_menu.addMenu(self.recent_menu)
-        self.file_menu.addAction(self.database_action)
-        self.file_menu.addSeparator()
-        self.file_menu.addAction(self.quit_action)
-        self.edit_menu = bar.addMenu("")
-        self.edit_menu.addAction(self.new_chat_action)
-        self.edit_menu.addAction(self.undo_replace_action)
-        self.generate_menu = bar.addMenu("")
-        for action in (self.run_action, self.stop_action, self.regenerate_action, self.continue_action):
-            self.generate_menu.addAction(action)
-        self.generate_menu.addSeparator()
-        self.generate_menu.addAction(self.exact_action)
-        self.view_menu = bar.addMenu("")
-        self.view_menu.addAction(self.sampling_toggle)
-        self.view_menu.addAction(self.tokens_toggle)
-        self.view_menu.addAction(self.next_toggle)
-        self.view_menu.addAction(self.surprisal_toggle)
-        self.view_menu.addAction(self.resample_toggle)
-        self.view_menu.addAction(self.branches_toggle)
-        self.view_menu.addAction(self.history_toggle)
-        self.view_menu.addAction(self.library_toggle)
-        self.view_menu.addAction(self.experiments_toggle)
-        self.language_menu = QMenu(self)
-        self.language_group = QActionGroup(self)
-        self.language_actions: dict[str, QAction] = {}
-        for code in ("", *LANGUAGES):
-            action = QAction(LANGUAGES.get(code, ""), self, checkable=True)
-            action.triggered.connect(lambda _c=False, code=code: self.set_language(code))
-            self.language_group.addAction(action)
-            self.language_menu.addAction(action)
-            self.language_actions[code] = action
-        self.language_actions.get(self.settings.language(), self.language_actions[""]).setChecked(True)
-        self.view_menu.addMenu(self.language_menu)
-        self.theme_menu = ThemeMenu(self.settings, self)  # translates itself
-        self.view_menu.addMenu(self.theme_menu)
-        self.help_menu = bar.addMenu("")
-        self.help_menu.addAction(self.shortcuts_action)
-        self.help_menu.addAction(self.about_action)
 
     def _connect_bridge(self) -> None:
         b = self.bridge

@@ -15,9 +15,10 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMenu
 
+from workbench.app.endpoints import ModelRef
 from workbench.app.model import ModelContext
 from workbench.errors import WorkbenchError
-from workbench.gui.bridge import RemoteModel, remote_ref
+from workbench.gui.bridge import remote_ref
 from workbench.gui.error_text import user_message
 from workbench.gui.model_manager import ModelManagerDialog
 from workbench.models.catalog import RecentModels
@@ -83,7 +84,7 @@ class ModelController(QObject):
         self._on_requested(params)
         return True
 
-    def load_remote(self, target: RemoteModel) -> bool:
+    def load_remote(self, target: ModelRef) -> bool:
         """Make a server model the window's engine, in the background."""
         if self.w.bridge.loading:
             self.w.show_error(self.tr("A model is already loading. Wait for it or cancel it first."))
@@ -117,19 +118,19 @@ class ModelController(QObject):
         if menu.isEmpty():
             menu.addAction(self.tr("(none yet)")).setEnabled(False)
 
-    def _on_requested(self, params: LoadParams | RemoteModel) -> None:
+    def _on_requested(self, params: LoadParams | ModelRef) -> None:
         if self.w.bridge.load_waits:  # the work under way stops first (its run saved); loadStarted follows
             self.w.status.note(self.tr("Stopping to load {0}…").format(Path(params.path).name))
             return
         self._starts(params)
 
-    def _on_load_started(self, params: LoadParams | RemoteModel) -> None:
+    def _on_load_started(self, params: LoadParams | ModelRef) -> None:
         self.w.status.note("")  # no longer stopping
         self._starts(params)
 
-    def _starts(self, params: LoadParams | RemoteModel) -> None:
+    def _starts(self, params: LoadParams | ModelRef) -> None:
         """What the window shows from the moment a load begins."""
-        if isinstance(params, RemoteModel):
+        if isinstance(params, ModelRef):
             self.info = None  # the server says what it is once it answers
         elif self.info is None or self.info.path != params.path:  # the model manager's choice
             try:

@@ -40,7 +40,8 @@ from workbench.values.params import LoadParams
 from workbench.values.results import LoadedModel
 from workbench.errors import WorkbenchError
 from workbench.gui.error_text import user_message
-from workbench.gui.bridge import EngineBridge, RemoteModel
+from workbench.app.endpoints import ModelRef
+from workbench.gui.bridge import EngineBridge
 from workbench.gui.chat_format_picker import ChatFormatPicker, JinjaHighlighter
 from workbench.gui.endpoint_worker import EndpointModels
 from workbench.gui.endpoints_dialog import EndpointsDialog
@@ -70,7 +71,7 @@ def human_count(n: int) -> str:
 class ModelManagerDialog(Retranslating, ServerModels, QDialog):
     """Pick a model and its load settings; loading happens here, with progress and cancel."""
 
-    loadRequested = Signal(object)  # LoadParams, or RemoteModel for a server model
+    loadRequested = Signal(object)  # LoadParams, or ModelRef for a server model
 
     def __init__(self, bridge: EngineBridge, settings: AppSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,7 +81,7 @@ class ModelManagerDialog(Retranslating, ServerModels, QDialog):
         self.recent = RecentModels()
         self.infos: dict[str, ModelInfo] = {}
         self.current: ModelInfo | None = None
-        self.current_remote: RemoteModel | None = None  # a server model chosen instead of a file
+        self.current_remote: ModelRef | None = None  # a server model chosen instead of a file
         self._loading_remote = False
         self._wanted: str | None = None  # a server model to choose once its endpoint answers
         self.endpoint_models = EndpointModels(self)
@@ -526,8 +527,8 @@ class ModelManagerDialog(Retranslating, ServerModels, QDialog):
         self._started(params)
         return True
 
-    def _started(self, target: LoadParams | RemoteModel) -> None:
-        self._loading_remote = isinstance(target, RemoteModel)
+    def _started(self, target: LoadParams | ModelRef) -> None:
+        self._loading_remote = isinstance(target, ModelRef)
         self.error.hide()
         self.progress.setValue(0)
         self.progress.show()

@@ -7,12 +7,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableWidgetItem
 
-from workbench.gui.bridge import RemoteModel
+from workbench.app.endpoints import ModelRef
 from workbench.gui.endpoint_worker import EndpointRow
 from workbench.gui.endpoints_dialog import EndpointsDialog
 from workbench.models.info import remote_info
 
-REMOTE_ROLE = Qt.ItemDataRole.UserRole + 1  # a server model's row: its RemoteModel
+REMOTE_ROLE = Qt.ItemDataRole.UserRole + 1  # a server model's row: its ModelRef
 
 
 class SortItem(QTableWidgetItem):
@@ -75,7 +75,7 @@ class ServerModels:
             SortItem(name, name.lower()), SortItem("", 0), SortItem("", ""), SortItem(self.tr("server"), ""),
             SortItem("", 0), SortItem("", 0), SortItem(where, key),
         )
-        target = RemoteModel(entry.endpoint, entry.model) if entry.model is not None else None
+        target = ModelRef(entry.endpoint, entry.model) if entry.model is not None else None
         row = self.table.rowCount()
         self.table.insertRow(row)
         cells[0].setToolTip(tip)
@@ -90,7 +90,7 @@ class ServerModels:
                 cell.setFont(font)
             self.table.setItem(row, col, cell)
 
-    def _select_endpoint_row(self, target: RemoteModel | None, about: str) -> None:
+    def _select_endpoint_row(self, target: ModelRef | None, about: str) -> None:
         """A server model chosen (or a row about an endpoint: ``about`` says how it is)."""
         self.current = None
         self.current_remote = target
@@ -116,7 +116,7 @@ class ServerModels:
             self.gpu.setEnabled(False)
             self.gpu_reason.hide()
 
-    def _start_remote(self, target: RemoteModel) -> bool:
+    def _start_remote(self, target: ModelRef) -> bool:
         if self.bridge.loading:
             self.show_error(self.tr("A model is already loading. Wait for it or cancel it first."))
             return False

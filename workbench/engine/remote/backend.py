@@ -57,8 +57,6 @@ class RemoteEngine:
         self.llama_cpp_version = None
         self._last: tuple[list[Any], int] | None = None  # the last next-token alternatives listed
         self.identity: dict[str, Any] = {}
-        self.completion_tokens = 0  # every token this engine received (an experiment's accounting)
-        self.prompt_tokens = 0
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -227,8 +225,6 @@ class RemoteEngine:
             self._end()
         end = time.perf_counter()
         prompt_tokens = _int(usage.get("prompt_tokens")) or self._count(params)
-        self.prompt_tokens += prompt_tokens
-        self.completion_tokens += count
         prompt_s = (first or end) - asked
         gen_s = end - first if first is not None else 0.0
         timings = Timings(prompt_s=prompt_s, gen_s=gen_s, tokens_per_s=(count - 1) / gen_s if gen_s > 0 and count > 1 else 0.0,
