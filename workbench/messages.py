@@ -157,6 +157,12 @@ MESSAGES: dict[str, str] = {
     "preset.no_name": "A preset needs a name.",
     "preset.builtin_name": "'{name}' is a built-in preset; choose another name.",
     "preset.builtin_delete": "'{name}' is a built-in preset and cannot be deleted.",
+    # The data folder (settings, history, logs).
+    "home.fallback": (
+        "Cannot keep data in {path} ({reason}); using {fallback} for now, which the system may empty. "
+        "Set WORKBENCH_HOME to a writable folder to keep your history."
+    ),
+    "home.unwritable": "Cannot keep data in {path} ({reason}), nor in {fallback} ({fallback_reason}). Set WORKBENCH_HOME to a writable folder.",
     # The history database.
     "db.disk_full": "The disk holding {path} is full (or failing): free some space. Nothing saved before was lost.",
     "db.read_only": "{path} is read-only: the history can be browsed, but nothing new (runs, templates, experiments) can be saved in it. Make it writable or use --db.",

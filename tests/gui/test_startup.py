@@ -30,3 +30,26 @@ def test_the_window_paints_before_the_database_loads(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "before: []" in result.stdout
     assert "after: True True" in result.stdout
+
+
+NO_HOME = """
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+from workbench.gui.app import app_icon, create_window
+window = create_window(None)
+print("banner:", window.error.isVisibleTo(window), window.error.text())
+print("icon sizes:", sorted(s.width() for s in app_icon().availableSizes()))
+window.close()
+"""
+
+
+def test_a_home_that_cannot_be_written_is_said_in_the_window_which_opens_anyway(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", WORKBENCH_HOME=str(blocker / "home"), TMPDIR=str(tmp_path))
+    result = subprocess.run([sys.executable, "-c", NO_HOME], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert f"banner: True Cannot keep data in {blocker / 'home'}" in result.stdout
+    assert "WORKBENCH_HOME" in result.stdout and (tmp_path / f"prompt-workbench-{os.getuid()}" / "settings.ini").exists()
+    assert "icon sizes: [16, 24, 32, 48, 64, 128, 256, 512]" in result.stdout

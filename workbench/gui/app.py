@@ -6,17 +6,20 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from workbench import __version__
 from workbench.engine.client import EngineClient
+from workbench.errors import WorkbenchError
 from workbench.gui.bridge import EngineBridge
+from workbench.gui.error_text import user_message
 from workbench.gui.i18n import install_language
 from workbench.gui.main_window import MainWindow
 from workbench.gui.settings import AppSettings
 from workbench.gui.theme import apply_theme
 from workbench.models.bundled import DEFAULT_ALIAS
-from workbench.paths import log_dir
+from workbench.paths import assets_dir, data_dir_notice, log_dir
 
 LAST = "last"
 
@@ -37,6 +40,9 @@ def create_window(model: str | None = LAST) -> MainWindow:
     bridge = EngineBridge(EngineClient(log_path=log_dir() / "engine.log"))
     window = MainWindow(bridge, settings)
     bridge.setParent(window)
+    notice = data_dir_notice()
+    if notice is not None:  # the home cannot be written: say where the data goes instead
+        window.show_error(user_message(notice))
     if model == LAST:
         last = settings.last_model()
         model = last if last and Path(last).is_file() else DEFAULT_ALIAS
@@ -47,6 +53,14 @@ def create_window(model: str | None = LAST) -> MainWindow:
     if model:
         window.load_model(model)
     return window
+
+
+def app_icon() -> QIcon:
+    """The app's icon in every size shipped in assets/icons (the window, the task bar)."""
+    icon = QIcon()
+    for png in sorted((assets_dir() / "icons").glob("workbench-*.png")):
+        icon.addFile(str(png))
+    return icon
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,6 +75,13 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("Prompt Workbench")
     app.setOrganizationName("Prompt Workbench")
     app.setApplicationVersion(__version__)
-    window = create_window()
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName("prompt-workbench")  # Wayland matches the window to prompt-workbench.desktop
+    try:
+        window = create_window()
+    except WorkbenchError as e:  # nowhere to keep settings and history: say why, in a box and on stderr
+        print(f"error: {e}", file=sys.stderr)
+        QMessageBox.critical(None, "Prompt Workbench", user_message(e))
+        return 2
     window.show()
     return app.exec()

@@ -129,6 +129,9 @@ class ErrorTexts(QObject):
             "preset.no_name": self.tr("A preset needs a name."),
             "preset.builtin_name": self.tr("'{name}' is a built-in preset; choose another name."),
             "preset.builtin_delete": self.tr("'{name}' is a built-in preset and cannot be deleted."),
+            # the data folder
+            "home.fallback": self.tr("Cannot keep data in {path} ({reason}); using {fallback} for now, which the system may empty. Set WORKBENCH_HOME to a writable folder to keep your history."),
+            "home.unwritable": self.tr("Cannot keep data in {path} ({reason}), nor in {fallback} ({fallback_reason}). Set WORKBENCH_HOME to a writable folder."),
             # the history database
             "db.disk_full": self.tr("The disk holding {path} is full (or failing): free some space. Nothing saved before was lost."),
             "db.read_only": self.tr("{path} is read-only: the history can be browsed, but nothing new (runs, templates, experiments) can be saved in it. Make it writable, or choose another file in File → History database…."),

@@ -1012,11 +1012,21 @@
     </message>
     <message>
         <location filename="../error_text.py" line="133"/>
+        <source>Cannot keep data in {path} ({reason}); using {fallback} for now, which the system may empty. Set WORKBENCH_HOME to a writable folder to keep your history.</source>
+        <translation>无法在 {path} 中保存数据（{reason}）；暂时改用 {fallback}，系统可能会清空它。请将 WORKBENCH_HOME 设为可写的文件夹以保留历史记录。</translation>
+    </message>
+    <message>
+        <location filename="../error_text.py" line="134"/>
+        <source>Cannot keep data in {path} ({reason}), nor in {fallback} ({fallback_reason}). Set WORKBENCH_HOME to a writable folder.</source>
+        <translation>无法在 {path} 中保存数据（{reason}），也无法在 {fallback} 中保存（{fallback_reason}）。请将 WORKBENCH_HOME 设为可写的文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../error_text.py" line="136"/>
         <source>The disk holding {path} is full (or failing): free some space. Nothing saved before was lost.</source>
         <translation>存放 {path} 的磁盘已满（或出现故障）：请释放一些空间。之前保存的内容没有丢失。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="134"/>
+        <location filename="../error_text.py" line="137"/>
         <source>{path} is read-only: the history can be browsed, but nothing new (runs, templates, experiments) can be saved in it. Make it writable, or choose another file in File → History database….</source>
         <translation>{path} 是只读的：可以浏览历史，但无法在其中保存任何新内容（运行、模板、实验）。请将其改为可写，或在 文件 → 历史数据库… 中选择另一个文件。</translation>
     </message>
@@ -1025,92 +1035,92 @@
         <translation type="vanished">{path} 是只读的：可以浏览历史记录，但新的运行不会被保存。请使其可写，或在“文件 → 历史数据库…”中选择另一个文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="135"/>
+        <location filename="../error_text.py" line="138"/>
         <source>{path} stayed locked by another program for {seconds} s; try again.</source>
         <translation>{path} 被其他程序锁定了 {seconds} 秒；请重试。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="136"/>
+        <location filename="../error_text.py" line="139"/>
         <source>{path} is not a workbench database, or it is damaged. Move it aside, or choose another file in File → History database….</source>
         <translation>{path} 不是工作台数据库，或已损坏。请将其移走，或在“文件 → 历史数据库…”中选择另一个文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="137"/>
+        <location filename="../error_text.py" line="140"/>
         <source>{path} cannot be opened: check that its folder exists and is writable, or choose another file in File → History database….</source>
         <translation>无法打开 {path}：请检查其所在文件夹是否存在且可写，或在“文件 → 历史数据库…”中选择另一个文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="138"/>
+        <location filename="../error_text.py" line="141"/>
         <source>The database {path} failed: {detail}</source>
         <translation>数据库 {path} 出错：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="139"/>
+        <location filename="../error_text.py" line="142"/>
         <source>There is no database at {path} to open read-only.</source>
         <translation>{path} 处没有可以只读打开的数据库。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="140"/>
+        <location filename="../error_text.py" line="143"/>
         <source>Cannot create the folder for the database {path}: {reason}.</source>
         <translation>无法为数据库 {path} 创建文件夹：{reason}。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="141"/>
+        <location filename="../error_text.py" line="144"/>
         <source>{path} is not a workbench history: it holds another application&apos;s tables ({tables}). Nothing was written to it. Choose a file of its own in File → History database….</source>
         <translation>{path} 不是工作台的历史数据库：其中是其他应用的数据表（{tables}）。没有向其中写入任何内容。请在 文件 → 历史数据库… 中选择一个单独的文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="142"/>
+        <location filename="../error_text.py" line="145"/>
         <source>{path} was written by a newer Prompt Workbench (schema {schema}; this version knows up to {head}). Update the app, or choose another file in File → History database….</source>
         <translation>{path} 由更新版本的 Prompt Workbench 写入（架构 {schema}；此版本最多支持到 {head}）。请更新应用，或在“文件 → 历史数据库…”中选择另一个文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="143"/>
+        <location filename="../error_text.py" line="146"/>
         <source>{path} is read-only and needs upgrading to this version&apos;s schema; make it writable.</source>
         <translation>{path} 是只读的，且需要升级到此版本的架构；请使其可写。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="144"/>
+        <location filename="../error_text.py" line="147"/>
         <source>These tokens were saved in format {version}, which this version cannot read.</source>
         <translation>这些词元以格式 {version} 保存，此版本无法读取。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="145"/>
+        <location filename="../error_text.py" line="148"/>
         <source>The saved tokens of this run are damaged ({detail}).</source>
         <translation>此次运行保存的词元已损坏（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="151"/>
+        <location filename="../error_text.py" line="154"/>
         <source>template</source>
         <translation>模板</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="153"/>
+        <location filename="../error_text.py" line="156"/>
         <source>model&apos;s chat template</source>
         <translation>模型的对话模板</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="155"/>
+        <location filename="../error_text.py" line="158"/>
         <source>custom chat template</source>
         <translation>自定义对话模板</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="157"/>
+        <location filename="../error_text.py" line="160"/>
         <source>chat template</source>
         <translation>对话模板</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="163"/>
+        <location filename="../error_text.py" line="166"/>
         <source>template {0}</source>
         <translation>模板 {0}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="165"/>
+        <location filename="../error_text.py" line="168"/>
         <source>built-in {0} chat format</source>
         <translation>内置 {0} 对话格式</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="166"/>
+        <location filename="../error_text.py" line="169"/>
         <source>system prompt of {0}</source>
         <translation>{0} 的系统提示词</translation>
     </message>
@@ -2239,287 +2249,287 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="337"/>
+        <location filename="../main_window.py" line="236"/>
         <source>Prompt Workbench</source>
         <translation>提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="338"/>
+        <location filename="../main_window.py" line="237"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="340"/>
+        <location filename="../main_window.py" line="239"/>
         <source>Output · green likely, red surprising · hover a token for alternatives, right-click to branch</source>
         <translation>输出 · 绿色为高概率，红色为意外 · 悬停词元查看候选，右键从此处分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="343"/>
+        <location filename="../main_window.py" line="242"/>
         <source>Colour by probability</source>
         <translation>按概率着色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="343"/>
+        <location filename="../main_window.py" line="242"/>
         <source>Colour by rank</source>
         <translation>按排名着色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="343"/>
+        <location filename="../main_window.py" line="242"/>
         <source>Colour by entropy</source>
         <translation>按熵着色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="345"/>
+        <location filename="../main_window.py" line="244"/>
         <source>Sampling</source>
         <translation>采样</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="346"/>
+        <location filename="../main_window.py" line="245"/>
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="347"/>
+        <location filename="../main_window.py" line="246"/>
         <source>Next token</source>
         <translation>下一个词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="348"/>
+        <location filename="../main_window.py" line="247"/>
         <source>Prompt surprisal</source>
         <translation>提示词意外度</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="349"/>
+        <location filename="../main_window.py" line="248"/>
         <source>Resample</source>
         <translation>重复采样</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="350"/>
+        <location filename="../main_window.py" line="249"/>
         <source>Branches</source>
         <translation>分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="351"/>
+        <location filename="../main_window.py" line="250"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="352"/>
+        <location filename="../main_window.py" line="251"/>
         <source>Library</source>
         <translation>模板库</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="353"/>
+        <location filename="../main_window.py" line="252"/>
         <source>Experiments</source>
         <translation>实验</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="355"/>
+        <location filename="../main_window.py" line="254"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="355"/>
+        <location filename="../main_window.py" line="254"/>
         <source>Open, find and load models (Ctrl+O)</source>
         <translation>打开、查找并加载模型 (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="356"/>
+        <location filename="../main_window.py" line="255"/>
         <source>&amp;Endpoints…</source>
         <translation>端点(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="356"/>
+        <location filename="../main_window.py" line="255"/>
         <source>Servers to run models on: llama.cpp server, vLLM, Ollama, LM Studio</source>
         <translation>运行模型的服务器：llama.cpp server、vLLM、Ollama、LM Studio</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="357"/>
+        <location filename="../main_window.py" line="256"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="358"/>
+        <location filename="../main_window.py" line="257"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="358"/>
+        <location filename="../main_window.py" line="257"/>
         <source>Run the prompt (Ctrl+Enter)</source>
         <translation>运行提示词 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="359"/>
+        <location filename="../main_window.py" line="258"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="359"/>
+        <location filename="../main_window.py" line="258"/>
         <source>Stop generating (Esc)</source>
         <translation>停止生成 (Esc)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="360"/>
+        <location filename="../main_window.py" line="259"/>
         <source>Re&amp;generate</source>
         <translation>重新生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="360"/>
+        <location filename="../main_window.py" line="259"/>
         <source>Run the last prompt again (Ctrl+R)</source>
         <translation>再次运行上一个提示词 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="361"/>
+        <location filename="../main_window.py" line="260"/>
         <source>&amp;Continue</source>
         <translation>继续(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="361"/>
+        <location filename="../main_window.py" line="260"/>
         <source>Continue the output (Ctrl+Shift+Enter)</source>
         <translation>接着输出继续生成 (Ctrl+Shift+Enter)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="362"/>
+        <location filename="../main_window.py" line="261"/>
         <source>Show &amp;exact prompt</source>
         <translation>显示实际提示词(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="362"/>
+        <location filename="../main_window.py" line="261"/>
         <source>The exact text the model receives (Ctrl+P)</source>
         <translation>模型实际收到的文本 (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="363"/>
+        <location filename="../main_window.py" line="262"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="364"/>
+        <location filename="../main_window.py" line="263"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="365"/>
+        <location filename="../main_window.py" line="264"/>
         <source>History &amp;database…</source>
         <translation>历史数据库(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="365"/>
+        <location filename="../main_window.py" line="264"/>
         <source>Choose the file that keeps the run history</source>
         <translation>选择保存运行历史的文件</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="366"/>
+        <location filename="../main_window.py" line="265"/>
         <source>&amp;New chat</source>
         <translation>新建对话(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="366"/>
+        <location filename="../main_window.py" line="265"/>
         <source>Start a new conversation; the system prompt stays (Ctrl+N)</source>
         <translation>开始新的对话；系统提示词保留（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="368"/>
+        <location filename="../main_window.py" line="267"/>
         <source>&amp;Undo replacing the prompt</source>
         <translation>撤销替换提示词(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="369"/>
+        <location filename="../main_window.py" line="268"/>
         <source>Bring back the prompt the Library or History replaced (Ctrl+Alt+Z)</source>
         <translation>找回被提示词库或历史记录替换掉的提示词（Ctrl+Alt+Z）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="375"/>
+        <location filename="../main_window.py" line="274"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="376"/>
+        <location filename="../main_window.py" line="275"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="377"/>
+        <location filename="../main_window.py" line="276"/>
         <source>&amp;Recent models</source>
         <translation>最近的模型(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="378"/>
+        <location filename="../main_window.py" line="277"/>
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="379"/>
+        <location filename="../main_window.py" line="278"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="380"/>
+        <location filename="../main_window.py" line="279"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="381"/>
+        <location filename="../main_window.py" line="280"/>
         <source>System default</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="382"/>
+        <location filename="../main_window.py" line="281"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="383"/>
+        <location filename="../main_window.py" line="282"/>
         <source>Click to dismiss</source>
         <translation>点击关闭</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="255"/>
+        <location filename="../main_window.py" line="134"/>
         <source>Prompt replaced · Edit → Undo (Ctrl+Alt+Z) brings it back</source>
         <translation>提示词已被替换 · 编辑 → 撤销（Ctrl+Alt+Z）可找回</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="578"/>
+        <location filename="../main_window.py" line="477"/>
         <source>The history is unavailable, runs are not saved: {0}</source>
         <translation>历史记录不可用，运行不会被保存：{0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="546"/>
+        <location filename="../main_window.py" line="445"/>
         <source>Branch</source>
         <translation>分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="547"/>
+        <location filename="../main_window.py" line="446"/>
         <source>This run was made with {0}, which is not loaded. Load it to branch?</source>
         <translation>这次运行使用的是 {0}，它当前未加载。加载它以便分支吗？</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="556"/>
+        <location filename="../main_window.py" line="455"/>
         <source>This history database cannot be used: {0}</source>
         <translation>无法使用此历史数据库：{0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="568"/>
+        <location filename="../main_window.py" line="467"/>
         <source>History database</source>
         <translation>历史数据库</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="622"/>
+        <location filename="../main_window.py" line="521"/>
         <source>The conversation is too long</source>
         <translation>对话太长了</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="624"/>
+        <location filename="../main_window.py" line="523"/>
         <source>This conversation is {0} tokens, more than the {1}-token context holds. Drop its oldest {2} turn(s) (about {3} tokens are left) and send it again? Edit → Undo brings them back.</source>
         <translation>这段对话有 {0} 个词元，超出了 {1} 词元的上下文。删去最早的 {2} 轮（约剩 {3} 个词元）并重新发送吗？编辑 → 撤销可以找回它们。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="654"/>
+        <location filename="../main_window.py" line="553"/>
         <source>About Prompt Workbench</source>
         <translation>关于提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="655"/>
+        <location filename="../main_window.py" line="554"/>
         <source>Prompt Workbench {0}: see what a local language model does with your prompt. llama.cpp through llama-cpp-python {1}.</source>
         <translation>提示词工作台 {0}：看清本地语言模型如何处理你的提示词。通过 llama-cpp-python {1} 使用 llama.cpp。</translation>
     </message>
@@ -2545,24 +2555,24 @@
 <context>
     <name>ModelController</name>
     <message>
-        <location filename="../model_controller.py" line="76"/>
-        <location filename="../model_controller.py" line="89"/>
+        <location filename="../model_controller.py" line="77"/>
+        <location filename="../model_controller.py" line="90"/>
         <source>A model is already loading. Wait for it or cancel it first.</source>
         <translation>已有模型正在加载。请等待或先取消。</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="79"/>
-        <location filename="../model_controller.py" line="92"/>
+        <location filename="../model_controller.py" line="80"/>
+        <location filename="../model_controller.py" line="93"/>
         <source>The engine is busy; stop the current run before loading another model.</source>
         <translation>引擎正忙；请先停止当前运行再加载其他模型。</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="118"/>
+        <location filename="../model_controller.py" line="119"/>
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../model_controller.py" line="122"/>
+        <location filename="../model_controller.py" line="123"/>
         <source>Stopping to load {0}…</source>
         <translation>正在停止当前任务以加载 {0}…</translation>
     </message>
@@ -2570,262 +2580,262 @@
 <context>
     <name>ModelManagerDialog</name>
     <message>
-        <location filename="../model_manager.py" line="233"/>
+        <location filename="../model_manager.py" line="234"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="235"/>
+        <location filename="../model_manager.py" line="236"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="235"/>
+        <location filename="../model_manager.py" line="236"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="235"/>
+        <location filename="../model_manager.py" line="236"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="235"/>
+        <location filename="../model_manager.py" line="236"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="236"/>
+        <location filename="../model_manager.py" line="237"/>
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="236"/>
+        <location filename="../model_manager.py" line="237"/>
         <source>Context</source>
         <translation>上下文</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="236"/>
+        <location filename="../model_manager.py" line="237"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="238"/>
+        <location filename="../model_manager.py" line="239"/>
         <source>Open file…</source>
         <translation>打开文件…</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="239"/>
+        <location filename="../model_manager.py" line="240"/>
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="240"/>
+        <location filename="../model_manager.py" line="241"/>
         <source>Remove folder</source>
         <translation>移除文件夹</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="241"/>
+        <location filename="../model_manager.py" line="242"/>
         <source>Rescan</source>
         <translation>重新扫描</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="242"/>
+        <location filename="../model_manager.py" line="243"/>
         <source>Endpoints…</source>
         <translation>端点…</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="243"/>
+        <location filename="../model_manager.py" line="244"/>
         <source>Remote servers whose models are listed here</source>
         <translation>在此列出其模型的远程服务器</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="244"/>
+        <location filename="../model_manager.py" line="245"/>
         <source>Model folders (scanned for .gguf files):</source>
         <translation>模型文件夹（扫描其中的 .gguf 文件）：</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="245"/>
+        <location filename="../model_manager.py" line="246"/>
         <source>Details</source>
         <translation>详细信息</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="246"/>
+        <location filename="../model_manager.py" line="247"/>
         <source>Chat template</source>
         <translation>对话模板</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="247"/>
+        <location filename="../model_manager.py" line="248"/>
         <source>Load settings</source>
         <translation>加载设置</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="250"/>
+        <location filename="../model_manager.py" line="251"/>
         <source>GPU offload (layers)</source>
         <translation>GPU 卸载（层数）</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="250"/>
+        <location filename="../model_manager.py" line="251"/>
         <source>Context (tokens)</source>
         <translation>上下文（词元）</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="250"/>
+        <location filename="../model_manager.py" line="251"/>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="251"/>
+        <location filename="../model_manager.py" line="252"/>
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="251"/>
+        <location filename="../model_manager.py" line="252"/>
         <source>Memory-map the file</source>
         <translation>内存映射文件</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="251"/>
+        <location filename="../model_manager.py" line="252"/>
         <source>Lock in RAM (mlock)</source>
         <translation>锁定在内存中 (mlock)</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="252"/>
+        <location filename="../model_manager.py" line="253"/>
         <source>Flash attention</source>
         <translation>Flash Attention</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="252"/>
+        <location filename="../model_manager.py" line="253"/>
         <source>Chat format</source>
         <translation>对话格式</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="255"/>
+        <location filename="../model_manager.py" line="256"/>
         <source>On</source>
         <translation>开</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="255"/>
+        <location filename="../model_manager.py" line="256"/>
         <source>Off</source>
         <translation>关</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="255"/>
+        <location filename="../model_manager.py" line="256"/>
         <source>Auto (off on CPU)</source>
         <translation>自动（CPU 上关闭）</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="257"/>
+        <location filename="../model_manager.py" line="258"/>
         <source>Load</source>
         <translation>加载</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="258"/>
+        <location filename="../model_manager.py" line="259"/>
         <source>Cancel loading</source>
         <translation>取消加载</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="324"/>
+        <location filename="../model_manager.py" line="325"/>
         <source>loaded now</source>
         <translation>当前已加载</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="378"/>
+        <location filename="../model_manager.py" line="379"/>
         <source>Open a GGUF model</source>
         <translation>打开 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="383"/>
+        <location filename="../model_manager.py" line="384"/>
         <source>Add a model folder</source>
         <translation>添加模型文件夹</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="411"/>
+        <location filename="../model_manager.py" line="412"/>
         <source>(this model has no chat template)</source>
         <translation>（该模型没有对话模板）</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="451"/>
+        <location filename="../model_manager.py" line="452"/>
         <source>GPU offload is off: this llama.cpp build has no GPU support. Rebuild with `make run GPU=cuda`.</source>
         <translation>GPU 卸载不可用：当前 llama.cpp 构建不支持 GPU。请用 `make run GPU=cuda` 重新构建。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="460"/>
+        <location filename="../model_manager.py" line="461"/>
         <source>Runs on the server: nothing is loaded into this computer&apos;s memory.</source>
         <translation>在服务器上运行：不占用本机内存。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="468"/>
+        <location filename="../model_manager.py" line="469"/>
         <source>This context is longer than the model was trained for ({0} tokens); quality will drop past it.</source>
         <translation>该上下文长于模型训练长度（{0} 个词元）；超出部分质量会下降。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="472"/>
+        <location filename="../model_manager.py" line="473"/>
         <source>Needs about {0} (weights {1} + KV cache {2} + buffers {3}).</source>
         <translation>约需 {0}（权重 {1} + KV 缓存 {2} + 缓冲区 {3}）。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="477"/>
+        <location filename="../model_manager.py" line="478"/>
         <source>RAM: {0} needed, {1} free.</source>
         <translation>内存：需要 {0}，可用 {1}。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="481"/>
+        <location filename="../model_manager.py" line="482"/>
         <source>VRAM: {0} needed, {1} free.</source>
         <translation>显存：需要 {0}，可用 {1}。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="484"/>
+        <location filename="../model_manager.py" line="485"/>
         <source>VRAM: {0} needed.</source>
         <translation>显存：需要 {0}。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="486"/>
+        <location filename="../model_manager.py" line="487"/>
         <source>This will probably not fit: lower the context or the GPU layers.</source>
         <translation>可能放不下：请减小上下文或 GPU 层数。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="503"/>
+        <location filename="../model_manager.py" line="504"/>
         <source>Choose a model first.</source>
         <translation>请先选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="506"/>
+        <location filename="../model_manager.py" line="507"/>
         <source>A model is already loading. Wait for it or cancel it first.</source>
         <translation>已有模型正在加载。请等待或先取消。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="513"/>
+        <location filename="../model_manager.py" line="514"/>
         <source>Context longer than trained</source>
         <translation>上下文超过训练长度</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="514"/>
+        <location filename="../model_manager.py" line="515"/>
         <source>The model was trained for {0} tokens; {1} may give poor output past that. Load anyway?</source>
         <translation>模型训练长度为 {0} 个词元；使用 {1} 时超出部分输出可能较差。仍要加载吗？</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="520"/>
+        <location filename="../model_manager.py" line="521"/>
         <source>Not enough memory</source>
         <translation>内存不足</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="520"/>
+        <location filename="../model_manager.py" line="521"/>
         <source>The estimate says this will not fit in memory. Load anyway?</source>
         <translation>估算显示内存放不下。仍要加载吗？</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="524"/>
+        <location filename="../model_manager.py" line="525"/>
         <source>The engine is busy generating. Stop the run first.</source>
         <translation>引擎正在生成。请先停止运行。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="564"/>
+        <location filename="../model_manager.py" line="565"/>
         <source>Try fewer GPU layers or a smaller context; if the file is damaged, download it again.</source>
         <translation>请尝试减少 GPU 层数或减小上下文；如果文件损坏，请重新下载。</translation>
     </message>
     <message>
-        <location filename="../model_manager.py" line="570"/>
+        <location filename="../model_manager.py" line="571"/>
         <source>Loading was cancelled.</source>
         <translation>已取消加载。</translation>
     </message>
@@ -4047,7 +4057,7 @@
 <context>
     <name>window</name>
     <message>
-        <location filename="../app.py" line="45"/>
+        <location filename="../app.py" line="51"/>
         <source>The last model, {0}, is no longer there; loaded the bundled model.</source>
         <translation>上次使用的模型 {0} 已不存在；已加载内置模型。</translation>
     </message>
