@@ -6,6 +6,9 @@
 #   make bench          the speed and memory benchmark
 #   make test-model     only fetch the second test model (Gemma 3 270M) into .cache/
 #   make screenshot     assets/screenshot.png from the real window (needs xvfb-run)
+#   make package        the installer: dist/prompt-workbench-VERSION-linux-ARCH.tar.gz (portable
+#                       llama.cpp build, launcher, .desktop file, icons); its own venv in build/
+#   make package-test   make package, then unpack it read-only into an odd path and try it there
 #   make clean          remove .venv (the compiled llama.cpp wheel stays cached in .cache/)
 
 PYTHON ?= python3
@@ -19,7 +22,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 TEST_MODEL := .cache/models/gemma-3-270m-q4_k_m.gguf
 
-.PHONY: run test bench screenshot clean install translations test-model
+.PHONY: run test bench screenshot clean install translations test-model package package-test
 
 run: install
 	$(VENV)/bin/workbench
@@ -65,6 +68,12 @@ $(STAMP): $(PY) pyproject.toml scripts/llama-wheel.sh workbench/engine/_capture.
 
 screenshot: install
 	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) scripts/screenshot.py assets/screenshot.png
+
+package:
+	PYTHON=$(PYTHON) LLAMA_CPP_VERSION=$(LLAMA_CPP_VERSION) packaging/package.sh
+
+package-test: package
+	packaging/package_test.sh
 
 clean:
 	rm -rf $(VENV) workbench/engine/_capture*.so

@@ -218,6 +218,9 @@ if command -v strace >/dev/null; then
     rm -rf "$TIKTOKEN_CACHE_DIR"
     timeout 180 strace -f -qq -s 1024 -e trace=execve,open,openat -o "$TMP/trace" \
         "$EXE" tokens --json "Hello 世界" >"$TMP/out" 2>"$TMP/err" || fail "tokens under strace exited with $?" "$TMP/out" "$TMP/err"
+    # strace writes the bytes of non-ASCII paths as octal escapes (\346\265...): back to UTF-8, so
+    # that a bundle unpacked into a folder such as `测试 dir` is recognised.
+    "$PY" -c 'import re, sys; p = sys.argv[1]; d = open(p, "rb").read(); open(p, "wb").write(re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m[1], 8)]), d))' "$TMP/trace"
     grep -Fq "execve(\"$EXE\", [\"$EXE\", \"--engine-host\"]" "$TMP/trace" \
         || fail "trace: the engine host was not started as \`$EXE --engine-host\`" "$TMP/trace"
     grep -v -e ENOENT -e ENOTDIR "$TMP/trace" >"$TMP/opened"

@@ -5,7 +5,10 @@
 # wheel is cached under .cache/wheels/, keyed by version, Python, machine and the exact
 # CMake flags. A clean clone has no cache and builds it; repeat runs reuse it.
 #
-# usage: scripts/llama-wheel.sh PYTHON VERSION GPU   (GPU: cpu | cuda)
+# usage: scripts/llama-wheel.sh PYTHON VERSION GPU   (GPU: cpu | cuda | portable)
+#
+# portable: the installer's CPU build, for any x86-64 CPU from 2013 on (x86-64-v3: AVX2, FMA,
+# F16C, BMI2), not only this one: GGML_NATIVE off, nothing past AVX2, no AMX.
 set -euo pipefail
 
 python=$1
@@ -17,7 +20,8 @@ flags="-DLLAVA_BUILD=OFF"
 case "$gpu" in
   cpu) ;;
   cuda) flags="$flags -DGGML_CUDA=on" ;;
-  *) echo "GPU must be 'cpu' or 'cuda', not '$gpu'" >&2; exit 2 ;;
+  portable) flags="$flags -DGGML_NATIVE=OFF -DGGML_AVX512=OFF -DGGML_AVX_VNNI=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF" ;;
+  *) echo "GPU must be 'cpu', 'cuda' or 'portable', not '$gpu'" >&2; exit 2 ;;
 esac
 # llama.cpp's AMX kernels crash (SIGSEGV in ggml_backend_amx_mul_mat at the first decode) on the
 # AMX CPUs (Sapphire Rapids) these machines run on. A CPU build there targets the CPU's own vector
