@@ -67,6 +67,8 @@ def test_template_bad_input(tmp_path: Path) -> None:
     assert both.returncode == 2 and "not both" in both.stderr
     nofile = workbench("templates", "import", str(tmp_path / "nope.json"), "--db", db)
     assert nofile.returncode == 2 and "Cannot read templates" in nofile.stderr
+    deep = workbench("templates", "add", "d", "--body", "{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}", "--db", db)
+    assert deep.returncode == 2 and "nested too deeply" in deep.stderr and "Traceback" not in deep.stderr
 
 
 def test_examples_and_variants_from_files(tmp_path: Path) -> None:

@@ -377,3 +377,40 @@ def test_limits_apply_to_user_templates_too() -> None:
         render(env, ESCAPES[3], {})
     # Ordinary work stays within the limits.
     assert render(env, "{{ '-' * 80 }}{{ (range(1000) | list | length) ** 2 }}{{ '%5.1f' % 3.14159 }}", {}) == "-" * 80 + "1000000" + "  3.1"
+
+
+MEMORY_CHECK = """
+import json, resource, sys
+from workbench.errors import TemplateError
+from workbench.prompts.chat import ChatMessage, render_chat
+from workbench.prompts.sandbox import make_environment, render, used_variables
+bombs, slow = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+user = [ChatMessage("user", "hi")]
+render_chat("{{ messages[0]['content'] }}", user)  # everything imported and warm: the idle peak
+idle = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+refused = 0
+for template in bombs + slow:
+    for attempt in (lambda: used_variables(template),  # the check when a template is saved
+                    lambda: render_chat(template, user),
+                    lambda: render(make_environment(strict=True), template, {}, max_seconds=0.3)):
+        try:
+            attempt()
+        except TemplateError:
+            refused += 1
+print(refused, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - idle) // 1024)
+"""
+
+
+def test_bombs_stay_within_bounded_memory_at_save_and_at_render() -> None:
+    """Peak memory (one process: every bomb saved, rendered as a chat template and as a user
+    template) stays within 512 MB of the idle peak; the issue measured 2.9-6.2 GB before."""
+    import subprocess
+    import sys
+
+    slow = [t.replace("99999", "9999") for t in SLOW]  # the same shapes, so the run stays short
+    done = subprocess.run([sys.executable, "-c", MEMORY_CHECK, json.dumps(BOMBS), json.dumps(slow)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    refused, grown_mb = map(int, done.stdout.split())
+    assert refused >= 2 * len(BOMBS)  # each bomb fails at render both ways (the save check may pass)
+    assert grown_mb <= 512, f"{grown_mb} MB above idle"

@@ -378,7 +378,7 @@ def used_variables(*sources: str) -> list[str]:
     for source in sources:
         try:
             names = jinja2.meta.find_undeclared_variables(env.parse(source))
-        except jinja2.TemplateSyntaxError:
+        except (jinja2.TemplateSyntaxError, RecursionError):  # nested too deeply: _compile says so
             continue
         for name in sorted(names, key=lambda n: (source.find(n), n)):
             if name not in found and name != "examples" and name not in env.globals:

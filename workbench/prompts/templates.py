@@ -36,7 +36,9 @@ def check_syntax(source: str, what: str) -> None:
     try:
         make_environment(strict=True).parse(source)
     except jinja2.TemplateSyntaxError as e:
-        raise TemplateError(f"The {what} has a syntax error on line {e.lineno}: {e.message}") from None
+        raise TemplateError.of("template.syntax", what=what, line=e.lineno, detail=e.message) from None
+    except RecursionError:  # thousands of nested brackets: Jinja's parser recurses per level
+        raise TemplateError.of("template.failed", what=what, detail="it is nested too deeply") from None
 
 
 def check_template(name: str, system: str, body: str, variables: list[dict[str, Any]], variants: list[Any]) -> list[dict[str, Any]]:
