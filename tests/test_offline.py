@@ -68,6 +68,21 @@ def test_a_command_opens_no_network_socket_in_any_process(argv: list[str], guard
     assert probe.returncode == 0 and "getaddrinfo" in log.read_text()
 
 
+def test_the_window_opens_loads_tokenizes_and_generates_without_a_network_socket(
+    guarded: tuple[dict[str, str], Path], tmp_path: Path
+) -> None:
+    """The benchmark's window child is the app as a user starts it: the real main window loads the
+    bundled model, the token lab tokenizes with the model's tokenizer and tiktoken, and a prompt
+    streams tokens; then it quits by itself."""
+    env, log = guarded
+    env = dict(env, QT_QPA_PLATFORM="offscreen", WORKBENCH_HOME=str(tmp_path / "home"))
+    done = subprocess.run([sys.executable, "-m", "workbench.gui.bench_gui", "--tokens", "4"], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert '"gui_streamed_tokens": 4' in done.stdout and "tokens_100k_counts" in done.stdout
+    assert (log.read_text() if log.exists() else "") == ""
+
+
 @pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
 def test_strace_sees_no_internet_socket_in_a_run_and_its_engine_host(tmp_path: Path) -> None:
     trace = tmp_path / "trace"
