@@ -37,7 +37,13 @@ import sys
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
 from workbench.gui.app import app_icon, create_window
-window = create_window(None)
+import time
+window = create_window("default")
+deadline = time.monotonic() + 90
+while window.models.loaded is None and time.monotonic() < deadline:  # the banner outlives the load
+    app.processEvents()
+    time.sleep(0.02)
+print("loaded:", window.models.loaded is not None)
 print("banner:", window.error.isVisibleTo(window), window.error.text())
 print("icon sizes:", sorted(s.width() for s in app_icon().availableSizes()))
 window.close()
@@ -50,6 +56,7 @@ def test_a_home_that_cannot_be_written_is_said_in_the_window_which_opens_anyway(
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", WORKBENCH_HOME=str(blocker / "home"), TMPDIR=str(tmp_path))
     result = subprocess.run([sys.executable, "-c", NO_HOME], capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
+    assert "loaded: True" in result.stdout
     assert f"banner: True Cannot keep data in {blocker / 'home'}" in result.stdout
     assert "WORKBENCH_HOME" in result.stdout and (tmp_path / f"prompt-workbench-{os.getuid()}" / "settings.ini").exists()
     assert "icon sizes: [16, 24, 32, 48, 64, 128, 256, 512]" in result.stdout

@@ -40,18 +40,18 @@ def create_window(model: str | None = LAST) -> MainWindow:
     bridge = EngineBridge(EngineClient(log_path=log_dir() / "engine.log"))
     window = MainWindow(bridge, settings)
     bridge.setParent(window)
-    notice = data_dir_notice()
-    if notice is not None:  # the home cannot be written: say where the data goes instead
-        window.show_error(user_message(notice))
     if model == LAST:
         last = settings.last_model()
         model = last if last and Path(last).is_file() else DEFAULT_ALIAS
         if last and model != last:
             window.load_model(model)
             window.show_error(window.tr("The last model, {0}, is no longer there; loaded the bundled model.").format(last))
-            return window
+            model = None
     if model:
-        window.load_model(model)
+        window.load_model(model)  # (a load that begins clears the banner: what to say comes after it)
+    notice = data_dir_notice()
+    if notice is not None:  # the home cannot be written: where the data goes instead matters more
+        window.show_error(user_message(notice))
     return window
 
 
