@@ -43,6 +43,24 @@ def host_command() -> list[str]:
     return [sys.executable, "-m", "workbench.engine.host"]
 
 
+# What a host that died loading a model printed when memory ran out: ggml's assert on a failed
+# allocation, a C++ allocation failure, a failed mmap.
+_OUT_OF_MEMORY = re.compile(r"mem_buffer != NULL|bad_alloc|Cannot allocate memory|out of memory|failed to allocate", re.I)
+
+
+def _crash_said(crash: EngineCrashed) -> str:
+    """What names a crash: the signal (or exit code) and the host's last telling output."""
+    how = str(crash.fields.get("signal") or crash.fields.get("code") or "")
+    output = str(crash.fields.get("output") or "")
+    return ": ".join(part for part in (how, output) if part) or "no output"
+
+
+def _out_of_memory(crash: EngineCrashed) -> bool:
+    """The host most likely died for lack of memory: it said so, or was SIGKILLed (the kernel's
+    out-of-memory killer; a kill to stop it is not a crash)."""
+    return bool(_OUT_OF_MEMORY.search(str(crash.fields.get("output") or ""))) or crash.fields.get("signal") == "SIGKILL"
+
+
 def _close_pipes(proc: subprocess.Popen[bytes]) -> None:
     """Close our ends of a finished host's pipes (stderr belongs to its drain thread)."""
     for stream in (proc.stdin, proc.stdout):
@@ -84,7 +102,9 @@ class GenerationStream:
         return self.partial()
 
     def partial(self) -> GenerationResult:
-        """What came so far (after a failure: the tokens before it, ``done`` None)."""
+        """What came so far. After a failure: the tokens before it, and ``done`` None, or, when
+        the host died under it, an ``error`` end with the seed it was drawing with (so that the
+        failed run can be repeated) and the prompt's size and timings this side saw."""
         text = self._text
         if text is None:
             text = b"".join(t.bytes for t in self._tokens).decode("utf-8", "replace")
@@ -123,8 +143,9 @@ class _SoFar:
         else:
             self.later += count
 
-    def done(self, tokens: int) -> GenerationDone:
-        """A cancelled end with the timings measured on this side."""
+    def done(self, tokens: int, reason: str = "cancelled") -> GenerationDone:
+        """A cancelled (or, for a host that crashed, an ``error``) end with the timings measured
+        on this side."""
         first = self.first
         evaluated = first is not None  # else stopped inside the prompt's evaluation
         prompt_s = (first if first is not None else time.perf_counter()) - self.started
@@ -135,7 +156,7 @@ class _SoFar:
             tokens_per_s=self.later / gen_s if gen_s > 0 else 0.0,
             prompt_tokens_per_s=self.prompt_tokens / prompt_s if evaluated and prompt_s > 0 else 0.0,
         )
-        return GenerationDone("cancelled", self.prompt_tokens, tokens, timings, self.seed)
+        return GenerationDone(reason, self.prompt_tokens, tokens, timings, self.seed)
 
 
 class EngineClient:
@@ -324,9 +345,13 @@ class EngineClient:
             except EngineCrashed as e:
                 if self._killed_for_cancel:
                     return None
-                # The file, not the engine, is at fault: bad input (exit 2), naming the file and
-                # what llama.cpp printed; the next request starts a fresh host with no model.
-                said = str(e.fields.get("output") or e.fields.get("signal") or e.fields.get("code") or "no output")
+                # Bad input (exit 2), naming the file, the signal and what llama.cpp printed; the
+                # next request starts a fresh host with no model. Memory running out is said as
+                # such (the file may be fine); otherwise the file, not the engine, is at fault.
+                said = _crash_said(e)
+                if _out_of_memory(e):
+                    reason = f"it ran out of memory ({said})."
+                    raise ModelLoadError.of("load.failed", path=params.path, reason=reason) from None
                 raise ModelLoadError.of("load.crashed", path=params.path, output=said) from None
             finally:
                 self._active = None
@@ -425,6 +450,9 @@ class EngineClient:
                         if self._killed_for_cancel:
                             stream._finish(stream.partial().text, so_far.done(len(stream.tokens)))
                             return
+                        # The host died: the run is an error, but one that keeps the seed drawn
+                        # for it (here, or the host's ``started``) and what came before.
+                        stream._finish(stream.partial().text, so_far.done(len(stream.tokens), "error"))
                         raise
                     except EngineClosed:  # shut down under it (the window closing): a cancel too
                         finished = True

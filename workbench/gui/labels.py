@@ -20,7 +20,8 @@ class ValueLabels(QObject):
 
     def finish(self, reason: str) -> str:
         """Why a generation ended (``GenerationDone.finish_reason``)."""
-        return {"stop": self.tr("stop"), "length": self.tr("length"), "cancelled": self.tr("cancelled")}.get(reason, reason)
+        return {"stop": self.tr("stop"), "length": self.tr("length"), "cancelled": self.tr("cancelled"),
+                "error": self.tr("error")}.get(reason, reason)
 
     def mode(self, mode: str) -> str:
         """A prompt's mode (``workbench.store.template_records.MODES``)."""

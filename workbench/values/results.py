@@ -24,7 +24,7 @@ class Timings(Value):
 class GenerationDone(Value):
     """The end of a generation stream."""
 
-    finish_reason: str  # stop | length | cancelled
+    finish_reason: str  # stop | length | cancelled | error (the host died: what came, and the seed)
     prompt_tokens: int
     completion_tokens: int
     timings: Timings

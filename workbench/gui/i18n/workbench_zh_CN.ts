@@ -3875,6 +3875,7 @@
     </message>
     <message>
         <location filename="../labels.py" line="19"/>
+        <location filename="../labels.py" line="24"/>
         <source>error</source>
         <translation>出错</translation>
     </message>
@@ -3889,47 +3890,47 @@
         <translation>长度上限</translation>
     </message>
     <message>
-        <location filename="../labels.py" line="27"/>
+        <location filename="../labels.py" line="28"/>
         <source>completion</source>
         <translation>续写</translation>
     </message>
     <message>
-        <location filename="../labels.py" line="27"/>
+        <location filename="../labels.py" line="28"/>
         <source>chat</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../labels.py" line="34"/>
+        <location filename="../labels.py" line="35"/>
         <source>listed by the server</source>
         <translation>服务器列出</translation>
     </message>
     <message>
-        <location filename="../labels.py" line="35"/>
+        <location filename="../labels.py" line="36"/>
         <source>vocabulary</source>
         <translation>词表</translation>
     </message>
     <message>
-        <location filename="../labels.py" line="40"/>
+        <location filename="../labels.py" line="41"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../labels.py" line="41"/>
+        <location filename="../labels.py" line="42"/>
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../labels.py" line="42"/>
+        <location filename="../labels.py" line="43"/>
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../labels.py" line="43"/>
+        <location filename="../labels.py" line="44"/>
         <source>Min-p</source>
         <translation>Min-p</translation>
     </message>
     <message>
-        <location filename="../labels.py" line="44"/>
+        <location filename="../labels.py" line="45"/>
         <source>Repeat penalty</source>
         <translation>重复惩罚</translation>
     </message>
@@ -4057,7 +4058,7 @@
 <context>
     <name>window</name>
     <message>
-        <location filename="../app.py" line="51"/>
+        <location filename="../app.py" line="48"/>
         <source>The last model, {0}, is no longer there; loaded the bundled model.</source>
         <translation>上次使用的模型 {0} 已不存在；已加载内置模型。</translation>
     </message>
