@@ -200,6 +200,9 @@ def _read_value(cur: _Cursor, vtype: int, depth: int = 0, keep: bool = True) -> 
             raise cur.fail("array_type", type=etype)
         if length > MAX_ARRAY_LENGTH:
             raise cur.fail("long_array", n=length, limit=MAX_ARRAY_LENGTH)
+        # llama.cpp refuses arrays of arrays; a long one would cost seconds and gigabytes to walk.
+        if etype == _ARRAY and length > KEEP_ARRAY_LENGTH:
+            raise cur.fail("long_array", n=length, limit=KEEP_ARRAY_LENGTH)
         keep_items = keep and length <= KEEP_ARRAY_LENGTH
         start = cur.pos
         if etype in _SCALAR_FORMATS:
@@ -289,6 +292,9 @@ def _parse(buf: mmap.mmap, path: Path, size: int) -> GGUFHeader:
         if any(d == 0 or d > 1 << 40 for d in shape):
             raise cur.fail("shape", tensor=name, shape=shape)
         ggml_type = cur.unpack("<I")
+        if ggml_type not in GGML_TYPES:  # out of range or removed: llama.cpp refuses it, and its size is unknown
+            cur.pos -= 4
+            raise cur.fail("shape", tensor=name, shape=f"{shape} of unknown ggml type {ggml_type}")
         offset = cur.unpack("<Q")
         tensors.append(TensorInfo(name, shape, ggml_type, offset))
 
