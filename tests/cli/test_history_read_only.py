@@ -9,7 +9,6 @@ into the commands instead, never skipped."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,9 +16,7 @@ import pytest
 
 from tests.helpers import mounts
 from tests.helpers.cli import workbench
-from tests.helpers.runs import new_run
-from workbench.store.database import Database
-from workbench.store.runs import RunStore
+from tests.helpers.stores import files, integrity, make_history
 
 PROMPT = ("run", "--prompt", "The capital of France is", "--max-tokens", "3", "--temperature", "0")
 
@@ -28,28 +25,6 @@ PROMPT = ("run", "--prompt", "The capital of France is", "--max-tokens", "3", "-
 def no_mount_left_behind(tmp_path: Path) -> Iterator[None]:
     yield
     assert mounts.mounted(tmp_path) == []
-
-
-def make_history(path: Path) -> list[int]:
-    db = Database(path)
-    store = RunStore(db)
-    ids = [store.save(new_run("The sky is", "blue today")), store.save(new_run("今天我很高兴，因为", "天气很好"))]
-    db.close()
-    return ids
-
-
-def files(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
-
-
-def integrity(path: Path) -> str:
-    wal = Path(f"{path}-wal")
-    waiting = wal.exists() and wal.stat().st_size > 0  # the file is only whole with its log
-    connection = sqlite3.connect(path.absolute().as_uri() + ("?mode=ro" if waiting else "?mode=ro&immutable=1"), uri=True)
-    try:
-        return str(connection.execute("PRAGMA integrity_check").fetchone()[0])
-    finally:
-        connection.close()
 
 
 def listed(db: Path) -> list[int]:

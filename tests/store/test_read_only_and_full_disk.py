@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from sqlalchemy import event
 
 from tests.helpers import mounts
 from tests.helpers.runs import new_run
+from tests.helpers.stores import files, integrity, make_history
 from workbench.app.workspace import Workspace
 from workbench.errors import StoreError
 from workbench.store.database import Database
@@ -29,31 +29,6 @@ from workbench.store.runs import RunStore
 def no_mount_left_behind(tmp_path: Path) -> Iterator[None]:
     yield
     assert mounts.mounted(tmp_path) == []
-
-
-def make_history(path: Path) -> list[int]:
-    """Two runs saved and the database closed, as the app leaves it: no -wal or -shm file."""
-    db = Database(path)
-    store = RunStore(db)
-    ids = [store.save(new_run("The sky is", "blue today")), store.save(new_run("今天我很高兴，因为", "天气很好"))]
-    db.close()
-    return ids
-
-
-def files(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
-
-
-def integrity(path: Path) -> str:
-    """PRAGMA integrity_check of the file with its write-ahead log, read without writing either (a
-    file with no log waiting is read immutable: no -shm needed; one with a log is only whole with it)."""
-    wal = Path(f"{path}-wal")
-    waiting = wal.exists() and wal.stat().st_size > 0
-    connection = sqlite3.connect(path.absolute().as_uri() + ("?mode=ro" if waiting else "?mode=ro&immutable=1"), uri=True)
-    try:
-        return str(connection.execute("PRAGMA integrity_check").fetchone()[0])
-    finally:
-        connection.close()
 
 
 def fails_with(key: str, write: Callable[[], object]) -> StoreError:
