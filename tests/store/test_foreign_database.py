@@ -52,4 +52,4 @@ def test_an_empty_file_and_a_workbench_database_still_open(tmp_path: Path) -> No
 @pytest.mark.parametrize("where", ["/dev/null", "{tmp}"])
 def test_a_device_or_a_folder_is_not_a_database(where: str, tmp_path: Path) -> None:
     done = workbench("history", "list", "--db", where.format(tmp=tmp_path))
-    assert done.returncode == 2 and "is not a workbench database" in done.stderr and "disk" not in done.stderr
+    assert done.returncode == 2 and ("is not a workbench database" in done.stderr or "not a regular file" in done.stderr) and "disk" not in done.stderr

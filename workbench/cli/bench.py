@@ -32,7 +32,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     if args.store_runs is not None and args.store_runs < 0:
         raise PromptError("--store-runs must be 0 (skip) or more.")
-    parts = parse_parts(args.only) if args.only else DEFAULT_PARTS
+    parts = parse_parts(args.only) if args.only is not None else DEFAULT_PARTS  # --only "" names no part
     if args.store_runs and "store" not in parts:
         parts = parse_parts(",".join([*parts, "store"]))
     if args.store_runs == 0:

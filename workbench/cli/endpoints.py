@@ -54,16 +54,14 @@ def cmd_add(args: argparse.Namespace) -> int:
     from workbench.engine.remote.capabilities import probe
     from workbench.engine.remote.endpoint import Endpoint
 
-    key = read_key_file(args.api_key_file) if args.api_key_file else ("" if args.no_api_key else None)
+    key = "" if args.no_api_key else None
+    if args.api_key_file is not None:
+        options.read_text_file(args.api_key_file, "API key file")  # a folder, a pipe, over 5 MB, not text: refused
+        key = read_key_file(args.api_key_file)
+    if args.ca_file is not None:
+        _check_ca_file(args.ca_file)
     store = EndpointStore()
     endpoint = Endpoint(args.name, args.url, key, args.connect_timeout, args.idle_timeout, args.ca_file, args.retries)
-    if args.ca_file:
-        from pathlib import Path
-
-        from workbench.errors import BadInputError
-
-        if not Path(args.ca_file).is_file():
-            raise BadInputError(f"The CA file {args.ca_file} does not exist.")
     if endpoint.unencrypted_remote:
         output.warn(f"{endpoint.url} is plain HTTP to another machine: prompts and outputs travel unencrypted.")
     store.add(endpoint)
@@ -75,6 +73,20 @@ def cmd_add(args: argparse.Namespace) -> int:
     if found is not None:
         _print_test(found)
     return 0
+
+
+def _check_ca_file(path: str) -> None:
+    """A CA file must hold PEM certificates that load; a bad one is refused when it is given, not
+    at the first request."""
+    import ssl
+
+    from workbench.errors import BadInputError
+
+    options.read_text_file(path, "CA file")
+    try:
+        ssl.create_default_context().load_verify_locations(cafile=path)
+    except (ssl.SSLError, OSError, ValueError) as e:
+        raise BadInputError(f"The CA file {path} holds no certificate that loads (PEM is wanted): {e}.") from None
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -47,7 +47,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from workbench.app.experiments.suites import find_suite
 
         return _run(args, find_suite(args.suite).path)
-    if args.target is None:
+    if not args.target:  # none, or an empty one
         if args.resume is None:
             raise BadInputError("Give an experiment file (workbench eval FILE.yaml), --suite NAME, or list / show ID / export ID.")
         record = options.workspace(args).experiments.get(args.resume)
@@ -70,6 +70,8 @@ def _run(args: argparse.Namespace, path: Path) -> int:
     from workbench.app.experiments.report import summary
     from workbench.app.experiments.runner import ExperimentRunner
 
+    if path.exists():  # (a missing one: load_file says so)
+        options.check_text_file(str(path), "experiment file")  # a folder, a pipe (a hang), over 5 MB: refused
     experiment = load_file(path)
     workspace = options.workspace(args)
     printer = _ProgressPrinter(quiet=args.json)

@@ -71,7 +71,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     request = RunRequest(
         options.prompt_spec(args), options.sampler(args), args.max_tokens, args.top_logprobs, list(args.stop)
     )
-    return run_request(request, options.load_settings(args), options.workspace(args), as_json=args.json, save=not args.no_history)
+    settings = options.load_settings(args)
+    workspace = options.workspace(args, result_first=True)
+    check_request(request, lambda: workspace.templates)
+    return run_request(request, settings, workspace, as_json=args.json, save=not args.no_history)
+
+
+def check_request(request: Any, templates: Any) -> None:
+    """Render ``request`` once before any model loads, in ChatML: a template, variable, variant or
+    setting that cannot work is refused now, not after the load (the render that counts, in the
+    model's own chat format, follows the load)."""
+    from workbench.app.prompt_spec import prepare
+    from workbench.prompts.chat_formats import ChatFormat
+
+    prepare(request, ChatFormat(), templates)
 
 
 def run_request(request: Any, settings: Any, workspace: Any, *, as_json: bool, save: bool = True) -> int:
@@ -222,10 +235,12 @@ def cmd_next(args: argparse.Namespace) -> int:
 
     if not 1 <= args.top <= 1000:
         raise PromptError(f"--top must be between 1 and 1000, not {args.top}.")
-    spec = options.prompt_spec(args, empty_ok=True)
-    client, model = _open(options.load_settings(args))
+    request = RunRequest(options.prompt_spec(args, empty_ok=True), options.sampler(args))
+    settings = options.load_settings(args)
+    check_request(request, _no_templates)
+    client, model = _open(settings)
     with client:
-        prepared = prepare(RunRequest(spec, options.sampler(args)), model.chat_format, _no_templates)
+        prepared = prepare(request, model.chat_format, _no_templates)
         announce_format(prepared, model)
         dist = client.next_token(prepared.params, top_n=args.top)
     assert dist is not None
@@ -255,7 +270,7 @@ def cmd_perplexity(args: argparse.Namespace) -> int:
     from workbench.tokens.tokenizers import read_text_file
 
     if args.text == "-":
-        text, notes = read_text_file(sys.stdin.buffer.read())
+        text, notes = read_text_file(options.read_stdin("text"))
         for message in notes:
             output.note(message)
     else:
@@ -294,11 +309,12 @@ def cmd_sample(args: argparse.Namespace) -> int:
     from workbench.app.resample import check_count, resample
 
     check_count(args.n)
-    spec = options.prompt_spec(args)
+    request = RunRequest(options.prompt_spec(args), options.sampler(args), args.max_tokens, 0, list(args.stop))
+    settings = options.load_settings(args)
+    check_request(request, _no_templates)
     tty = sys.stderr.isatty()
-    client, model = _open(options.load_settings(args))
+    client, model = _open(settings)
     with client:
-        request = RunRequest(spec, options.sampler(args), args.max_tokens, 0, list(args.stop))
         prepared = prepare(request, model.chat_format, _no_templates)
         announce_format(prepared, model)
         output.on_interrupt(client.cancel)

@@ -66,7 +66,7 @@ def register(sub: Any) -> None:
 
 
 def _date(text: str | None, flag: str) -> datetime | None:
-    if not text:
+    if text is None:
         return None
     try:
         return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)

@@ -49,7 +49,9 @@ def cmd_tokens(args: argparse.Namespace) -> int:
     from workbench.tokens.tokenizers import TiktokenTokenizer, cap_text, read_text_file, tokenize
 
     registry = TiktokenRegistry()
-    if args.import_encoding:
+    if args.import_encoding is not None:
+        if not args.import_encoding.strip():
+            raise PromptError("--import-encoding names no file: give a .tiktoken file.")
         name = registry.import_file(args.import_encoding)
         print(f"imported {name}", file=sys.stderr)
         if not args.text and not args.list:
@@ -62,6 +64,8 @@ def cmd_tokens(args: argparse.Namespace) -> int:
         text, notes = read_text_file(sys.stdin.buffer.read())
     else:
         text, notes = cap_text(args.text)
+    if not text:
+        raise PromptError("The text is empty: give a text to tokenize.")
     for message in notes:
         output.note(message)
     models = args.model or ([] if args.encoding else ["default"])

@@ -43,6 +43,7 @@ def bounded(low: int, high: int | Callable[[], int]) -> Callable[[str], int]:
         return value
 
     parse.__name__ = "number"
+    parse.low, parse.high = low, high  # type: ignore[attr-defined]  # the range, for tests that walk the parser
     return parse
 
 
@@ -53,10 +54,11 @@ def run_id() -> Callable[[str], int]:
 MAX_TEXT_FILE = 5 << 20  # a prompt, template or key file larger than this is not one
 
 
-def read_text_file(path: str, what: str) -> str:
-    """A UTF-8 text file the user named (a template body, a chat template), refused clearly when
-    it is missing, a folder, a pipe or a device (reading one would wait forever), too large, or
-    not UTF-8."""
+def check_text_file(path: str, what: str) -> None:
+    """Refuse what cannot be a text file before reading it: missing, a folder, a pipe or a device
+    (reading one would wait forever), or larger than MAX_TEXT_FILE."""
+    if not path.strip():
+        raise BadInputError(f"The {what} is an empty path: give a file.")
     file = Path(path)
     try:
         info = file.stat()
@@ -68,12 +70,34 @@ def read_text_file(path: str, what: str) -> str:
         raise BadInputError(f"The {what} {path} is not a regular file (a pipe or a device): give a file.")
     if info.st_size > MAX_TEXT_FILE:
         raise BadInputError(f"The {what} {path} is {info.st_size:,} bytes: more than {MAX_TEXT_FILE >> 20} MB is not a {what}.")
+
+
+def read_text_file(path: str, what: str) -> str:
+    """A UTF-8 text file the user named (a template body, a chat template), refused clearly when
+    it is missing, a folder, a pipe or a device (reading one would wait forever), too large, not
+    UTF-8, not text (a NUL byte) or empty."""
+    check_text_file(path, what)
+    file = Path(path)
     try:
-        return file.read_text(encoding="utf-8")
+        text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
         raise BadInputError(f"The {what} {path} is not UTF-8 text (byte {e.start}). Save it as UTF-8.") from None
     except OSError as e:
         raise BadInputError(f"Cannot read the {what} {path}: {e.strerror or e}.") from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise BadInputError(f"The {what} {path} holds a NUL byte (character {nul + 1:,}): it is not a text file.")
+    if not text.strip():
+        raise BadInputError(f"The {what} {path} is empty.")
+    return text
+
+
+def read_stdin(what: str) -> bytes:
+    """Standard input, refused (before it is all read) when it is more than a text file can be."""
+    data = sys.stdin.buffer.read(MAX_TEXT_FILE + 1)
+    if len(data) > MAX_TEXT_FILE:
+        raise PromptError(f"The {what} on standard input is more than {MAX_TEXT_FILE >> 20} MB: that is not a {what}.")
+    return data
 
 
 def command(sub: Any, name: str, handler: Handler, **kwargs: Any) -> argparse.ArgumentParser:
@@ -183,11 +207,14 @@ def read_text(value: str, chat: bool = False) -> str:
     """``value``, or standard input for ``-`` (UTF-8; a chat message loses the final newline)."""
     if value != "-":
         return value
-    data = sys.stdin.buffer.read()
+    data = read_stdin("prompt")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise PromptError(f"The prompt on standard input is not valid UTF-8 (byte {e.start}). Save it as UTF-8.") from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise PromptError(f"The prompt on standard input holds a NUL byte (character {nul + 1:,}): it is not text.")
     return text.rstrip("\n") if chat else text  # the newline that ends a piped file is not part of the message
 
 
@@ -226,7 +253,17 @@ def prompt_spec(args: argparse.Namespace, empty_ok: bool = False) -> Any:
     )
 
 
-def workspace(args: argparse.Namespace) -> Any:
+def workspace(args: argparse.Namespace, result_first: bool = False) -> Any:
+    """The workspace of ``--db`` (or the default database). A database the user named is opened
+    now, so a bad one is refused before anything loads or runs, except with ``result_first``
+    (a run): a run whose history cannot be written still prints its result, and says it was not
+    saved. A pipe or a device is refused either way (opening one would wait forever)."""
     from workbench.app.workspace import Workspace
 
-    return Workspace(getattr(args, "db", None))
+    db = getattr(args, "db", None)
+    if db and os.path.exists(db) and not os.path.isfile(db) and not os.path.isdir(db):
+        raise BadInputError(f"The database {db} is not a regular file (a pipe or a device): give a file.")
+    workspace = Workspace(db)
+    if db and not result_first:
+        workspace.db  # noqa: B018 - opened now, see above
+    return workspace

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
@@ -31,11 +32,14 @@ def cmd_prompt(args: argparse.Namespace) -> int:
     from workbench.app.exact_prompt import exact_prompt, read_messages
     from workbench.app.model import LoadSettings, open_model
     from workbench.app.prompt_spec import PromptSpec, RunRequest
+    from workbench.cli.generate import check_request
     from workbench.prompts.chat import ChatMessage
 
     if args.messages is not None:
         if args.prompt is not None or args.template:
             raise PromptError("Give --messages, --prompt or --template, not two of them.")
+        if not args.messages.strip() or os.path.exists(args.messages):  # (a missing one: read_messages says so)
+            options.check_text_file(args.messages, "messages file")  # a folder, a pipe (a hang), over 5 MB: refused
         messages = read_messages(args.messages)
         if args.system is not None:
             messages = (ChatMessage("system", args.system), *(m for m in messages if m.role != "system"))
@@ -43,9 +47,10 @@ def cmd_prompt(args: argparse.Namespace) -> int:
     else:
         spec = options.prompt_spec(args)
     settings = LoadSettings(args.model, chat_format=options.format_choice(args))
+    workspace = options.workspace(args)
+    check_request(RunRequest(spec), lambda: workspace.templates)
     client, model = open_model(settings, vocab_only=True)
     with client:
-        workspace = options.workspace(args)
         result = exact_prompt(RunRequest(spec), model, client, lambda: workspace.templates)
     if args.json:
         output.print_json(result.to_json())

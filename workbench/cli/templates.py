@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Any
 
@@ -73,9 +74,9 @@ def _declared(pairs: list[str] | None) -> list[dict[str, Any]]:
 
 
 def _body(args: argparse.Namespace) -> str | None:
-    if args.body is not None and args.body_file:
+    if args.body is not None and args.body_file is not None:
         raise BadInputError("Give --body or --body-file, not both.")
-    if args.body_file:
+    if args.body_file is not None:
         return options.read_text_file(args.body_file, "body file")
     return args.body
 
@@ -84,12 +85,20 @@ def _list_file(path: str | None, what: str) -> list[Any] | None:
     """A JSON or YAML file holding a list (worked examples, variants); None without a file."""
     if path is None:
         return None
-    from workbench.store import template_files
-
-    data = template_files.read(path, what)
+    data = _read_file(path, what)
     if not isinstance(data, list):
         raise BadInputError(f"{path} should hold a list of {what}, not {type(data).__name__}.")
     return data
+
+
+def _read_file(path: str, what: str) -> Any:
+    """The data in a JSON or YAML file the user named; a folder, a pipe (reading one would wait
+    forever) or a file over 5 MB is refused before it is read."""
+    from workbench.store import template_files
+
+    if not path.strip() or os.path.exists(path):  # (a missing one: template_files says so)
+        options.check_text_file(path, f"{what} file")
+    return template_files.read(path, what)
 
 
 def _print_version(v: Any, as_json: bool) -> None:
@@ -208,11 +217,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Templates from an exported JSON or YAML file (unchanged ones are skipped)."""
-    from workbench.store import template_files
-
     store = options.workspace(args).templates
 
-    data = template_files.read(args.file)
+    data = _read_file(args.file, "templates")
     names = store.import_(data, replace=args.replace)
     listed = [str(t.get("name")) for t in data.get("templates", [])] if isinstance(data, dict) else []
     skipped = [n for n in listed if n not in names]

@@ -45,7 +45,10 @@ def spell(path: Path_) -> str:
 
 def load(text: str, source: str) -> LinedDocument:
     """Parse ``text`` (YAML, JSON being YAML too) with the safe loader; an error names its line."""
-    loader = yaml.SafeLoader(text)
+    try:  # the loader's reader already refuses characters YAML forbids (NUL, other controls)
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as e:
+        raise ExperimentFileError(f"this is not valid YAML: {e}", source) from None
     try:
         node = loader.get_single_node()
         if node is None:
