@@ -240,10 +240,10 @@ CASES = [
                  f"implausible shape ({(1 << 40) + 1},)", id="tensor-dimension-2**40+1"),
     pytest.param(lambda: base(tensors=[("w", (8, U64_MAX), 0)], data=False), "gguf.shape", f"implausible shape (8, {U64_MAX})",
                  id="tensor-dimension-u64-max"),
-    pytest.param(lambda: base(tensors=[("w", (32, 4), 4)]), "gguf.shape", "tensor 'w' has an implausible shape (32, 4) of unknown ggml type 4",
+    pytest.param(lambda: base(tensors=[("w", (32, 4), 4)]), "gguf.tensor_type", "tensor 'w' has the unknown ggml type 4",
                  id="ggml-type-removed-4"),
-    pytest.param(lambda: base(tensors=[("w", (32, 4), 99)]), "gguf.shape", "of unknown ggml type 99", id="ggml-type-99"),
-    pytest.param(lambda: base(tensors=[("w", (32, 4), U32_MAX)]), "gguf.shape", f"of unknown ggml type {U32_MAX}",
+    pytest.param(lambda: base(tensors=[("w", (32, 4), 99)]), "gguf.tensor_type", "unknown ggml type 99", id="ggml-type-99"),
+    pytest.param(lambda: base(tensors=[("w", (32, 4), U32_MAX)]), "gguf.tensor_type", f"unknown ggml type {U32_MAX}",
                  id="ggml-type-u32-max"),
 ]
 

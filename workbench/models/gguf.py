@@ -294,7 +294,7 @@ def _parse(buf: mmap.mmap, path: Path, size: int) -> GGUFHeader:
         ggml_type = cur.unpack("<I")
         if ggml_type not in GGML_TYPES:  # out of range or removed: llama.cpp refuses it, and its size is unknown
             cur.pos -= 4
-            raise cur.fail("shape", tensor=name, shape=f"{shape} of unknown ggml type {ggml_type}")
+            raise cur.fail("tensor_type", tensor=name, type=ggml_type)
         offset = cur.unpack("<Q")
         tensors.append(TensorInfo(name, shape, ggml_type, offset))
 
