@@ -38,6 +38,27 @@ def recent_log(n: int = 8, pattern: str | None = None) -> list[str]:
     return lines[-n:]
 
 
+# "llama_model_load: error loading model: " and other "function: " prefixes before the reason.
+_PREFIXES = re.compile(r"^(?:(?:[a-z_][a-z0-9_]*|error loading model): )+", re.IGNORECASE)
+_GENERIC = re.compile(r"^failed to load model\b", re.IGNORECASE)
+
+
+def load_failure_reason() -> str:
+    """Why llama.cpp refused a model, from its last log lines: the specific reasons (``failed to
+    read tensor data``, ``unknown model architecture: 'x'``), without the function names and the
+    generic "failed to load model" lines that follow them; "" when it said nothing."""
+    lines = recent_log(6, r"error|failed|unknown|invalid|unsupported")
+    reasons: list[str] = []
+    for line in lines:
+        reason = _PREFIXES.sub("", line.strip()).strip()
+        if reason and not _GENERIC.match(reason) and reason not in reasons:
+            reasons.append(reason)
+    if not reasons and lines:
+        reasons = [_PREFIXES.sub("", lines[-1].strip())]
+    text = "; ".join(reasons)
+    return text if not text or text.endswith((".", "!", "?")) else text + "."  # a sentence: a hint follows
+
+
 def clear_log() -> None:
     """Forget earlier lines, so that a report quotes only what follows."""
     _log_lines.clear()

@@ -17,7 +17,7 @@ import numpy as np
 
 import llama_cpp
 from workbench.engine.llamacpp.kernels import exp_sum, exp_sum_address
-from workbench.engine.llamacpp.logs import clear_log, recent_log
+from workbench.engine.llamacpp.logs import clear_log, load_failure_reason, recent_log
 from workbench.engine.llamacpp.sampler import Sampler
 from workbench.engine.sampling import RowCapture, score_rows
 from workbench.errors import EngineError, ModelLoadError, NoModelLoaded, PromptError
@@ -110,7 +110,7 @@ class LlamaSession:
         if not model and cancelled:
             raise LoadCancelled()
         if not model:
-            reason = " ".join(recent_log(4, r"error|failed|unknown|invalid|unsupported"))
+            reason = load_failure_reason()
             if not reason:
                 raise ModelLoadError.of("load.failed_silently", path=params.path)
             raise ModelLoadError.of("load.failed", path=params.path, reason=reason)
