@@ -87,7 +87,7 @@ class HistoryRecorder(QObject):
             try:
                 run_id = store.save(run)
             except WorkbenchError as e:
-                emit_safely(self, "failed", self.tr("The run was not saved in the history: {0}").format(e))
+                emit_safely(self, "failed", self.tr("The run was not saved in the history: {0}").format(user_message(e)))
                 raise
             emit_safely(self, "saved", run_id)
             emit_safely(self, "changed")
@@ -109,7 +109,7 @@ class HistoryRecorder(QObject):
             try:
                 store.update_tree(saved.result(), snapshot)
             except WorkbenchError as e:
-                emit_safely(self, "failed", self.tr("The branches were not saved in the history: {0}").format(e))
+                emit_safely(self, "failed", self.tr("The branches were not saved in the history: {0}").format(user_message(e)))
                 return
             except Exception:  # the save itself failed: already reported
                 return
