@@ -54,6 +54,7 @@ MESSAGES: dict[str, str] = {
     "gguf.dimensions": _INVALID + "tensor '{tensor}' has {n} dimensions (1 to {limit} allowed) (at byte {at}).",
     "gguf.shape": _INVALID + "tensor '{tensor}' has an implausible shape {shape} (at byte {at}).",
     "gguf.tensor_type": _INVALID + "tensor '{tensor}' has the unknown ggml type {type} (at byte {at}).",
+    "gguf.block_size": _INVALID + "tensor '{tensor}' has rows of {n} values, not a multiple of the {block} values of a {type} block (at byte {at}).",
     "gguf.alignment": _INVALID + "general.alignment is {alignment}, not a power of two (at byte {at}).",
     "gguf.duplicate_key": _INVALID + "the metadata key '{name}' appears twice (at byte {at}).",
     "gguf.hyperparameter": _INVALID + "{name} is {value}, where llama.cpp needs {expected} (at byte {at}).",

@@ -245,6 +245,8 @@ CASES = [
     pytest.param(lambda: base(tensors=[("w", (32, 4), 99)]), "gguf.tensor_type", "unknown ggml type 99", id="ggml-type-99"),
     pytest.param(lambda: base(tensors=[("w", (32, 4), U32_MAX)]), "gguf.tensor_type", f"unknown ggml type {U32_MAX}",
                  id="ggml-type-u32-max"),
+    pytest.param(lambda: base(tensors=[("w", (48, 4), 2)]), "gguf.block_size",
+                 "tensor 'w' has rows of 48 values, not a multiple of the 32 values of a Q4_0 block", id="rows-not-whole-blocks"),
 ]
 
 

@@ -59,6 +59,7 @@ class ErrorTexts(QObject):
             "gguf.dimensions": self.tr("{path} is not a valid GGUF model: tensor '{tensor}' has {n} dimensions (1 to {limit} allowed) (at byte {at})."),
             "gguf.shape": self.tr("{path} is not a valid GGUF model: tensor '{tensor}' has an implausible shape {shape} (at byte {at})."),
             "gguf.tensor_type": self.tr("{path} is not a valid GGUF model: tensor '{tensor}' has the unknown ggml type {type} (at byte {at})."),
+            "gguf.block_size": self.tr("{path} is not a valid GGUF model: tensor '{tensor}' has rows of {n} values, not a multiple of the {block} values of a {type} block (at byte {at})."),
             "gguf.alignment": self.tr("{path} is not a valid GGUF model: general.alignment is {alignment}, not a power of two (at byte {at})."),
             "gguf.duplicate_key": self.tr("{path} is not a valid GGUF model: the metadata key '{name}' appears twice (at byte {at})."),
             "gguf.hyperparameter": self.tr("{path} is not a valid GGUF model: {name} is {value}, where llama.cpp needs {expected} (at byte {at})."),

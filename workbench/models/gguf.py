@@ -295,6 +295,10 @@ def _parse(buf: mmap.mmap, path: Path, size: int) -> GGUFHeader:
         if ggml_type not in GGML_TYPES:  # out of range or removed: llama.cpp refuses it, and its size is unknown
             cur.pos -= 4
             raise cur.fail("tensor_type", tensor=name, type=ggml_type)
+        type_name, block, _ = GGML_TYPES[ggml_type]
+        if shape[0] % block:  # rows are whole blocks of the type: llama.cpp refuses anything else
+            cur.pos -= 4
+            raise cur.fail("block_size", tensor=name, n=shape[0], type=type_name, block=block)
         offset = cur.unpack("<Q")
         tensors.append(TensorInfo(name, shape, ggml_type, offset))
 

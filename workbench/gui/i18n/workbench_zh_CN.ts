@@ -692,346 +692,351 @@
     </message>
     <message>
         <location filename="../error_text.py" line="62"/>
+        <source>{path} is not a valid GGUF model: tensor &apos;{tensor}&apos; has rows of {n} values, not a multiple of the {block} values of a {type} block (at byte {at}).</source>
+        <translation>{path} 不是有效的 GGUF 模型：张量“{tensor}”每行 {n} 个值，不是 {type} 块大小 {block} 的整数倍（位于第 {at} 字节）。</translation>
+    </message>
+    <message>
+        <location filename="../error_text.py" line="63"/>
         <source>{path} is not a valid GGUF model: general.alignment is {alignment}, not a power of two (at byte {at}).</source>
         <translation>{path} 不是有效的 GGUF 模型：general.alignment 为 {alignment}，不是 2 的幂（位于第 {at} 字节）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="63"/>
+        <location filename="../error_text.py" line="64"/>
         <source>{path} is not a valid GGUF model: the metadata key &apos;{name}&apos; appears twice (at byte {at}).</source>
         <translation>{path} 不是有效的 GGUF 模型：元数据键 &apos;{name}&apos; 出现了两次（位于第 {at} 字节）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="64"/>
+        <location filename="../error_text.py" line="65"/>
         <source>{path} is not a valid GGUF model: {name} is {value}, where llama.cpp needs {expected} (at byte {at}).</source>
         <translation>{path} 不是有效的 GGUF 模型：{name} 为 {value}，而 llama.cpp 需要 {expected}（位于第 {at} 字节）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="65"/>
+        <location filename="../error_text.py" line="66"/>
         <source>The bundled model is not installed: reinstall the workbench (`make run` in its source folder), or open a .gguf file in Models….</source>
         <translation>未安装内置模型：请重新安装工作台（在其源代码文件夹中运行 `make run`），或在“模型…”中打开一个 .gguf 文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="66"/>
+        <location filename="../error_text.py" line="67"/>
         <source>Model folder {folder} no longer exists (or is not a folder).</source>
         <translation>模型文件夹 {folder} 已不存在（或不是文件夹）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="67"/>
+        <location filename="../error_text.py" line="68"/>
         <source>Cannot read model folder {folder}: {reason}.</source>
         <translation>无法读取模型文件夹 {folder}：{reason}。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="69"/>
+        <location filename="../error_text.py" line="70"/>
         <source>The context must be at least {min} tokens (llama.cpp&apos;s smallest context), not {n_ctx}: raise it in Models… → Context.</source>
         <translation>上下文至少需要 {min} 个词元（llama.cpp 的最小上下文），而不是 {n_ctx}：请在“模型… → 上下文”中调大。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="70"/>
+        <location filename="../error_text.py" line="71"/>
         <source>CPU threads must be 1 or more, not {n}: set them in Models… → CPU threads.</source>
         <translation>CPU 线程数至少为 1，而不是 {n}：请在“模型… → CPU 线程数”中设置。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="71"/>
+        <location filename="../error_text.py" line="72"/>
         <source>llama.cpp could not load {path}: {reason} If the file is a newer architecture, update llama-cpp-python; if memory ran out, use fewer GPU layers or a smaller model.</source>
         <translation>llama.cpp 无法加载 {path}：{reason} 如果该文件是较新的架构，请更新 llama-cpp-python；如果内存不足，请减少 GPU 层数或换用更小的模型。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="72"/>
+        <location filename="../error_text.py" line="73"/>
         <source>llama.cpp could not load {path} and gave no reason. If the file is a newer architecture, update llama-cpp-python; if memory ran out, use fewer GPU layers or a smaller model.</source>
         <translation>llama.cpp 无法加载 {path}，且未给出原因。如果该文件是较新的架构，请更新 llama-cpp-python；如果内存不足，请减少 GPU 层数或换用更小的模型。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="73"/>
+        <location filename="../error_text.py" line="74"/>
         <source>llama.cpp crashed loading {path} ({output}): the file passed the workbench&apos;s checks, but llama.cpp cannot use it. Get the file again or convert it with a current llama.cpp; load another model meanwhile.</source>
         <translation>llama.cpp 在加载 {path} 时崩溃（{output}）：该文件通过了工作台的检查，但 llama.cpp 无法使用它。请重新获取该文件，或用新版 llama.cpp 转换；在此期间可加载其他模型。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="74"/>
+        <location filename="../error_text.py" line="75"/>
         <source>llama.cpp loaded the model but could not create a context of {n_ctx} tokens ({reason}). Try a smaller context (Models… → Context) or fewer GPU layers (Models… → GPU offload).</source>
         <translation>llama.cpp 已加载模型，但无法创建 {n_ctx} 个词元的上下文（{reason}）。请尝试减小上下文（模型… → 上下文）或减少 GPU 层数（模型… → GPU 卸载）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="75"/>
+        <location filename="../error_text.py" line="76"/>
         <source>llama.cpp loaded the model but could not create a context of {n_ctx} tokens. Try a smaller context (Models… → Context) or fewer GPU layers (Models… → GPU offload).</source>
         <translation>llama.cpp 已加载模型，但无法创建 {n_ctx} 个词元的上下文。请尝试减小上下文（模型… → 上下文）或减少 GPU 层数（模型… → GPU 卸载）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="77"/>
+        <location filename="../error_text.py" line="78"/>
         <source>The prompt is empty.</source>
         <translation>提示词为空。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="78"/>
+        <location filename="../error_text.py" line="79"/>
         <source>The prompt is empty (and this model has no start token). Type a prompt.</source>
         <translation>提示词为空（且该模型没有起始词元）。请输入提示词。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="79"/>
+        <location filename="../error_text.py" line="80"/>
         <source>The prompt is {n} tokens but the context holds {n_ctx} (and needs room for at least one new token). Shorten the prompt or load the model with a larger context (Models… → Context).</source>
         <translation>提示词有 {n} 个词元，但上下文只能容纳 {n_ctx} 个（还需至少为一个新词元留出空间）。请缩短提示词，或以更大的上下文加载模型（模型… → 上下文）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="80"/>
+        <location filename="../error_text.py" line="81"/>
         <source>The context of {n_ctx} tokens is full. For a longer output, load the model with a larger context (Models… → Context).</source>
         <translation>{n_ctx} 个词元的上下文已满。若需更长的输出，请以更大的上下文加载模型（模型… → 上下文）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="81"/>
+        <location filename="../error_text.py" line="82"/>
         <source>Token ids {ids} are outside this model&apos;s vocabulary (0..{last}).</source>
         <translation>词元 ID {ids} 超出了该模型的词表范围（0..{last}）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="82"/>
+        <location filename="../error_text.py" line="83"/>
         <source>No next-token distribution yet: press Next token first.</source>
         <translation>还没有下一个词元的分布：请先点击“下一个词元”。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="83"/>
+        <location filename="../error_text.py" line="84"/>
         <source>The text is empty.</source>
         <translation>文本为空。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="84"/>
+        <location filename="../error_text.py" line="85"/>
         <source>The label {text!r} makes no tokens under this model&apos;s tokenizer: give it some text.</source>
         <translation>标签 {text!r} 在此模型的分词器下不产生任何词元：请给它一些文字。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="85"/>
+        <location filename="../error_text.py" line="86"/>
         <source>A chat needs at least one message.</source>
         <translation>对话至少需要一条消息。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="86"/>
+        <location filename="../error_text.py" line="87"/>
         <source>Cannot read the messages file {path}: {reason}.</source>
         <translation>无法读取消息文件 {path}：{reason}。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="87"/>
+        <location filename="../error_text.py" line="88"/>
         <source>The messages file {path} is not valid JSON: {reason}.</source>
         <translation>消息文件 {path} 不是有效的 JSON：{reason}。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="88"/>
+        <location filename="../error_text.py" line="89"/>
         <source>{where} must be a list of messages, each with a role and a content.</source>
         <translation>{where} 必须是消息列表，每条消息都有 role 和 content。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="89"/>
+        <location filename="../error_text.py" line="90"/>
         <source>Message {n} in {where} is not a message with a text role and content: {found}</source>
         <translation>{where} 中的第 {n} 条不是带文本 role 和 content 的消息：{found}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="90"/>
+        <location filename="../error_text.py" line="91"/>
         <source>Message {n} in {where} has the role &apos;{role}&apos;; the roles are {roles}.</source>
         <translation>{where} 中的第 {n} 条消息的角色是“{role}”；可用角色为 {roles}。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="92"/>
+        <location filename="../error_text.py" line="93"/>
         <source>Unknown chat format &apos;{name}&apos;. The built-in formats are: {names}.</source>
         <translation>未知的对话格式“{name}”。内置格式有：{names}。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="93"/>
+        <location filename="../error_text.py" line="94"/>
         <source>Choose a chat format or write a chat template, not both.</source>
         <translation>请选择对话格式或编写对话模板，不要同时使用。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="94"/>
+        <location filename="../error_text.py" line="95"/>
         <source>This model file has no chat template of its own; choose a built-in format in Models… → Chat format.</source>
         <translation>此模型文件没有自带的对话模板；请在“模型…→ 对话格式”中选择内置格式。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="95"/>
+        <location filename="../error_text.py" line="96"/>
         <source>The model file has no chat template; using the {format} format, chosen from its architecture ({architecture}) and vocabulary.</source>
         <translation>模型文件没有对话模板；根据其架构（{architecture}）和词表，使用 {format} 格式。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="96"/>
+        <location filename="../error_text.py" line="97"/>
         <source>The model file has no chat template and nothing in it names a format; using ChatML, a guess. If replies look wrong, choose the model&apos;s format in Models… → Chat format.</source>
         <translation>模型文件没有对话模板，也没有任何信息指明格式；暂用 ChatML（猜测）。如果回复看起来不对，请在“模型…→ 对话格式”中选择该模型的格式。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="97"/>
+        <location filename="../error_text.py" line="98"/>
         <source>The {format} format needs {markers} as special tokens, but this model&apos;s vocabulary lacks them: they will be cut into ordinary pieces.</source>
         <translation>{format} 格式需要 {markers} 作为特殊 token，但此模型的词表中没有：它们会被切成普通片段。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="98"/>
+        <location filename="../error_text.py" line="99"/>
         <source>Cannot read the chat template {path}: {reason}.</source>
         <translation>无法读取对话模板 {path}：{reason}。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="99"/>
+        <location filename="../error_text.py" line="100"/>
         <source>The chat template does not accept a system message ({detail}).</source>
         <translation>此对话模板不接受系统消息（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="100"/>
+        <location filename="../error_text.py" line="101"/>
         <source>The chat template renders the same with and without the generation prompt: the model is not told that it is the assistant&apos;s turn, and may continue the user&apos;s message instead.</source>
         <translation>此对话模板在有无生成提示时渲染结果相同：模型不知道轮到助手回答，可能会接着写用户的消息。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="101"/>
+        <location filename="../error_text.py" line="102"/>
         <source>The chat template renders an empty prompt for a chat.</source>
         <translation>此对话模板为对话渲染出了空提示词。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="102"/>
+        <location filename="../error_text.py" line="103"/>
         <source>The chat template ({format}) refused these messages: {detail}. It may not accept a system message: move the system text into the first user message, or choose another chat format in Models… → Chat format ({names}).</source>
         <translation>对话模板（{format}）拒绝了这些消息：{detail}。它可能不接受系统消息：请把系统文本移到第一条用户消息中，或在“模型…→ 对话格式”中选择其他对话格式（{names}）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="104"/>
+        <location filename="../error_text.py" line="105"/>
         <source>No model is loaded. Load one in Models… (Ctrl+O).</source>
         <translation>尚未加载模型。请在“模型…”（Ctrl+O）中加载一个。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="105"/>
+        <location filename="../error_text.py" line="106"/>
         <source>Only the tokenizer of this model is loaded; load the full model to generate.</source>
         <translation>只加载了该模型的分词器；请加载完整模型后再生成。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="106"/>
+        <location filename="../error_text.py" line="107"/>
         <source>Only the tokenizer of this model is loaded; load the full model.</source>
         <translation>只加载了该模型的分词器；请加载完整模型。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="107"/>
+        <location filename="../error_text.py" line="108"/>
         <source>llama.cpp could not tokenize the text (code {code}).</source>
         <translation>llama.cpp 无法对文本分词（代码 {code}）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="108"/>
+        <location filename="../error_text.py" line="109"/>
         <source>llama.cpp failed to evaluate {n} tokens (code {code}). {log}</source>
         <translation>llama.cpp 计算 {n} 个词元失败（代码 {code}）。{log}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="109"/>
+        <location filename="../error_text.py" line="110"/>
         <source>llama.cpp failed to evaluate a token (code {code}).</source>
         <translation>llama.cpp 计算词元失败（代码 {code}）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="110"/>
+        <location filename="../error_text.py" line="111"/>
         <source>llama.cpp failed to evaluate the text (code {code}).</source>
         <translation>llama.cpp 计算文本失败（代码 {code}）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="111"/>
+        <location filename="../error_text.py" line="112"/>
         <source>llama.cpp returned no logits.</source>
         <translation>llama.cpp 没有返回 logits。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="112"/>
+        <location filename="../error_text.py" line="113"/>
         <source>The engine did not start: {detail}</source>
         <translation>引擎未能启动：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="113"/>
+        <location filename="../error_text.py" line="114"/>
         <source>The engine speaks protocol {theirs}, this app {ours}. Reinstall the workbench.</source>
         <translation>引擎使用协议 {theirs}，本应用使用 {ours}。请重新安装工作台。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="114"/>
+        <location filename="../error_text.py" line="115"/>
         <source>Unknown engine request {request}.</source>
         <translation>未知的引擎请求 {request}。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="115"/>
+        <location filename="../error_text.py" line="116"/>
         <source>Engine error: {detail}</source>
         <translation>引擎错误：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="116"/>
+        <location filename="../error_text.py" line="117"/>
         <source>The engine process was killed by {signal} (llama.cpp crashed or ran out of memory). Your work is kept; the next request starts a fresh engine.</source>
         <translation>引擎进程被 {signal} 终止（llama.cpp 崩溃或内存不足）。你的工作已保留；下一次请求会启动新的引擎。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="117"/>
+        <location filename="../error_text.py" line="118"/>
         <source>The engine process was killed by {signal} (llama.cpp crashed or ran out of memory). Last output: {output} Your work is kept; the next request starts a fresh engine.</source>
         <translation>引擎进程被 {signal} 终止（llama.cpp 崩溃或内存不足）。最后的输出：{output} 你的工作已保留；下一次请求会启动新的引擎。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="118"/>
+        <location filename="../error_text.py" line="119"/>
         <source>The engine process exited with code {code} (llama.cpp crashed or ran out of memory). Your work is kept; the next request starts a fresh engine.</source>
         <translation>引擎进程以代码 {code} 退出（llama.cpp 崩溃或内存不足）。你的工作已保留；下一次请求会启动新的引擎。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="119"/>
+        <location filename="../error_text.py" line="120"/>
         <source>The engine process exited with code {code} (llama.cpp crashed or ran out of memory). Last output: {output} Your work is kept; the next request starts a fresh engine.</source>
         <translation>引擎进程以代码 {code} 退出（llama.cpp 崩溃或内存不足）。最后的输出：{output} 你的工作已保留；下一次请求会启动新的引擎。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="121"/>
+        <location filename="../error_text.py" line="122"/>
         <source>The template refused the input: {detail}</source>
         <translation>模板拒绝了输入：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="122"/>
+        <location filename="../error_text.py" line="123"/>
         <source>The {what} has a syntax error on line {line}: {detail}</source>
         <translation>{what}第 {line} 行有语法错误：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="123"/>
+        <location filename="../error_text.py" line="124"/>
         <source>The {what} produced more than {limit:,} characters; rendering was stopped.</source>
         <translation>{what}生成了超过 {limit:,} 个字符，已停止渲染。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="124"/>
+        <location filename="../error_text.py" line="125"/>
         <source>The {what} took longer than {seconds:g} s to render; rendering was stopped.</source>
         <translation>{what}渲染超过 {seconds:g} 秒，已停止渲染。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="125"/>
+        <location filename="../error_text.py" line="126"/>
         <source>The {what} tried something the sandbox forbids: {detail}</source>
         <translation>{what}尝试了沙箱禁止的操作：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="126"/>
+        <location filename="../error_text.py" line="127"/>
         <source>The {what} uses a variable that was not given: {detail}</source>
         <translation>{what}使用了未提供的变量：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="127"/>
+        <location filename="../error_text.py" line="128"/>
         <source>The {what} failed: {detail}</source>
         <translation>{what}出错：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="128"/>
+        <location filename="../error_text.py" line="129"/>
         <source>The {what} failed while rendering: {detail}</source>
         <translation>{what}在渲染时出错：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="130"/>
+        <location filename="../error_text.py" line="131"/>
         <source>A preset needs a name.</source>
         <translation>预设需要一个名称。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="131"/>
+        <location filename="../error_text.py" line="132"/>
         <source>&apos;{name}&apos; is a built-in preset; choose another name.</source>
         <translation>“{name}”是内置预设；请另选一个名称。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="132"/>
+        <location filename="../error_text.py" line="133"/>
         <source>&apos;{name}&apos; is a built-in preset and cannot be deleted.</source>
         <translation>“{name}”是内置预设，不能删除。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="134"/>
+        <location filename="../error_text.py" line="135"/>
         <source>Cannot keep data in {path} ({reason}); using {fallback} for now, which the system may empty. Set WORKBENCH_HOME to a writable folder to keep your history.</source>
         <translation>无法在 {path} 中保存数据（{reason}）；暂时改用 {fallback}，系统可能会清空它。请将 WORKBENCH_HOME 设为可写的文件夹以保留历史记录。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="135"/>
+        <location filename="../error_text.py" line="136"/>
         <source>Cannot keep data in {path} ({reason}), nor in {fallback} ({fallback_reason}). Set WORKBENCH_HOME to a writable folder.</source>
         <translation>无法在 {path} 中保存数据（{reason}），也无法在 {fallback} 中保存（{fallback_reason}）。请将 WORKBENCH_HOME 设为可写的文件夹。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="137"/>
+        <location filename="../error_text.py" line="138"/>
         <source>The disk holding {path} is full (or failing): free some space. Nothing saved before was lost.</source>
         <translation>存放 {path} 的磁盘已满（或出现故障）：请释放一些空间。之前保存的内容没有丢失。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="138"/>
+        <location filename="../error_text.py" line="139"/>
         <source>{path} is read-only: the history can be browsed, but nothing new (runs, templates, experiments) can be saved in it. Make it writable, or choose another file in File → History database….</source>
         <translation>{path} 是只读的：可以浏览历史，但无法在其中保存任何新内容（运行、模板、实验）。请将其改为可写，或在 文件 → 历史数据库… 中选择另一个文件。</translation>
     </message>
@@ -1040,92 +1045,92 @@
         <translation type="vanished">{path} 是只读的：可以浏览历史记录，但新的运行不会被保存。请使其可写，或在“文件 → 历史数据库…”中选择另一个文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="139"/>
+        <location filename="../error_text.py" line="140"/>
         <source>{path} stayed locked by another program for {seconds} s; try again.</source>
         <translation>{path} 被其他程序锁定了 {seconds} 秒；请重试。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="140"/>
+        <location filename="../error_text.py" line="141"/>
         <source>{path} is not a workbench database, or it is damaged. Move it aside, or choose another file in File → History database….</source>
         <translation>{path} 不是工作台数据库，或已损坏。请将其移走，或在“文件 → 历史数据库…”中选择另一个文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="141"/>
+        <location filename="../error_text.py" line="142"/>
         <source>{path} cannot be opened: check that its folder exists and is writable, or choose another file in File → History database….</source>
         <translation>无法打开 {path}：请检查其所在文件夹是否存在且可写，或在“文件 → 历史数据库…”中选择另一个文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="142"/>
+        <location filename="../error_text.py" line="143"/>
         <source>The database {path} failed: {detail}</source>
         <translation>数据库 {path} 出错：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="143"/>
+        <location filename="../error_text.py" line="144"/>
         <source>There is no database at {path} to open read-only.</source>
         <translation>{path} 处没有可以只读打开的数据库。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="144"/>
+        <location filename="../error_text.py" line="145"/>
         <source>Cannot create the folder for the database {path}: {reason}.</source>
         <translation>无法为数据库 {path} 创建文件夹：{reason}。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="145"/>
+        <location filename="../error_text.py" line="146"/>
         <source>{path} is not a workbench history: it holds another application&apos;s tables ({tables}). Nothing was written to it. Choose a file of its own in File → History database….</source>
         <translation>{path} 不是工作台的历史数据库：其中是其他应用的数据表（{tables}）。没有向其中写入任何内容。请在 文件 → 历史数据库… 中选择一个单独的文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="146"/>
+        <location filename="../error_text.py" line="147"/>
         <source>{path} was written by a newer Prompt Workbench (schema {schema}; this version knows up to {head}). Update the app, or choose another file in File → History database….</source>
         <translation>{path} 由更新版本的 Prompt Workbench 写入（架构 {schema}；此版本最多支持到 {head}）。请更新应用，或在“文件 → 历史数据库…”中选择另一个文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="147"/>
+        <location filename="../error_text.py" line="148"/>
         <source>{path} is read-only and needs upgrading to this version&apos;s schema; make it writable.</source>
         <translation>{path} 是只读的，且需要升级到此版本的架构；请使其可写。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="148"/>
+        <location filename="../error_text.py" line="149"/>
         <source>These tokens were saved in format {version}, which this version cannot read.</source>
         <translation>这些词元以格式 {version} 保存，此版本无法读取。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="149"/>
+        <location filename="../error_text.py" line="150"/>
         <source>The saved tokens of this run are damaged ({detail}).</source>
         <translation>此次运行保存的词元已损坏（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="155"/>
+        <location filename="../error_text.py" line="156"/>
         <source>template</source>
         <translation>模板</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="157"/>
+        <location filename="../error_text.py" line="158"/>
         <source>model&apos;s chat template</source>
         <translation>模型的对话模板</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="159"/>
+        <location filename="../error_text.py" line="160"/>
         <source>custom chat template</source>
         <translation>自定义对话模板</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="161"/>
+        <location filename="../error_text.py" line="162"/>
         <source>chat template</source>
         <translation>对话模板</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="167"/>
+        <location filename="../error_text.py" line="168"/>
         <source>template {0}</source>
         <translation>模板 {0}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="169"/>
+        <location filename="../error_text.py" line="170"/>
         <source>built-in {0} chat format</source>
         <translation>内置 {0} 对话格式</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="170"/>
+        <location filename="../error_text.py" line="171"/>
         <source>system prompt of {0}</source>
         <translation>{0} 的系统提示词</translation>
     </message>
