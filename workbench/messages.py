@@ -167,6 +167,7 @@ MESSAGES: dict[str, str] = {
     "home.unwritable": "Cannot keep data in {path} ({reason}), nor in {fallback} ({fallback_reason}). Set WORKBENCH_HOME to a writable folder.",
     # The history database.
     "db.disk_full": "The disk holding {path} is full (or failing): free some space. Nothing saved before was lost.",
+    "db.read_only_folder": "{path} is in a read-only folder ({folder}): the history can be browsed, but nothing new can be saved, as SQLite must create files beside it. Make the folder writable or use --db.",
     "db.read_only": "{path} is read-only: the history can be browsed, but nothing new (runs, templates, experiments) can be saved in it. Make it writable or use --db.",
     "db.locked": "{path} stayed locked by another program for {seconds} s; try again.",
     "db.damaged": "{path} is not a workbench database, or it is damaged. Move it aside or use --db.",

@@ -200,3 +200,24 @@ def test_a_database_on_a_disk_already_full_opens_for_browsing(tmp_path: Path, mo
         finally:
             db.close()
         assert integrity(path) == "ok"
+
+
+def test_a_writable_file_in_a_read_only_folder_names_the_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a user (not root) meets with a folder at 0555 and their own file in it: the file may
+    be written, but SQLite cannot make its -wal and -shm beside it. The message names the folder,
+    not the file, as the thing to make writable. (Root writes anywhere, so the folder's refusal
+    is injected: os.access for the folder only, and SQLite's own answer.)"""
+    from workbench.store import database
+
+    db = tmp_path / "history" / "h.sqlite"
+    db.parent.mkdir()
+    make_history(db)
+    real_access = os.access
+    folder = str(db.parent.resolve())
+    monkeypatch.setattr(database.os, "access", lambda p, mode, *a, **k: False if mode & os.W_OK and str(Path(p).resolve()) == folder
+                        else real_access(p, mode, *a, **k))
+    monkeypatch.setattr(database, "_connect", mounts.faulty_connect(mounts.READ_ONLY))
+    store = RunStore(Database(db))
+    assert store.count() == 2
+    error = fails_with("db.read_only_folder", lambda: store.save(new_run("new run")))
+    assert f"in a read-only folder ({db.parent})" in str(error) and "Make the folder writable" in str(error)

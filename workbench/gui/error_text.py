@@ -136,6 +136,7 @@ class ErrorTexts(QObject):
             "home.unwritable": self.tr("Cannot keep data in {path} ({reason}), nor in {fallback} ({fallback_reason}). Set WORKBENCH_HOME to a writable folder."),
             # the history database
             "db.disk_full": self.tr("The disk holding {path} is full (or failing): free some space. Nothing saved before was lost."),
+            "db.read_only_folder": self.tr("{path} is in a read-only folder ({folder}): the history can be browsed, but nothing new can be saved, as SQLite must create files beside it. Make the folder writable, or choose another file in File → History database…."),
             "db.read_only": self.tr("{path} is read-only: the history can be browsed, but nothing new (runs, templates, experiments) can be saved in it. Make it writable, or choose another file in File → History database…."),
             "db.locked": self.tr("{path} stayed locked by another program for {seconds} s; try again."),
             "db.damaged": self.tr("{path} is not a workbench database, or it is damaged. Move it aside, or choose another file in File → History database…."),

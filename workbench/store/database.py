@@ -81,7 +81,9 @@ def describe_error(error: Exception, path: Path) -> StoreError:
     if "disk is full" in detail or "disk i/o" in detail:
         return StoreError.of("db.disk_full", path=path)
     if "readonly" in detail or "read-only" in detail:
-        return StoreError.of("db.read_only", path=path)
+        # A file this user may write in a folder they may not: SQLite's -wal and -shm cannot be made.
+        in_folder = path.is_file() and os.access(path, os.W_OK) and not os.access(path.parent, os.W_OK)
+        return StoreError.of("db.read_only_folder" if in_folder else "db.read_only", path=path, folder=path.parent)
     if "locked" in detail or "busy" in detail:
         return StoreError.of("db.locked", path=path, seconds=BUSY_TIMEOUT_MS // 1000)
     if "not a database" in detail or "malformed" in detail:

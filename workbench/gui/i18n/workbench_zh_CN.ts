@@ -1037,6 +1037,11 @@
     </message>
     <message>
         <location filename="../error_text.py" line="139"/>
+        <source>{path} is in a read-only folder ({folder}): the history can be browsed, but nothing new can be saved, as SQLite must create files beside it. Make the folder writable, or choose another file in File → History database….</source>
+        <translation>{path} 位于只读文件夹（{folder}）中：可以浏览历史记录，但无法保存新内容，因为 SQLite 需要在它旁边创建文件。请将该文件夹设为可写，或在“文件 → 历史数据库…”中选择其他文件。</translation>
+    </message>
+    <message>
+        <location filename="../error_text.py" line="140"/>
         <source>{path} is read-only: the history can be browsed, but nothing new (runs, templates, experiments) can be saved in it. Make it writable, or choose another file in File → History database….</source>
         <translation>{path} 是只读的：可以浏览历史，但无法在其中保存任何新内容（运行、模板、实验）。请将其改为可写，或在 文件 → 历史数据库… 中选择另一个文件。</translation>
     </message>
@@ -1045,92 +1050,92 @@
         <translation type="vanished">{path} 是只读的：可以浏览历史记录，但新的运行不会被保存。请使其可写，或在“文件 → 历史数据库…”中选择另一个文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="140"/>
+        <location filename="../error_text.py" line="141"/>
         <source>{path} stayed locked by another program for {seconds} s; try again.</source>
         <translation>{path} 被其他程序锁定了 {seconds} 秒；请重试。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="141"/>
+        <location filename="../error_text.py" line="142"/>
         <source>{path} is not a workbench database, or it is damaged. Move it aside, or choose another file in File → History database….</source>
         <translation>{path} 不是工作台数据库，或已损坏。请将其移走，或在“文件 → 历史数据库…”中选择另一个文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="142"/>
+        <location filename="../error_text.py" line="143"/>
         <source>{path} cannot be opened: check that its folder exists and is writable, or choose another file in File → History database….</source>
         <translation>无法打开 {path}：请检查其所在文件夹是否存在且可写，或在“文件 → 历史数据库…”中选择另一个文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="143"/>
+        <location filename="../error_text.py" line="144"/>
         <source>The database {path} failed: {detail}</source>
         <translation>数据库 {path} 出错：{detail}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="144"/>
+        <location filename="../error_text.py" line="145"/>
         <source>There is no database at {path} to open read-only.</source>
         <translation>{path} 处没有可以只读打开的数据库。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="145"/>
+        <location filename="../error_text.py" line="146"/>
         <source>Cannot create the folder for the database {path}: {reason}.</source>
         <translation>无法为数据库 {path} 创建文件夹：{reason}。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="146"/>
+        <location filename="../error_text.py" line="147"/>
         <source>{path} is not a workbench history: it holds another application&apos;s tables ({tables}). Nothing was written to it. Choose a file of its own in File → History database….</source>
         <translation>{path} 不是工作台的历史数据库：其中是其他应用的数据表（{tables}）。没有向其中写入任何内容。请在 文件 → 历史数据库… 中选择一个单独的文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="147"/>
+        <location filename="../error_text.py" line="148"/>
         <source>{path} was written by a newer Prompt Workbench (schema {schema}; this version knows up to {head}). Update the app, or choose another file in File → History database….</source>
         <translation>{path} 由更新版本的 Prompt Workbench 写入（架构 {schema}；此版本最多支持到 {head}）。请更新应用，或在“文件 → 历史数据库…”中选择另一个文件。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="148"/>
+        <location filename="../error_text.py" line="149"/>
         <source>{path} is read-only and needs upgrading to this version&apos;s schema; make it writable.</source>
         <translation>{path} 是只读的，且需要升级到此版本的架构；请使其可写。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="149"/>
+        <location filename="../error_text.py" line="150"/>
         <source>These tokens were saved in format {version}, which this version cannot read.</source>
         <translation>这些词元以格式 {version} 保存，此版本无法读取。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="150"/>
+        <location filename="../error_text.py" line="151"/>
         <source>The saved tokens of this run are damaged ({detail}).</source>
         <translation>此次运行保存的词元已损坏（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="156"/>
+        <location filename="../error_text.py" line="157"/>
         <source>template</source>
         <translation>模板</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="158"/>
+        <location filename="../error_text.py" line="159"/>
         <source>model&apos;s chat template</source>
         <translation>模型的对话模板</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="160"/>
+        <location filename="../error_text.py" line="161"/>
         <source>custom chat template</source>
         <translation>自定义对话模板</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="162"/>
+        <location filename="../error_text.py" line="163"/>
         <source>chat template</source>
         <translation>对话模板</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="168"/>
+        <location filename="../error_text.py" line="169"/>
         <source>template {0}</source>
         <translation>模板 {0}</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="170"/>
+        <location filename="../error_text.py" line="171"/>
         <source>built-in {0} chat format</source>
         <translation>内置 {0} 对话格式</translation>
     </message>
     <message>
-        <location filename="../error_text.py" line="171"/>
+        <location filename="../error_text.py" line="172"/>
         <source>system prompt of {0}</source>
         <translation>{0} 的系统提示词</translation>
     </message>
