@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from tests.helpers.models import context_of
+from tests.helpers.engine_spy import on_started
 from tests.helpers.processes import exited
 from workbench.app.prompt_spec import PreparedRun
 from workbench.app.runs import RunExecutor, history_record, save_run
@@ -56,23 +57,6 @@ def within(seconds: float, work: Callable[[], Any]) -> Any:
     if kind == "error":
         raise value
     return value
-
-
-def on_started(client: EngineClient, monkeypatch: pytest.MonkeyPatch, act: Callable[[dict[str, Any]], None]) -> list[dict[str, Any]]:
-    """Call ``act(message)`` as the client reads a generation's ``started`` (the host sends it just
-    before it evaluates the prompt); returns the ``started`` messages read."""
-    read = client._read
-    seen: list[dict[str, Any]] = []
-
-    def spying_read() -> dict[str, Any]:
-        message = read()
-        if message.get("type") == "started":
-            seen.append(message)
-            act(message)
-        return message
-
-    monkeypatch.setattr(client, "_read", spying_read)
-    return seen
 
 
 # -- a fault while loading -------------------------------------------------------------------

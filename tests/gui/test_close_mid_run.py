@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import random
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
 
+from tests.helpers.engine_spy import on_started
 from tests.helpers.processes import exited
 from tests.helpers.window import T, open_window
 from workbench.engine import client as client_module
@@ -63,16 +63,7 @@ def test_closing_the_window_mid_run_saves_it_cancelled_with_its_seed_and_setting
     assert pid is not None and pid in host_processes()
     db_path = win.recorder.store.db.path
     # What the host says as it starts the run: the seed it draws with, the prompt's size.
-    read = client._read
-    started: list[dict[str, Any]] = []
-
-    def spying_read() -> dict[str, Any]:
-        message = read()
-        if message.get("type") == "started":
-            started.append(message)
-        return message
-
-    monkeypatch.setattr(client, "_read", spying_read)
+    started = on_started(client, monkeypatch, lambda _message: None)
     batches: list[object] = []
     win.bridge.tokensArrived.connect(batches.append)
     win.editors.set_mode("completion")
