@@ -22,6 +22,7 @@ def fresh(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp))
     monkeypatch.setattr(paths, "_chosen", None)
     monkeypatch.setattr(paths, "_notice", None)
+    monkeypatch.setattr(paths, "_writable", None)
     return tmp
 
 

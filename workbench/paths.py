@@ -22,17 +22,21 @@ APP_NAME = "prompt-workbench"
 
 _chosen: Path | None = None
 _notice: Notice | None = None
+_writable: Path | None = None  # a home already probed and found writable: not probed again
 
 
 def data_dir() -> Path:
     """The user data folder (created on first use); a temporary one when it cannot be written."""
-    global _chosen, _notice
+    global _chosen, _notice, _writable
     override = os.environ.get("WORKBENCH_HOME")
     path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     if _chosen is not None and _notice is not None and _notice.fields.get("path") == str(path):
         return _chosen  # already fell back from this very home: say it once
+    if path == _writable:
+        return path
     reason = _unwritable(path)
     if reason is None:
+        _writable = path
         return path
     fallback = Path(tempfile.gettempdir()) / f"{APP_NAME}-{_user()}"
     fallback_reason = _unwritable(fallback, private=True)
