@@ -64,6 +64,8 @@ class EngineBridge(QObject):
     loadStarted = Signal(object)  # LoadParams (or ModelRef) of a load that waited for other work to stop, starting now
     tokensCounted = Signal(int, int)  # request serial, token count (-1: the count failed)
     countFailed = Signal(int, object)  # request serial, the WorkbenchError that making its prompt raised
+    runPrepared = Signal(object)  # PreparedRun made on the worker thread, just before it runs
+    prepareFailed = Signal(object)  # the WorkbenchError making a run's prompt raised (nothing ran)
     generationStarted = Signal()
     tokensArrived = Signal(list)  # list[TokenEvent], in order
     runFinished = Signal(object)  # RunResult of a single generation (its error set when it failed)
@@ -321,10 +323,14 @@ class EngineBridge(QObject):
             except WorkbenchError:  # a host that died meanwhile holds no model either
                 pass
 
-    def run(self, prepared: PreparedRun) -> bool:
+    def run(self, prepared: PreparedRun | Callable[[], PreparedRun]) -> bool:
         """Run ``prepared`` in the background: a single generation streams coalesced tokens and
         ends with runFinished; a vote or a search reports variantProgress and ends with
-        variantFinished. Returns False if busy."""
+        variantFinished. Returns False if busy.
+
+        ``prepared`` may be a function that makes the run: it is called on the worker thread (a
+        chat template takes up to its time limit, the window meanwhile stays live), then
+        runPrepared says what it made, or prepareFailed why it could not (nothing runs)."""
         executor = RunExecutor(self.client, lambda done, total, what: self._emit("variantProgress", done, total, what))
         pending: list[Any] = []
         last = [time.monotonic()]
@@ -338,6 +344,15 @@ class EngineBridge(QObject):
                 last[0] = now
 
         def job() -> tuple[str, tuple[object, ...]]:
+            nonlocal prepared
+            if callable(prepared):
+                try:
+                    prepared = prepared()
+                except WorkbenchError as e:
+                    self._executor = None
+                    return "prepareFailed", (e,)
+                self._emit("runPrepared", prepared)
+            assert isinstance(prepared, PreparedRun)
             try:
                 if not prepared.search:
                     self._emit("generationStarted")

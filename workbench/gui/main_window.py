@@ -7,6 +7,7 @@ engine work goes through the one bridge (``gui/bridge.py``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -52,7 +53,7 @@ from workbench.gui.session_state import WindowSession
 from workbench.gui.settings import AppSettings
 from workbench.gui.status_bar import StatusBar
 from workbench.gui.surprisal_panel import SurprisalPanel
-from workbench.gui.token_counter import TokenCounter, exact_prompt_of
+from workbench.gui.token_counter import TokenCounter
 from workbench.gui.token_lab import TokenLab
 from workbench.gui.window_actions import WindowActions
 from workbench.models.info import ModelInfo
@@ -188,13 +189,13 @@ class MainWindow(Retranslating, WindowActions, QMainWindow):
         self.token_lab = TokenLab(self.bridge)
         self.tokens_dock = self._dock("tokens-dock", self.token_lab)
         self.tabifyDockWidget(self.sampling_dock, self.tokens_dock)
-        self.next_panel = NextTokenPanel(self.bridge, self.build_params, self.sampling.sampler)
+        self.next_panel = NextTokenPanel(self.bridge, self.params_later, self.sampling.sampler)
         self.next_dock = self._dock("next-token-dock", self.next_panel)
         self.tabifyDockWidget(self.tokens_dock, self.next_dock)
-        self.surprisal_panel = SurprisalPanel(self.bridge, self.exact_prompt)
+        self.surprisal_panel = SurprisalPanel(self.bridge, self.exact_prompt_later)
         self.surprisal_dock = self._dock("surprisal-dock", self.surprisal_panel)
         self.tabifyDockWidget(self.next_dock, self.surprisal_dock)
-        self.resample_panel = ResamplePanel(self.bridge, self.build_params)
+        self.resample_panel = ResamplePanel(self.bridge, self.params_later)
         self.resample_dock = self._dock("resample-dock", self.resample_panel)
         self.tabifyDockWidget(self.surprisal_dock, self.resample_dock)
         self.branches_panel = BranchesPanel()
@@ -345,6 +346,15 @@ class MainWindow(Retranslating, WindowActions, QMainWindow):
         """The string the model receives for the current editor (chat template applied)."""
         return self.runs.exact_prompt()
 
+    def exact_prompt_later(self) -> Callable[[], str]:
+        """The editor read now; a function making its exact prompt, for a worker thread."""
+        return self.runs.exact_prompt_later()
+
+    def params_later(self) -> Callable[[], GenerateParams]:
+        """The editor and the sampling settings read now; a function making the run's settings,
+        for a worker thread."""
+        return self.runs.params_later()
+
     def build_params(self, prompt: str | None = None) -> GenerateParams:
         """The editor's prompt (or ``prompt``) with the current sampling settings."""
         return self.runs.build_params(prompt)
@@ -359,8 +369,7 @@ class MainWindow(Retranslating, WindowActions, QMainWindow):
             return
         # The editor is read here; its exact prompt is made (a long chat's template takes tens
         # of ms) and counted on a worker thread, as the run controller would make it.
-        request, chat_format = self.runs.request(), self.runs.model.chat_format
-        self.counter.count(exact_prompt_of(request, chat_format), parse_special=True, model=self.loaded)
+        self.counter.count(self.runs.exact_prompt_later(), parse_special=True, model=self.loaded)
 
     def _on_tokens_counted(self, n: int) -> None:
         if self.loaded is None:

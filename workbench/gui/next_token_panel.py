@@ -104,14 +104,16 @@ class NextTokenPanel(Retranslating, QWidget):
     def __init__(
         self,
         bridge: EngineBridge,
-        prompt: Callable[[], GenerateParams],
+        params_later: Callable[[], Callable[[], GenerateParams]],
         sampler: Callable[[], SamplerParams],
         parent: QWidget | None = None,
     ) -> None:
+        """``params_later`` reads the editor and returns a function making its run's settings,
+        which is called on the worker thread (a slow chat template does not stall the window)."""
         super().__init__(parent)
         self.setObjectName("next-token-panel")
         self.bridge = bridge
-        self.prompt = prompt
+        self.params_later = params_later
         self.sampler = sampler
         self.steps: list[tuple[int, bytes]] = []  # tokens appended by hand
         self.chart = DistributionChart()
@@ -178,13 +180,18 @@ class NextTokenPanel(Retranslating, QWidget):
     def refresh(self) -> bool:
         """Evaluate the prompt (plus the appended tokens) and show the next-token distribution."""
         try:
-            params = self.prompt()
+            make = self.params_later()
         except WorkbenchError as e:
             self._show_error(user_message(e))
             return False
-        params.sampler = self.sampler()
-        params.suffix_ids = [i for i, _ in self.steps]
-        return self._run(lambda client: client.next_token(params, top_n=TOP_N))
+        sampler, suffix = self.sampler(), [i for i, _ in self.steps]
+
+        def job(client: EngineClient) -> Distribution | None:
+            params = make()
+            params.sampler, params.suffix_ids = sampler, suffix
+            return client.next_token(params, top_n=TOP_N)
+
+        return self._run(job)
 
     def restage(self) -> bool:
         """New sampler settings on the same logits: no model evaluation.

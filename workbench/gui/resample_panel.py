@@ -38,11 +38,13 @@ class ResamplePanel(Retranslating, QWidget):
     finished = Signal(int, bool)  # runs done, cancelled (after the view is updated)
     failed = Signal(str)
 
-    def __init__(self, bridge: EngineBridge, params: Callable[[], GenerateParams], parent: QWidget | None = None) -> None:
+    def __init__(self, bridge: EngineBridge, params_later: Callable[[], Callable[[], GenerateParams]], parent: QWidget | None = None) -> None:
+        """``params_later`` reads the editor and returns a function making its run's settings,
+        which is called on the worker thread (a slow chat template does not stall the window)."""
         super().__init__(parent)
         self.setObjectName("resample-panel")
         self.bridge = bridge
-        self.params = params
+        self.params_later = params_later
         self.running = False
         self._stop = threading.Event()
         self.runs = QSpinBox()
@@ -89,7 +91,7 @@ class ResamplePanel(Retranslating, QWidget):
         if self.running or self.bridge.busy:
             return False
         try:
-            base = self.params()
+            make = self.params_later()
         except WorkbenchError as e:
             self._failed(user_message(e))
             return False
@@ -98,7 +100,7 @@ class ResamplePanel(Retranslating, QWidget):
 
         def job(client: Any) -> ResampleResult:
             progress = lambda r: emit_safely(self, "progressed", r)  # noqa: E731 - from the worker thread
-            return resample(client, base, n, progress, self._stop.is_set)
+            return resample(client, make(), n, progress, self._stop.is_set)
 
         if not self.bridge.submit(job, self._done, self._failed_run, on_cancel=self._stop.set):
             return False

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject
@@ -58,6 +59,8 @@ class RunController(QObject):
         self.saved: Future[int] | None = None  # the history record of the run shown (for its tree)
         self.reply: _Reply | None = None  # the chat message that shows the tree's output
         b = window.bridge
+        b.runPrepared.connect(self._on_prepared)
+        b.prepareFailed.connect(self._on_prepare_failed)
         b.generationStarted.connect(self._on_started)
         b.tokensArrived.connect(window.output.append_tokens)
         b.runFinished.connect(self._on_finished)
@@ -90,10 +93,28 @@ class RunController(QObject):
             conversation=self.w.editors.chat.conversation_id if self.w.editors.mode() == "chat" else None,
         )
 
-    def prepared(self, prompt: str | None = None) -> PreparedRun:
-        """The editor's prompt (or ``prompt``, sent as it is) with the current settings."""
+    def prepared_later(self, prompt: str | None = None) -> Callable[[], PreparedRun]:
+        """A function making the run of the editor's prompt (or ``prompt``, sent as it is) with
+        the current settings: the widgets are read now, the function renders (safe to call on a
+        worker thread, where a slow chat template keeps the window live). It raises PromptError
+        or TemplateError for a prompt that cannot be made."""
         spec = self.spec() if prompt is None else PromptSpec(text=prompt, rendered=True, parse_special=True)
-        return prepare(self.request(spec), self.model.chat_format, self._templates)
+        request, chat, templates = self.request(spec), self.model.chat_format, self._templates
+        return lambda: prepare(request, chat, templates)
+
+    def params_later(self) -> Callable[[], GenerateParams]:
+        """``prepared_later``'s generation settings (for the panels that evaluate the prompt)."""
+        make = self.prepared_later()
+        return lambda: make().params
+
+    def exact_prompt_later(self) -> Callable[[], str]:
+        """``prepared_later``'s exact prompt (for the token count and the surprisal panel)."""
+        make = self.prepared_later()
+        return lambda: make().params.prompt
+
+    def prepared(self, prompt: str | None = None) -> PreparedRun:
+        """The editor's prompt (or ``prompt``, sent as it is) with the current settings, made now."""
+        return self.prepared_later(prompt)()
 
     def _templates(self) -> Any:
         workspace = self.w.recorder.workspace
@@ -111,10 +132,13 @@ class RunController(QObject):
     # -- starting -----------------------------------------------------------------------------
 
     def _start(self, prepared: PreparedRun, continuing: bool = False) -> bool:
-        self.w.hide_error()
-        self.w.library_panel.clear_result()  # a vote or a search shown there is not this run's
+        self._clear_shown()
         self.session.start(prepared, continuing)
         return self.w.bridge.run(prepared)
+
+    def _clear_shown(self) -> None:
+        self.w.hide_error()
+        self.w.library_panel.clear_result()  # a vote or a search shown there is not this run's
 
     def run(self) -> bool:
         if self.w.loaded is None or self.w.bridge.busy:
@@ -124,13 +148,16 @@ class RunController(QObject):
         if self.w.editors.is_empty():
             self.w.show_error(self.tr("The prompt is empty. Type something to send to the model."), follows_prompt=True)
             return False
-        try:
-            prepared = self.prepared()
-        except WorkbenchError as e:
-            self.w.show_error(user_message(e), follows_prompt=True)
-            return False
         self.reply = None  # a new tree: its reply is a new message
-        return self._start(prepared)
+        self._clear_shown()
+        # The session starts when the prepared run comes back from the worker thread (runPrepared).
+        return self.w.bridge.run(self.prepared_later())
+
+    def _on_prepared(self, prepared: PreparedRun) -> None:
+        self.session.start(prepared)
+
+    def _on_prepare_failed(self, error: WorkbenchError) -> None:
+        self.w.show_error(user_message(error), follows_prompt=True)
 
     def regenerate(self) -> bool:
         """Run the last prompt again with the current sampler (a new draw unless the seed is fixed)."""

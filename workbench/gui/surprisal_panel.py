@@ -23,11 +23,13 @@ class SurprisalPanel(Retranslating, QWidget):
     scored = Signal(object)  # Surprisal
     failed = Signal(str)
 
-    def __init__(self, bridge: EngineBridge, prompt: Callable[[], str], parent: QWidget | None = None) -> None:
+    def __init__(self, bridge: EngineBridge, prompt_later: Callable[[], Callable[[], str]], parent: QWidget | None = None) -> None:
+        """``prompt_later`` reads the editor and returns a function making its exact prompt, which
+        is called on the worker thread (a slow chat template does not stall the window)."""
         super().__init__(parent)
         self.setObjectName("surprisal-panel")
         self.bridge = bridge
-        self.prompt = prompt
+        self.prompt_later = prompt_later
         self.result: Surprisal | None = None
         self.button = QPushButton()
         self.summary = QLabel()
@@ -60,11 +62,11 @@ class SurprisalPanel(Retranslating, QWidget):
         if self.busy:
             return False
         try:
-            text = self.prompt()
+            make = self.prompt_later()
         except WorkbenchError as e:
             self.summary.setText(user_message(e))
             return False
-        return self.bridge.submit(lambda client: client.surprisal(text), self._answered, self.failed.emit)
+        return self.bridge.submit(lambda client: client.surprisal(make()), self._answered, self.failed.emit)
 
     def _answered(self, result: Surprisal | None) -> None:
         if result is not None:  # None: cancelled

@@ -14,25 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NoReturn
 
 from PySide6.QtCore import QObject, Signal
 
-from workbench.app.prompt_spec import RunRequest, prepare
-from workbench.errors import PromptError
 from workbench.gui.bridge import EngineBridge
-from workbench.prompts.chat_formats import ChatFormat
-
-
-def exact_prompt_of(request: RunRequest, chat_format: ChatFormat) -> Callable[[], str]:
-    """A function making the exact prompt of ``request`` (the editor's text or messages, read on
-    the GUI thread) as a run would, safe to call on a worker thread."""
-    return lambda: prepare(request, chat_format, _no_templates).params.prompt
-
-
-def _no_templates() -> NoReturn:
-    # The editor's prompt is text or messages, never a template name: nothing here opens the store.
-    raise PromptError("The editor's prompt names no template.")
 
 
 @dataclass(frozen=True)

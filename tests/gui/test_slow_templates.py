@@ -1,0 +1,84 @@
+"""A chat template that takes its whole time limit (a model file's, or one the user gave) while the
+window runs, counts and evaluates the prompt: the template renders on a worker thread, so the event
+loop keeps running (measured with a timer, real engine, offscreen), and what it stopped is said in
+the window, which stays usable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from tests.helpers.event_loop import measured_event_loop
+from tests.helpers.window import T, open_window
+from workbench.gui.main_window import MainWindow
+from workbench.prompts.chat_formats import FormatChoice
+from workbench.prompts.sandbox import MAX_RENDER_SECONDS
+
+# Emits nothing while it loops: only the render's deadline stops it (about MAX_RENDER_SECONDS).
+SLOW = "{% for i in range(10**5) %}{% for j in range(10**5) %}{% endfor %}{% endfor %}{{ messages[0].content }}"
+# The event loop at rest ticks every 10 ms; under the suite's load a tick may be late, never by
+# the template's whole time limit (before the render moved off the GUI thread it was 2 s).
+MAX_STALL_S = MAX_RENDER_SECONDS / 4
+TOO_SLOW = f"took longer than {MAX_RENDER_SECONDS:g} s to render"
+
+
+@pytest.fixture
+def window(qtbot: QtBot) -> Iterator[MainWindow]:
+    win = open_window(qtbot)
+    win.editors.set_mode("chat")
+    win.editors.chat.rows[0].text.setPlainText("Hello there")
+    win.sampling.apply_preset("Deterministic")
+    win.sampling.max_tokens.setValue(4)
+    yield win
+    win.close()
+
+
+def slow_format(qtbot: QtBot, win: MainWindow) -> None:
+    """Use the slow template; the token count it starts (also a render) fails first, in the status bar."""
+    with qtbot.wait_signal(win.counter.failed, timeout=T) as failed:
+        win.models.use_format(FormatChoice(template=SLOW))
+    assert failed.args[0].key == "template.too_slow"
+    qtbot.wait_until(lambda: not win.bridge.busy, timeout=T)
+
+
+def test_run_with_a_slow_chat_template_keeps_the_window_live_and_says_what_stopped(qtbot: QtBot, window: MainWindow) -> None:
+    slow_format(qtbot, window)
+    with measured_event_loop() as loop, qtbot.wait_signal(window.bridge.prepareFailed, timeout=T) as failed:
+        assert window.run()
+    assert failed.args[0].key == "template.too_slow"
+    assert loop.ticks > 20 and loop.longest < MAX_STALL_S, (loop.ticks, loop.longest)
+    assert window.error.isVisible() and TOO_SLOW in window.error.text()
+    assert window.editors.chat.rows[0].text.toPlainText() == "Hello there"  # nothing lost
+    qtbot.wait_until(lambda: window.run_action.isEnabled(), timeout=T)
+
+    # The window is usable at once: another format, and the same chat runs.
+    window.models.use_format(FormatChoice(name="chatml"))
+    with qtbot.wait_signal(window.runFinished, timeout=T) as finished:
+        assert window.run()
+    assert finished.args[0].tokens and not window.error.isVisible()
+
+
+@pytest.mark.parametrize("panel", ["next", "surprisal", "resample"])
+def test_the_panels_that_evaluate_the_prompt_render_it_off_the_gui_thread(qtbot: QtBot, window: MainWindow, panel: str) -> None:
+    slow_format(qtbot, window)
+    next_, surprisal, resample = window.next_panel, window.surprisal_panel, window.resample_panel
+    start, ended, said = {
+        "next": (next_.refresh, next_.failed, next_.error.text),
+        "surprisal": (surprisal.score, surprisal.failed, surprisal.summary.text),
+        "resample": (resample.start, resample.finished, resample.summary.text),
+    }[panel]
+    with measured_event_loop() as loop, qtbot.wait_signal(ended, timeout=T):
+        assert start()
+    assert TOO_SLOW in said()
+    assert loop.ticks > 20 and loop.longest < MAX_STALL_S, (loop.ticks, loop.longest)
+    qtbot.wait_until(lambda: not window.bridge.busy, timeout=T)
+    assert window.bridge.has_model  # the engine was never at fault
+
+
+def test_a_token_count_with_a_slow_template_keeps_the_window_live(qtbot: QtBot, window: MainWindow) -> None:
+    with measured_event_loop() as loop:
+        slow_format(qtbot, window)
+    assert loop.ticks > 20 and loop.longest < MAX_STALL_S, (loop.ticks, loop.longest)
+    assert TOO_SLOW in window.status.timing_label.text()
