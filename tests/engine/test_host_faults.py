@@ -24,6 +24,7 @@ import pytest
 from tests.helpers.models import context_of
 from tests.helpers.engine_spy import on_started
 from tests.helpers.processes import exited
+from tests.helpers.stalling_host import stall_loads
 from workbench.app.prompt_spec import PreparedRun
 from workbench.app.runs import RunExecutor, history_record, save_run
 from workbench.app.workspace import Workspace
@@ -63,7 +64,11 @@ def within(seconds: float, work: Callable[[], Any]) -> Any:
 
 
 @pytest.mark.parametrize("sig", FAULTS)
-def test_a_fault_while_loading_is_a_load_error_naming_the_signal(sig: signal.Signals, model_path: Path) -> None:
+def test_a_fault_while_loading_is_a_load_error_naming_the_signal(
+    sig: signal.Signals, model_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    flag = tmp_path / "stall"
+    stall_loads(monkeypatch, flag)  # the host waits at its first progress, to die there
     client = EngineClient()
     try:
         client.start()
@@ -82,6 +87,7 @@ def test_a_fault_while_loading_is_a_load_error_naming_the_signal(sig: signal.Sig
         assert exited(pid) and client.host_pid is None  # no host left behind
         assert client.load_params is None and client.loaded is None
         # The next load starts a fresh host, which works.
+        flag.unlink()
         assert client.load(LoadParams(path=str(model_path), n_ctx=512)) is not None
         assert client.host_pid not in (None, pid)
         assert len(client.generate(GenerateParams("Hello", SamplerParams(seed=1), max_tokens=3, ignore_eos=True)).result().tokens) == 3

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from tests.helpers.stalling_host import stall_loads
 from tests.helpers.window import T, open_window, run_completion
 from workbench.engine import client as client_module
 from workbench.gui.main_window import MainWindow
@@ -189,10 +190,12 @@ def test_stop_that_ends_by_a_kill_keeps_what_identifies_the_run(qtbot: QtBot, mo
 
 
 def test_a_model_that_kills_the_engine_while_loading_is_reported_and_another_loads(
-    qtbot: QtBot, other_model: str, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, other_model: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """A file llama.cpp dies on (simulated: the host aborted as the load reports progress): the
     window says which file and why, keeps working, and the next model loads on a fresh host."""
+    flag = tmp_path / "stall"
+    stall_loads(monkeypatch, flag)
     win = open_window(qtbot, model=None)
     try:
         local = win.bridge.local
@@ -213,6 +216,7 @@ def test_a_model_that_kills_the_engine_while_loading_is_reported_and_another_loa
         with qtbot.wait_signal(win.bridge.loadFailed, timeout=T) as failed:
             assert win.load_model(other_model)
         monkeypatch.setattr(local, "_load", load)
+        flag.unlink()
         assert "other-model.gguf" in failed.args[0] and "crashed" in failed.args[0]
         assert not win.bridge.has_model and win.isVisible()
         with qtbot.wait_signal(win.bridge.modelLoaded, timeout=T):
