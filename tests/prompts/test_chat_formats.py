@@ -177,3 +177,31 @@ def test_markers_found_in_a_vocabulary_of_any_size(tmp_path: Path, size: int) ->
     tokens = [f"tok{i}" for i in range(size)] + ["<|start_header_id|>", "<|eot_id|>", "x<|im_start|>"]
     path = write_gguf(tmp_path / "m.gguf", {"general.architecture": "llama", "tokenizer.ggml.tokens": tokens})
     assert model_info(path).markers == ("<|start_header_id|>", "<|eot_id|>")  # a marker inside a token is no marker
+
+
+@pytest.mark.parametrize("refuses_system", [False, True], ids=["slow", "slow-after-refusing-a-system-message"])
+def test_checking_a_slow_template_takes_no_longer_than_one_render_may(refuses_system: bool) -> None:
+    """The check renders the sample chat up to three times (again without its system message,
+    then without the generation prompt): together they share one render's time limit, so the
+    window's Apply waits that long at most, not three times as long."""
+    import time
+
+    from workbench.prompts.sandbox import MAX_RENDER_SECONDS
+
+    slow = "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}"
+    if refuses_system:
+        slow = "{% if messages[0].role == 'system' %}{{ raise_exception('no system') }}{% endif %}" + slow
+    started = time.monotonic()
+    with pytest.raises(TemplateError) as caught:
+        check_template(slow)
+    assert caught.value.key == "template.too_slow"
+    assert time.monotonic() - started < MAX_RENDER_SECONDS * 1.5
+
+
+def test_after_the_check_a_render_has_its_whole_limit_again() -> None:
+    from workbench.prompts import sandbox
+
+    with pytest.raises(TemplateError):
+        check_template("{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}")
+    assert sandbox._LIMITS.shared_deadline is None  # the check's shared limit ended with it
+    assert check_template("{% for m in messages %}{{ m.content }}{% endfor %}{% if add_generation_prompt %}>{% endif %}") == ()

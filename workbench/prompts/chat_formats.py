@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from workbench.errors import PromptError, TemplateError
 from workbench.messages import Notice
 from workbench.prompts.chat import ChatMessage, render_chat
+from workbench.prompts.sandbox import shared_time_limit
 
 GGUF = "gguf"  # the file's own template
 CUSTOM = "custom"  # a Jinja template the user gave
@@ -311,6 +312,11 @@ def check_template(template: str, *, bos_token: str = "", eos_token: str = "") -
     """Check a chat template before it is used or saved: a TemplateError if it does not compile or
     renders no chat at all; notices for what it renders wrongly (no generation prompt, refuses a
     system message)."""
+    with shared_time_limit():  # the renders below together take no longer than one may
+        return _checked(template, bos_token, eos_token)
+
+
+def _checked(template: str, bos_token: str, eos_token: str) -> tuple[Notice, ...]:
     notes: list[Notice] = []
     try:
         with_prompt = render_chat(template, _SAMPLE, bos_token=bos_token, eos_token=eos_token, what="chat template")

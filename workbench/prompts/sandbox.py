@@ -54,6 +54,7 @@ class _Limits(threading.local):
 
     deadline: float | None = None
     max_chars: int = MAX_OUTPUT_CHARS
+    shared_deadline: float | None = None  # set by shared_time_limit: no render inside ends later
 
 
 _LIMITS = _Limits()
@@ -316,9 +317,24 @@ def _compile(env: jinja2.Environment, source: str, what: str) -> jinja2.Template
 
 
 @contextmanager
+def shared_time_limit(seconds: float = MAX_RENDER_SECONDS) -> Iterator[None]:
+    """The renders inside (on this thread) share one time limit: a check that renders a template
+    several times takes no longer than one render may."""
+    saved = _LIMITS.shared_deadline
+    _LIMITS.shared_deadline = time.monotonic() + seconds if saved is None else min(saved, time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _LIMITS.shared_deadline = saved
+
+
+@contextmanager
 def _limited(max_chars: int, max_seconds: float) -> Iterator[float]:
     saved = _LIMITS.deadline, _LIMITS.max_chars
-    _LIMITS.deadline = deadline = time.monotonic() + max_seconds
+    deadline = time.monotonic() + max_seconds
+    if _LIMITS.shared_deadline is not None:
+        deadline = min(deadline, _LIMITS.shared_deadline)
+    _LIMITS.deadline = deadline
     _LIMITS.max_chars = max_chars
     try:
         yield deadline
