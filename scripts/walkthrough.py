@@ -83,9 +83,12 @@ def main(out: Path, size: tuple[int, int], language: str, theme: str | None, mod
     wait(window.runFinished)
     shoot("chat", window.sampling_dock.raise_)
 
-    dialog = window.show_exact_prompt()
+    shown: list[Any] = []
+    window.exactPromptShown.connect(shown.append)
+    window.show_exact_prompt()
+    wait(window.exactPromptShown)
     settle()
-    if dialog is not None:
+    for dialog in shown:
         path = out / f"{len(shots) + 1:02d}-exact-prompt.png"
         dialog.grab().save(str(path))
         shots.append(str(path))

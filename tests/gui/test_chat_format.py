@@ -10,7 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.helpers.models import gemma_model_path
-from tests.helpers.window import T, open_window
+from tests.helpers.window import T, exact_prompt_dialog, open_window
 from workbench.gui.app import create_window
 from workbench.gui.main_window import MainWindow
 from workbench.gui.model_manager import ModelManagerDialog
@@ -65,14 +65,14 @@ def test_gemma_for_smollm2_writes_the_prompt_is_shown_and_remembered(qtbot: QtBo
     assert "<start_of_turn>" in label.toolTip() and "lacks them" in label.toolTip()
     assert label.styleSheet()
     assert "lacks them" in dialog.chat_format.message.text()
-    shown = win.show_exact_prompt()
-    assert shown is not None and shown.text.toPlainText() == prompt
+    shown = exact_prompt_dialog(qtbot, win)
+    assert shown.text.toPlainText() == prompt
     assert "Gemma" in shown.chat_format.text() and "lacks them" in shown.chat_format.text()
     shown.close()
     win.editors.set_mode("completion")
     win.editors.completion.setPlainText("Once upon a time")
-    shown = win.show_exact_prompt()
-    assert shown is not None and "no chat format applies" in shown.chat_format.text()
+    shown = exact_prompt_dialog(qtbot, win)
+    assert "no chat format applies" in shown.chat_format.text()
     shown.close()
     dialog.close()
     win.close()

@@ -213,7 +213,8 @@ def test_starter_library_variants_run_and_are_saved(qtbot: QtBot) -> None:
 
     # Editing the prompt by hand makes it the user's own: no template is recorded for it.
     panel.select("今天我很")
-    panel.use_button.click()
+    with qtbot.wait_signal(win.libraryApplied, timeout=T):  # rendered in the background
+        panel.use_button.click()
     assert win.editors.completion.toPlainText() == "今天我很" and win.runs.origin is not None
     win.editors.completion.setPlainText("今天我很开心")
     assert win.runs.origin is None
@@ -234,12 +235,14 @@ def test_a_broken_variable_and_files_in_the_panel(qtbot: QtBot, tmp_path: Path) 
     assert "Fill in q" in panel.form_message.text() and not panel.form_message.isHidden()
     assert panel.fields["q"].toPlainText() == "  "
     panel.fields["q"].setPlainText("x")
-    panel.use_button.click()
+    with qtbot.wait_signal(win.libraryApplied, timeout=T):
+        panel.use_button.click()
     assert win.editors.completion.toPlainText() == "Q: x" and panel.form_message.isHidden()
 
     store.add("broken", "{{ q | no_such_filter }}", variables=[{"name": "q", "default": "x"}])
     panel.refresh(select="broken")
-    assert not win.use_library(panel.choice())
+    with qtbot.wait_signal(win.libraryFailed, timeout=T):
+        win.use_library(panel.choice())
     assert "no_such_filter" in panel.summary.text() and win.editors.completion.toPlainText() == "Q: x"
 
     path = tmp_path / "lib.yaml"

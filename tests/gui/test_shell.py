@@ -21,7 +21,7 @@ from workbench.gui.sampling_panel import SamplingPanel
 from workbench.gui.settings import AppSettings
 from workbench.presets import PresetStore
 
-from tests.helpers.window import T, open_window, run_completion
+from tests.helpers.window import T, exact_prompt_dialog, open_window, run_completion
 
 @pytest.fixture
 def window(qtbot: QtBot) -> Iterator[MainWindow]:
@@ -134,7 +134,7 @@ def test_shortcuts_help_lists_the_keys(window: MainWindow) -> None:
 # -- editors, exact prompt, token count, regenerate, continue ---------------------------------
 
 
-def test_chat_editor_and_exact_prompt(window: MainWindow) -> None:
+def test_chat_editor_and_exact_prompt(qtbot: QtBot, window: MainWindow) -> None:
     window.editors.set_mode("chat")
     chat = window.editors.chat
     chat.system.setPlainText("Be terse.")
@@ -147,8 +147,8 @@ def test_chat_editor_and_exact_prompt(window: MainWindow) -> None:
     assert prompt.endswith("<|im_start|>assistant\n")
     chat.remove_message(second)
     assert "Hello." not in window.exact_prompt()
-    dialog = window.show_exact_prompt()
-    assert dialog is not None and dialog.text.toPlainText() == window.exact_prompt()
+    dialog = exact_prompt_dialog(qtbot, window)
+    assert dialog.text.toPlainText() == window.exact_prompt()
     assert "characters" in dialog.summary.text()
     dialog.close()
 

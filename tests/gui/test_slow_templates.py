@@ -82,3 +82,31 @@ def test_a_token_count_with_a_slow_template_keeps_the_window_live(qtbot: QtBot, 
         slow_format(qtbot, window)
     assert loop.ticks > 20 and loop.longest < MAX_STALL_S, (loop.ticks, loop.longest)
     assert TOO_SLOW in window.status.timing_label.text()
+
+
+def test_the_exact_prompt_with_a_slow_template_keeps_the_window_live(qtbot: QtBot, window: MainWindow) -> None:
+    slow_format(qtbot, window)
+    with measured_event_loop() as loop, qtbot.assert_not_emitted(window.exactPromptShown):
+        window.show_exact_prompt()
+        qtbot.wait_until(window.error.isVisible, timeout=T)
+    assert TOO_SLOW in window.error.text()
+    assert loop.ticks > 20 and loop.longest < MAX_STALL_S, (loop.ticks, loop.longest)
+
+
+def test_a_library_template_that_takes_its_whole_limit_keeps_the_window_live_and_the_editor_as_it_was(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    panel = window.library_panel
+    qtbot.wait_until(lambda: panel.store is not None, timeout=T)
+    panel.store.add("slow", SLOW.replace("messages[0].content", "q"), variables=[{"name": "q", "default": "x"}])
+    panel.refresh(select="slow")
+    with measured_event_loop() as loop, qtbot.wait_signal(window.libraryFailed, timeout=T) as failed:
+        panel.use_button.click()
+    assert failed.args[0].key == "template.too_slow" and "took longer than" in panel.summary.text()
+    assert loop.ticks > 20 and loop.longest < MAX_STALL_S, (loop.ticks, loop.longest)
+    assert window.editors.mode() == "chat" and window.editors.chat.rows[0].text.toPlainText() == "Hello there"
+
+    # Run from the library: the same, and nothing runs.
+    with measured_event_loop() as loop, qtbot.wait_signal(window.libraryFailed, timeout=T):
+        panel.run_button.click()
+    assert loop.longest < MAX_STALL_S and not window.bridge.busy

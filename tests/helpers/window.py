@@ -5,6 +5,7 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from workbench.gui.app import create_window
+from workbench.gui.dialogs import ExactPromptDialog
 from workbench.gui.main_window import MainWindow
 
 T = 60_000
@@ -18,6 +19,13 @@ def open_window(qtbot: QtBot, model: str | None = "default") -> MainWindow:
         with qtbot.wait_signal(win.bridge.modelLoaded, timeout=T):
             assert win.load_model(model)
     return win
+
+
+def exact_prompt_dialog(qtbot: QtBot, win: MainWindow) -> ExactPromptDialog:
+    """Open the exact prompt (it renders in the background) and return its dialog."""
+    with qtbot.wait_signal(win.exactPromptShown, timeout=T) as shown:
+        win.show_exact_prompt()
+    return shown.args[0]
 
 
 def run_completion(qtbot: QtBot, win: MainWindow, text: str, max_tokens: int, preset: str | None = "Deterministic") -> object:

@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from workbench import __version__
+from workbench.app.prompt_spec import PreparedRun
 from workbench.errors import WorkbenchError
 from workbench.gui.error_text import user_message
+from workbench.gui.background import Background
 from workbench.gui.branches_panel import BranchesPanel
 from workbench.gui.bridge import EngineBridge
 from workbench.gui.dialogs import ExactPromptDialog, ShortcutsDialog
@@ -57,7 +59,7 @@ from workbench.gui.token_counter import TokenCounter
 from workbench.gui.token_lab import TokenLab
 from workbench.gui.window_actions import WindowActions
 from workbench.models.info import ModelInfo
-from workbench.prompts.chat_formats import FormatChoice
+from workbench.prompts.chat_formats import ChatFormat, FormatChoice
 from workbench.values.params import GenerateParams, LoadParams
 from workbench.values.results import LoadedModel
 from workbench.values.tokens import Alternative
@@ -73,6 +75,9 @@ class MainWindow(Retranslating, WindowActions, QMainWindow):
 
     runFinished = Signal(object)  # GenerationResult (a VariantResult after a vote or a search), after the view is updated
     tokenCountUpdated = Signal(int)
+    libraryApplied = Signal(object)  # LibraryChoice rendered into the editor
+    libraryFailed = Signal(object)  # WorkbenchError: the library choice could not be rendered (said in the window)
+    exactPromptShown = Signal(object)  # ExactPromptDialog opened by show_exact_prompt
 
     def __init__(self, bridge: EngineBridge | None = None, settings: AppSettings | None = None) -> None:
         super().__init__()
@@ -122,6 +127,7 @@ class MainWindow(Retranslating, WindowActions, QMainWindow):
         self.sampling.changed.connect(self.restage_timer.start)
 
         # The prompt is counted once typing pauses, on the engine, one count at a time.
+        self.background = Background(self)  # template renders the window does not wait for
         self.counter = TokenCounter(self.bridge, self)
         self.counter.counted.connect(self._on_tokens_counted)
         self.counter.failed.connect(lambda e: self.status.note(user_message(e)))
@@ -383,16 +389,20 @@ class MainWindow(Retranslating, WindowActions, QMainWindow):
         if not busy and not self.count_timer.isActive() and self.prompt_tokens is None and not self.counter.in_flight:
             self.update_token_count()
 
-    def show_exact_prompt(self) -> ExactPromptDialog | None:
+    def show_exact_prompt(self) -> None:
+        """Open the exact prompt once it has rendered in the background (exactPromptShown), or
+        show why it cannot be made."""
         try:
-            prepared = self.runs.prepared()
-            chat = self.runs.model.chat_format if prepared.chat_format is not None else None
+            make, chat = self.runs.prepared_later(), self.runs.model.chat_format
         except WorkbenchError as e:
             self.show_error(user_message(e))
-            return None
-        dialog = ExactPromptDialog(prepared.params.prompt, self.prompt_tokens, chat, self)
+            return
+        self.background.call("exact-prompt", make, lambda prepared: self._open_exact_prompt(prepared, chat), lambda e: self.show_error(user_message(e)))
+
+    def _open_exact_prompt(self, prepared: PreparedRun, chat: ChatFormat) -> None:
+        dialog = ExactPromptDialog(prepared.params.prompt, self.prompt_tokens, chat if prepared.chat_format is not None else None, self)
         dialog.show()
-        return dialog
+        self.exactPromptShown.emit(dialog)
 
     # -- the editor's undo step and new chats ---------------------------------------------------
 
@@ -435,14 +445,10 @@ class MainWindow(Retranslating, WindowActions, QMainWindow):
     def rerun(self, run_id: int) -> bool:
         return self.runs.rerun(run_id)
 
-    def use_library(self, choice: LibraryChoice) -> bool:
-        """Put a template (with its variant) into the editor; False, with the reason shown, if it
-        cannot be rendered."""
-        try:
-            self.runs.apply_library(choice)
-        except WorkbenchError:
-            return False
-        return True
+    def use_library(self, choice: LibraryChoice) -> None:
+        """Put a template (with its variant) into the editor once it has rendered in the
+        background (libraryApplied), or show why it cannot be (libraryFailed)."""
+        self.runs.apply_library(choice)
 
     def run_library(self, choice: LibraryChoice) -> bool:
         return self.runs.run_library(choice)

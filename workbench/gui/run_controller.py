@@ -154,6 +154,11 @@ class RunController(QObject):
         return self.w.bridge.run(self.prepared_later())
 
     def _on_prepared(self, prepared: PreparedRun) -> None:
+        """A run made on the worker thread (Run, a re-run) is about to start."""
+        if prepared.search:  # a re-run vote or search: its results go to the library panel
+            self.w.library_panel.set_running(True)
+            self.session.searched()
+            return
         self.session.start(prepared)
 
     def _on_prepare_failed(self, error: WorkbenchError) -> None:
@@ -413,27 +418,22 @@ class RunController(QObject):
             if self.w.confirm_load(plan.model_path):
                 self.w.load_model(plan.model_path)
             return False
-        try:
-            prepared = prepare(plan.request, self.model.chat_format, self._templates)
-        except WorkbenchError as e:
-            self.w.show_error(user_message(e))
-            return False
-        if prepared.search:
-            self.w.library_panel.set_running(True)
-            self.session.searched()
-            return self.w.bridge.run(prepared)
-        return self._start(prepared)
+        request, chat, templates = plan.request, self.model.chat_format, self._templates
+        self._clear_shown()
+        return self.w.bridge.run(lambda: prepare(request, chat, templates))  # made on the worker: runPrepared
 
     # -- the library --------------------------------------------------------------------------
 
     def forget_origin(self) -> None:
         self.origin = None
 
-    def _library_task(self, choice: LibraryChoice) -> tuple[list[ChatMessage], VariantTask | None]:
-        """The conversation a library choice sends, and its variant task (None: the template as
-        written). Raises WorkbenchError for a broken template or a missing variable."""
+    def _library_task_later(self, choice: LibraryChoice) -> Callable[[], tuple[list[ChatMessage], VariantTask | None]]:
+        """A function making the conversation a library choice sends, and its variant task (None:
+        the template as written): the settings read now, the template rendered when it is called
+        (on a worker thread). It raises WorkbenchError for a broken template or a missing variable."""
         base = base_params(self.request(PromptSpec(text="")))
-        return template_conversation(choice.version, choice.variant, choice.values, self.model.chat_format, base)
+        chat = self.model.chat_format
+        return lambda: template_conversation(choice.version, choice.variant, choice.values, chat, base)
 
     def _fill_editor(self, mode: str, messages: list[ChatMessage]) -> None:
         """The editor shows a library choice (a new conversation); what it held is an undo step."""
@@ -446,29 +446,46 @@ class RunController(QObject):
             return
         editors.chat.set_messages(messages)
 
-    def apply_library(self, choice: LibraryChoice) -> VariantTask | None:
-        """Fill the editor from a library choice and return its variant task (None: the template
-        as written). A template that cannot be rendered raises, with the reason shown."""
-        try:
-            messages, task = self._library_task(choice)
-        except WorkbenchError as e:
-            self.w.library_panel.show_failure(user_message(e))
-            self.w.show_error(user_message(e))
-            raise
-        self._fill_editor(choice.version.mode, messages)
-        self.origin = RunOrigin(choice.version.ref, task.variant.kind if task else None, task_record(task) if task else None)
-        self.w.hide_error()
-        return task
+    def apply_library(self, choice: LibraryChoice, then_run: bool = False) -> None:
+        """Render a library choice in the background (a slow template does not stall the window),
+        then fill the editor with it, and run it if ``then_run``. A template that cannot be
+        rendered is said in the panel and the window; the editor is left as it was. A newer
+        choice replaces one still rendering."""
 
-    def run_library(self, choice: LibraryChoice) -> bool:
-        """Run a library choice: a single-pass variant through the editor (streamed, coloured),
-        self-consistency and tree of thought in the background with their results in the panel."""
+        def rendered(answer: tuple[list[ChatMessage], VariantTask | None]) -> None:
+            messages, task = answer
+            self._fill_editor(choice.version.mode, messages)
+            self.origin = RunOrigin(choice.version.ref, task.variant.kind if task else None, task_record(task) if task else None)
+            self.w.hide_error()
+            self.w.libraryApplied.emit(choice)
+            if then_run:
+                self._run_library_task(choice, task)
+
+        self.w.background.call("library", self._library_task_later(choice), rendered, self._library_failed)
+
+    def _library_failed(self, error: WorkbenchError) -> None:
+        self.w.library_panel.show_failure(user_message(error))
+        self.w.show_error(user_message(error))
+        self.w.libraryFailed.emit(error)
+
+    def _can_run_library(self) -> bool:
         if self.w.loaded is None or self.w.bridge.busy:
             self.w.library_panel.show_failure(self.tr("Load a model first (and wait for the current run to end)."))
             return False
-        try:
-            task = self.apply_library(choice)
-        except WorkbenchError:
+        return True
+
+    def run_library(self, choice: LibraryChoice) -> bool:
+        """Run a library choice: a single-pass variant through the editor (streamed, coloured),
+        self-consistency and tree of thought in the background with their results in the panel.
+        False (said in the panel) without a model or while the engine is busy; else it runs once
+        the template has rendered."""
+        if not self._can_run_library():
+            return False
+        self.apply_library(choice, then_run=True)
+        return True
+
+    def _run_library_task(self, choice: LibraryChoice, task: VariantTask | None) -> bool:
+        if not self._can_run_library():  # the engine was taken meanwhile
             return False
         if task is None or task.variant.kind not in SEARCH_KINDS:
             return self.run()
