@@ -375,7 +375,12 @@ class MainWindow(Retranslating, WindowActions, QMainWindow):
             return
         # The editor is read here; its exact prompt is made (a long chat's template takes tens
         # of ms) and counted on a worker thread, as the run controller would make it.
-        self.counter.count(self.runs.exact_prompt_later(), parse_special=True, model=self.loaded)
+        try:
+            make = self.runs.exact_prompt_later()
+        except WorkbenchError as e:
+            self.status.note(user_message(e))
+            return
+        self.counter.count(make, parse_special=True, model=self.loaded)
 
     def _on_tokens_counted(self, n: int) -> None:
         if self.loaded is None:

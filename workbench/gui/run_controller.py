@@ -148,10 +148,15 @@ class RunController(QObject):
         if self.w.editors.is_empty():
             self.w.show_error(self.tr("The prompt is empty. Type something to send to the model."), follows_prompt=True)
             return False
+        try:
+            make = self.prepared_later()
+        except WorkbenchError as e:  # settings that cannot apply (a chat format this file lacks)
+            self.w.show_error(user_message(e), follows_prompt=True)
+            return False
         self.reply = None  # a new tree: its reply is a new message
         self._clear_shown()
         # The session starts when the prepared run comes back from the worker thread (runPrepared).
-        return self.w.bridge.run(self.prepared_later())
+        return self.w.bridge.run(make)
 
     def _on_prepared(self, prepared: PreparedRun) -> None:
         """A run made on the worker thread (Run, a re-run) is about to start."""
@@ -418,7 +423,11 @@ class RunController(QObject):
             if self.w.confirm_load(plan.model_path):
                 self.w.load_model(plan.model_path)
             return False
-        request, chat, templates = plan.request, self.model.chat_format, self._templates
+        try:
+            request, chat, templates = plan.request, self.model.chat_format, self._templates
+        except WorkbenchError as e:
+            self.w.show_error(user_message(e))
+            return False
         self._clear_shown()
         return self.w.bridge.run(lambda: prepare(request, chat, templates))  # made on the worker: runPrepared
 
@@ -461,7 +470,12 @@ class RunController(QObject):
             if then_run:
                 self._run_library_task(choice, task)
 
-        self.w.background.call("library", self._library_task_later(choice), rendered, self._library_failed)
+        try:
+            make = self._library_task_later(choice)
+        except WorkbenchError as e:
+            self._library_failed(e)
+            return
+        self.w.background.call("library", make, rendered, self._library_failed)
 
     def _library_failed(self, error: WorkbenchError) -> None:
         self.w.library_panel.show_failure(user_message(error))
