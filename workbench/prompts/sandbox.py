@@ -59,6 +59,11 @@ class _Limits(threading.local):
 
 _LIMITS = _Limits()
 
+# One template renders at a time in this process. A render takes milliseconds, but one that
+# computes for its whole time limit holds the GIL; two at once (the window's token count and its
+# run of the same prompt) starve the GUI thread of it for most of a second at a time.
+_ONE_RENDER = threading.Lock()
+
 
 class _TooSlow(Exception):
     pass
@@ -367,7 +372,7 @@ def render(
     """Render ``source`` with limits; any failure is a TemplateError naming ``what``."""
     template = _compile(env, source, what)
     try:
-        with _limited(max_chars, max_seconds) as deadline:
+        with _ONE_RENDER, _limited(max_chars, max_seconds) as deadline:
             return _stream(template, variables, max_chars, deadline)
     except TemplateError:
         raise
