@@ -5,6 +5,7 @@ the window, which stays usable."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -12,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.helpers.event_loop import measured_event_loop
 from tests.helpers.window import T, open_window
+from workbench.app.prompt_spec import PreparedRun
 from workbench.gui.main_window import MainWindow
 from workbench.prompts.chat_formats import FormatChoice
 from workbench.prompts.sandbox import MAX_RENDER_SECONDS
@@ -110,3 +112,57 @@ def test_a_library_template_that_takes_its_whole_limit_keeps_the_window_live_and
     with measured_event_loop() as loop, qtbot.wait_signal(window.libraryFailed, timeout=T):
         panel.run_button.click()
     assert loop.longest < MAX_STALL_S and not window.bridge.busy
+
+
+def test_stop_while_the_prompt_renders_runs_nothing_and_saves_nothing(qtbot: QtBot, window: MainWindow) -> None:
+    """The run is made by a function that waits until Stop has been pressed (a render that
+    takes as long as the test wants), as the window's Run hands the bridge."""
+    window.recorder.flush()
+    before = window.recorder.store.count()
+    make = window.runs.prepared_later()
+    stopped = threading.Event()
+
+    def slow_make() -> PreparedRun:
+        assert stopped.wait(T / 1000)
+        return make()
+
+    with qtbot.wait_signal(window.bridge.runStopped, timeout=T), qtbot.assert_not_emitted(window.bridge.generationStarted):
+        assert window.bridge.run(slow_make)
+        assert window.stop_action.isEnabled()
+        window.stop_action.trigger()
+        stopped.set()
+    qtbot.wait_until(lambda: not window.bridge.busy, timeout=T)
+    window.recorder.flush()
+    assert window.recorder.store.count() == before and not window.output.tokens
+    assert window.bridge.has_model and window.run_action.isEnabled()
+
+
+def test_a_run_started_while_a_library_template_renders_keeps_the_editor_it_took(qtbot: QtBot, window: MainWindow) -> None:
+    panel = window.library_panel
+    qtbot.wait_until(lambda: panel.store is not None, timeout=T)
+    panel.store.add("slow", SLOW.replace("messages[0].content", "q"), variables=[{"name": "q", "default": "x"}])
+    panel.refresh(select="slow")
+    # The library's answer (a failure, after the 2 s limit) comes after the run began: it is
+    # not wanted any more, and neither fills nor blames anything.
+    with qtbot.assert_not_emitted(window.libraryFailed, wait=int(MAX_RENDER_SECONDS * 1500)):
+        panel.use_button.click()
+        with qtbot.wait_signal(window.runFinished, timeout=T):
+            assert window.run()
+    assert window.editors.mode() == "chat" and window.editors.chat.rows[0].text.toPlainText() == "Hello there"
+    assert not window.error.isVisible()
+
+
+def test_a_library_vote_whose_chat_template_is_slow_renders_off_the_gui_thread(qtbot: QtBot, window: MainWindow) -> None:
+    panel = window.library_panel
+    qtbot.wait_until(lambda: panel.store is not None, timeout=T)
+    vote = {"name": "vote", "kind": "self_consistency", "samples": 2, "temperature": 0.7, "extract": {"rule": "regex", "pattern": "(\\d+)"}}
+    panel.store.add("chat vote", "Q: {{ q }}", mode="chat", variables=[{"name": "q", "default": "2+2?"}], variants=[vote])
+    panel.refresh(select="chat vote")
+    assert panel.select("chat vote", "vote")
+    slow_format(qtbot, window)
+    with measured_event_loop() as loop, qtbot.wait_signal(window.bridge.prepareFailed, timeout=T) as failed:
+        panel.run_button.click()
+    assert failed.args[0].key == "template.too_slow" and TOO_SLOW in window.error.text()
+    assert loop.ticks > 20 and loop.longest < MAX_STALL_S, (loop.ticks, loop.longest)
+    qtbot.wait_until(lambda: not window.bridge.busy, timeout=T)
+    assert not panel.progress.isVisible()  # the vote never started

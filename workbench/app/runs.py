@@ -167,6 +167,11 @@ class RunExecutor:
             return RunResult(prepared, generation=stream.partial(), error=e)
         return RunResult(prepared, generation=stream.result())
 
+    @property
+    def stopped(self) -> bool:
+        """cancel() was called."""
+        return self._stopped.is_set()
+
     def cancel(self) -> None:
         self._stopped.set()
         runner = self._runner

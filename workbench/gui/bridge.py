@@ -66,6 +66,7 @@ class EngineBridge(QObject):
     countFailed = Signal(int, object)  # request serial, the WorkbenchError that making its prompt raised
     runPrepared = Signal(object)  # PreparedRun made on the worker thread, just before it runs
     prepareFailed = Signal(object)  # the WorkbenchError making a run's prompt raised (nothing ran)
+    runStopped = Signal()  # Stop came while a run was being made: it never started
     generationStarted = Signal()
     tokensArrived = Signal(list)  # list[TokenEvent], in order
     runFinished = Signal(object)  # RunResult of a single generation (its error set when it failed)
@@ -330,7 +331,8 @@ class EngineBridge(QObject):
 
         ``prepared`` may be a function that makes the run: it is called on the worker thread (a
         chat template takes up to its time limit, the window meanwhile stays live), then
-        runPrepared says what it made, or prepareFailed why it could not (nothing runs)."""
+        runPrepared says what it made, or prepareFailed why it could not, or runStopped that Stop
+        came meanwhile (in those two cases nothing runs)."""
         executor = RunExecutor(self.client, lambda done, total, what: self._emit("variantProgress", done, total, what))
         pending: list[Any] = []
         last = [time.monotonic()]
@@ -348,9 +350,14 @@ class EngineBridge(QObject):
             if callable(prepared):
                 try:
                     prepared = prepared()
-                except WorkbenchError as e:
+                except Exception as e:
                     self._executor = None
-                    return "prepareFailed", (e,)
+                    if isinstance(e, WorkbenchError):
+                        return "prepareFailed", (e,)
+                    raise
+                if executor.stopped:  # Stop came while it was being made: nothing runs
+                    self._executor = None
+                    return "runStopped", ()
                 self._emit("runPrepared", prepared)
             assert isinstance(prepared, PreparedRun)
             try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from PySide6.QtCore import QObject
 
@@ -58,9 +58,11 @@ class RunController(QObject):
         self.origin: RunOrigin | None = None  # the template and variant the editor's prompt came from
         self.saved: Future[int] | None = None  # the history record of the run shown (for its tree)
         self.reply: _Reply | None = None  # the chat message that shows the tree's output
+        self._new_tree = False  # the run being made on the worker thread (Run) starts a new tree
         b = window.bridge
         b.runPrepared.connect(self._on_prepared)
         b.prepareFailed.connect(self._on_prepare_failed)
+        b.runStopped.connect(self._on_stopped_unmade)
         b.generationStarted.connect(self._on_started)
         b.tokensArrived.connect(window.output.append_tokens)
         b.runFinished.connect(self._on_finished)
@@ -99,8 +101,8 @@ class RunController(QObject):
         worker thread, where a slow chat template keeps the window live). It raises PromptError
         or TemplateError for a prompt that cannot be made."""
         spec = self.spec() if prompt is None else PromptSpec(text=prompt, rendered=True, parse_special=True)
-        request, chat, templates = self.request(spec), self.model.chat_format, self._templates
-        return lambda: prepare(request, chat, templates)
+        request, chat = self.request(spec), self.model.chat_format
+        return lambda: prepare(request, chat, _no_templates)
 
     def params_later(self) -> Callable[[], GenerateParams]:
         """``prepared_later``'s generation settings (for the panels that evaluate the prompt)."""
@@ -115,12 +117,6 @@ class RunController(QObject):
     def prepared(self, prompt: str | None = None) -> PreparedRun:
         """The editor's prompt (or ``prompt``, sent as it is) with the current settings, made now."""
         return self.prepared_later(prompt)()
-
-    def _templates(self) -> Any:
-        workspace = self.w.recorder.workspace
-        if workspace is None:
-            raise WorkbenchError(self.tr("The history database is unavailable, so its templates are too."))
-        return workspace.templates
 
     def exact_prompt(self) -> str:
         """The string the model receives for the current editor (chat template applied)."""
@@ -137,8 +133,11 @@ class RunController(QObject):
         return self.w.bridge.run(prepared)
 
     def _clear_shown(self) -> None:
+        """A run starts: what was shown for the last one goes, and a library template still
+        rendering no longer fills the editor (the run took what the editor held)."""
         self.w.hide_error()
         self.w.library_panel.clear_result()  # a vote or a search shown there is not this run's
+        self.w.background.forget("library")
 
     def run(self) -> bool:
         if self.w.loaded is None or self.w.bridge.busy:
@@ -153,20 +152,29 @@ class RunController(QObject):
         except WorkbenchError as e:  # settings that cannot apply (a chat format this file lacks)
             self.w.show_error(user_message(e), follows_prompt=True)
             return False
-        self.reply = None  # a new tree: its reply is a new message
         self._clear_shown()
         # The session starts when the prepared run comes back from the worker thread (runPrepared).
-        return self.w.bridge.run(make)
+        if not self.w.bridge.run(make):
+            return False
+        self._new_tree = True
+        return True
 
     def _on_prepared(self, prepared: PreparedRun) -> None:
         """A run made on the worker thread (Run, a re-run) is about to start."""
-        if prepared.search:  # a re-run vote or search: its results go to the library panel
+        new_tree, self._new_tree = self._new_tree, False
+        if prepared.search:  # a library or re-run vote or search: its results go to the library panel
             self.w.library_panel.set_running(True)
             self.session.searched()
             return
+        if new_tree:
+            self.reply = None  # a new tree: its reply is a new message
         self.session.start(prepared)
 
+    def _on_stopped_unmade(self) -> None:
+        self._new_tree = False  # nothing ran: the tree shown is still the current one
+
     def _on_prepare_failed(self, error: WorkbenchError) -> None:
+        self._new_tree = False
         self.w.show_error(user_message(error), follows_prompt=True)
 
     def regenerate(self) -> bool:
@@ -354,6 +362,8 @@ class RunController(QObject):
         store = self.w.recorder.store
         if store is None or self.w.bridge.busy:
             return False
+        if editor:
+            self.w.background.forget("library")  # the editor shows this run, not a template still rendering
         try:
             row = store.get(run_id)
             params = GenerateParams.from_dict(row.params)
@@ -424,12 +434,12 @@ class RunController(QObject):
                 self.w.load_model(plan.model_path)
             return False
         try:
-            request, chat, templates = plan.request, self.model.chat_format, self._templates
+            request, chat = plan.request, self.model.chat_format
         except WorkbenchError as e:
             self.w.show_error(user_message(e))
             return False
         self._clear_shown()
-        return self.w.bridge.run(lambda: prepare(request, chat, templates))  # made on the worker: runPrepared
+        return self.w.bridge.run(lambda: prepare(request, chat, _no_templates))  # made on the worker: runPrepared
 
     # -- the library --------------------------------------------------------------------------
 
@@ -463,6 +473,8 @@ class RunController(QObject):
 
         def rendered(answer: tuple[list[ChatMessage], VariantTask | None]) -> None:
             messages, task = answer
+            if then_run and not self._can_run_library():  # the engine was taken meanwhile
+                return
             self._fill_editor(choice.version.mode, messages)
             self.origin = RunOrigin(choice.version.ref, task.variant.kind if task else None, task_record(task) if task else None)
             self.w.hide_error()
@@ -499,17 +511,12 @@ class RunController(QObject):
         return True
 
     def _run_library_task(self, choice: LibraryChoice, task: VariantTask | None) -> bool:
-        if not self._can_run_library():  # the engine was taken meanwhile
-            return False
         if task is None or task.variant.kind not in SEARCH_KINDS:
             return self.run()
-        prepared = variant_run(task, "chat" if task.chat else "completion", choice.version.ref)
-        self.w.library_panel.set_running(True)
-        self.session.searched()  # a search is not a single generation to regenerate or continue
-        if not self.w.bridge.run(prepared):
-            self.w.library_panel.set_running(False)
-            return False
-        return True
+        mode, ref = "chat" if task.chat else "completion", choice.version.ref
+        # Its prompt renders on the worker too; the panel shows it running from runPrepared (a
+        # search is not a single generation to regenerate or continue).
+        return self.w.bridge.run(lambda: variant_run(task, mode, ref))
 
     def _on_variant_finished(self, result: RunResult) -> None:
         self._save(result)
@@ -542,3 +549,9 @@ def _done_future(value: int) -> Future[int]:
     future: Future[int] = Future()
     future.set_result(value)
     return future
+
+
+def _no_templates() -> NoReturn:
+    # The editor's prompt and a re-run's are text or messages, never a template name: nothing
+    # made on a worker thread opens the store.
+    raise PromptError("The editor's prompt names no template.")

@@ -2264,287 +2264,287 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="236"/>
+        <location filename="../main_window.py" line="243"/>
         <source>Prompt Workbench</source>
         <translation>提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="237"/>
+        <location filename="../main_window.py" line="244"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="239"/>
+        <location filename="../main_window.py" line="246"/>
         <source>Output · green likely, red surprising · hover a token for alternatives, right-click to branch</source>
         <translation>输出 · 绿色为高概率，红色为意外 · 悬停词元查看候选，右键从此处分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="242"/>
+        <location filename="../main_window.py" line="249"/>
         <source>Colour by probability</source>
         <translation>按概率着色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="242"/>
+        <location filename="../main_window.py" line="249"/>
         <source>Colour by rank</source>
         <translation>按排名着色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="242"/>
+        <location filename="../main_window.py" line="249"/>
         <source>Colour by entropy</source>
         <translation>按熵着色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="244"/>
+        <location filename="../main_window.py" line="251"/>
         <source>Sampling</source>
         <translation>采样</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="245"/>
+        <location filename="../main_window.py" line="252"/>
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="246"/>
+        <location filename="../main_window.py" line="253"/>
         <source>Next token</source>
         <translation>下一个词元</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="247"/>
+        <location filename="../main_window.py" line="254"/>
         <source>Prompt surprisal</source>
         <translation>提示词意外度</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="248"/>
+        <location filename="../main_window.py" line="255"/>
         <source>Resample</source>
         <translation>重复采样</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="249"/>
+        <location filename="../main_window.py" line="256"/>
         <source>Branches</source>
         <translation>分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="250"/>
+        <location filename="../main_window.py" line="257"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="251"/>
+        <location filename="../main_window.py" line="258"/>
         <source>Library</source>
         <translation>模板库</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="252"/>
+        <location filename="../main_window.py" line="259"/>
         <source>Experiments</source>
         <translation>实验</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="254"/>
+        <location filename="../main_window.py" line="261"/>
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="254"/>
+        <location filename="../main_window.py" line="261"/>
         <source>Open, find and load models (Ctrl+O)</source>
         <translation>打开、查找并加载模型 (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="255"/>
+        <location filename="../main_window.py" line="262"/>
         <source>&amp;Endpoints…</source>
         <translation>端点(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="255"/>
+        <location filename="../main_window.py" line="262"/>
         <source>Servers to run models on: llama.cpp server, vLLM, Ollama, LM Studio</source>
         <translation>运行模型的服务器：llama.cpp server、vLLM、Ollama、LM Studio</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="256"/>
+        <location filename="../main_window.py" line="263"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="257"/>
+        <location filename="../main_window.py" line="264"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="257"/>
+        <location filename="../main_window.py" line="264"/>
         <source>Run the prompt (Ctrl+Enter)</source>
         <translation>运行提示词 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="258"/>
+        <location filename="../main_window.py" line="265"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="258"/>
+        <location filename="../main_window.py" line="265"/>
         <source>Stop generating (Esc)</source>
         <translation>停止生成 (Esc)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="259"/>
+        <location filename="../main_window.py" line="266"/>
         <source>Re&amp;generate</source>
         <translation>重新生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="259"/>
+        <location filename="../main_window.py" line="266"/>
         <source>Run the last prompt again (Ctrl+R)</source>
         <translation>再次运行上一个提示词 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="260"/>
+        <location filename="../main_window.py" line="267"/>
         <source>&amp;Continue</source>
         <translation>继续(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="260"/>
+        <location filename="../main_window.py" line="267"/>
         <source>Continue the output (Ctrl+Shift+Enter)</source>
         <translation>接着输出继续生成 (Ctrl+Shift+Enter)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="261"/>
+        <location filename="../main_window.py" line="268"/>
         <source>Show &amp;exact prompt</source>
         <translation>显示实际提示词(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="261"/>
+        <location filename="../main_window.py" line="268"/>
         <source>The exact text the model receives (Ctrl+P)</source>
         <translation>模型实际收到的文本 (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="262"/>
+        <location filename="../main_window.py" line="269"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="263"/>
+        <location filename="../main_window.py" line="270"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="264"/>
+        <location filename="../main_window.py" line="271"/>
         <source>History &amp;database…</source>
         <translation>历史数据库(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="264"/>
+        <location filename="../main_window.py" line="271"/>
         <source>Choose the file that keeps the run history</source>
         <translation>选择保存运行历史的文件</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="265"/>
+        <location filename="../main_window.py" line="272"/>
         <source>&amp;New chat</source>
         <translation>新建对话(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="265"/>
+        <location filename="../main_window.py" line="272"/>
         <source>Start a new conversation; the system prompt stays (Ctrl+N)</source>
         <translation>开始新的对话；系统提示词保留（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="267"/>
+        <location filename="../main_window.py" line="274"/>
         <source>&amp;Undo replacing the prompt</source>
         <translation>撤销替换提示词(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="268"/>
+        <location filename="../main_window.py" line="275"/>
         <source>Bring back the prompt the Library or History replaced (Ctrl+Alt+Z)</source>
         <translation>找回被提示词库或历史记录替换掉的提示词（Ctrl+Alt+Z）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="274"/>
+        <location filename="../main_window.py" line="281"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="275"/>
+        <location filename="../main_window.py" line="282"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="276"/>
+        <location filename="../main_window.py" line="283"/>
         <source>&amp;Recent models</source>
         <translation>最近的模型(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="277"/>
+        <location filename="../main_window.py" line="284"/>
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="278"/>
+        <location filename="../main_window.py" line="285"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="279"/>
+        <location filename="../main_window.py" line="286"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="280"/>
+        <location filename="../main_window.py" line="287"/>
         <source>System default</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="281"/>
+        <location filename="../main_window.py" line="288"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="282"/>
+        <location filename="../main_window.py" line="289"/>
         <source>Click to dismiss</source>
         <translation>点击关闭</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="134"/>
+        <location filename="../main_window.py" line="141"/>
         <source>Prompt replaced · Edit → Undo (Ctrl+Alt+Z) brings it back</source>
         <translation>提示词已被替换 · 编辑 → 撤销（Ctrl+Alt+Z）可找回</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="477"/>
+        <location filename="../main_window.py" line="497"/>
         <source>The history is unavailable, runs are not saved: {0}</source>
         <translation>历史记录不可用，运行不会被保存：{0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="445"/>
+        <location filename="../main_window.py" line="465"/>
         <source>Branch</source>
         <translation>分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="446"/>
+        <location filename="../main_window.py" line="466"/>
         <source>This run was made with {0}, which is not loaded. Load it to branch?</source>
         <translation>这次运行使用的是 {0}，它当前未加载。加载它以便分支吗？</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="455"/>
+        <location filename="../main_window.py" line="475"/>
         <source>This history database cannot be used: {0}</source>
         <translation>无法使用此历史数据库：{0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="467"/>
+        <location filename="../main_window.py" line="487"/>
         <source>History database</source>
         <translation>历史数据库</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="521"/>
+        <location filename="../main_window.py" line="541"/>
         <source>The conversation is too long</source>
         <translation>对话太长了</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="523"/>
+        <location filename="../main_window.py" line="543"/>
         <source>This conversation is {0} tokens, more than the {1}-token context holds. Drop its oldest {2} turn(s) (about {3} tokens are left) and send it again? Edit → Undo brings them back.</source>
         <translation>这段对话有 {0} 个词元，超出了 {1} 词元的上下文。删去最早的 {2} 轮（约剩 {3} 个词元）并重新发送吗？编辑 → 撤销可以找回它们。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="553"/>
+        <location filename="../main_window.py" line="573"/>
         <source>About Prompt Workbench</source>
         <translation>关于提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="554"/>
+        <location filename="../main_window.py" line="574"/>
         <source>Prompt Workbench {0}: see what a local language model does with your prompt. llama.cpp through llama-cpp-python {1}.</source>
         <translation>提示词工作台 {0}：看清本地语言模型如何处理你的提示词。通过 llama-cpp-python {1} 使用 llama.cpp。</translation>
     </message>
@@ -2858,67 +2858,67 @@
 <context>
     <name>NextTokenPanel</name>
     <message>
-        <location filename="../next_token_panel.py" line="153"/>
+        <location filename="../next_token_panel.py" line="155"/>
         <source>Next token</source>
         <translation>下一个词元</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="154"/>
+        <location filename="../next_token_panel.py" line="156"/>
         <source>The distribution of the next token after the prompt</source>
         <translation>提示词之后下一个词元的概率分布</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="155"/>
+        <location filename="../next_token_panel.py" line="157"/>
         <source>Undo step</source>
         <translation>撤销一步</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="156"/>
+        <location filename="../next_token_panel.py" line="158"/>
         <source>Clear steps</source>
         <translation>清除步骤</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="157"/>
+        <location filename="../next_token_panel.py" line="159"/>
         <source>Log scale</source>
         <translation>对数刻度</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="246"/>
+        <location filename="../next_token_panel.py" line="253"/>
         <source>Appended by hand: {0}</source>
         <translation>手动追加：{0}</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="259"/>
+        <location filename="../next_token_panel.py" line="266"/>
         <source>{0} prompt token</source>
         <translation>提示词 {0} 个词元</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="259"/>
+        <location filename="../next_token_panel.py" line="266"/>
         <source>{0} prompt tokens</source>
         <translation>提示词 {0} 个词元</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="260"/>
+        <location filename="../next_token_panel.py" line="267"/>
         <source>entropy {0} nats</source>
         <translation>熵 {0} nats</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="261"/>
+        <location filename="../next_token_panel.py" line="268"/>
         <source>no entropy: the server lists its top tokens, not the vocabulary</source>
         <translation>无熵值：服务器只列出候选词元，而非整个词表</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="262"/>
+        <location filename="../next_token_panel.py" line="269"/>
         <source>{0} token can be drawn</source>
         <translation>可抽取 {0} 个词元</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="262"/>
+        <location filename="../next_token_panel.py" line="269"/>
         <source>{0} tokens can be drawn</source>
         <translation>可抽取 {0} 个词元</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="263"/>
+        <location filename="../next_token_panel.py" line="270"/>
         <source>{0}% outside the top {1}</source>
         <translation>前 {1} 名之外共 {0}%</translation>
     </message>
@@ -2927,12 +2927,12 @@
         <translation type="vanished">提示词 {0} 个词元 · 熵 {1} nats · 可抽取 {2} 个词元 · 前 {4} 名之外共 {3}%</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="268"/>
+        <location filename="../next_token_panel.py" line="275"/>
         <source>Survivors: {0}</source>
         <translation>各阶段保留：{0}</translation>
     </message>
     <message>
-        <location filename="../next_token_panel.py" line="269"/>
+        <location filename="../next_token_panel.py" line="276"/>
         <source>The prompt is empty: this is what the model predicts after its start token {0}.</source>
         <translation>提示为空：这是模型在其起始标记 {0} 之后预测的分布。</translation>
     </message>
@@ -3043,79 +3043,79 @@
 <context>
     <name>ResamplePanel</name>
     <message>
-        <location filename="../resample_panel.py" line="80"/>
+        <location filename="../resample_panel.py" line="82"/>
         <source>Runs:</source>
         <translation>次数：</translation>
     </message>
     <message>
-        <location filename="../resample_panel.py" line="81"/>
+        <location filename="../resample_panel.py" line="83"/>
         <source>Resample</source>
         <translation>重复采样</translation>
     </message>
     <message>
-        <location filename="../resample_panel.py" line="82"/>
+        <location filename="../resample_panel.py" line="84"/>
         <source>Run the prompt this many times with the current sampler</source>
         <translation>用当前采样设置将提示词运行这么多次</translation>
     </message>
     <message>
-        <location filename="../resample_panel.py" line="83"/>
+        <location filename="../resample_panel.py" line="85"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../resample_panel.py" line="84"/>
-        <location filename="../resample_panel.py" line="85"/>
+        <location filename="../resample_panel.py" line="86"/>
+        <location filename="../resample_panel.py" line="87"/>
         <source>Count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../resample_panel.py" line="84"/>
-        <location filename="../resample_panel.py" line="85"/>
+        <location filename="../resample_panel.py" line="86"/>
+        <location filename="../resample_panel.py" line="87"/>
         <source>Share</source>
         <translation>占比</translation>
     </message>
     <message>
-        <location filename="../resample_panel.py" line="84"/>
+        <location filename="../resample_panel.py" line="86"/>
         <source>Output</source>
         <translation>输出</translation>
     </message>
     <message>
-        <location filename="../resample_panel.py" line="85"/>
+        <location filename="../resample_panel.py" line="87"/>
         <source>First token</source>
         <translation>第一个词元</translation>
     </message>
     <message>
-        <location filename="../resample_panel.py" line="132"/>
+        <location filename="../resample_panel.py" line="134"/>
         <source>{0} run</source>
         <translation>{0} 次运行</translation>
     </message>
     <message>
-        <location filename="../resample_panel.py" line="132"/>
+        <location filename="../resample_panel.py" line="134"/>
         <source>{0} runs</source>
         <translation>{0} 次运行</translation>
     </message>
     <message>
-        <location filename="../resample_panel.py" line="133"/>
+        <location filename="../resample_panel.py" line="135"/>
         <source>{0} distinct output</source>
         <translation>{0} 种不同输出</translation>
     </message>
     <message>
-        <location filename="../resample_panel.py" line="133"/>
+        <location filename="../resample_panel.py" line="135"/>
         <source>{0} distinct outputs</source>
         <translation>{0} 种不同输出</translation>
     </message>
     <message>
-        <location filename="../resample_panel.py" line="134"/>
+        <location filename="../resample_panel.py" line="136"/>
         <source>{0} distinct first token</source>
         <translation>{0} 种不同的第一个词元</translation>
     </message>
     <message>
-        <location filename="../resample_panel.py" line="134"/>
+        <location filename="../resample_panel.py" line="136"/>
         <source>{0} distinct first tokens</source>
         <translation>{0} 种不同的第一个词元</translation>
     </message>
     <message>
-        <location filename="../resample_panel.py" line="143"/>
+        <location filename="../resample_panel.py" line="145"/>
         <source>stopped after {0} run</source>
         <translation>{0} 次运行后停止</translation>
     </message>
@@ -3124,7 +3124,7 @@
         <translation type="vanished">{0} 次运行 · {1} 种不同输出 · {2} 种不同的第一个词元</translation>
     </message>
     <message>
-        <location filename="../resample_panel.py" line="143"/>
+        <location filename="../resample_panel.py" line="145"/>
         <source>stopped after {0} runs</source>
         <translation>{0} 次运行后停止</translation>
     </message>
@@ -3227,17 +3227,16 @@
 <context>
     <name>RunController</name>
     <message>
-        <location filename="../run_controller.py" line="101"/>
         <source>The history database is unavailable, so its templates are too.</source>
-        <translation>历史数据库不可用，因此其中的模板也不可用。</translation>
+        <translation type="vanished">历史数据库不可用，因此其中的模板也不可用。</translation>
     </message>
     <message>
-        <location filename="../run_controller.py" line="125"/>
+        <location filename="../run_controller.py" line="148"/>
         <source>The prompt is empty. Type something to send to the model.</source>
         <translation>提示词为空。请输入要发送给模型的内容。</translation>
     </message>
     <message>
-        <location filename="../run_controller.py" line="203"/>
+        <location filename="../run_controller.py" line="248"/>
         <source>The context is full ({0} tokens): the output stopped there. Load the model with a larger context (Models…).</source>
         <translation>上下文已满（{0} 个词元）：输出在此停止。请用更大的上下文加载模型（模型…）。</translation>
     </message>
@@ -3246,7 +3245,7 @@
         <translation type="vanished">主线</translation>
     </message>
     <message>
-        <location filename="../run_controller.py" line="440"/>
+        <location filename="../run_controller.py" line="499"/>
         <source>Load a model first (and wait for the current run to end).</source>
         <translation>请先加载模型（并等待当前运行结束）。</translation>
     </message>
@@ -3580,32 +3579,32 @@
 <context>
     <name>SurprisalPanel</name>
     <message>
-        <location filename="../surprisal_panel.py" line="49"/>
+        <location filename="../surprisal_panel.py" line="51"/>
         <source>Score the prompt</source>
         <translation>为提示词打分</translation>
     </message>
     <message>
-        <location filename="../surprisal_panel.py" line="50"/>
+        <location filename="../surprisal_panel.py" line="52"/>
         <source>How surprising the model finds each token of the exact prompt</source>
         <translation>模型对实际提示词中每个词元的意外程度</translation>
     </message>
     <message>
-        <location filename="../surprisal_panel.py" line="52"/>
+        <location filename="../surprisal_panel.py" line="54"/>
         <source>Red tokens surprised the model; the first token has no context to be scored by.</source>
         <translation>红色词元让模型感到意外；第一个词元之前没有上下文，无法打分。</translation>
     </message>
     <message>
-        <location filename="../surprisal_panel.py" line="84"/>
+        <location filename="../surprisal_panel.py" line="86"/>
         <source>Perplexity {0} over {1} tokens.</source>
         <translation>{1} 个词元的困惑度为 {0}。</translation>
     </message>
     <message>
-        <location filename="../surprisal_panel.py" line="88"/>
+        <location filename="../surprisal_panel.py" line="90"/>
         <source>Most surprising: {0}.</source>
         <translation>最意外的：{0}。</translation>
     </message>
     <message>
-        <location filename="../surprisal_panel.py" line="92"/>
+        <location filename="../surprisal_panel.py" line="94"/>
         <source>The prompt is longer than the context: scored in {0} windows of {1} tokens.</source>
         <translation>提示词长于上下文：分 {0} 个窗口打分，每个 {1} 个词元。</translation>
     </message>
