@@ -147,3 +147,21 @@ def test_a_small_window_keeps_a_wide_prompt_column(qtbot: QtBot) -> None:
     qtbot.wait_until(lambda: win.editors.width() >= 0.45 * win.width())
     for dock in (win.history_dock, win.library_dock, win.sampling_dock):
         assert dock.minimumSizeHint().width() < 1024 - 420
+
+
+def test_a_note_too_long_for_the_status_bar_is_cut_with_an_ellipsis_and_whole_in_its_tooltip(qtbot: QtBot) -> None:
+    from tests.helpers.window import open_window
+    from workbench.gui.status_bar import NOTE_CHARS
+
+    win = open_window(qtbot, model=None)
+    label = win.status.timing_label
+    short = "Prompt replaced"
+    win.status.note(short)
+    assert label.text() == short and not label.toolTip()
+    long = "The model's chat template failed while rendering: " + "x" * 100
+    win.status.note(long)
+    assert len(label.text()) == NOTE_CHARS and label.text().endswith("…") and long.startswith(label.text()[:-1])
+    assert label.toolTip() == long
+    win.status.note(short)
+    assert not label.toolTip()
+    win.close()

@@ -84,6 +84,12 @@ def test_a_token_count_with_a_slow_template_keeps_the_window_live(qtbot: QtBot, 
         slow_format(qtbot, window)
     assert loop.ticks > 20 and loop.longest < MAX_STALL_S, (loop.ticks, loop.longest)
     assert TOO_SLOW in window.status.timing_label.text()
+    # The gauge does not keep the count of a prompt that is no longer what a run would send.
+    gauge = window.status.context_gauge
+    assert gauge.format() == f"? / {window.loaded.n_ctx:,} tokens" and TOO_SLOW in gauge.toolTip()
+    window.models.use_format(FormatChoice(name="chatml"))
+    qtbot.wait_until(lambda: gauge.format().split()[0].isdigit(), timeout=T)
+    assert not gauge.format().startswith("?") and "could not be counted" not in gauge.toolTip()
 
 
 def test_the_exact_prompt_with_a_slow_template_keeps_the_window_live(qtbot: QtBot, window: MainWindow) -> None:

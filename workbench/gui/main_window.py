@@ -130,7 +130,7 @@ class MainWindow(Retranslating, WindowActions, QMainWindow):
         self.background = Background(self)  # template renders the window does not wait for
         self.counter = TokenCounter(self.bridge, self)
         self.counter.counted.connect(self._on_tokens_counted)
-        self.counter.failed.connect(lambda e: self.status.note(user_message(e)))
+        self.counter.failed.connect(self._on_count_failed)
         self.count_timer = QTimer(self)
         self.count_timer.setSingleShot(True)
         self.count_timer.setInterval(TOKEN_COUNT_DELAY_MS)
@@ -381,6 +381,11 @@ class MainWindow(Retranslating, WindowActions, QMainWindow):
             self.status.note(user_message(e))
             return
         self.counter.count(make, parse_special=True, model=self.loaded)
+
+    def _on_count_failed(self, error: WorkbenchError) -> None:
+        """The prompt could not be made (its template failed): said now, and again at Run."""
+        self.status.note(user_message(error))
+        self.status.prompt_uncounted(user_message(error))
 
     def _on_tokens_counted(self, n: int) -> None:
         if self.loaded is None:

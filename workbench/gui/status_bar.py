@@ -15,6 +15,7 @@ from workbench.prompts.chat_formats import ChatFormat
 from workbench.values.results import GenerationDone, LoadedModel
 
 GAUGE_WIDTH = 180
+NOTE_CHARS = 80  # a note longer than this is cut (whole in its tooltip): the bar holds other labels
 # White on this red has a contrast of 5.6: readable whatever the theme around the bar.
 OVER_STYLE = (
     "QProgressBar { color: #ffffff; background: #c62828; border: 1px solid #8e1b1b; border-radius: 3px;"
@@ -60,6 +61,7 @@ class StatusBar(QObject):
             bar.addPermanentWidget(widget)
         self.n_ctx: int | None = None
         self.tokens: int | None = None  # what the gauge counts now (None: nothing counted yet)
+        self.uncounted: str | None = None  # why the prompt could not be counted (the gauge shows "?")
         self._run_total = False  # the count is a finished run's prompt and output, not the prompt
         self.chat: ChatFormat | None = None  # the chat format in use (None: no model)
 
@@ -86,6 +88,9 @@ class StatusBar(QObject):
         tip = ""
         if n_ctx is None:
             text = self.tr("no model")
+        elif self.uncounted is not None:
+            text = self.tr("? / {1} tokens").format(*numbers) if n_ctx else self.tr("? tokens")
+            tip = self.tr("The prompt could not be counted: {0}").format(self.uncounted)
         elif n_ctx == 0:  # a server model whose server does not say its context
             text = self.tr("{0} tokens").format(numbers[0])
             tip = self.tr("The server does not say how large its context is: a prompt too long for it fails with the server's message.")
@@ -119,6 +124,7 @@ class StatusBar(QObject):
     def loading(self, name: str) -> None:
         self.n_ctx = None
         self.tokens = None
+        self.uncounted = None
         self.chat_format(None)
         self._show_gauge()
         self.model_label.setText(self.tr("Loading {0}…").format(name))
@@ -133,6 +139,7 @@ class StatusBar(QObject):
         self._end_load()
         self.n_ctx = loaded.n_ctx
         self.tokens = None
+        self.uncounted = None
         self.model_label.setText(name)
         self.backend_label.setText(loaded.backend)
         self._show_gauge()
@@ -141,6 +148,7 @@ class StatusBar(QObject):
         self._end_load()
         self.n_ctx = None
         self.tokens = None
+        self.uncounted = None
         self.chat_format(None)
         self._show_gauge()
         self.model_label.setText(self.tr("No model"))
@@ -172,7 +180,16 @@ class StatusBar(QObject):
         if self.n_ctx is None:
             return
         self.tokens = n
+        self.uncounted = None
         self._run_total = False
+        self._show_gauge()
+
+    def prompt_uncounted(self, reason: str) -> None:
+        """The prompt could not be made to count it (``reason``, e.g. its template failed)."""
+        if self.n_ctx is None:
+            return
+        self.tokens = None
+        self.uncounted = reason
         self._show_gauge()
 
     def generating(self) -> None:
@@ -181,12 +198,14 @@ class StatusBar(QObject):
     def finished(self, done: GenerationDone) -> None:
         t = done.timings
         self.timing_label.setText(self.tr("prompt {0} tokens in {1} ms").format(done.prompt_tokens, f"{t.prompt_s * 1000:.0f}"))
+        self.timing_label.setToolTip("")  # a cut note's
         self.speed_label.setText(
             self.tr("{0} tokens · {1} tok/s · seed {2}").format(done.completion_tokens, f"{t.tokens_per_s:.1f}", done.seed)
             + (self.tr(" · stopped") if done.finish_reason == "cancelled" else "")
         )
         if self.n_ctx is not None:
             self.tokens = done.prompt_tokens + done.completion_tokens
+            self.uncounted = None
             self._run_total = True
             self._show_gauge()
 
@@ -194,7 +213,11 @@ class StatusBar(QObject):
         self.speed_label.setText("")
 
     def note(self, text: str) -> None:
-        self.timing_label.setText(text[:80])
+        """A passing line (a count that failed, a replaced prompt): one longer than the bar has
+        room for is cut with an ellipsis, and whole in its tooltip."""
+        cut = len(text) > NOTE_CHARS
+        self.timing_label.setText(text[: NOTE_CHARS - 1] + "…" if cut else text)
+        self.timing_label.setToolTip(text if cut else "")
 
     def history_unavailable(self, message: str | None) -> None:
         """Say the history is not saved (``message`` why), or hide that (None)."""

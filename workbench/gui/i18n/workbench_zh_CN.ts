@@ -2504,47 +2504,47 @@
         <translation>提示词已被替换 · 编辑 → 撤销（Ctrl+Alt+Z）可找回</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="497"/>
+        <location filename="../main_window.py" line="502"/>
         <source>The history is unavailable, runs are not saved: {0}</source>
         <translation>历史记录不可用，运行不会被保存：{0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="465"/>
+        <location filename="../main_window.py" line="470"/>
         <source>Branch</source>
         <translation>分支</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="466"/>
+        <location filename="../main_window.py" line="471"/>
         <source>This run was made with {0}, which is not loaded. Load it to branch?</source>
         <translation>这次运行使用的是 {0}，它当前未加载。加载它以便分支吗？</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="475"/>
+        <location filename="../main_window.py" line="480"/>
         <source>This history database cannot be used: {0}</source>
         <translation>无法使用此历史数据库：{0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="487"/>
+        <location filename="../main_window.py" line="492"/>
         <source>History database</source>
         <translation>历史数据库</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="541"/>
+        <location filename="../main_window.py" line="546"/>
         <source>The conversation is too long</source>
         <translation>对话太长了</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="543"/>
+        <location filename="../main_window.py" line="548"/>
         <source>This conversation is {0} tokens, more than the {1}-token context holds. Drop its oldest {2} turn(s) (about {3} tokens are left) and send it again? Edit → Undo brings them back.</source>
         <translation>这段对话有 {0} 个词元，超出了 {1} 词元的上下文。删去最早的 {2} 轮（约剩 {3} 个词元）并重新发送吗？编辑 → 撤销可以找回它们。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="573"/>
+        <location filename="../main_window.py" line="578"/>
         <source>About Prompt Workbench</source>
         <translation>关于提示词工作台</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="574"/>
+        <location filename="../main_window.py" line="579"/>
         <source>Prompt Workbench {0}: see what a local language model does with your prompt. llama.cpp through llama-cpp-python {1}.</source>
         <translation>提示词工作台 {0}：看清本地语言模型如何处理你的提示词。通过 llama-cpp-python {1} 使用 llama.cpp。</translation>
     </message>
@@ -3481,18 +3481,18 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../status_bar.py" line="67"/>
+        <location filename="../status_bar.py" line="69"/>
         <source>History unavailable</source>
         <translation>历史记录不可用</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="68"/>
+        <location filename="../status_bar.py" line="70"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="72"/>
-        <location filename="../status_bar.py" line="146"/>
+        <location filename="../status_bar.py" line="74"/>
+        <location filename="../status_bar.py" line="154"/>
         <source>No model</source>
         <translation>未加载模型</translation>
     </message>
@@ -3501,77 +3501,92 @@
         <translation type="vanished">%v / %m 词元</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="88"/>
+        <location filename="../status_bar.py" line="90"/>
         <source>no model</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="124"/>
+        <location filename="../status_bar.py" line="130"/>
         <source>Loading {0}…</source>
         <translation>正在加载 {0}…</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="105"/>
+        <location filename="../status_bar.py" line="110"/>
         <source>{0} prompt tokens of a {1}-token context</source>
         <translation>提示词 {0} 个词元，上下文共 {1} 个词元</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="90"/>
+        <location filename="../status_bar.py" line="92"/>
+        <source>? / {1} tokens</source>
+        <translation>? / {1} 词元</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="92"/>
+        <source>? tokens</source>
+        <translation>? 个词元</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="93"/>
+        <source>The prompt could not be counted: {0}</source>
+        <translation>无法统计提示词的词元数：{0}</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="95"/>
         <source>{0} tokens</source>
         <translation>{0} 个词元</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="91"/>
+        <location filename="../status_bar.py" line="96"/>
         <source>The server does not say how large its context is: a prompt too long for it fails with the server&apos;s message.</source>
         <translation>服务器没有说明其上下文大小：过长的提示会失败，并显示服务器的消息。</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="93"/>
+        <location filename="../status_bar.py" line="98"/>
         <source>{0} / {1} tokens · {2} over</source>
         <translation>{0} / {1} 词元 · 超出 {2}</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="95"/>
+        <location filename="../status_bar.py" line="100"/>
         <source>The prompt is {0} tokens, {2} more than the {1}-token context holds. llama.cpp cannot take it: a run stops at once with an error. Shorten the prompt, or load the model again with a larger context (Models…).</source>
         <translation>提示词有 {0} 个词元，比 {1} 词元的上下文多出 {2} 个。llama.cpp 无法接受：运行会立即报错停止。请缩短提示词，或用更大的上下文重新加载模型（模型…）。</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="100"/>
+        <location filename="../status_bar.py" line="105"/>
         <source>{0} / {1} tokens</source>
         <translation>{0} / {1} 词元</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="103"/>
+        <location filename="../status_bar.py" line="108"/>
         <source>{0} tokens of a {1}-token context: the prompt and the output</source>
         <translation>{1} 词元的上下文中已用 {0} 个：提示词和输出</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="161"/>
+        <location filename="../status_bar.py" line="169"/>
         <source>Chat: {0}</source>
         <translation>对话：{0}</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="162"/>
+        <location filename="../status_bar.py" line="170"/>
         <source>Chat messages are written in this format (Models… → Chat format changes it).</source>
         <translation>对话消息按此格式书写（可在“模型…→ 对话格式”中更改）。</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="179"/>
+        <location filename="../status_bar.py" line="196"/>
         <source>generating…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="183"/>
+        <location filename="../status_bar.py" line="200"/>
         <source>prompt {0} tokens in {1} ms</source>
         <translation>提示词 {0} 个词元，用时 {1} 毫秒</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="185"/>
+        <location filename="../status_bar.py" line="203"/>
         <source>{0} tokens · {1} tok/s · seed {2}</source>
         <translation>{0} 个词元 · {1} 词元/秒 · 种子 {2}</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="186"/>
+        <location filename="../status_bar.py" line="204"/>
         <source> · stopped</source>
         <translation> · 已停止</translation>
     </message>
