@@ -21,6 +21,7 @@ from workbench.gui.sampling_panel import SamplingPanel
 from workbench.gui.settings import AppSettings
 from workbench.presets import PresetStore
 
+from tests.helpers.stalling_host import stall_loads
 from tests.helpers.window import T, exact_prompt_dialog, open_window, run_completion
 
 @pytest.fixture
@@ -285,7 +286,9 @@ def test_second_load_while_loading_is_refused(qtbot: QtBot, model_path: Path) ->
     win.close()
 
 
-def test_engine_crash_during_load_is_reported(qtbot: QtBot, model_path: Path) -> None:
+def test_engine_crash_during_load_is_reported(qtbot: QtBot, model_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    flag = tmp_path / "stall"
+    stall_loads(monkeypatch, flag)  # the host waits at its first progress, to be killed there
     win = open_window(qtbot, model=None)
     win.bridge.client.start()
     pid = win.bridge.client.host_pid
@@ -303,6 +306,7 @@ def test_engine_crash_during_load_is_reported(qtbot: QtBot, model_path: Path) ->
     assert "SIGKILL" in failed.args[0]
     assert win.error.isVisible() and win.loaded is None
     win.bridge.loadProgress.disconnect()
+    flag.unlink()
     with qtbot.wait_signal(win.bridge.modelLoaded, timeout=T):
         assert win.load_model(str(model_path))  # a fresh engine
     win.close()
