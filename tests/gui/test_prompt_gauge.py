@@ -100,7 +100,7 @@ def test_typing_in_a_huge_prompt_stays_quick(qtbot: QtBot, window: MainWindow, m
     assert statistics.median(times) < 0.05, [f"{t * 1000:.0f} ms" for t in times]
     assert editor.toPlainText() == HUGE + "a" * 15
     expected = _exact_count(window)
-    qtbot.waitUntil(lambda: window.prompt_tokens == expected and not window.counter.in_flight, timeout=T)
+    qtbot.waitUntil(lambda: window.prompt_tokens == expected and not window.prompt_count.counter.in_flight, timeout=T)
 
 
 def test_counts_do_not_pile_up_and_the_newest_wins(qtbot: QtBot, window: MainWindow) -> None:
@@ -130,7 +130,7 @@ def test_counts_do_not_pile_up_and_the_newest_wins(qtbot: QtBot, window: MainWin
         window.editors.chat.set_messages([ChatMessage("user", long_chat + " more" * turn)])
         window.update_token_count()
     expected = len(tokenize(window.exact_prompt(), add_special=True, parse_special=True)[0])  # not one of the window's
-    qtbot.waitUntil(lambda: not window.counter.in_flight and window.prompt_tokens == expected, timeout=T)
+    qtbot.waitUntil(lambda: not window.prompt_count.counter.in_flight and window.prompt_tokens == expected, timeout=T)
     # The one running, the newest that waited meanwhile, and the one after the last edit's pause.
     assert len(calls) <= 3, calls
     assert running[1] == 1

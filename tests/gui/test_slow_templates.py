@@ -39,7 +39,7 @@ def window(qtbot: QtBot) -> Iterator[MainWindow]:
 
 def slow_format(qtbot: QtBot, win: MainWindow) -> None:
     """Use the slow template; the token count it starts (also a render) fails first, in the status bar."""
-    with qtbot.wait_signal(win.counter.failed, timeout=T) as failed:
+    with qtbot.wait_signal(win.prompt_count.counter.failed, timeout=T) as failed:
         win.models.use_format(FormatChoice(template=SLOW))
     assert failed.args[0].key == "template.too_slow"
     qtbot.wait_until(lambda: not win.bridge.busy, timeout=T)

@@ -55,7 +55,7 @@ from workbench.gui.session_state import WindowSession
 from workbench.gui.settings import AppSettings
 from workbench.gui.status_bar import StatusBar
 from workbench.gui.surprisal_panel import SurprisalPanel
-from workbench.gui.token_counter import TokenCounter
+from workbench.gui.prompt_count import PromptCount
 from workbench.gui.token_lab import TokenLab
 from workbench.gui.window_actions import WindowActions
 from workbench.models.info import ModelInfo
@@ -64,7 +64,6 @@ from workbench.values.params import GenerateParams, LoadParams
 from workbench.values.results import LoadedModel
 from workbench.values.tokens import Alternative
 
-TOKEN_COUNT_DELAY_MS = 300
 LIBRARY_DELAY_MS = 50
 CENTRE_MIN_WIDTH = 420
 PANEL_SHARE = 0.45  # of the window's width, for the panels on a first start
@@ -86,7 +85,6 @@ class MainWindow(Retranslating, WindowActions, QMainWindow):
         self.setAcceptDrops(True)
         self.bridge = bridge or EngineBridge(parent=self)
         self.settings = settings or AppSettings()
-        self.prompt_tokens: int | None = None
         self.recorder = HistoryRecorder(self.settings.database_path() or None, self)
 
         self.editors = PromptEditors()
@@ -126,16 +124,8 @@ class MainWindow(Retranslating, WindowActions, QMainWindow):
         self.restage_timer.timeout.connect(self.next_panel.restage)
         self.sampling.changed.connect(self.restage_timer.start)
 
-        # The prompt is counted once typing pauses, on the engine, one count at a time.
         self.background = Background(self)  # template renders the window does not wait for
-        self.counter = TokenCounter(self.bridge, self)
-        self.counter.counted.connect(self._on_tokens_counted)
-        self.counter.failed.connect(self._on_count_failed)
-        self.count_timer = QTimer(self)
-        self.count_timer.setSingleShot(True)
-        self.count_timer.setInterval(TOKEN_COUNT_DELAY_MS)
-        self.count_timer.timeout.connect(self.update_token_count)
-        self.editors.changed.connect(self.count_timer.start)
+        self.prompt_count = PromptCount(self)  # counted once typing pauses, on the engine
 
         self._build_actions()
         self.editor_undo.kept.connect(lambda: self.status.note(self.tr("Prompt replaced · Edit → Undo (Ctrl+Alt+Z) brings it back")))
@@ -236,7 +226,7 @@ class MainWindow(Retranslating, WindowActions, QMainWindow):
     def _connect_bridge(self) -> None:
         b = self.bridge
         b.loadProgress.connect(self.status.progress)
-        b.busyChanged.connect(self._on_busy_changed)
+        b.busyChanged.connect(lambda _busy: self.update_actions())
         b.failed.connect(self.show_error)
 
     def retranslate(self) -> None:
@@ -365,39 +355,14 @@ class MainWindow(Retranslating, WindowActions, QMainWindow):
         """The editor's prompt (or ``prompt``) with the current sampling settings."""
         return self.runs.build_params(prompt)
 
+    @property
+    def prompt_tokens(self) -> int | None:
+        """The prompt's last token count (None: not counted yet)."""
+        return self.prompt_count.tokens
+
     def update_token_count(self) -> None:
         """Count the prompt's tokens in the background (``tokenCountUpdated`` says the answer)."""
-        if self.loaded is None:
-            return
-        if self.editors.is_empty():
-            self.counter.reset()
-            self._on_tokens_counted(0)
-            return
-        # The editor is read here; its exact prompt is made (a long chat's template takes tens
-        # of ms) and counted on a worker thread, as the run controller would make it.
-        try:
-            make = self.runs.exact_prompt_later()
-        except WorkbenchError as e:
-            self.status.note(user_message(e))
-            return
-        self.counter.count(make, parse_special=True, model=self.loaded)
-
-    def _on_count_failed(self, error: WorkbenchError) -> None:
-        """The prompt could not be made (its template failed): said now, and again at Run."""
-        self.status.note(user_message(error))
-        self.status.prompt_uncounted(user_message(error))
-
-    def _on_tokens_counted(self, n: int) -> None:
-        if self.loaded is None:
-            return
-        self.prompt_tokens = n
-        self.status.prompt_tokens(n)
-        self.tokenCountUpdated.emit(n)
-
-    def _on_busy_changed(self, busy: bool) -> None:
-        self.update_actions()
-        if not busy and not self.count_timer.isActive() and self.prompt_tokens is None and not self.counter.in_flight:
-            self.update_token_count()
+        self.prompt_count.update()
 
     def show_exact_prompt(self) -> None:
         """Open the exact prompt once it has rendered in the background (exactPromptShown), or
